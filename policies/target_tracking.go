@@ -1,0 +1,102 @@
+package policies
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/capsim/capsim/sim"
+)
+
+// TargetTracking keeps a group metric near Target, the way EC2 Auto Scaling's
+// target tracking does (AWS-SEMANTICS §1.4–§1.5):
+//
+//   - its managed high alarm fires when the metric exceeds the target in
+//     OutPoints of the last OutPeriods datapoints (AWS: 3 of 3);
+//   - its managed low alarm fires when the metric is below InRatio × Target
+//     in InPoints of the last InPeriods datapoints (AWS EC2: 15 of 15 at 0.7,
+//     undocumented and observed, hence configurable);
+//   - either way the new capacity is ceil(current × metric / target), where
+//     current is the in-service capacity past its warm-up (the instances the
+//     metric was measured on); instances still warming count toward desired
+//     capacity, so a breach they already cover launches nothing;
+//   - a missing datapoint leaves the alarm in INSUFFICIENT_DATA: no action.
+//
+// The low alarm only counts datapoints measured entirely after the group's
+// last capacity change, so one stretch of low load scales in once, not once
+// a minute on stale data.
+type TargetTracking struct {
+	PolicyName     string
+	Metric         sim.Metric
+	Target         float64
+	OutPoints      int // datapoints to alarm, high (default 3)
+	OutPeriods     int // evaluation periods, high (default 3)
+	InPoints       int // datapoints to alarm, low (default 15)
+	InPeriods      int // evaluation periods, low (default 15)
+	InRatio        float64
+	DisableScaleIn bool
+}
+
+var _ sim.Scaler = (*TargetTracking)(nil)
+
+// NewTargetTracking returns a policy with AWS's EC2 defaults.
+func NewTargetTracking(name string, m sim.Metric, target float64) *TargetTracking {
+	return &TargetTracking{PolicyName: name, Metric: m, Target: target,
+		OutPoints: 3, OutPeriods: 3, InPoints: 15, InPeriods: 15, InRatio: 0.7}
+}
+
+func (p *TargetTracking) Name() string { return p.PolicyName }
+
+func (p *TargetTracking) String() string {
+	return fmt.Sprintf("TargetTracking{%s %s=%g, out %d/%d, in %d/%d below %g×}",
+		p.PolicyName, p.Metric, p.Target, p.OutPoints, p.OutPeriods, p.InPoints, p.InPeriods, p.InRatio)
+}
+
+func (p *TargetTracking) Evaluate(now sim.Time, g *sim.Group) sim.Proposal {
+	pts := g.Datapoints(p.Metric, now)
+	noIn := p.DisableScaleIn
+	high, ok := breaching(pts, p.OutPeriods, p.OutPoints, func(d sim.Datapoint) bool { return d.Value > p.Target })
+	if !ok {
+		return sim.Proposal{Want: sim.NoData, Reason: fmt.Sprintf("fewer than %d %s datapoints", p.OutPeriods, p.Metric), NoScaleIn: noIn}
+	}
+	latest := pts[len(pts)-1]
+	if high {
+		need := int(math.Ceil(float64(g.NonWarming()) * latest.Value / p.Target))
+		if need <= g.Desired {
+			return sim.Proposal{Want: sim.Hold, Reason: "capacity already launched covers the breach", NoScaleIn: noIn}
+		}
+		return sim.Proposal{Want: sim.Out, Desired: need, NoScaleIn: noIn,
+			Reason: fmt.Sprintf("%s %.1f > target %g for %d of %d datapoints", p.Metric, latest.Value, p.Target, p.OutPoints, p.OutPeriods)}
+	}
+	if noIn {
+		return sim.Proposal{Want: sim.Hold, NoScaleIn: true}
+	}
+	low, ok := breaching(pts, p.InPeriods, p.InPoints, func(d sim.Datapoint) bool {
+		return d.Fresh && d.Value < p.InRatio*p.Target
+	})
+	if !ok || !low {
+		return sim.Proposal{Want: sim.Hold}
+	}
+	need := int(math.Ceil(float64(g.NonWarming()) * latest.Value / p.Target))
+	if need >= g.Desired {
+		return sim.Proposal{Want: sim.Hold}
+	}
+	return sim.Proposal{Want: sim.In, Desired: need,
+		Reason: fmt.Sprintf("%s %.1f < %g × target %g for %d of %d datapoints", p.Metric, latest.Value, p.InRatio, p.Target, p.InPoints, p.InPeriods)}
+}
+
+// breaching applies an M-of-N alarm to the newest N datapoints. ok is false
+// when fewer than N datapoints exist or the newest is missing (the managed
+// alarms treat missing data as missing: INSUFFICIENT_DATA, AWS-SEMANTICS
+// §1.5, §2.1). Missing points among the N do not breach.
+func breaching(pts []sim.Datapoint, n, m int, breach func(sim.Datapoint) bool) (alarm, ok bool) {
+	if len(pts) < n || pts[len(pts)-1].Missing {
+		return false, false
+	}
+	c := 0
+	for _, d := range pts[len(pts)-n:] {
+		if !d.Missing && breach(d) {
+			c++
+		}
+	}
+	return c >= m, true
+}

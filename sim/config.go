@@ -1,0 +1,113 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// InstanceType is what the fleet launches: its capacity and its price.
+type InstanceType struct {
+	Name         string
+	VCPU         int     // worker slots: requests served at once
+	MemoryGiB    float64 //
+	Speed        float64 // relative per-vCPU speed; service time = demand / Speed
+	USDPerHour   float64 // on-demand price
+	PriceSource  string  // where the price comes from, for reports
+}
+
+// HealthCheck is the load balancer's target health check (AWS-SEMANTICS §4.1).
+type HealthCheck struct {
+	Interval         Time
+	HealthyThreshold int
+}
+
+// FleetConfig is an EC2 Auto Scaling group (AWS-SEMANTICS §1).
+type FleetConfig struct {
+	Type             InstanceType
+	Min, Max         int
+	Desired          int
+	BootTime         Dist // launch → running, seconds
+	Warmup           Time // DefaultInstanceWarmup: metrics excluded, scale-in blocked
+	HealthCheckGrace Time
+	Zones            int
+	// Termination lists termination policies in order; see Fleet.pickVictim.
+	Termination []string
+}
+
+// Config is one fully resolved simulation.
+type Config struct {
+	Seed     uint64
+	Start    time.Time // wall clock of t = 0 (for cron and report axes)
+	Duration Time
+
+	Traffic  RateSource
+	Arrivals ArrivalProcess
+
+	Service    Dist // CPU demand per request on one vCPU of speed 1.0, seconds
+	Timeout    Time // the client gives up after this long
+	QueueLimit int  // per instance; beyond it requests are rejected (503)
+
+	Fleet FleetConfig
+
+	Balancer            Balancer
+	LBOverhead          Time
+	HealthCheck         HealthCheck
+	DeregistrationDelay Time
+
+	Scalers      []Scaler
+	MetricPeriod Time // 60 s detailed, 300 s basic monitoring
+	PublishDelay Time // datapoint visible this long after its period ends
+	EvalInterval Time // how often policies are evaluated (60 s, as alarms)
+
+	// Progress, if set, is called now and then with the simulated time reached.
+	Progress func(now, end Time)
+}
+
+// Validate checks what the engine relies on. Scenario files get friendlier
+// errors (with line and column) from package scenarios before this runs.
+func (c *Config) Validate() error {
+	var errs []error
+	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	if c.Duration <= 0 {
+		bad("duration must be > 0")
+	}
+	if c.Traffic == nil {
+		bad("traffic source missing")
+	}
+	if c.Service == nil {
+		bad("service time distribution missing")
+	}
+	if c.Timeout <= 0 {
+		bad("timeout must be > 0")
+	}
+	if c.QueueLimit < 0 {
+		bad("queue_limit must be >= 0")
+	}
+	f := c.Fleet
+	if f.Type.VCPU < 1 {
+		bad("instance type %q: vcpu must be >= 1", f.Type.Name)
+	}
+	if f.Type.Speed <= 0 {
+		bad("instance type %q: speed must be > 0", f.Type.Name)
+	}
+	if f.Min < 0 || f.Max < f.Min || f.Desired < f.Min || f.Desired > f.Max {
+		bad("fleet needs 0 <= min <= desired <= max (got min %d, desired %d, max %d)", f.Min, f.Desired, f.Max)
+	}
+	if f.BootTime == nil {
+		bad("fleet boot time distribution missing")
+	}
+	if c.Balancer == nil {
+		bad("load balancer algorithm missing")
+	}
+	if c.MetricPeriod <= 0 || c.MetricPeriod%(10*Second) != 0 {
+		bad("metric period must be a positive multiple of 10s")
+	}
+	if c.EvalInterval <= 0 || c.EvalInterval%tickStep != 0 {
+		bad("evaluation interval must be a positive multiple of %v", tickStep)
+	}
+	if c.PublishDelay < 0 {
+		bad("publish delay must be >= 0")
+	}
+	return errors.Join(errs...)
+}

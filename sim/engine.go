@@ -1,0 +1,662 @@
+package sim
+
+import (
+	"math"
+	"math/rand/v2"
+	"sort"
+
+	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
+)
+
+// tickStep is the engine's housekeeping cadence: metric periods, policy
+// evaluation and time-series rows all fall on multiples of it.
+const tickStep = 5 * Second
+
+// engine is the state of one run. Run creates it; nothing outside sees it.
+type engine struct {
+	cfg *Config
+	q   eventQueue
+	now Time
+	end Time
+
+	arrivals *arrivals
+	svcRng   *rand.Rand
+	bootRng  *rand.Rand
+	termRng  *rand.Rand
+
+	inst    []instance
+	targets Targets // routable instances, handed to the balancer
+	desired int
+
+	// whole-fleet integrals, brought up to date at every event
+	areaAt         Time
+	busyTotal      int64 // busy slots over all instances
+	inSystem       int64 // requests inside instances (queued or in service)
+	busyArea       float64
+	capArea        float64 // in-service slot-seconds
+	inSystemArea   float64
+	inServiceArea  float64
+	inServiceSlots int64
+	inServiceCount int
+
+	lastCapacityChange Time
+	series             [numMetrics][]Datapoint
+	periodRequests     int64 // requests routed in the current metric period
+
+	minute     MinuteRow
+	minuteHist *hdrhistogram.Histogram
+	minuteBusy float64
+	minuteCap  float64
+
+	lastReason map[string]string // per policy, the last non-decision recorded
+
+	res *Result
+}
+
+// Run simulates cfg and returns what it measured.
+func Run(cfg *Config) (*Result, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	e := &engine{
+		cfg:        cfg,
+		end:        cfg.Duration,
+		arrivals:   newArrivals(cfg.Traffic, NewRand(cfg.Seed, StreamArrivals), cfg.Arrivals),
+		svcRng:     NewRand(cfg.Seed, StreamService),
+		bootRng:    NewRand(cfg.Seed, StreamBoot),
+		termRng:    NewRand(cfg.Seed, StreamTermination),
+		minuteHist: newMinuteHistogram(),
+		lastReason: map[string]string{},
+		res: &Result{
+			Seed:     cfg.Seed,
+			Duration: cfg.Duration,
+			Latency:  newHistogram(),
+			Wait:     newHistogram(),
+		},
+	}
+	e.targets.rng = NewRand(cfg.Seed, StreamBalancer)
+	e.q.ev = make([]event, 0, 1024)
+
+	// The group exists before t = 0: its initial instances are in service
+	// and past their warm-up, as in a running production group.
+	e.desired = cfg.Fleet.Desired
+	for i := 0; i < cfg.Fleet.Desired; i++ {
+		id := e.launch()
+		e.enterService(id, false)
+	}
+	if t, ok := e.arrivals.next(); ok {
+		e.q.push(event{at: t, kind: evArrival})
+	}
+	e.q.push(event{at: tickStep, kind: evTick})
+
+	e.loop()
+	if e.arrivals.err != nil {
+		return nil, e.arrivals.err
+	}
+	e.finish()
+	return e.res, nil
+}
+
+func (e *engine) loop() {
+	overhead := e.cfg.LBOverhead
+	timeout := e.cfg.Timeout
+	for e.q.len() > 0 {
+		ev := e.q.pop()
+		if ev.at > e.end {
+			break
+		}
+		if ev.at != e.areaAt {
+			e.accrue(ev.at)
+		}
+		e.now = ev.at
+		switch ev.kind {
+		case evArrival:
+			e.arrive()
+		case evDeparture:
+			e.depart(ev.inst, ev.arr, overhead, timeout)
+		case evTick:
+			e.tick()
+		case evBooted:
+			e.booted(ev.inst)
+		case evHealthy:
+			if e.inst[ev.inst].state == registering {
+				e.enterService(ev.inst, e.cfg.Fleet.Warmup > 0)
+			}
+		case evWarm:
+			if in := &e.inst[ev.inst]; in.state == inService && in.warming {
+				in.warming = false
+			}
+		case evDrained:
+			if e.inst[ev.inst].state == draining {
+				e.terminate(ev.inst)
+			}
+		}
+	}
+	e.accrue(e.end)
+	e.now = e.end
+}
+
+// accrue brings the fleet-wide integrals up to t.
+func (e *engine) accrue(t Time) {
+	dt := (t - e.areaAt).Seconds()
+	e.busyArea += float64(e.busyTotal) * dt
+	e.capArea += float64(e.inServiceSlots) * dt
+	e.inSystemArea += float64(e.inSystem) * dt
+	e.inServiceArea += float64(e.inServiceCount) * dt
+	e.areaAt = t
+}
+
+// arrive handles one request arrival: sample its demand, schedule the next
+// arrival, route it.
+func (e *engine) arrive() {
+	now := e.now
+	// The demand is drawn for every arrival, routed or not, so that variants
+	// see the same demand sequence (common random numbers).
+	demand := e.cfg.Service.Sample(e.svcRng)
+	if t, ok := e.arrivals.next(); ok {
+		e.q.push(event{at: t, kind: evArrival})
+	}
+	e.res.Requests.Total++
+	e.minute.Arrivals++
+	n := e.targets.Len()
+	if n == 0 {
+		e.reject()
+		return
+	}
+	pos := 0
+	if n > 1 {
+		pos = e.cfg.Balancer.Pick(&e.targets)
+	}
+	id := e.targets.ids[pos]
+	in := &e.inst[id]
+	e.periodRequests++
+	svc := FromSeconds(demand / in.speed)
+	switch {
+	case in.busy < in.slots:
+		in.outstanding++
+		e.inSystem++
+		e.startService(in, id, now, svc)
+	case in.n < e.cfg.QueueLimit:
+		in.outstanding++
+		e.inSystem++
+		in.enqueue(queued{arr: now, svc: svc})
+	default:
+		e.reject()
+	}
+}
+
+func (e *engine) reject() {
+	e.res.Requests.Rejected++
+	e.minute.Rejected++
+}
+
+func (e *engine) startService(in *instance, id int32, arr, svc Time) {
+	now := e.now
+	in.accrue(now)
+	in.busy++
+	e.busyTotal++
+	wait := now - arr
+	e.res.WaitSum += wait.Seconds()
+	e.res.WaitCount++
+	recordMicros(e.res.Wait, wait)
+	e.q.push(event{at: now + svc, kind: evDeparture, inst: id, arr: arr})
+}
+
+func (e *engine) depart(id int32, arr, overhead, timeout Time) {
+	in := &e.inst[id]
+	if in.state == terminated {
+		return // cut off when its instance was terminated; already counted
+	}
+	now := e.now
+	in.accrue(now)
+	in.busy--
+	in.outstanding--
+	e.busyTotal--
+	e.inSystem--
+	sojourn := now - arr
+	e.res.SojournSum += sojourn.Seconds()
+	e.res.SojournN++
+	lat := sojourn + overhead
+	if lat > timeout {
+		// The client gave up while the instance was still working on it.
+		e.res.Requests.TimedOut++
+		e.minute.TimedOut++
+	} else {
+		e.res.Requests.Completed++
+		e.minute.Completed++
+		e.res.LatencySum += lat.Seconds()
+		recordMicros(e.res.Latency, lat)
+		recordMicros(e.minuteHist, lat)
+	}
+	for in.n > 0 {
+		r := in.dequeue()
+		if now-r.arr+overhead > timeout {
+			// Waited past the client's timeout: the client is gone, the
+			// server drops it without serving it.
+			in.outstanding--
+			e.inSystem--
+			e.res.Requests.TimedOut++
+			e.minute.TimedOut++
+			e.res.SojournSum += (now - r.arr).Seconds()
+			e.res.SojournN++
+			continue
+		}
+		e.startService(in, id, r.arr, r.svc)
+		break
+	}
+	if in.state == draining && in.outstanding == 0 {
+		// Deregistration completes early once nothing is in flight
+		// (AWS-SEMANTICS §4.1).
+		e.terminate(id)
+	}
+}
+
+// launch starts a new instance in the zone with the fewest active instances.
+func (e *engine) launch() int32 {
+	f := &e.cfg.Fleet
+	zones := max(1, f.Zones)
+	count := make([]int, zones)
+	for i := range e.inst {
+		if s := e.inst[i].state; s <= inService {
+			count[e.inst[i].zone]++
+		}
+	}
+	zone := 0
+	for z := 1; z < zones; z++ {
+		if count[z] < count[zone] {
+			zone = z
+		}
+	}
+	id := int32(len(e.inst))
+	e.inst = append(e.inst, instance{
+		state:  pending,
+		zone:   int32(zone),
+		slots:  int32(f.Type.VCPU),
+		speed:  f.Type.Speed,
+		pos:    -1,
+		launch: e.now,
+		areaAt: e.now,
+	})
+	e.targets.inst = e.inst
+	e.res.Launches++
+	return id
+}
+
+func (e *engine) scheduleBoot(id int32) {
+	boot := FromSeconds(e.cfg.Fleet.BootTime.Sample(e.bootRng))
+	e.q.push(event{at: e.now + boot, kind: evBooted, inst: id})
+}
+
+// booted: the instance is running and registered with the load balancer; it
+// takes traffic once it passes HealthyThreshold consecutive checks.
+func (e *engine) booted(id int32) {
+	in := &e.inst[id]
+	if in.state != pending {
+		return
+	}
+	in.state = registering
+	hc := e.cfg.HealthCheck
+	e.q.push(event{at: e.now + Time(hc.HealthyThreshold)*hc.Interval, kind: evHealthy, inst: id})
+}
+
+func (e *engine) enterService(id int32, warm bool) {
+	in := &e.inst[id]
+	in.state = inService
+	in.inServiceAt = e.now
+	in.warming = warm
+	in.areaAt = e.now
+	in.periodArea = in.busyArea
+	in.pos = int32(len(e.targets.ids))
+	e.targets.ids = append(e.targets.ids, id)
+	e.inServiceSlots += int64(in.slots)
+	e.inServiceCount++
+	e.res.PeakInService = max(e.res.PeakInService, e.inServiceCount)
+	e.lastCapacityChange = e.now
+	if warm {
+		e.q.push(event{at: e.now + e.cfg.Fleet.Warmup, kind: evWarm, inst: id})
+	}
+}
+
+// leaveService removes an instance from the routable list.
+func (e *engine) leaveService(id int32) {
+	in := &e.inst[id]
+	p := in.pos
+	last := len(e.targets.ids) - 1
+	moved := e.targets.ids[last]
+	e.targets.ids[p] = moved
+	e.inst[moved].pos = p
+	e.targets.ids = e.targets.ids[:last]
+	in.pos = -1
+	e.inServiceSlots -= int64(in.slots)
+	e.inServiceCount--
+	e.lastCapacityChange = e.now
+}
+
+// scaleIn takes one instance out: in-service ones drain for the
+// deregistration delay, the others terminate at once.
+func (e *engine) scaleIn(id int32) {
+	in := &e.inst[id]
+	if in.state != inService {
+		e.terminate(id)
+		return
+	}
+	e.leaveService(id)
+	in.state = draining
+	in.warming = false
+	if in.outstanding == 0 || e.cfg.DeregistrationDelay == 0 {
+		e.terminate(id)
+		return
+	}
+	e.q.push(event{at: e.now + e.cfg.DeregistrationDelay, kind: evDrained, inst: id})
+}
+
+// terminate ends an instance. Requests still on it when the deregistration
+// delay runs out are cut off and count as rejected (the client sees a 5xx).
+func (e *engine) terminate(id int32) {
+	in := &e.inst[id]
+	if in.state == inService {
+		e.leaveService(id)
+	}
+	in.accrue(e.now)
+	if in.outstanding > 0 {
+		cut := int64(in.outstanding)
+		e.res.Requests.Rejected += cut
+		e.minute.Rejected += cut
+		e.inSystem -= cut
+		e.busyTotal -= int64(in.busy)
+		in.outstanding, in.busy, in.n = 0, 0, 0
+	}
+	in.state = terminated
+	in.warming = false
+	in.terminatedAt = e.now
+	in.q = nil
+	e.res.Terminations++
+}
+
+// active counts the instances that make up current capacity: pending,
+// registering and in service (not draining).
+func (e *engine) active() int {
+	n := 0
+	for i := range e.inst {
+		if e.inst[i].state <= inService {
+			n++
+		}
+	}
+	return n
+}
+
+// setDesired changes desired capacity and launches or terminates to match.
+func (e *engine) setDesired(d int) {
+	e.desired = d
+	for n := e.active(); n < d; n++ {
+		id := e.launch()
+		e.scheduleBoot(id)
+	}
+	for n := e.active(); n > d; n-- {
+		e.scaleIn(e.pickVictim())
+	}
+}
+
+// pickVictim chooses the instance to terminate on scale-in
+// (AWS-SEMANTICS §1.9): first the zone with the most active instances, then
+// the termination policies in order, then random.
+func (e *engine) pickVictim() int32 {
+	f := &e.cfg.Fleet
+	zones := max(1, f.Zones)
+	count := make([]int, zones)
+	for i := range e.inst {
+		if e.inst[i].state <= inService {
+			count[e.inst[i].zone]++
+		}
+	}
+	zone := 0
+	for z := 1; z < zones; z++ {
+		if count[z] > count[zone] {
+			zone = z
+		}
+	}
+	var cands []int32
+	for i := range e.inst {
+		if in := &e.inst[i]; in.state <= inService && int(in.zone) == zone {
+			cands = append(cands, int32(i))
+		}
+	}
+	for _, p := range f.Termination {
+		if len(cands) == 1 {
+			break
+		}
+		cands = e.applyTermination(p, cands)
+	}
+	return cands[e.termRng.IntN(len(cands))]
+}
+
+// applyTermination keeps the candidates a named termination policy prefers.
+func (e *engine) applyTermination(policy string, cands []int32) []int32 {
+	var key func(in *instance) float64 // the lowest key goes first
+	switch policy {
+	case "OldestInstance":
+		key = func(in *instance) float64 { return float64(in.launch) }
+	case "NewestInstance":
+		key = func(in *instance) float64 { return -float64(in.launch) }
+	case "Default", "ClosestToNextInstanceHour":
+		// One launch template, so the Default policy's next rule decides:
+		// the instance closest to its next billing hour.
+		key = func(in *instance) float64 {
+			used := (e.now - in.launch) % Hour
+			return float64(Hour - used)
+		}
+	default:
+		return cands
+	}
+	best := math.Inf(1)
+	var keep []int32
+	for _, id := range cands {
+		k := key(&e.inst[id])
+		switch {
+		case k < best:
+			best, keep = k, append(keep[:0], id)
+		case k == best:
+			keep = append(keep, id)
+		}
+	}
+	return keep
+}
+
+func (e *engine) tick() {
+	now := e.now
+	if now%Minute == 0 {
+		e.closeMinute()
+	}
+	if now%e.cfg.MetricPeriod == 0 {
+		e.closePeriod()
+	}
+	if now%e.cfg.EvalInterval == 0 {
+		e.evaluate()
+	}
+	if e.cfg.Progress != nil && now%Minute == 0 {
+		e.cfg.Progress(now, e.end)
+	}
+	if now+tickStep <= e.end {
+		e.q.push(event{at: now + tickStep, kind: evTick})
+	}
+}
+
+// closeMinute writes one time-series row.
+func (e *engine) closeMinute() {
+	m := e.minute
+	m.Start = Time(len(e.res.Minutes)) * Minute
+	m.InService = e.inServiceCount
+	m.Desired = e.desired
+	for i := range e.inst {
+		if s := e.inst[i].state; s == pending || s == registering {
+			m.Pending++
+		}
+	}
+	if c := e.capArea - e.minuteCap; c > 0 {
+		m.CPUPercent = (e.busyArea - e.minuteBusy) / c * 100
+	}
+	m.P50 = quantileOrNaN(e.minuteHist, 50)
+	m.P99 = quantileOrNaN(e.minuteHist, 99)
+	e.res.Minutes = append(e.res.Minutes, m)
+	e.minute = MinuteRow{}
+	e.minuteHist.Reset()
+	e.minuteBusy, e.minuteCap = e.busyArea, e.capArea
+}
+
+// closePeriod publishes one datapoint per metric for the period that just
+// ended (DESIGN.md §3). CPU is averaged over in-service instances past their
+// warm-up (AWS-SEMANTICS §1.4); request count per target is the ALB's
+// RequestCountPerTarget scaled to one minute, absent when no request flowed.
+func (e *engine) closePeriod() {
+	p := e.cfg.MetricPeriod
+	start := e.now - p
+	fresh := start >= e.lastCapacityChange
+	var sum float64
+	n := 0
+	for i := range e.inst {
+		in := &e.inst[i]
+		if in.state != inService {
+			continue
+		}
+		in.accrue(e.now)
+		if !in.warming {
+			sum += float64(in.busyArea-in.periodArea) / (float64(in.slots) * float64(p)) * 100
+			n++
+		}
+		in.periodArea = in.busyArea
+	}
+	cpu := Datapoint{Start: start, Missing: n == 0, Fresh: fresh}
+	if n > 0 {
+		cpu.Value = sum / float64(n)
+	}
+	rc := Datapoint{Start: start, Missing: e.periodRequests == 0 || e.targets.Len() == 0, Fresh: fresh}
+	if !rc.Missing {
+		rc.Value = float64(e.periodRequests) / float64(e.targets.Len()) * float64(Minute) / float64(p)
+	}
+	e.series[MetricCPU] = append(e.series[MetricCPU], cpu)
+	e.series[MetricRequestCountPerTarget] = append(e.series[MetricRequestCountPerTarget], rc)
+	e.periodRequests = 0
+}
+
+// evaluate asks every policy and merges their answers (AWS-SEMANTICS §1.3,
+// §1.5): scale out if any policy wants to, to the largest capacity asked;
+// scale in only if every policy that may scale in wants to, again to the
+// largest capacity asked; never while an instance warms up; min and max
+// always hold.
+func (e *engine) evaluate() {
+	if len(e.cfg.Scalers) == 0 {
+		return
+	}
+	f := &e.cfg.Fleet
+	g := e.group()
+	out, in := -1, -1
+	var outBy, inBy string
+	inAll := true
+	for _, s := range e.cfg.Scalers {
+		p := s.Evaluate(e.now, &g)
+		switch p.Want {
+		case Out:
+			if p.Desired > out {
+				out, outBy = p.Desired, s.Name()+": "+p.Reason
+			}
+		case In:
+			if p.Desired > in {
+				in, inBy = p.Desired, s.Name()+": "+p.Reason
+			}
+		default:
+			if !p.NoScaleIn {
+				inAll = false
+			}
+			if p.Want == NoData {
+				e.note(s.Name(), "insufficient data: "+p.Reason)
+			}
+		}
+	}
+	switch {
+	case out > e.desired:
+		to := min(out, f.Max)
+		if to == e.desired {
+			e.note("group", "at max capacity")
+			return
+		}
+		e.activity("group", to, outBy)
+	case out < 0 && in >= 0 && inAll && in < e.desired:
+		if g.Warming > 0 {
+			e.note("group", "scale-in blocked by warm-up")
+			return
+		}
+		to := max(in, f.Min)
+		if to == e.desired {
+			e.note("group", "at min capacity")
+			return
+		}
+		e.activity("group", to, inBy)
+	}
+}
+
+func (e *engine) activity(policy string, to int, reason string) {
+	e.res.Activities = append(e.res.Activities, Activity{Time: e.now, Policy: policy, From: e.desired, To: to, Reason: reason})
+	delete(e.lastReason, policy)
+	e.setDesired(to)
+}
+
+// note records a decision not taken, once per change of reason, so the log
+// answers "why didn't it scale?" without a line every minute.
+func (e *engine) note(policy, reason string) {
+	if e.lastReason[policy] == reason {
+		return
+	}
+	e.lastReason[policy] = reason
+	e.res.Activities = append(e.res.Activities, Activity{Time: e.now, Policy: policy, From: e.desired, To: e.desired, Reason: reason})
+}
+
+func (e *engine) group() Group {
+	g := Group{
+		Min: e.cfg.Fleet.Min, Max: e.cfg.Fleet.Max, Desired: e.desired,
+		InService: e.inServiceCount, Period: e.cfg.MetricPeriod,
+		series: &e.series, publishLag: e.cfg.PublishDelay,
+	}
+	for i := range e.inst {
+		switch in := &e.inst[i]; in.state {
+		case pending, registering:
+			g.Pending++
+		case inService:
+			if in.warming {
+				g.Warming++
+			}
+		}
+	}
+	return g
+}
+
+// finish closes the books at the end of the run.
+func (e *engine) finish() {
+	r := e.res
+	if Time(len(r.Minutes))*Minute < e.end {
+		e.closeMinute()
+	}
+	r.Requests.InFlightAtEnd = e.inSystem
+	d := e.end.Seconds()
+	r.MeanInSystem = e.inSystemArea / d
+	r.MeanInService = e.inServiceArea / d
+	if e.capArea > 0 {
+		r.MeanCPU = e.busyArea / e.capArea * 100
+	}
+	for i := range e.inst {
+		in := &e.inst[i]
+		end := in.terminatedAt
+		if in.state != terminated {
+			end = e.end
+		}
+		r.Instances = append(r.Instances, InstanceRecord{
+			ID: i, Type: e.cfg.Fleet.Type.Name, Zone: int(in.zone),
+			Launch: in.launch, InService: in.inServiceAt, Terminated: end,
+		})
+	}
+	sort.SliceStable(r.Activities, func(a, b int) bool { return r.Activities[a].Time < r.Activities[b].Time })
+}
+
+// String names the state for debugging.
+func (s state) String() string {
+	return [...]string{"pending", "registering", "in-service", "draining", "terminated"}[s]
+}

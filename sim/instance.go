@@ -1,0 +1,68 @@
+package sim
+
+// state is an instance's lifecycle state (AWS-SEMANTICS §1.8).
+type state uint8
+
+const (
+	pending     state = iota // launched, booting
+	registering              // booted and registered; initial health checks running
+	inService                // healthy, routable
+	draining                 // deregistered: in-flight requests finish, no new ones
+	terminated
+)
+
+// queued is a request waiting for a worker slot.
+type queued struct {
+	arr Time // arrival at the load balancer
+	svc Time // service time on this instance
+}
+
+// instance is one EC2 instance. Requests are served FCFS on slots worker
+// slots (its vCPUs); the rest wait in a bounded ring buffer.
+type instance struct {
+	state       state
+	warming     bool
+	zone        int32
+	slots       int32
+	busy        int32 // slots in use
+	outstanding int32 // busy + queued
+	speed       float64
+	pos         int32 // position in the routable list, -1 when not routable
+
+	// ring buffer of waiting requests
+	q    []queued
+	head int
+	n    int
+
+	busyArea     Time // slot-nanoseconds of service so far
+	areaAt       Time // when busyArea was last brought up to date
+	periodArea   Time // busyArea at the start of the current metric period
+	launch       Time
+	inServiceAt  Time
+	terminatedAt Time
+}
+
+// accrue brings the busy-slot integral up to now; call before busy changes.
+func (in *instance) accrue(now Time) {
+	in.busyArea += Time(in.busy) * (now - in.areaAt)
+	in.areaAt = now
+}
+
+func (in *instance) enqueue(r queued) {
+	if in.n == len(in.q) {
+		grown := make([]queued, max(16, 2*len(in.q)))
+		for i := 0; i < in.n; i++ {
+			grown[i] = in.q[(in.head+i)&(len(in.q)-1)]
+		}
+		in.q, in.head = grown, 0
+	}
+	in.q[(in.head+in.n)&(len(in.q)-1)] = r
+	in.n++
+}
+
+func (in *instance) dequeue() queued {
+	r := in.q[in.head]
+	in.head = (in.head + 1) & (len(in.q) - 1)
+	in.n--
+	return r
+}

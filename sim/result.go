@@ -1,0 +1,160 @@
+package sim
+
+import (
+	"math"
+
+	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
+)
+
+// Histogram bounds: latencies are recorded in microseconds from 1 µs to one
+// hour with three significant digits; longer values are clamped to the top.
+const (
+	histMinMicros = 1
+	histMaxMicros = 3600 * 1000 * 1000
+	histSigFigs   = 3
+)
+
+func newHistogram() *hdrhistogram.Histogram {
+	return hdrhistogram.New(histMinMicros, histMaxMicros, histSigFigs)
+}
+
+// newMinuteHistogram is the per-minute histogram behind the time series'
+// p50 and p99: two significant digits (1 % error) keep it at 12 KB, so
+// resetting it every simulated minute costs nothing.
+func newMinuteHistogram() *hdrhistogram.Histogram {
+	return hdrhistogram.New(histMinMicros, histMaxMicros, 2)
+}
+
+func recordMicros(h *hdrhistogram.Histogram, d Time) {
+	us := int64(d / Microsecond)
+	if us < histMinMicros {
+		us = histMinMicros
+	} else if us > histMaxMicros {
+		us = histMaxMicros
+	}
+	_ = h.RecordValue(us) // cannot fail: the value is within bounds
+}
+
+// RequestCounts says how every request ended. Total = Completed + Rejected
+// + TimedOut + InFlightAtEnd, always.
+type RequestCounts struct {
+	Total         int64 `json:"total"`
+	Completed     int64 `json:"completed"`
+	Rejected      int64 `json:"rejected"`
+	TimedOut      int64 `json:"timed_out"`
+	InFlightAtEnd int64 `json:"in_flight_at_end"`
+}
+
+// Conserved reports whether every request is accounted for exactly once.
+func (c RequestCounts) Conserved() bool {
+	return c.Total == c.Completed+c.Rejected+c.TimedOut+c.InFlightAtEnd
+}
+
+// Activity is one scaling decision, or a decision not taken and why.
+type Activity struct {
+	Time   Time   `json:"-"`
+	At     string `json:"time"` // filled by the report from the scenario start
+	Policy string `json:"policy"`
+	From   int    `json:"from"`
+	To     int    `json:"to"`
+	Reason string `json:"reason"`
+}
+
+// InstanceRecord is one instance's life, for billing and reports.
+type InstanceRecord struct {
+	ID         int
+	Type       string
+	Zone       int
+	Launch     Time
+	InService  Time // 0 when it never got there
+	Terminated Time // the run's end when still running
+}
+
+// MinuteRow is one row of the per-minute time series.
+type MinuteRow struct {
+	Start      Time
+	Arrivals   int64
+	Completed  int64
+	Rejected   int64
+	TimedOut   int64
+	InService  int
+	Pending    int
+	Desired    int
+	CPUPercent float64 // busy / capacity of in-service instances over the minute
+	P50, P99   float64 // ms; NaN when nothing completed in the minute
+}
+
+// Result is everything one run measured.
+type Result struct {
+	Seed     uint64
+	Duration Time
+	Requests RequestCounts
+
+	Latency *hdrhistogram.Histogram // end to end, completed requests, µs
+	Wait    *hdrhistogram.Histogram // queue wait of requests that got service, µs
+
+	LatencySum  float64 // seconds, exact, for the mean
+	WaitSum     float64 // seconds
+	WaitCount   int64   // requests that started service
+	SojournSum  float64 // seconds in an instance (wait + service), requests that left an instance
+	SojournN    int64
+	MeanInSystem float64 // time-average requests in instances (Little's L)
+
+	PeakInService int
+	MeanInService float64
+	Launches      int
+	Terminations  int
+	MeanCPU       float64 // % busy of in-service capacity over the run
+
+	Activities []Activity
+	Minutes    []MinuteRow
+	Instances  []InstanceRecord
+}
+
+// LatencyMs returns the q-th percentile (0–100) of end-to-end latency in ms.
+func (r *Result) LatencyMs(q float64) float64 { return quantileMs(r.Latency, q) }
+
+// WaitMs returns the q-th percentile (0–100) of queue wait in ms.
+func (r *Result) WaitMs(q float64) float64 { return quantileMs(r.Wait, q) }
+
+// MeanLatencyMs is the exact mean end-to-end latency of completed requests.
+func (r *Result) MeanLatencyMs() float64 {
+	if r.Requests.Completed == 0 {
+		return 0
+	}
+	return r.LatencySum / float64(r.Requests.Completed) * 1000
+}
+
+// MeanWaitMs is the exact mean queue wait of requests that got service.
+func (r *Result) MeanWaitMs() float64 {
+	if r.WaitCount == 0 {
+		return 0
+	}
+	return r.WaitSum / float64(r.WaitCount) * 1000
+}
+
+// InstanceHours is the billed instance time: launch to termination.
+func (r *Result) InstanceHours() float64 {
+	var s Time
+	for _, in := range r.Instances {
+		s += in.Terminated - in.Launch
+	}
+	return s.Seconds() / 3600
+}
+
+func quantileMs(h *hdrhistogram.Histogram, q float64) float64 {
+	if h == nil || h.TotalCount() == 0 {
+		return 0
+	}
+	if q >= 100 {
+		return float64(h.Max()) / 1000
+	}
+	return float64(h.ValueAtQuantile(q)) / 1000
+}
+
+func quantileOrNaN(h *hdrhistogram.Histogram, q float64) float64 {
+	if h.TotalCount() == 0 {
+		return math.NaN()
+	}
+	return float64(h.ValueAtQuantile(q)) / 1000
+}

@@ -1,0 +1,95 @@
+package sim
+
+import "fmt"
+
+// Scaler is a scaling policy: given the group and the metric datapoints
+// published so far, it says what capacity it wants now. It is a pure
+// function of its inputs and its own state, with no I/O, so the same code
+// runs in the simulator and in a live autoscaler (DESIGN.md §2).
+type Scaler interface {
+	Name() string
+	Evaluate(now Time, g *Group) Proposal
+}
+
+// Want is the direction a policy asks for.
+type Want uint8
+
+// The directions. Hold and NoData block a scale-in that needs every policy's
+// agreement (AWS-SEMANTICS §1.5).
+const (
+	Hold   Want = iota // no change wanted
+	Out                // wants more capacity
+	In                 // wants less capacity
+	NoData             // cannot decide: insufficient data
+)
+
+func (w Want) String() string {
+	return [...]string{"hold", "out", "in", "insufficient data"}[w]
+}
+
+// Proposal is one policy's answer at one evaluation.
+type Proposal struct {
+	Want    Want
+	Desired int    // the capacity wanted (for Out and In)
+	Reason  string // why, in words a user would understand
+	// ScaleIn is false for a policy that never scales in (DisableScaleIn),
+	// so it has no vote on scale-in.
+	NoScaleIn bool
+}
+
+// Metric names a group metric the engine publishes.
+type Metric uint8
+
+// The metrics the engine publishes every metric period.
+const (
+	MetricCPU                   Metric = iota // ASGAverageCPUUtilization, % over non-warming instances
+	MetricRequestCountPerTarget               // ALBRequestCountPerTarget, per one-minute interval
+	numMetrics
+)
+
+func (m Metric) String() string {
+	switch m {
+	case MetricCPU:
+		return "cpu"
+	case MetricRequestCountPerTarget:
+		return "request_count_per_target"
+	}
+	return fmt.Sprintf("metric(%d)", m)
+}
+
+// Datapoint is one published metric value for the period [Start, Start+period).
+type Datapoint struct {
+	Start   Time
+	Value   float64
+	Missing bool // no data for this period (no instances, no requests)
+	// Fresh is false for a datapoint measured (even partly) before the
+	// group's last capacity change, so it says little about the new capacity.
+	Fresh bool
+}
+
+// Group is what a policy can see of the Auto Scaling group.
+type Group struct {
+	Min, Max   int
+	Desired    int
+	InService  int // registered and healthy, including warming
+	Warming    int // in service but still inside their warm-up
+	Pending    int // launched, not yet in service
+	Period     Time
+	series     *[numMetrics][]Datapoint
+	publishLag Time
+}
+
+// NonWarming is the number of in-service instances past their warm-up: the
+// instances whose metrics count (AWS-SEMANTICS §1.4).
+func (g *Group) NonWarming() int { return g.InService - g.Warming }
+
+// Datapoints returns the datapoints of m visible at now (published after the
+// delay), oldest first. The slice is shared: do not modify it.
+func (g *Group) Datapoints(m Metric, now Time) []Datapoint {
+	s := g.series[m]
+	n := len(s)
+	for n > 0 && s[n-1].Start+g.Period+g.publishLag > now {
+		n--
+	}
+	return s[:n]
+}
