@@ -8,12 +8,12 @@ import (
 
 // InstanceType is what the fleet launches: its capacity and its price.
 type InstanceType struct {
-	Name         string
-	VCPU         int     // worker slots: requests served at once
-	MemoryGiB    float64 //
-	Speed        float64 // relative per-vCPU speed; service time = demand / Speed
-	USDPerHour   float64 // on-demand price
-	PriceSource  string  // where the price comes from, for reports
+	Name        string
+	VCPU        int     // worker slots: requests served at once
+	MemoryGiB   float64 //
+	Speed       float64 // relative per-vCPU speed; service time = demand / Speed
+	USDPerHour  float64 // on-demand price
+	PriceSource string  // where the price comes from, for reports
 }
 
 // HealthCheck is the load balancer's target health check (AWS-SEMANTICS §4.1).

@@ -93,11 +93,11 @@ type Result struct {
 	Latency *hdrhistogram.Histogram // end to end, completed requests, µs
 	Wait    *hdrhistogram.Histogram // queue wait of requests that got service, µs
 
-	LatencySum  float64 // seconds, exact, for the mean
-	WaitSum     float64 // seconds
-	WaitCount   int64   // requests that started service
-	SojournSum  float64 // seconds in an instance (wait + service), requests that left an instance
-	SojournN    int64
+	LatencySum   float64 // seconds, exact, for the mean
+	WaitSum      float64 // seconds
+	WaitCount    int64   // requests that started service
+	SojournSum   float64 // seconds in an instance (wait + service), requests that left an instance
+	SojournN     int64
 	MeanInSystem float64 // time-average requests in instances (Little's L)
 
 	PeakInService int

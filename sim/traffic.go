@@ -72,9 +72,9 @@ type ArrivalKind uint8
 
 // The arrival processes.
 const (
-	Poisson ArrivalKind = iota // non-homogeneous Poisson process
-	Even                       // deterministic spacing 1/rate
-	GammaRenewal               // renewal process with gamma inter-arrivals of coefficient of variation CV
+	Poisson      ArrivalKind = iota // non-homogeneous Poisson process
+	Even                            // deterministic spacing 1/rate
+	GammaRenewal                    // renewal process with gamma inter-arrivals of coefficient of variation CV
 )
 
 func (a ArrivalProcess) String() string {

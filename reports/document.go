@@ -1,0 +1,130 @@
+// Package reports turns simulation results into what people and pipelines
+// read: the versioned JSON result (DESIGN.md §12), the per-minute CSV time
+// series, a self-contained HTML report and a terminal summary. It never
+// simulates.
+package reports
+
+// SchemaVersion is the version of the JSON result contract. Bump it when a
+// key changes meaning or disappears; adding keys keeps it.
+const SchemaVersion = "1.0"
+
+// Document is one run's JSON result: the machine contract of DESIGN.md §12.
+// Key names are an interface users script against: add, never rename.
+type Document struct {
+	SchemaVersion     string     `json:"schema_version"`
+	CapsimVersion     string     `json:"capsim_version"`
+	Name              string     `json:"name"`
+	Description       string     `json:"description,omitempty"`
+	Scenario          any        `json:"scenario"` // the resolved scenario, defaults filled in
+	Seed              uint64     `json:"seed"`
+	Start             string     `json:"start"`    // RFC 3339 wall clock of t = 0
+	Duration          string     `json:"duration"` // Go duration
+	Summary           Summary    `json:"summary"`
+	ScalingActivities []Activity `json:"scaling_activities"`
+	Timeseries        []Row      `json:"timeseries"`
+}
+
+// Summary holds the run's headline numbers.
+type Summary struct {
+	Requests    Requests    `json:"requests"`
+	LatencyMs   Latency     `json:"latency_ms"`
+	WaitMs      Wait        `json:"wait_ms"`
+	Instances   Instances   `json:"instances"`
+	Utilization Utilization `json:"utilization"`
+	Cost        Cost        `json:"cost"`
+	SLO         SLO         `json:"slo"`
+}
+
+// Requests says how every request ended; the four outcomes add up to Total.
+type Requests struct {
+	Total         int64 `json:"total"`
+	Completed     int64 `json:"completed"`
+	Rejected      int64 `json:"rejected"`
+	TimedOut      int64 `json:"timed_out"`
+	InFlightAtEnd int64 `json:"in_flight_at_end"`
+}
+
+// Latency is end-to-end latency of completed requests, in milliseconds.
+type Latency struct {
+	Mean float64 `json:"mean"`
+	P50  float64 `json:"p50"`
+	P90  float64 `json:"p90"`
+	P95  float64 `json:"p95"`
+	P99  float64 `json:"p99"`
+	P999 float64 `json:"p999"`
+	Max  float64 `json:"max"`
+}
+
+// Wait is time queued before service, in milliseconds.
+type Wait struct {
+	Mean float64 `json:"mean"`
+	P99  float64 `json:"p99"`
+}
+
+// Instances summarises the fleet. Peak and Mean count in-service instances;
+// InstanceHours counts billed time (launch to termination).
+type Instances struct {
+	Peak          int     `json:"peak"`
+	Mean          float64 `json:"mean"`
+	InstanceHours float64 `json:"instance_hours"`
+	Launches      int     `json:"launches"`
+	Terminations  int     `json:"terminations"`
+}
+
+// Utilization is the share of in-service vCPU time spent serving requests.
+type Utilization struct {
+	MeanCPUPercent float64 `json:"mean_cpu_percent"`
+}
+
+// Cost is the run's bill. Maps are encoded with sorted keys, so the JSON is
+// byte-for-byte reproducible.
+type Cost struct {
+	TotalUSD              float64            `json:"total_usd"`
+	ByPurchaseOption      map[string]float64 `json:"by_purchase_option"`
+	ByInstanceType        map[string]float64 `json:"by_instance_type"`
+	PerMillionRequestsUSD float64            `json:"per_million_requests_usd"`
+	MonthlyProjectionUSD  float64            `json:"monthly_projection_usd"` // total scaled to 730 hours
+	PriceSource           string             `json:"price_source"`
+}
+
+// SLO is the verdict on the scenario's service-level objectives.
+type SLO struct {
+	Met    bool       `json:"met"`
+	Checks []SLOCheck `json:"checks"`
+}
+
+// SLOCheck is one objective: the measured value against its limit.
+type SLOCheck struct {
+	Name  string  `json:"name"` // p99_ms, error_rate, ...
+	Value float64 `json:"value"`
+	Limit float64 `json:"limit"`
+	Met   bool    `json:"met"`
+}
+
+// Activity is one scaling decision, or a decision not taken and why.
+type Activity struct {
+	Time   string `json:"time"` // RFC 3339
+	Offset string `json:"offset"`
+	Policy string `json:"policy"`
+	From   int    `json:"from"`
+	To     int    `json:"to"`
+	Reason string `json:"reason"`
+}
+
+// Row is one minute of the time series. P50Ms and P99Ms are null in a
+// minute in which no request completed.
+type Row struct {
+	Time        string   `json:"time"`
+	Arrivals    int64    `json:"arrivals"`
+	Completed   int64    `json:"completed"`
+	Rejected    int64    `json:"rejected"`
+	TimedOut    int64    `json:"timed_out"`
+	InService   int      `json:"in_service"`
+	Pending     int      `json:"pending"`
+	Desired     int      `json:"desired"`
+	CPUPercent  float64  `json:"cpu_percent"`
+	P50Ms       *float64 `json:"p50_ms"`
+	P99Ms       *float64 `json:"p99_ms"`
+	CostUSD     float64  `json:"cost_usd"`
+	CapacityRPS float64  `json:"capacity_rps"` // in-service instances × requests/s each sustains at 100 % CPU
+}
