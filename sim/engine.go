@@ -651,6 +651,7 @@ func (e *engine) finish() {
 		r.Instances = append(r.Instances, InstanceRecord{
 			ID: i, Type: e.cfg.Fleet.Type.Name, Zone: int(in.zone),
 			Launch: in.launch, InService: in.inServiceAt, Terminated: end,
+			Running: in.state != terminated,
 		})
 	}
 	sort.SliceStable(r.Activities, func(a, b int) bool { return r.Activities[a].Time < r.Activities[b].Time })

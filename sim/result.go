@@ -68,6 +68,7 @@ type InstanceRecord struct {
 	Launch     Time
 	InService  Time // 0 when it never got there
 	Terminated Time // the run's end when still running
+	Running    bool // still running at the end of the run
 }
 
 // MinuteRow is one row of the per-minute time series.

@@ -1,0 +1,140 @@
+package reports
+
+import (
+	"math"
+	"time"
+
+	"github.com/capsim/capsim/pricing"
+	"github.com/capsim/capsim/sim"
+)
+
+// Input is everything a report needs about one run.
+type Input struct {
+	Name, Description string
+	CapsimVersion     string
+	Scenario          any // the resolved scenario, written as-is under "scenario"
+	Start             time.Time
+	Result            *sim.Result
+	Bill              pricing.Bill
+	PriceSource       string
+	// RPSPerInstance is the request rate one instance sustains at 100 % CPU
+	// (vCPU × speed / mean service time), for the capacity line.
+	RPSPerInstance float64
+	SLO            SLOSpec
+}
+
+// SLOSpec holds the scenario's objectives; a zero limit is not checked.
+type SLOSpec struct {
+	P50Ms, P99Ms float64
+	ErrorRate    float64 // (rejected + timed out) / total
+}
+
+// Build turns a run into its JSON document.
+func Build(in Input) *Document {
+	r := in.Result
+	d := &Document{
+		SchemaVersion: SchemaVersion,
+		CapsimVersion: in.CapsimVersion,
+		Name:          in.Name,
+		Description:   in.Description,
+		Scenario:      in.Scenario,
+		Seed:          r.Seed,
+		Start:         in.Start.UTC().Format(time.RFC3339),
+		Duration:      r.Duration.Duration().String(),
+	}
+	s := &d.Summary
+	s.Requests = Requests(r.Requests)
+	s.LatencyMs = Latency{
+		Mean: round(r.MeanLatencyMs(), 3),
+		P50:  round(r.LatencyMs(50), 3), P90: round(r.LatencyMs(90), 3), P95: round(r.LatencyMs(95), 3),
+		P99: round(r.LatencyMs(99), 3), P999: round(r.LatencyMs(99.9), 3), Max: round(r.LatencyMs(100), 3),
+	}
+	s.WaitMs = Wait{Mean: round(r.MeanWaitMs(), 3), P99: round(r.WaitMs(99), 3)}
+	s.Instances = Instances{
+		Peak: r.PeakInService, Mean: round(r.MeanInService, 3),
+		InstanceHours: round(r.InstanceHours(), 4),
+		Launches:      r.Launches, Terminations: r.Terminations,
+	}
+	s.Utilization.MeanCPUPercent = round(r.MeanCPU, 2)
+	s.Cost = Cost{
+		TotalUSD:         round(in.Bill.TotalUSD, 6),
+		ByPurchaseOption: roundMap(in.Bill.ByPurchaseOption),
+		ByInstanceType:   roundMap(in.Bill.ByInstanceType),
+		PriceSource:      in.PriceSource,
+	}
+	if r.Requests.Total > 0 {
+		s.Cost.PerMillionRequestsUSD = round(in.Bill.TotalUSD/float64(r.Requests.Total)*1e6, 6)
+	}
+	if h := r.Duration.Seconds() / 3600; h > 0 {
+		s.Cost.MonthlyProjectionUSD = round(in.Bill.TotalUSD/h*730, 2)
+	}
+	s.SLO = checkSLO(in.SLO, d)
+
+	d.ScalingActivities = make([]Activity, 0, len(r.Activities))
+	for _, a := range r.Activities {
+		d.ScalingActivities = append(d.ScalingActivities, Activity{
+			Time: stamp(in.Start, a.Time), Offset: a.Time.Duration().String(),
+			Policy: a.Policy, From: a.From, To: a.To, Reason: a.Reason,
+		})
+	}
+	d.Timeseries = make([]Row, 0, len(r.Minutes))
+	for i, m := range r.Minutes {
+		row := Row{
+			Time: stamp(in.Start, m.Start), Arrivals: m.Arrivals, Completed: m.Completed,
+			Rejected: m.Rejected, TimedOut: m.TimedOut, InService: m.InService, Pending: m.Pending,
+			Desired: m.Desired, CPUPercent: round(m.CPUPercent, 2),
+			P50Ms: nullable(m.P50), P99Ms: nullable(m.P99),
+			CapacityRPS: round(float64(m.InService)*in.RPSPerInstance, 3),
+		}
+		if i < len(in.Bill.PerMinute) {
+			row.CostUSD = round(in.Bill.PerMinute[i], 8)
+		}
+		d.Timeseries = append(d.Timeseries, row)
+	}
+	return d
+}
+
+func checkSLO(spec SLOSpec, d *Document) SLO {
+	slo := SLO{Met: true, Checks: []SLOCheck{}}
+	add := func(name string, value, limit float64) {
+		if limit <= 0 {
+			return
+		}
+		c := SLOCheck{Name: name, Value: value, Limit: limit, Met: value <= limit}
+		slo.Checks = append(slo.Checks, c)
+		slo.Met = slo.Met && c.Met
+	}
+	add("p50_ms", d.Summary.LatencyMs.P50, spec.P50Ms)
+	add("p99_ms", d.Summary.LatencyMs.P99, spec.P99Ms)
+	rq := d.Summary.Requests
+	if rq.Total > 0 {
+		add("error_rate", round(float64(rq.Rejected+rq.TimedOut)/float64(rq.Total), 6), spec.ErrorRate)
+	}
+	return slo
+}
+
+func stamp(start time.Time, t sim.Time) string {
+	return start.Add(t.Duration()).UTC().Format(time.RFC3339)
+}
+
+func nullable(ms float64) *float64 {
+	if math.IsNaN(ms) {
+		return nil
+	}
+	v := round(ms, 3)
+	return &v
+}
+
+func roundMap(m map[string]float64) map[string]float64 {
+	out := make(map[string]float64, len(m))
+	for k, v := range m {
+		out[k] = round(v, 6)
+	}
+	return out
+}
+
+// round keeps reports readable; the run is deterministic either way.
+func round(v float64, digits int) float64 {
+	p := math.Pow(10, float64(digits))
+	return math.Round(v*p) / p
+}

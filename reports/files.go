@@ -1,0 +1,80 @@
+package reports
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"text/tabwriter"
+)
+
+// WriteJSON writes the document as indented JSON. Go sorts map keys, so the
+// same run gives the same bytes.
+func WriteJSON(w io.Writer, d *Document) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(d)
+}
+
+// CSVHeader is the time-series column order.
+var CSVHeader = []string{"time", "arrivals", "completed", "rejected", "timed_out", "in_service", "pending",
+	"desired", "cpu_percent", "p50_ms", "p99_ms", "cost_usd", "capacity_rps"}
+
+// WriteCSV writes the per-minute time series; empty p50/p99 cells mean no
+// request completed in that minute.
+func WriteCSV(w io.Writer, d *Document) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(CSVHeader); err != nil {
+		return err
+	}
+	f := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+	opt := func(v *float64) string {
+		if v == nil {
+			return ""
+		}
+		return f(*v)
+	}
+	i := strconv.FormatInt
+	for _, r := range d.Timeseries {
+		rec := []string{r.Time, i(r.Arrivals, 10), i(r.Completed, 10), i(r.Rejected, 10), i(r.TimedOut, 10),
+			strconv.Itoa(r.InService), strconv.Itoa(r.Pending), strconv.Itoa(r.Desired), f(r.CPUPercent),
+			opt(r.P50Ms), opt(r.P99Ms), f(r.CostUSD), f(r.CapacityRPS)}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// WriteSummary prints the short table `capsim run` shows on the terminal.
+func WriteSummary(w io.Writer, d *Document) error {
+	s := d.Summary
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	rows := [][2]string{
+		{"scenario", d.Name},
+		{"simulated", d.Duration + " from " + d.Start},
+		{"requests", fmt.Sprintf("%d (completed %d, rejected %d, timed out %d, in flight %d)",
+			s.Requests.Total, s.Requests.Completed, s.Requests.Rejected, s.Requests.TimedOut, s.Requests.InFlightAtEnd)},
+		{"latency p50 / p99", fmt.Sprintf("%.1f ms / %.1f ms", s.LatencyMs.P50, s.LatencyMs.P99)},
+		{"instances peak / mean", fmt.Sprintf("%d / %.2f (%.1f instance-hours)", s.Instances.Peak, s.Instances.Mean, s.Instances.InstanceHours)},
+		{"mean cpu", fmt.Sprintf("%.1f %%", s.Utilization.MeanCPUPercent)},
+		{"cost", fmt.Sprintf("$%.2f (≈ $%.2f/month, $%.4f per million requests)", s.Cost.TotalUSD, s.Cost.MonthlyProjectionUSD, s.Cost.PerMillionRequestsUSD)},
+	}
+	if len(s.SLO.Checks) > 0 {
+		verdict := "met"
+		if !s.SLO.Met {
+			verdict = "NOT met"
+		}
+		for _, c := range s.SLO.Checks {
+			verdict += fmt.Sprintf("; %s %.4g (limit %.4g)", c.Name, c.Value, c.Limit)
+		}
+		rows = append(rows, [2]string{"slo", verdict})
+	}
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%s\n", r[0], r[1])
+	}
+	return tw.Flush()
+}
