@@ -13,6 +13,7 @@ type Balancer interface {
 // healthy, not draining. Positions are stable between scaling events.
 type Targets struct {
 	ids  []int32
+	out  []int32 // outstanding requests per position, kept dense for fast scans
 	inst []instance
 	rng  *rand.Rand
 }
@@ -21,7 +22,7 @@ type Targets struct {
 func (t *Targets) Len() int { return len(t.ids) }
 
 // Outstanding is the number of requests target i is serving or queueing.
-func (t *Targets) Outstanding(i int) int { return int(t.inst[t.ids[i]].outstanding) }
+func (t *Targets) Outstanding(i int) int { return int(t.out[i]) }
 
 // Connections counts requests target i has open; with one request per
 // connection it equals Outstanding.

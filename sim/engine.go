@@ -101,7 +101,7 @@ func (e *engine) loop() {
 	overhead := e.cfg.LBOverhead
 	timeout := e.cfg.Timeout
 	for e.q.len() > 0 {
-		ev := e.q.pop()
+		ev := e.q.hold()
 		if ev.at > e.end {
 			break
 		}
@@ -131,6 +131,7 @@ func (e *engine) loop() {
 				e.terminate(ev.inst)
 			}
 		}
+		e.q.release()
 	}
 	e.accrue(e.end)
 	e.now = e.end
@@ -174,14 +175,24 @@ func (e *engine) arrive() {
 	switch {
 	case in.busy < in.slots:
 		in.outstanding++
+		e.targets.out[pos]++
 		e.inSystem++
 		e.startService(in, id, now, svc)
 	case in.n < e.cfg.QueueLimit:
 		in.outstanding++
+		e.targets.out[pos]++
 		e.inSystem++
 		in.enqueue(queued{arr: now, svc: svc})
 	default:
 		e.reject()
+	}
+}
+
+// syncOutstanding copies an instance's outstanding count to the balancer's
+// dense view when the instance is routable.
+func (e *engine) syncOutstanding(in *instance) {
+	if in.pos >= 0 {
+		e.targets.out[in.pos] = in.outstanding
 	}
 }
 
@@ -244,6 +255,7 @@ func (e *engine) depart(id int32, arr, overhead, timeout Time) {
 		e.startService(in, id, r.arr, r.svc)
 		break
 	}
+	e.syncOutstanding(in)
 	if in.state == draining && in.outstanding == 0 {
 		// Deregistration completes early once nothing is in flight
 		// (AWS-SEMANTICS §4.1).
@@ -308,6 +320,7 @@ func (e *engine) enterService(id int32, warm bool) {
 	in.periodArea = in.busyArea
 	in.pos = int32(len(e.targets.ids))
 	e.targets.ids = append(e.targets.ids, id)
+	e.targets.out = append(e.targets.out, in.outstanding)
 	e.inServiceSlots += int64(in.slots)
 	e.inServiceCount++
 	e.res.PeakInService = max(e.res.PeakInService, e.inServiceCount)
@@ -324,8 +337,10 @@ func (e *engine) leaveService(id int32) {
 	last := len(e.targets.ids) - 1
 	moved := e.targets.ids[last]
 	e.targets.ids[p] = moved
+	e.targets.out[p] = e.targets.out[last]
 	e.inst[moved].pos = p
 	e.targets.ids = e.targets.ids[:last]
+	e.targets.out = e.targets.out[:last]
 	in.pos = -1
 	e.inServiceSlots -= int64(in.slots)
 	e.inServiceCount--
