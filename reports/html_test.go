@@ -1,0 +1,523 @@
+package reports
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image/png"
+	"io/fs"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// sampleDocument is a deterministic five-hour run: a load wave, a fleet that
+// follows it with a lag, latency gaps (minutes with no completed request),
+// two scaling activities and an SLO.
+func sampleDocument(name string, phase float64) *Document {
+	start := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	const rows, rpsPerInstance = 300, 60.0
+	d := &Document{
+		SchemaVersion: SchemaVersion,
+		CapsimVersion: "test",
+		Name:          name,
+		Description:   "Sample run for the HTML report test",
+		Seed:          42,
+		Start:         start.Format(time.RFC3339),
+		Duration:      (rows * time.Minute).String(),
+	}
+	desired := 3
+	inService := 3
+	var total, completed int64
+	for i := range rows {
+		rate := 150 + 110*math.Sin(float64(i)/40+phase) // requests/s
+		arrivals := int64(rate * 60)
+		want := int(math.Ceil(rate / (rpsPerInstance * 0.7)))
+		if want != desired && i%10 == 0 {
+			d.ScalingActivities = append(d.ScalingActivities, Activity{
+				Time:   start.Add(time.Duration(i) * time.Minute).Format(time.RFC3339),
+				Offset: (time.Duration(i) * time.Minute).String(),
+				Policy: "cpu70", From: desired, To: want,
+				Reason: fmt.Sprintf("CPU %.0f%% vs target 70%%", 100*rate/(float64(inService)*rpsPerInstance)),
+			})
+			desired = want
+		}
+		pending := 0
+		if inService < desired {
+			pending = desired - inService
+			if i%3 == 0 { // boots take a few minutes
+				inService++
+				pending--
+			}
+		} else if inService > desired {
+			inService--
+		}
+		capacity := float64(inService) * rpsPerInstance
+		cpu := math.Min(100, 100*rate/capacity)
+		var p50, p99 *float64
+		if i < 120 || i >= 135 { // 15 minutes with no completed request: gaps
+			a, b := 40+cpu/4, 120+cpu*cpu/25
+			p50, p99 = &a, &b
+		}
+		done := arrivals
+		if p50 == nil {
+			done = 0
+		}
+		total += arrivals
+		completed += done
+		d.Timeseries = append(d.Timeseries, Row{
+			Time:     start.Add(time.Duration(i) * time.Minute).Format(time.RFC3339),
+			Arrivals: arrivals, Completed: done, InService: inService, Pending: pending, Desired: desired,
+			CPUPercent: math.Round(cpu*100) / 100, P50Ms: p50, P99Ms: p99,
+			CostUSD: float64(inService) * 0.096 / 60, CapacityRPS: capacity,
+		})
+	}
+	d.Summary = Summary{
+		Requests:  Requests{Total: total, Completed: completed, TimedOut: total - completed},
+		LatencyMs: Latency{Mean: 61, P50: 52.5, P90: 180, P95: 260, P99: 412.25, P999: 700, Max: 950},
+		Instances: Instances{Peak: 7, Mean: 4.62, InstanceHours: 23.1, Launches: 9, Terminations: 5},
+		Cost:      Cost{TotalUSD: 2.2176, PriceSource: "test"},
+		SLO: SLO{Met: true, Checks: []SLOCheck{
+			{Name: "p99_ms", Value: 412.25, Limit: 500, Met: true},
+		}},
+	}
+	return d
+}
+
+// needTool skips a test when something outside Go is missing on a developer
+// machine, and fails it in CI (CI set), where everything must run.
+func needTool(t *testing.T, format string, args ...any) {
+	t.Helper()
+	msg := fmt.Sprintf(format, args...)
+	if os.Getenv("CI") != "" {
+		t.Fatal(msg + " (CI is set, so this fails instead of skipping)")
+	}
+	t.Skip(msg)
+}
+
+func renderHTML(t *testing.T, docs ...*Document) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	err := WriteHTML(&buf, docs...)
+	if errors.Is(err, ErrAssetsNotBuilt) {
+		needTool(t, "%v", err)
+	}
+	if err != nil {
+		t.Fatalf("WriteHTML: %v", err)
+	}
+	return buf.Bytes()
+}
+
+var (
+	tagRE       = regexp.MustCompile(`^<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s[^>]*)?)>`)
+	srcAttrRE   = regexp.MustCompile(`(?i)\ssrc\s*=`)
+	remoteURLRE = regexp.MustCompile(`(?i)(https?:)?//`)
+)
+
+type htmlTag struct {
+	closing bool
+	name    string // lower case
+	attrs   string
+}
+
+// scanTags lists the tags of page in order, stepping over the contents of
+// <script> elements (the inlined ECharts text mentions URLs and markup in JS
+// strings; those are not tags).
+func scanTags(page string) []htmlTag {
+	var tags []htmlTag
+	for i := 0; i < len(page); {
+		j := strings.IndexByte(page[i:], '<')
+		if j < 0 {
+			break
+		}
+		i += j
+		m := tagRE.FindStringSubmatch(page[i:])
+		if m == nil {
+			i++
+			continue
+		}
+		tag := htmlTag{closing: m[1] == "/", name: strings.ToLower(m[2]), attrs: m[3]}
+		tags = append(tags, tag)
+		i += len(m[0])
+		if tag.name == "script" && !tag.closing {
+			end := strings.Index(strings.ToLower(page[i:]), "</script")
+			if end < 0 {
+				break
+			}
+			i += end
+		}
+	}
+	return tags
+}
+
+// chartIDs are the four charts the report draws, in page order.
+var chartIDs = []string{chartLoad, chartInstances, chartLatency, chartCPU}
+
+// checkSelfContained asserts what keeps the page offline and in one piece:
+// no script loaded by URL, no tag pointing at the network, and exactly one
+// script element for ECharts plus one per chart (a user string that closed
+// or opened a script would change the count).
+func checkSelfContained(t *testing.T, page []byte) {
+	t.Helper()
+	tags := scanTags(string(page))
+	var opened, closed int
+	for _, tag := range tags {
+		if tag.name == "script" && srcAttrRE.MatchString(tag.attrs) {
+			t.Errorf("script loaded by URL: <script%s>", tag.attrs)
+		}
+		if remoteURLRE.MatchString(tag.attrs) {
+			t.Errorf("tag points at the network: <%s%s>", tag.name, tag.attrs)
+		}
+		if tag.name == "script" {
+			if tag.closing {
+				closed++
+			} else {
+				opened++
+			}
+		}
+	}
+	if want := 1 + len(chartIDs); opened != want || closed != want {
+		t.Errorf("got %d <script> and %d </script>, want %d of each (echarts + one per chart)", opened, closed, want)
+	}
+	if n := bytes.Count(bytes.ToLower(page), []byte("</script")); n != 1+len(chartIDs) {
+		t.Errorf("\"</script\" occurs %d times in the page, want %d", n, 1+len(chartIDs))
+	}
+	if strings.Contains(outsideScripts(string(page)), "url(") {
+		t.Error("the page's CSS loads a url()")
+	}
+}
+
+// outsideScripts is page without the contents of its <script> elements.
+func outsideScripts(page string) string {
+	var b strings.Builder
+	lower := strings.ToLower(page)
+	for i := 0; ; {
+		open := strings.Index(lower[i:], "<script")
+		if open < 0 {
+			b.WriteString(page[i:])
+			return b.String()
+		}
+		b.WriteString(page[i : i+open])
+		end := strings.Index(lower[i+open:], "</script")
+		if end < 0 {
+			return b.String()
+		}
+		i += open + end + len("</script")
+	}
+}
+
+func TestWriteHTMLSelfContained(t *testing.T) {
+	page := renderHTML(t, sampleDocument("checkout-api", 0))
+	checkSelfContained(t, page)
+	s := string(page)
+	for _, want := range []string{
+		"<title>checkout-api</title>",
+		`echarts.connect(all)`,
+		`"animation":false`,
+		`"dataZoom":[{"type":"slider","xAxisIndex":0},{"type":"inside","xAxisIndex":0}]`,
+		`"xAxis":[{"type":"time","axisLabel":{"formatter":"{MM}-{dd} {HH}:{mm}"`,
+		`["2026-03-02T02:00:00Z",null]`, // minute 120 has no latency: a gap
+		`"name":"SLO p99","yAxis":500`,
+		`<td class="change">3 → `,
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	for _, id := range chartIDs {
+		if !strings.Contains(s, `<div class="item" id="`+id+`"`) {
+			t.Errorf("page lacks the %q chart element", id)
+		}
+	}
+	for _, tag := range scanTags(s) {
+		if tag.name == "link" || tag.name == "img" || tag.name == "iframe" {
+			t.Errorf("unexpected <%s%s>", tag.name, tag.attrs)
+		}
+	}
+}
+
+// evilDocument puts markup in every user string the report shows.
+func evilDocument() *Document {
+	d := sampleDocument("</script><b>x", 1)
+	d.Description = `<img src=x onerror=alert(1)> & "quotes"`
+	d.ScalingActivities[0].Policy = "<i>policy</i>"
+	d.ScalingActivities[0].Reason = `</td></tr></table><script>alert(1)</script>`
+	d.Summary.SLO = SLO{Met: false, Checks: []SLOCheck{{Name: `<s>p99"`, Value: 600, Limit: 500}}}
+	return d
+}
+
+func TestWriteHTMLEscapesUserStrings(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		docs []*Document
+	}{
+		{"one run", []*Document{evilDocument()}},
+		{"two runs", []*Document{evilDocument(), sampleDocument("baseline", 0)}}, // the name goes into series names
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			page := renderHTML(t, tc.docs...)
+			checkSelfContained(t, page)
+			s := string(page)
+			for _, bad := range []string{"<b>x", "<img src=x", "<i>policy", "<script>alert", "<s>p99", "</td></tr></table><script"} {
+				if strings.Contains(s, bad) {
+					t.Errorf("page contains unescaped %q", bad)
+				}
+			}
+			for _, want := range []string{
+				"&lt;/script&gt;&lt;b&gt;x",
+				"&lt;img src=x onerror=alert(1)&gt; &amp; &#34;quotes&#34;",
+				"&lt;i&gt;policy&lt;/i&gt;",
+			} {
+				if !strings.Contains(s, want) {
+					t.Errorf("page lacks the escaped %q", want)
+				}
+			}
+			if len(tc.docs) > 1 && !strings.Contains(s, `"name":"\u003c/script\u003e\u003cb\u003ex: p99"`) {
+				t.Error(`chart options lack the series name "</script><b>x: p99", JSON-escaped`)
+			}
+			if !strings.Contains(s, "<title>&lt;/script&gt;&lt;b&gt;x</title>") {
+				t.Error("page title is not the escaped document name")
+			}
+		})
+	}
+}
+
+func TestWriteHTMLDeterministic(t *testing.T) {
+	for _, docs := range [][]*Document{
+		{sampleDocument("checkout-api", 0)},
+		{sampleDocument("cpu-50", 0), sampleDocument("cpu-70", 0.5), evilDocument()},
+	} {
+		a := renderHTML(t, docs...)
+		b := renderHTML(t, docs...)
+		if !bytes.Equal(a, b) {
+			t.Fatalf("two renders of the same %d document(s) differ (%d vs %d bytes)", len(docs), len(a), len(b))
+		}
+	}
+}
+
+func TestWriteHTMLCapsActivityTable(t *testing.T) {
+	d := sampleDocument("busy", 0)
+	d.ScalingActivities = nil
+	for i := range MaxActivityRows + 100 {
+		d.ScalingActivities = append(d.ScalingActivities, Activity{Time: fmt.Sprint(i), Policy: "p", From: 1, To: 2, Reason: "r"})
+	}
+	s := string(renderHTML(t, d))
+	if n := strings.Count(s, `<td class="change">1 → 2</td>`); n != MaxActivityRows {
+		t.Errorf("activity table has %d rows, want %d", n, MaxActivityRows)
+	}
+	if !strings.Contains(s, fmt.Sprintf("Showing the first %d of %d scaling activities", MaxActivityRows, MaxActivityRows+100)) {
+		t.Error("page lacks the truncation note")
+	}
+}
+
+func TestWriteHTMLRejectsNoDocument(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteHTML(&buf); err == nil {
+		t.Error("WriteHTML() with no document: want an error")
+	}
+	if err := WriteHTML(&buf, sampleDocument("a", 0), nil); err == nil {
+		t.Error("WriteHTML with a nil document: want an error")
+	}
+	if buf.Len() != 0 {
+		t.Errorf("WriteHTML wrote %d bytes on error", buf.Len())
+	}
+}
+
+// The embed pattern must never pull in node_modules (tens of MB).
+func TestEmbedLeavesOutNodeModules(t *testing.T) {
+	if _, err := fs.Stat(assetFS, "assets/node_modules"); err == nil {
+		t.Fatal("assets/node_modules is embedded")
+	}
+	if _, err := fs.Stat(assetFS, "assets/package-lock.json"); err != nil {
+		t.Fatalf("assets/package-lock.json is not embedded: %v", err)
+	}
+}
+
+// ---- the report in a real browser ----
+
+// chromium runs Debian's headless Chromium on url in an empty network
+// namespace (unshare -n), so any attempt to fetch something fails, and
+// returns its stdout.
+func chromium(t *testing.T, url string, extra ...string) []byte {
+	t.Helper()
+	bin := "/usr/bin/chromium"
+	if _, err := os.Stat(bin); err != nil {
+		needTool(t, "%s not found; install it with apt-get install chromium", bin)
+	}
+	unshare := noNetwork(t)
+	args := append(unshare[1:], "--", bin,
+		"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+		"--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
+		"--disable-dev-shm-usage", "--hide-scrollbars", "--user-data-dir="+t.TempDir(),
+		"--virtual-time-budget=5000")
+	args = append(append(args, extra...), url)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, unshare[0], args...)
+	// Chromium forks helpers: give it its own process group and kill the
+	// whole group on timeout.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = 5 * time.Second
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("chromium did not finish within 60 s; stderr:\n%s", tail(stderr.String(), 2000))
+	}
+	if err != nil {
+		t.Fatalf("chromium: %v; stderr:\n%s", err, tail(stderr.String(), 2000))
+	}
+	return stdout.Bytes()
+}
+
+var (
+	noNetworkOnce sync.Once
+	noNetworkCmd  []string
+)
+
+// noNetwork finds how this machine makes an empty network namespace: as root
+// `unshare -n`; otherwise `unshare -r -n` (a user namespace), where allowed.
+func noNetwork(t *testing.T) []string {
+	t.Helper()
+	noNetworkOnce.Do(func() {
+		for _, c := range [][]string{{"unshare", "-n"}, {"unshare", "-r", "-n"}} {
+			if exec.Command(c[0], append(c[1:], "true")...).Run() == nil {
+				noNetworkCmd = c
+				return
+			}
+		}
+	})
+	if noNetworkCmd == nil {
+		needTool(t, "cannot create an empty network namespace with unshare -n or unshare -r -n")
+	}
+	return noNetworkCmd
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return "…" + s[len(s)-n:]
+	}
+	return s
+}
+
+// TestWriteHTMLInChromium opens the report in headless Chromium with no
+// network at all and checks that ECharts really drew every chart; it also
+// takes a screenshot and checks it is a real picture. Set
+// CAPSIM_REPORT_ARTIFACTS to a folder to keep the page and the screenshot.
+func TestWriteHTMLInChromium(t *testing.T) {
+	page := renderHTML(t, sampleDocument("checkout-api", 0), sampleDocument("</script><b>x", 0.8))
+	dir := t.TempDir()
+	path := filepath.Join(dir, "report.html")
+	if err := os.WriteFile(path, page, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// A copy that, once drawn, opens the latency chart's tooltip, so the DOM
+	// shows how ECharts writes user strings (series names) into HTML.
+	tipPath := filepath.Join(dir, "report-tooltip.html")
+	// (The last </body>: ECharts' own code holds the string "</body>".)
+	end := bytes.LastIndex(page, []byte("</body>"))
+	tip := slices.Concat(page[:end], []byte(`<script>goecharts_latency.dispatchAction({type: "showTip", seriesIndex: 2, dataIndex: 60});</script>`), page[end:])
+	if err := os.WriteFile(tipPath, tip, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	shot := filepath.Join(dir, "report.png")
+
+	t.Run("dom", func(t *testing.T) {
+		t.Parallel()
+		dom := string(chromium(t, "file://"+path, "--dump-dom"))
+		if n := strings.Count(dom, "<canvas"); n != len(chartIDs) {
+			t.Errorf("dumped DOM has %d <canvas>, want %d (one per chart)", n, len(chartIDs))
+		}
+		for _, id := range chartIDs {
+			re := regexp.MustCompile(`<div class="item" id="` + id + `"[^>]*_echarts_instance_="[^"]+"[^>]*>\s*<div[^>]*>\s*<canvas`)
+			if !re.MatchString(dom) {
+				t.Errorf("chart %q was not drawn by ECharts", id)
+			}
+		}
+		if !strings.Contains(dom, `data-charts="4"`) {
+			t.Error(`the page's last script did not run (no data-charts="4" on <body>)`)
+		}
+		if strings.Contains(dom, "<b>x") {
+			t.Error("a document name became markup")
+		}
+	})
+	t.Run("tooltip", func(t *testing.T) {
+		t.Parallel()
+		dom := string(chromium(t, "file://"+tipPath, "--dump-dom"))
+		if !strings.Contains(dom, "&lt;/script&gt;&lt;b&gt;x: p50") {
+			t.Errorf("the tooltip does not show the escaped series name; DOM tail:\n%s", tail(dom, 1500))
+		}
+		if strings.Contains(dom, "<b>x") {
+			t.Error("the tooltip turned a series name into markup")
+		}
+	})
+	t.Run("screenshot", func(t *testing.T) {
+		t.Parallel()
+		chromium(t, "file://"+path, "--window-size=1200,1600", "--screenshot="+shot)
+		checkScreenshot(t, shot)
+		if out := os.Getenv("CAPSIM_REPORT_ARTIFACTS"); out != "" {
+			for _, f := range []string{path, shot} {
+				b, err := os.ReadFile(f)
+				if err == nil {
+					err = os.WriteFile(filepath.Join(out, filepath.Base(f)), b, 0o644)
+				}
+				if err != nil {
+					t.Errorf("keeping %s: %v", f, err)
+				}
+			}
+		}
+	})
+}
+
+// checkScreenshot asserts the PNG is 1200×1600 and holds a drawn report, not
+// a blank page: a blank page is one colour and compresses to a few KB.
+func checkScreenshot(t *testing.T, path string) {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatalf("no screenshot: %v", err)
+	}
+	if fi.Size() < 40<<10 {
+		t.Errorf("screenshot is %d bytes, want > 40 KB", fi.Size())
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	if b := img.Bounds(); b.Dx() != 1200 || b.Dy() != 1600 {
+		t.Errorf("screenshot is %dx%d, want 1200x1600", b.Dx(), b.Dy())
+	}
+	colours, inked := map[uint32]bool{}, 0
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y += 2 {
+		for x := b.Min.X; x < b.Max.X; x += 2 {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			colours[(r>>11)<<10|(g>>11)<<5|bl>>11] = true
+			if r < 0xe000 || g < 0xe000 || bl < 0xe000 {
+				inked++
+			}
+		}
+	}
+	if len(colours) < 50 {
+		t.Errorf("screenshot has %d distinct colours, want ≥ 50 (charts drawn in several colours)", len(colours))
+	}
+	if total := (b.Dx() / 2) * (b.Dy() / 2); inked < total/50 {
+		t.Errorf("only %d of %d sampled pixels are not near-white", inked, total)
+	}
+}
