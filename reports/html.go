@@ -522,7 +522,7 @@ var reportTemplates = template.Must(template.New("report").Parse(`
 <h2>Scaling activity{{with .Name}}: {{.}}{{end}}</h2>
 {{- if .Rows}}
 <table>
-<thead><tr><th>time</th><th>policy</th><th>from → to</th><th>reason</th></tr></thead>
+<thead><tr><th>time</th><th>policy</th><th class="change">from → to</th><th>reason</th></tr></thead>
 <tbody>
 {{- range .Rows}}
 <tr><td class="time"{{with .Offset}} title="+{{.}}"{{end}}>{{.Time}}</td><td>{{.Policy}}</td><td class="change">{{.Change}}</td><td class="reason">{{.Reason}}</td></tr>
@@ -556,8 +556,8 @@ h2 { font-size: 17px; margin: 22px 0 8px; }
 table { border-collapse: collapse; width: 100%; }
 th, td { border-bottom: 1px solid #d1d9e0; padding: 4px 8px; text-align: right; vertical-align: top; }
 th { background: #f6f8fa; font-weight: 600; }
-td.name, td.reason, td.time, th:first-child, .activities th { text-align: left; }
-td.change { text-align: center; white-space: nowrap; }
+td.name, th:first-child, .activities th, .activities td { text-align: left; }
+.activities .change { text-align: center; white-space: nowrap; }
 td.slo.met { color: #1a7f37; font-weight: 600; }
 td.slo.missed { color: #cf222e; font-weight: 600; }
 td.slo.na { color: #59636e; }
