@@ -354,12 +354,11 @@ func chromium(t *testing.T, url string, extra ...string) []byte {
 		needTool(t, "%s not found; install it with apt-get install chromium", bin)
 	}
 	unshare := noNetwork(t)
-	args := append(unshare[1:], "--", bin,
+	args := slices.Concat(unshare[1:], []string{"--", bin,
 		"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
 		"--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
-		"--disable-dev-shm-usage", "--hide-scrollbars", "--user-data-dir="+t.TempDir(),
-		"--virtual-time-budget=5000")
-	args = append(append(args, extra...), url)
+		"--disable-dev-shm-usage", "--hide-scrollbars", "--user-data-dir=" + t.TempDir(),
+		"--virtual-time-budget=5000"}, extra, []string{url})
 
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -519,5 +518,34 @@ func checkScreenshot(t *testing.T, path string) {
 	}
 	if total := (b.Dx() / 2) * (b.Dy() / 2); inked < total/50 {
 		t.Errorf("only %d of %d sampled pixels are not near-white", inked, total)
+	}
+}
+
+// BenchmarkWriteHTML renders a one-day run (1440 rows) compared with two
+// variants, the size `capsim compare` writes for a daily scenario.
+func BenchmarkWriteHTML(b *testing.B) {
+	var docs []*Document
+	for i, name := range []string{"baseline", "cpu-70", "round-robin"} {
+		d := sampleDocument(name, float64(i)/3)
+		for len(d.Timeseries) < 1440 {
+			r := d.Timeseries[len(d.Timeseries)%300]
+			r.Time = time.Date(2026, 3, 2, 0, len(d.Timeseries), 0, 0, time.UTC).Format(time.RFC3339)
+			d.Timeseries = append(d.Timeseries, r)
+		}
+		docs = append(docs, d)
+	}
+	var buf bytes.Buffer
+	if err := WriteHTML(&buf, docs...); errors.Is(err, ErrAssetsNotBuilt) {
+		b.Skip(err)
+	} else if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(buf.Len()))
+	b.ReportAllocs()
+	for b.Loop() {
+		buf.Reset()
+		if err := WriteHTML(&buf, docs...); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
