@@ -1,0 +1,257 @@
+package scenarios
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/capsim/capsim/policies"
+	"github.com/capsim/capsim/sim"
+)
+
+// evalInterval is how often scaling policies are evaluated: CloudWatch
+// alarms evaluate once a minute.
+const evalInterval = 60 * sim.Second
+
+// Build makes the engine configuration. seed, when not nil, overrides the
+// scenario's seed (for the arrivals, service times and the traffic noise
+// alike). A trace file is opened here and streamed by the run; the
+// returned io.Closer closes it (a no-op for synthetic traffic). Each call
+// returns fresh balancer, policy and traffic state, so the configurations
+// of several calls can run concurrently.
+func (s *Scenario) Build(seed *uint64) (*sim.Config, io.Closer, error) {
+	cfgSeed := s.Seed
+	if seed != nil {
+		cfgSeed = *seed
+	}
+	it, ok := s.resolveType(s.Fleet.InstanceType)
+	if !ok {
+		return nil, nil, s.errorAt("fleet.instance_type", "unknown instance type %q", s.Fleet.InstanceType)
+	}
+	svc, err := s.Workload.ServiceTime.build()
+	if err != nil {
+		return nil, nil, s.errorAt("workload.service_time", "%v", err)
+	}
+	boot, err := s.Fleet.BootTime.build()
+	if err != nil {
+		return nil, nil, s.errorAt("fleet.boot_time", "%v", err)
+	}
+	bal, err := policies.NewBalancer(s.LoadBalancer.Algorithm)
+	if err != nil {
+		return nil, nil, s.errorAt("load_balancer.algorithm", "%v", err)
+	}
+	var scalers []sim.Scaler
+	for i, p := range s.Scaling.Policies {
+		sc, err := p.build()
+		if err != nil {
+			return nil, nil, s.errorAt(indexPath("scaling.policies", i), "%v", err)
+		}
+		scalers = append(scalers, sc)
+	}
+	arr, err := s.Traffic.Arrivals.build()
+	if err != nil {
+		return nil, nil, s.errorAt("traffic.arrivals", "%v", err)
+	}
+	src, closer, err := s.trafficSource(cfgSeed)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg := &sim.Config{
+		Seed:       cfgSeed,
+		Start:      s.Start,
+		Duration:   s.Duration.Sim(),
+		Traffic:    src,
+		Arrivals:   arr,
+		Service:    svc,
+		Timeout:    s.Workload.Timeout.Sim(),
+		QueueLimit: s.Workload.QueueLimit,
+		Fleet: sim.FleetConfig{
+			Type:             it,
+			Min:              s.Fleet.Min,
+			Max:              s.Fleet.Max,
+			Desired:          s.Fleet.Desired,
+			BootTime:         boot,
+			Warmup:           s.Fleet.Warmup.Sim(),
+			HealthCheckGrace: s.Fleet.HealthCheckGrace.Sim(),
+			Zones:            s.Fleet.Zones,
+			Termination:      append([]string(nil), s.Fleet.TerminationPolicies...),
+		},
+		Balancer:   bal,
+		LBOverhead: s.LoadBalancer.Overhead.Sim(),
+		HealthCheck: sim.HealthCheck{
+			Interval:         s.LoadBalancer.HealthCheck.Interval.Sim(),
+			HealthyThreshold: s.LoadBalancer.HealthCheck.HealthyThreshold,
+		},
+		DeregistrationDelay: s.LoadBalancer.DeregistrationDelay.Sim(),
+		Scalers:             scalers,
+		MetricPeriod:        s.Metrics.Period.Sim(),
+		PublishDelay:        s.Metrics.PublishDelay.Sim(),
+		EvalInterval:        evalInterval,
+	}
+	return cfg, closer, nil
+}
+
+// errorAt is an Error at a field path of the parsed file.
+func (s *Scenario) errorAt(path, format string, a ...any) error {
+	e := Error{File: s.file, Field: path, Msg: fmt.Sprintf(format, a...)}
+	for p := path; p != ""; p = parentPath(p) {
+		if at, ok := s.at[p]; ok {
+			e.Line, e.Column = at.line, at.col
+			break
+		}
+	}
+	return Errors{e}
+}
+
+type nopCloser struct{}
+
+func (nopCloser) Close() error { return nil }
+
+// trafficSource builds the rate source in simulated time.
+func (s *Scenario) trafficSource(seed uint64) (sim.RateSource, io.Closer, error) {
+	t := s.Traffic
+	scale, speedup := t.Scale, t.Speedup
+	if scale <= 0 || speedup <= 0 {
+		return nil, nil, s.errorAt("traffic", "scale and speedup must be greater than 0")
+	}
+	switch {
+	case t.Synthetic != nil && t.Trace == nil:
+		f, err := s.shape(seed)
+		if err != nil {
+			return nil, nil, s.errorAt("traffic.synthetic", "%v", err)
+		}
+		length := sim.Time(float64(s.Duration) * speedup)
+		// One-second steps of simulated time.
+		step := max(sim.Time(1), sim.Time(float64(sim.Second)*speedup))
+		return &scaled{src: &sim.FuncRate{F: f.rate, Step: step, End: length}, scale: scale, speedup: speedup}, nopCloser{}, nil
+	case t.Trace != nil && t.Synthetic == nil:
+		if t.Trace.Format != "rate-csv" {
+			return nil, nil, s.errorAt("traffic.trace.format", "format %q is not built yet", t.Trace.Format)
+		}
+		f, shown, err := s.openTrace()
+		if err != nil {
+			return nil, nil, s.errorAt("traffic.trace.file", "%v", err)
+		}
+		o := s.traceOptions()
+		o.Origin = s.Start
+		rc, err := NewRateCSV(f, shown, o)
+		if err != nil {
+			f.Close()
+			return nil, nil, s.errorAt("traffic.trace.file", "%v", err)
+		}
+		return &scaled{src: rc, scale: scale, speedup: speedup}, f, nil
+	}
+	return nil, nil, s.errorAt("traffic", "needs exactly one of synthetic or trace")
+}
+
+// shape builds the synthetic rate function (see shapeFunc for the math).
+func (s *Scenario) shape(seed uint64) (*shapeFunc, error) {
+	y := s.Traffic.Synthetic
+	val := func(p *float64, def float64) float64 {
+		if p == nil {
+			return def
+		}
+		return *p
+	}
+	period := 24 * time.Hour
+	if y.Period != nil {
+		period = y.Period.D()
+	}
+	if period < time.Second {
+		return nil, fmt.Errorf("period must be at least 1s")
+	}
+	length := float64(s.Duration) * s.Traffic.Speedup / 1e9 // τ seconds
+	f := &shapeFunc{spikes: y.Spikes, noise: y.Noise, seed: seed}
+	switch y.Shape {
+	case "constant", "spike":
+		r := val(y.RPS, 0)
+		f.base = func(float64) float64 { return r }
+	case "ramp":
+		from, to := val(y.FromRPS, 0), val(y.ToRPS, 0)
+		f.base = func(tau float64) float64 {
+			if length <= 0 || tau >= length {
+				return to
+			}
+			return from + (to-from)*tau/length
+		}
+	case "diurnal":
+		f.base = diurnal(val(y.MeanRPS, 0), val(y.PeakToTrough, 1), period, s.Start)
+	case "weekly":
+		f.base = weekendFactor(diurnal(val(y.MeanRPS, 0), val(y.PeakToTrough, 1), period, s.Start), val(y.WeekendFactor, 0.6), s.Start)
+	default:
+		return nil, fmt.Errorf("unknown shape %q", y.Shape)
+	}
+	return f, nil
+}
+
+func (a Arrivals) build() (sim.ArrivalProcess, error) {
+	switch a.Process {
+	case "", "poisson":
+		return sim.ArrivalProcess{Kind: sim.Poisson}, nil
+	case "even":
+		return sim.ArrivalProcess{Kind: sim.Even}, nil
+	case "gamma":
+		if a.CV <= 0 {
+			return sim.ArrivalProcess{}, fmt.Errorf("gamma arrivals need cv > 0")
+		}
+		return sim.ArrivalProcess{Kind: sim.GammaRenewal, CV: a.CV}, nil
+	}
+	return sim.ArrivalProcess{}, fmt.Errorf("unknown arrival process %q", a.Process)
+}
+
+// build turns a distribution spec into a sim.Dist, in seconds.
+func (d DistSpec) build() (sim.Dist, error) {
+	switch d.Dist {
+	case "exponential":
+		if d.Mean <= 0 {
+			return nil, fmt.Errorf("exponential needs mean > 0")
+		}
+		return sim.Exponential{MeanSeconds: d.Mean.Seconds()}, nil
+	case "lognormal":
+		if d.Median != 0 || d.P99 != 0 {
+			return sim.LogNormalMedianP99(d.Median.Seconds(), d.P99.Seconds())
+		}
+		return sim.LogNormalMeanCV(d.Mean.Seconds(), d.CV)
+	case "constant":
+		if d.Value < 0 {
+			return nil, fmt.Errorf("constant needs value >= 0")
+		}
+		return sim.Constant{Value: d.Value.Seconds()}, nil
+	case "gamma":
+		return sim.GammaMeanCV(d.Mean.Seconds(), d.CV)
+	case "erlang":
+		return sim.Erlang(d.K, d.Mean.Seconds())
+	}
+	return nil, fmt.Errorf("unknown dist %q", d.Dist)
+}
+
+// build makes the policy's sim.Scaler.
+func (p Policy) build() (sim.Scaler, error) {
+	if p.Type != "target_tracking" {
+		return nil, fmt.Errorf("policy type %q is not built yet", p.Type)
+	}
+	var m sim.Metric
+	switch p.Metric {
+	case "cpu":
+		m = sim.MetricCPU
+	case "request_count_per_target":
+		m = sim.MetricRequestCountPerTarget
+	default:
+		return nil, fmt.Errorf("metric %q is not built yet", p.Metric)
+	}
+	if p.Target <= 0 {
+		return nil, fmt.Errorf("target must be greater than 0")
+	}
+	tt := policies.NewTargetTracking(p.Name, m, p.Target)
+	if p.ScaleOutDatapoints > 0 {
+		tt.OutPoints, tt.OutPeriods = p.ScaleOutDatapoints, p.ScaleOutDatapoints
+	}
+	if p.ScaleInDatapoints > 0 {
+		tt.InPoints, tt.InPeriods = p.ScaleInDatapoints, p.ScaleInDatapoints
+	}
+	if p.ScaleInRatio > 0 {
+		tt.InRatio = p.ScaleInRatio
+	}
+	tt.DisableScaleIn = p.DisableScaleIn
+	return tt, nil
+}

@@ -1,0 +1,192 @@
+package scenarios
+
+import (
+	"time"
+)
+
+// Scenario is one scenario file (DESIGN.md §11) as Go values. Parse fills
+// every default in, so a parsed Scenario marshalled to JSON is the resolved
+// scenario the JSON result carries. The yaml and json tag names are the
+// file's key names: a user contract, never renamed.
+type Scenario struct {
+	Name        string    `yaml:"name" json:"name" jsonschema_description:"scenario name (default: the file name without its extension)"`
+	Description string    `yaml:"description,omitempty" json:"description,omitempty"`
+	Seed        uint64    `yaml:"seed" json:"seed" jsonschema_description:"random seed (default 1)"`
+	Start       time.Time `yaml:"start" json:"start" jsonschema_description:"RFC 3339 wall clock of t = 0 (default: the trace start, else 1970-01-01T00:00:00Z)"`
+	Duration    Duration  `yaml:"duration" json:"duration" jsonschema_description:"simulated time (default: the trace's length; required for synthetic traffic)"`
+
+	Traffic       Traffic        `yaml:"traffic" json:"traffic" jsonschema:"required"`
+	Workload      Workload       `yaml:"workload" json:"workload" jsonschema:"required"`
+	InstanceTypes []InstanceSpec `yaml:"instance_types,omitempty" json:"instance_types,omitempty" jsonschema_description:"types the catalogue lacks, or overrides of catalogue types"`
+	Fleet         Fleet          `yaml:"fleet" json:"fleet" jsonschema:"required"`
+	LoadBalancer  LoadBalancer   `yaml:"load_balancer" json:"load_balancer"`
+	Scaling       Scaling        `yaml:"scaling" json:"scaling"`
+	Metrics       Metrics        `yaml:"metrics" json:"metrics"`
+	Pricing       Pricing        `yaml:"pricing" json:"pricing"`
+	SLO           SLO            `yaml:"slo" json:"slo"`
+
+	// Variants and Sweep are decoded and checked (names, field paths) but
+	// not run yet.
+	Variants []Variant `yaml:"variants,omitempty" json:"variants,omitempty"`
+	Sweep    Sweep     `yaml:"sweep,omitempty" json:"sweep,omitempty"`
+
+	file  string              // name used in error messages
+	dir   string              // relative trace paths resolve against it
+	trace *TraceInfo          // the trace file's facts, found by Parse
+	at    map[string]position // field path → place in the file
+}
+
+// Traffic is the request rate: exactly one of Synthetic or Trace, then
+// scaled and sped up, with arrivals spaced by Arrivals.
+type Traffic struct {
+	Synthetic *Synthetic `yaml:"synthetic,omitempty" json:"synthetic,omitempty"`
+	Trace     *Trace     `yaml:"trace,omitempty" json:"trace,omitempty"`
+	Scale     float64    `yaml:"scale" json:"scale" jsonschema_description:"multiply the rate (default 1)"`
+	Speedup   float64    `yaml:"speedup" json:"speedup" jsonschema_description:"compress time: rate × speedup, times ÷ speedup (default 1)"`
+	Arrivals  Arrivals   `yaml:"arrivals" json:"arrivals"`
+}
+
+// Arrivals says how arrivals are spaced within the rate.
+type Arrivals struct {
+	Process string  `yaml:"process" json:"process" jsonschema:"enum=poisson,enum=even,enum=gamma" jsonschema_description:"poisson (default), even, or gamma (a renewal process with coefficient of variation cv)"`
+	CV      float64 `yaml:"cv,omitempty" json:"cv,omitempty" jsonschema_description:"coefficient of variation of inter-arrival times (gamma only, > 0)"`
+}
+
+// Synthetic is a request-rate shape. Its parameters are pointers so that a
+// parameter that does not belong to the shape can be reported.
+type Synthetic struct {
+	Shape         string    `yaml:"shape" json:"shape" jsonschema:"required,enum=constant,enum=ramp,enum=diurnal,enum=weekly,enum=spike"`
+	RPS           *float64  `yaml:"rps,omitempty" json:"rps,omitempty" jsonschema_description:"constant rate (constant), baseline under the spikes (spike)"`
+	FromRPS       *float64  `yaml:"from_rps,omitempty" json:"from_rps,omitempty"`
+	ToRPS         *float64  `yaml:"to_rps,omitempty" json:"to_rps,omitempty"`
+	MeanRPS       *float64  `yaml:"mean_rps,omitempty" json:"mean_rps,omitempty"`
+	PeakToTrough  *float64  `yaml:"peak_to_trough,omitempty" json:"peak_to_trough,omitempty" jsonschema_description:"peak rate ÷ trough rate, ≥ 1"`
+	Period        *Duration `yaml:"period,omitempty" json:"period,omitempty" jsonschema_description:"diurnal cycle length (default 24h)"`
+	WeekendFactor *float64  `yaml:"weekend_factor,omitempty" json:"weekend_factor,omitempty" jsonschema_description:"weekly: Saturday and Sunday rate ÷ weekday rate (default 0.6)"`
+	Noise         float64   `yaml:"noise,omitempty" json:"noise,omitempty" jsonschema_description:"relative standard deviation of a per-minute multiplicative factor"`
+	Spikes        []Spike   `yaml:"spikes,omitempty" json:"spikes,omitempty"`
+}
+
+// Spike adds RPS on top of the shape from At for For.
+type Spike struct {
+	At  Duration `yaml:"at" json:"at" jsonschema:"required"`
+	RPS float64  `yaml:"rps" json:"rps" jsonschema:"required"`
+	For Duration `yaml:"for" json:"for" jsonschema:"required"`
+}
+
+// Trace is a recorded request-rate file.
+type Trace struct {
+	File        string   `yaml:"file" json:"file" jsonschema:"required" jsonschema_description:"path, relative to the scenario file's directory"`
+	Format      string   `yaml:"format" json:"format" jsonschema:"required,enum=rate-csv"`
+	TimeColumn  string   `yaml:"time_column,omitempty" json:"time_column,omitempty" jsonschema_description:"header name of the time column (default: the first column)"`
+	ValueColumn string   `yaml:"value_column,omitempty" json:"value_column,omitempty" jsonschema_description:"header name of the value column (default: the second column)"`
+	Interval    Duration `yaml:"interval,omitempty" json:"interval,omitempty" jsonschema_description:"time one row covers (default: the first two rows' spacing)"`
+	ValueIs     string   `yaml:"value_is" json:"value_is" jsonschema:"enum=count,enum=rate" jsonschema_description:"count: requests per interval (default); rate: requests per second"`
+}
+
+// Workload is what each request asks of an instance.
+type Workload struct {
+	ServiceTime DistSpec `yaml:"service_time" json:"service_time" jsonschema:"required" jsonschema_description:"CPU time per request on one vCPU of speed 1.0"`
+	Timeout     Duration `yaml:"timeout" json:"timeout" jsonschema_description:"the client gives up waiting (default 30s)"`
+	QueueLimit  int      `yaml:"queue_limit" json:"queue_limit" jsonschema_description:"waiting requests per instance; beyond it requests are rejected (default 1000)"`
+}
+
+// DistSpec is a distribution of durations:
+//
+//	{dist: exponential, mean}
+//	{dist: lognormal, median, p99} or {dist: lognormal, mean, cv}
+//	{dist: constant, value}
+//	{dist: gamma, mean, cv}
+//	{dist: erlang, k, mean}
+type DistSpec struct {
+	Dist   string   `yaml:"dist" json:"dist" jsonschema:"required,enum=exponential,enum=lognormal,enum=constant,enum=gamma,enum=erlang"`
+	Mean   Duration `yaml:"mean,omitempty" json:"mean,omitempty"`
+	Median Duration `yaml:"median,omitempty" json:"median,omitempty"`
+	P99    Duration `yaml:"p99,omitempty" json:"p99,omitempty"`
+	Value  Duration `yaml:"value,omitempty" json:"value,omitempty"`
+	CV     float64  `yaml:"cv,omitempty" json:"cv,omitempty"`
+	K      int      `yaml:"k,omitempty" json:"k,omitempty"`
+	File   string   `yaml:"file,omitempty" json:"file,omitempty" jsonschema_description:"empirical samples (not built yet)"`
+}
+
+// InstanceSpec is an inline instance type. A name the catalogue knows is
+// overridden field by field; a new name needs vcpu and usd_per_hour.
+type InstanceSpec struct {
+	Name       string   `yaml:"name" json:"name" jsonschema:"required"`
+	VCPU       *int     `yaml:"vcpu,omitempty" json:"vcpu,omitempty"`
+	MemoryGiB  *float64 `yaml:"memory_gib,omitempty" json:"memory_gib,omitempty"`
+	Speed      *float64 `yaml:"speed,omitempty" json:"speed,omitempty" jsonschema_description:"relative per-vCPU speed (default 1)"`
+	USDPerHour *float64 `yaml:"usd_per_hour,omitempty" json:"usd_per_hour,omitempty"`
+}
+
+// Fleet is the EC2 Auto Scaling group.
+type Fleet struct {
+	InstanceType        string   `yaml:"instance_type" json:"instance_type" jsonschema:"required"`
+	Min                 int      `yaml:"min" json:"min" jsonschema:"required"`
+	Max                 int      `yaml:"max" json:"max" jsonschema:"required"`
+	Desired             int      `yaml:"desired" json:"desired" jsonschema_description:"initial desired capacity (default min)"`
+	BootTime            DistSpec `yaml:"boot_time" json:"boot_time" jsonschema_description:"launch to running (default lognormal, median 90s, p99 180s)"`
+	Warmup              Duration `yaml:"warmup" json:"warmup" jsonschema_description:"DefaultInstanceWarmup (default 300s)"`
+	HealthCheckGrace    Duration `yaml:"health_check_grace" json:"health_check_grace" jsonschema_description:"default 300s"`
+	Zones               int      `yaml:"zones" json:"zones" jsonschema_description:"availability zones (default 3)"`
+	TerminationPolicies []string `yaml:"termination_policies" json:"termination_policies" jsonschema_description:"applied in order; Default must be last (default [Default])"`
+}
+
+// LoadBalancer is the ALB target group in front of the fleet.
+type LoadBalancer struct {
+	Algorithm           string      `yaml:"algorithm" json:"algorithm" jsonschema_description:"default round_robin"`
+	Overhead            Duration    `yaml:"overhead" json:"overhead" jsonschema_description:"added to every request's latency (default 1ms)"`
+	HealthCheck         HealthCheck `yaml:"health_check" json:"health_check"`
+	DeregistrationDelay Duration    `yaml:"deregistration_delay" json:"deregistration_delay" jsonschema_description:"default 300s"`
+	SlowStart           Duration    `yaml:"slow_start" json:"slow_start" jsonschema_description:"only 0s for now"`
+}
+
+// HealthCheck is the target group's health check.
+type HealthCheck struct {
+	Interval           Duration `yaml:"interval" json:"interval" jsonschema_description:"default 30s"`
+	HealthyThreshold   int      `yaml:"healthy_threshold" json:"healthy_threshold" jsonschema_description:"default 5"`
+	UnhealthyThreshold int      `yaml:"unhealthy_threshold" json:"unhealthy_threshold" jsonschema_description:"default 2"`
+}
+
+// Scaling holds the group's scaling policies; none means a fixed fleet.
+type Scaling struct {
+	Policies []Policy `yaml:"policies,omitempty" json:"policies,omitempty"`
+}
+
+// Policy is one scaling policy. Only target_tracking is built so far.
+type Policy struct {
+	Name               string  `yaml:"name" json:"name" jsonschema_description:"default: <metric>-<target>"`
+	Type               string  `yaml:"type" json:"type" jsonschema:"required,enum=target_tracking"`
+	Metric             string  `yaml:"metric" json:"metric" jsonschema:"required,enum=cpu,enum=request_count_per_target"`
+	Target             float64 `yaml:"target" json:"target" jsonschema:"required"`
+	DisableScaleIn     bool    `yaml:"disable_scale_in,omitempty" json:"disable_scale_in,omitempty"`
+	ScaleOutDatapoints int     `yaml:"scale_out_datapoints" json:"scale_out_datapoints" jsonschema_description:"high alarm: this many of this many datapoints above target (default 3)"`
+	ScaleInDatapoints  int     `yaml:"scale_in_datapoints" json:"scale_in_datapoints" jsonschema_description:"low alarm: this many of this many datapoints below scale_in_ratio × target (default 15)"`
+	ScaleInRatio       float64 `yaml:"scale_in_ratio" json:"scale_in_ratio" jsonschema_description:"low alarm threshold ÷ target (default 0.7, as observed on EC2)"`
+}
+
+// Metrics is the CloudWatch-like metric pipeline.
+type Metrics struct {
+	Period       Duration `yaml:"period" json:"period" jsonschema_description:"60s detailed (default) or 300s basic monitoring; a multiple of 10s"`
+	PublishDelay Duration `yaml:"publish_delay" json:"publish_delay" jsonschema_description:"default 60s"`
+}
+
+// Pricing picks the price list.
+type Pricing struct {
+	Region string `yaml:"region" json:"region" jsonschema:"enum=us-east-1" jsonschema_description:"default us-east-1"`
+}
+
+// SLO holds the service-level objectives the run is judged against; a nil
+// field is not checked.
+type SLO struct {
+	P99       *Duration `yaml:"p99,omitempty" json:"p99,omitempty"`
+	P50       *Duration `yaml:"p50,omitempty" json:"p50,omitempty"`
+	ErrorRate *float64  `yaml:"error_rate,omitempty" json:"error_rate,omitempty" jsonschema_description:"largest share of requests rejected or timed out, 0–1"`
+}
+
+// Variant is the base scenario with some field paths set to new values.
+type Variant struct {
+	Name        string      `yaml:"name" json:"name" jsonschema:"required"`
+	Description string      `yaml:"description,omitempty" json:"description,omitempty"`
+	Set         Assignments `yaml:"set" json:"set" jsonschema:"required"`
+}

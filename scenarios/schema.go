@@ -1,0 +1,50 @@
+package scenarios
+
+import (
+	"encoding/json"
+
+	"github.com/invopop/jsonschema"
+
+	"github.com/capsim/capsim/policies"
+)
+
+// SchemaID is the $id of the scenario file's JSON Schema.
+const SchemaID = "https://github.com/capsim/capsim/scenarios/scenario.schema.json"
+
+// Schema returns the JSON Schema (draft 2020-12) of the scenario file,
+// generated from the Go types: key names are the yaml tags, unknown keys
+// are rejected (additionalProperties false), and the enumerations list
+// what this version runs. Editors can use it for completion; Parse checks
+// more than the schema can say (min ≤ max, trace files, ...).
+func Schema() ([]byte, error) {
+	r := &jsonschema.Reflector{
+		FieldNameTag:               "yaml",
+		RequiredFromJSONSchemaTags: true,
+		ExpandedStruct:             true,
+	}
+	s := r.Reflect(&Scenario{})
+	s.ID = SchemaID
+	s.Title = "capsim scenario"
+	s.Description = "A capsim scenario file (DESIGN.md §11): traffic, workload, fleet, load balancer, scaling policies, pricing and SLOs."
+	return json.MarshalIndent(s, "", "  ")
+}
+
+// JSONSchemaExtend lists the load-balancing algorithms policies knows.
+func (LoadBalancer) JSONSchemaExtend(s *jsonschema.Schema) {
+	if p, ok := s.Properties.Get("algorithm"); ok && p != nil {
+		p.Enum = nil
+		for _, n := range policies.BalancerNames() {
+			p.Enum = append(p.Enum, n)
+		}
+	}
+}
+
+// JSONSchemaExtend lists the termination policies.
+func (Fleet) JSONSchemaExtend(s *jsonschema.Schema) {
+	if p, ok := s.Properties.Get("termination_policies"); ok && p != nil && p.Items != nil {
+		p.Items.Enum = nil
+		for _, n := range terminationPolicies {
+			p.Items.Enum = append(p.Items.Enum, n)
+		}
+	}
+}

@@ -1,0 +1,121 @@
+package scenarios
+
+import (
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/capsim/capsim/sim"
+)
+
+// Synthetic shapes are rate functions of the traffic's own time τ (before
+// speedup), in requests per second. Wall-clock features (the diurnal peak,
+// weekends) use start + τ in UTC.
+//
+//	constant  rps
+//	ramp      from_rps + (to_rps − from_rps)·τ/T, T the traffic's length
+//	diurnal   mean_rps·(1 + a·cos(2π(w − 14/24·P)/P)), a = (r−1)/(r+1),
+//	          r = peak_to_trough, P = period, w = wall-clock seconds since
+//	          the Unix epoch (mod P): the peak falls at 14:00 of each period
+//	          (14:00 UTC for a 24h period) and the trough 12 h earlier; the
+//	          mean over a whole period is mean_rps.
+//	weekly    diurnal × weekend_factor on Saturdays and Sundays (UTC):
+//	          mean_rps is the weekday mean.
+//	spike     rps (default 0) under the spikes, which it requires.
+//
+// Any shape may add spikes (rps on top from at to at + for, in τ) and noise:
+// the shape (not the spikes) times a per-minute factor max(0, 1 + noise·Z),
+// Z standard normal, drawn in order from the seed's noise stream, so every
+// variant of a scenario sees the same noise.
+type shapeFunc struct {
+	base   func(tau float64) float64 // τ in seconds
+	spikes []Spike
+	noise  float64
+	noiseR *rand.Rand
+	seed   uint64
+	minute int64   // the minute noiseF belongs to
+	noiseF float64 // that minute's factor
+}
+
+func (f *shapeFunc) rate(t sim.Time) float64 {
+	tau := t.Seconds()
+	r := f.base(tau)
+	if f.noise > 0 {
+		r *= f.noiseFactor(int64(t / sim.Minute))
+	}
+	for _, s := range f.spikes {
+		if t >= s.At.Sim() && t < s.At.Sim()+s.For.Sim() {
+			r += s.RPS
+		}
+	}
+	return r
+}
+
+// noiseFactor draws minute m's factor. Minutes are drawn in order from
+// the stream; asking for an earlier minute restarts the stream, so the
+// factors depend on the minute only.
+func (f *shapeFunc) noiseFactor(m int64) float64 {
+	if f.noiseR == nil || m < f.minute {
+		f.noiseR = sim.NewRand(f.seed, sim.StreamNoise)
+		f.minute = -1
+	}
+	for f.minute < m {
+		f.noiseF = math.Max(0, 1+f.noise*f.noiseR.NormFloat64())
+		f.minute++
+	}
+	return f.noiseF
+}
+
+// diurnal returns the diurnal rate function for a traffic starting at the
+// wall-clock time start.
+func diurnal(mean, peakToTrough float64, period time.Duration, start time.Time) func(float64) float64 {
+	a := (peakToTrough - 1) / (peakToTrough + 1)
+	p := period.Seconds()
+	// Phase of τ = 0 within the period, aligned to the Unix epoch (for
+	// periods of whole seconds; others are aligned to the start).
+	startSec := 0.0
+	if whole := int64(p); whole >= 1 && float64(whole) == p {
+		startSec = float64(start.Unix()%whole) + float64(start.Nanosecond())/1e9
+	}
+	peak := p * 14 / 24
+	return func(tau float64) float64 {
+		w := math.Mod(startSec+tau, p)
+		return mean * (1 + a*math.Cos(2*math.Pi*(w-peak)/p))
+	}
+}
+
+// weekendFactor scales a rate function on Saturdays and Sundays (UTC).
+func weekendFactor(f func(float64) float64, factor float64, start time.Time) func(float64) float64 {
+	return func(tau float64) float64 {
+		wd := start.Add(time.Duration(tau * 1e9)).UTC().Weekday()
+		if wd == time.Saturday || wd == time.Sunday {
+			return f(tau) * factor
+		}
+		return f(tau)
+	}
+}
+
+// scaled maps a rate source from the traffic's own time to simulated time:
+// rate × scale × speedup, times ÷ speedup. Stretches that shrink to
+// nothing are dropped.
+type scaled struct {
+	src            sim.RateSource
+	scale, speedup float64
+}
+
+func (s *scaled) NextSegment() (sim.Segment, error) {
+	for {
+		seg, err := s.src.NextSegment()
+		if err != nil {
+			return seg, err
+		}
+		if s.speedup != 1 {
+			seg.Start = sim.Time(float64(seg.Start) / s.speedup)
+			seg.End = sim.Time(float64(seg.End) / s.speedup)
+		}
+		seg.Rate *= s.scale * s.speedup
+		if seg.End > seg.Start {
+			return seg, nil
+		}
+	}
+}

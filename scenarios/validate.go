@@ -1,0 +1,815 @@
+package scenarios
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/capsim/capsim/policies"
+	"github.com/capsim/capsim/pricing"
+	"github.com/capsim/capsim/sim"
+)
+
+// checker fills defaults in and reports semantic problems, pointing at the
+// field with the decoder's positions. It stays quiet about fields that
+// failed to decode: their problem is already reported.
+type checker struct {
+	d *decoder
+	s *Scenario
+}
+
+func (c *checker) has(path string) bool { return c.d.present[path] }
+
+// bad reports a problem at path unless path (or an ancestor) failed to
+// decode: that failure is the problem to fix first.
+func (c *checker) bad(path, format string, a ...any) {
+	if c.d.isBroken(path) {
+		return
+	}
+	p := c.d.pos(path)
+	c.d.errs = append(c.d.errs, Error{File: c.d.file, Line: p.line, Column: p.col, Field: path, Msg: fmt.Sprintf(format, a...)})
+}
+
+// ok says none of the paths is broken: a check that reads them may run.
+func (c *checker) ok(paths ...string) bool {
+	for _, p := range paths {
+		if c.d.isBroken(p) {
+			return false
+		}
+	}
+	return true
+}
+
+// Durations and rates: a given value must be positive (or non-negative);
+// an absent one takes the default.
+func (c *checker) positiveDur(path string, v *Duration, def Duration) {
+	if !c.has(path) {
+		*v = def
+		return
+	}
+	if *v <= 0 {
+		c.bad(path, "must be greater than 0, got %v", *v)
+	}
+}
+
+func (c *checker) nonNegDur(path string, v *Duration, def Duration) {
+	if !c.has(path) {
+		*v = def
+		return
+	}
+	if *v < 0 {
+		c.bad(path, "must not be negative, got %v", *v)
+	}
+}
+
+func (c *checker) positiveFloat(path string, v *float64, def float64) {
+	if !c.has(path) {
+		*v = def
+		return
+	}
+	if *v <= 0 {
+		c.bad(path, "must be greater than 0, got %g", *v)
+	}
+}
+
+func (c *checker) intAtLeast(path string, v *int, least, def int) {
+	if !c.has(path) {
+		*v = def
+		return
+	}
+	if *v < least {
+		c.bad(path, "must be at least %d, got %d", least, *v)
+	}
+}
+
+func (c *checker) enum(path string, v *string, def string, allowed ...string) bool {
+	if !c.has(path) && *v == "" {
+		*v = def
+		return true
+	}
+	if !slices.Contains(allowed, *v) {
+		c.bad(path, "unknown %s %q%s", lastKey(path), *v, choices(*v, allowed))
+		return false
+	}
+	return true
+}
+
+// choices lists the allowed values after an unknown one, nearest first.
+func choices(got string, allowed []string) string {
+	if near := nearest(got, allowed, 1); len(near) > 0 {
+		return fmt.Sprintf(" (did you mean %q? known: %s)", near[0], strings.Join(allowed, ", "))
+	}
+	return " (known: " + strings.Join(allowed, ", ") + ")"
+}
+
+func lastKey(path string) string {
+	p := parentPath(path)
+	k := strings.TrimPrefix(path[len(p):], ".")
+	if k == "process" || k == "dist" || k == "shape" || k == "type" || k == "metric" || k == "format" || k == "algorithm" || k == "region" {
+		return strings.ReplaceAll(k, "_", " ")
+	}
+	return "value"
+}
+
+// notBuilt names things DESIGN.md lists that this version cannot run yet.
+func notBuilt(what string) string {
+	return what + " is not built yet"
+}
+
+// The defaults of DESIGN.md §11 and AWS-SEMANTICS.md.
+var (
+	defaultStart        = time.Unix(0, 0).UTC()
+	defaultBootTime     = DistSpec{Dist: "lognormal", Median: Duration(90 * time.Second), P99: Duration(180 * time.Second)}
+	terminationPolicies = []string{"Default", "OldestInstance", "NewestInstance", "ClosestToNextInstanceHour"}
+	policyTypesLater    = []string{"step", "simple", "scheduled", "predictive", "hpa"}
+	metricsLater        = []string{"network_in", "network_out", "latency_p90", "backlog_per_instance"}
+	traceFormatsLater   = []string{"requests-csv", "clf", "alb"}
+)
+
+// The supported ranges of times: far enough apart that any two subtract
+// within int64 nanoseconds.
+var (
+	minStart = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+	maxStart = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// maxSimulated bounds duration × speedup: about 100 years.
+const maxSimulated = 100 * 365 * 24 * time.Hour
+
+func (c *checker) check() {
+	s := c.s
+	if !c.has("name") || s.Name == "" {
+		s.Name = strings.TrimSuffix(filepath.Base(c.d.file), filepath.Ext(c.d.file))
+		if s.Name == "" || s.Name == "." {
+			s.Name = "scenario"
+		}
+	}
+	if !c.has("seed") {
+		s.Seed = 1
+	}
+	c.traffic()
+	c.timeline()
+	c.workload()
+	c.instanceTypes()
+	c.fleet()
+	c.loadBalancer()
+	c.scaling()
+	c.metrics()
+	c.pricing()
+	c.slo()
+	c.variants()
+}
+
+func (c *checker) traffic() {
+	t := &c.s.Traffic
+	if !c.has("traffic") {
+		c.bad("traffic", "is required: give traffic.synthetic (a shape) or traffic.trace (a file)")
+		return
+	}
+	c.positiveFloat("traffic.scale", &t.Scale, 1)
+	c.positiveFloat("traffic.speedup", &t.Speedup, 1)
+	c.arrivals()
+	switch syn, tr := c.has("traffic.synthetic"), c.has("traffic.trace"); {
+	case syn && tr:
+		c.bad("traffic", "has both synthetic and trace: give exactly one")
+		c.synthetic()
+		c.traceFields()
+	case !syn && !tr:
+		if c.ok("traffic.synthetic", "traffic.trace") {
+			c.bad("traffic", "needs exactly one of synthetic (a shape) or trace (a file)")
+		}
+	case syn:
+		c.synthetic()
+	case tr:
+		c.trace()
+	}
+}
+
+func (c *checker) arrivals() {
+	a := &c.s.Traffic.Arrivals
+	if !c.enum("traffic.arrivals.process", &a.Process, "poisson", "poisson", "even", "gamma") {
+		return
+	}
+	switch {
+	case a.Process == "gamma" && !c.has("traffic.arrivals.cv"):
+		c.bad("traffic.arrivals", "process gamma needs cv, the coefficient of variation of inter-arrival times (> 0)")
+	case a.Process == "gamma" && a.CV <= 0:
+		c.bad("traffic.arrivals.cv", "must be greater than 0, got %g", a.CV)
+	case a.Process != "gamma" && c.has("traffic.arrivals.cv"):
+		c.bad("traffic.arrivals.cv", "applies to process gamma only, not %s", a.Process)
+	}
+}
+
+// shapeParams lists the parameters each synthetic shape takes.
+var shapeParams = map[string][]string{
+	"constant": {"rps"},
+	"ramp":     {"from_rps", "to_rps"},
+	"diurnal":  {"mean_rps", "peak_to_trough", "period"},
+	"weekly":   {"mean_rps", "peak_to_trough", "period", "weekend_factor"},
+	"spike":    {"rps"},
+}
+
+func (c *checker) synthetic() {
+	const p = "traffic.synthetic"
+	y := c.s.Traffic.Synthetic
+	if !c.has(p + ".shape") {
+		c.bad(p, "needs a shape: constant, ramp, diurnal, weekly or spike")
+		return
+	}
+	params, known := shapeParams[y.Shape]
+	if !known {
+		c.bad(p+".shape", "unknown shape %q%s", y.Shape, choices(y.Shape, []string{"constant", "ramp", "diurnal", "weekly", "spike"}))
+		return
+	}
+	for _, k := range []string{"rps", "from_rps", "to_rps", "mean_rps", "peak_to_trough", "period", "weekend_factor"} {
+		if c.has(p+"."+k) && !slices.Contains(params, k) {
+			c.bad(p+"."+k, "does not apply to shape %s (it takes %s)", y.Shape, strings.Join(params, ", "))
+		}
+	}
+	required := func(k string, v *float64, least float64, strict bool) {
+		switch {
+		case !c.has(p + "." + k):
+			c.bad(p, "shape %s needs %s", y.Shape, k)
+		case strict && *v <= least:
+			c.bad(p+"."+k, "must be greater than %g, got %g", least, *v)
+		case !strict && *v < least:
+			c.bad(p+"."+k, "must be at least %g, got %g", least, *v)
+		}
+	}
+	switch y.Shape {
+	case "constant":
+		required("rps", y.RPS, 0, true)
+	case "ramp":
+		required("from_rps", y.FromRPS, 0, false)
+		required("to_rps", y.ToRPS, 0, false)
+		if c.has(p+".from_rps") && c.has(p+".to_rps") && *y.FromRPS == 0 && *y.ToRPS == 0 {
+			c.bad(p+".to_rps", "a ramp from 0 to 0 has no traffic")
+		}
+	case "diurnal", "weekly":
+		required("mean_rps", y.MeanRPS, 0, true)
+		required("peak_to_trough", y.PeakToTrough, 1, false)
+		if !c.has(p + ".period") {
+			y.Period = ptr(Duration(24 * time.Hour))
+		} else if *y.Period < Duration(time.Second) {
+			c.bad(p+".period", "must be at least 1s, got %v", *y.Period)
+		}
+		if y.Shape == "weekly" {
+			if !c.has(p + ".weekend_factor") {
+				y.WeekendFactor = ptr(0.6)
+			} else if *y.WeekendFactor < 0 {
+				c.bad(p+".weekend_factor", "must not be negative, got %g", *y.WeekendFactor)
+			}
+		}
+	case "spike":
+		if c.has(p+".rps") && *y.RPS < 0 {
+			c.bad(p+".rps", "must not be negative, got %g", *y.RPS)
+		}
+		if len(y.Spikes) == 0 && c.ok(p+".spikes") {
+			c.bad(p, "shape spike needs spikes: [{at, rps, for}]")
+		}
+	}
+	if y.Noise < 0 {
+		c.bad(p+".noise", "must not be negative, got %g", y.Noise)
+	}
+	for i := range y.Spikes {
+		sp := &y.Spikes[i]
+		q := indexPath(p+".spikes", i)
+		if !c.has(q) {
+			c.bad(q, "is empty: a spike needs at, rps and for")
+			continue
+		}
+		for _, k := range []string{"at", "rps", "for"} {
+			if !c.has(q + "." + k) {
+				c.bad(q, "a spike needs %s", k)
+			}
+		}
+		if c.has(q+".at") && sp.At < 0 {
+			c.bad(q+".at", "must not be negative, got %v", sp.At)
+		}
+		if c.has(q+".rps") && sp.RPS <= 0 {
+			c.bad(q+".rps", "must be greater than 0, got %g", sp.RPS)
+		}
+		if c.has(q+".for") && sp.For <= 0 {
+			c.bad(q+".for", "must be greater than 0, got %v", sp.For)
+		}
+	}
+}
+
+// traceFields checks the trace settings without opening the file.
+func (c *checker) traceFields() {
+	const p = "traffic.trace"
+	t := c.s.Traffic.Trace
+	if !c.has(p + ".file") {
+		c.bad(p, "needs file, the trace's path (relative to the scenario file)")
+	}
+	if !c.has(p + ".format") {
+		c.bad(p, "needs format: rate-csv")
+	} else if slices.Contains(traceFormatsLater, t.Format) {
+		c.bad(p+".format", "%s (only rate-csv so far)", notBuilt("format "+t.Format))
+	} else if t.Format != "rate-csv" {
+		c.bad(p+".format", "unknown format %q%s", t.Format, choices(t.Format, []string{"rate-csv", "requests-csv", "clf", "alb"}))
+	}
+	if c.has(p+".interval") && t.Interval <= 0 {
+		c.bad(p+".interval", "must be greater than 0, got %v", t.Interval)
+	}
+	c.enum(p+".value_is", &t.ValueIs, "count", "count", "rate")
+}
+
+// trace checks the trace settings, then reads the whole file once.
+func (c *checker) trace() {
+	const p = "traffic.trace"
+	t := c.s.Traffic.Trace
+	c.traceFields()
+	if !c.ok(p) || hasErrorUnder(c.d.errs, p) {
+		return
+	}
+	f, shown, err := c.s.openTrace()
+	if err != nil {
+		c.bad(p+".file", "%v", err)
+		return
+	}
+	defer f.Close()
+	info, err := ScanRateCSV(f, shown, c.s.traceOptions())
+	if err != nil {
+		c.bad(p+".file", "%v", err)
+		return
+	}
+	c.s.trace = &info
+	t.TimeColumn, t.ValueColumn, t.Interval = info.TimeColumn, info.ValueColumn, Duration(info.Interval)
+}
+
+func hasErrorUnder(es Errors, path string) bool {
+	for _, e := range es {
+		if e.Field == path || strings.HasPrefix(e.Field, path+".") {
+			return true
+		}
+	}
+	return false
+}
+
+// openTrace opens the trace file; shown is its name for messages (as the
+// scenario wrote it).
+func (s *Scenario) openTrace() (*os.File, string, error) {
+	t := s.Traffic.Trace
+	if t == nil || t.File == "" {
+		return nil, "", fmt.Errorf("no trace file given")
+	}
+	path := t.File
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(s.dir, path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		why := err
+		if pe, ok := err.(*os.PathError); ok {
+			why = pe.Err
+		}
+		if path != t.File {
+			return nil, "", fmt.Errorf("cannot open trace %s (resolved to %s, relative to the scenario file): %v", t.File, path, why)
+		}
+		return nil, "", fmt.Errorf("cannot open trace %s: %v", t.File, why)
+	}
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		f.Close()
+		return nil, "", fmt.Errorf("trace %s is a directory, not a file", t.File)
+	}
+	return f, t.File, nil
+}
+
+func (s *Scenario) traceOptions() RateCSVOptions {
+	t := s.Traffic.Trace
+	return RateCSVOptions{
+		TimeColumn:  t.TimeColumn,
+		ValueColumn: t.ValueColumn,
+		Interval:    t.Interval.D(),
+		ValueIsRate: t.ValueIs == "rate",
+	}
+}
+
+// timeline settles start and duration, which depend on the trace.
+func (c *checker) timeline() {
+	s := c.s
+	tr := s.trace
+	if !c.has("start") {
+		s.Start = defaultStart
+		if tr != nil {
+			s.Start = tr.Start
+		}
+	} else if s.Start.Before(minStart) || !s.Start.Before(maxStart) {
+		c.bad("start", "must be between 1970 and 2200, got %s", s.Start.Format(time.RFC3339))
+		return
+	}
+	if tr != nil && !s.Start.Before(tr.End) {
+		c.bad("start", "%s is not before the trace's end (%s)", s.Start.Format(time.RFC3339), tr.End.Format(time.RFC3339))
+		return
+	}
+	speed := s.Traffic.Speedup
+	switch {
+	case c.has("duration"):
+		if s.Duration <= 0 {
+			c.bad("duration", "must be greater than 0, got %v", s.Duration)
+			return
+		}
+	case tr != nil && speed > 0:
+		s.Duration = Duration(float64(tr.End.Sub(s.Start)) / speed)
+		if s.Duration <= 0 {
+			c.bad("traffic.speedup", "%g leaves less than 1ns of trace", speed)
+			return
+		}
+	case c.has("traffic.synthetic"):
+		c.bad("duration", "is required with synthetic traffic, e.g. duration: 24h")
+		return
+	default:
+		return
+	}
+	if speed > 0 && float64(s.Duration)*speed > float64(maxSimulated) {
+		c.bad("duration", "%v at speedup %g covers more than 100 years of traffic", s.Duration, speed)
+	}
+}
+
+func (c *checker) workload() {
+	w := &c.s.Workload
+	switch {
+	case !c.has("workload"):
+		c.bad("workload", "is required, with service_time, e.g. {dist: lognormal, median: 40ms, p99: 250ms}")
+	case !c.has("workload.service_time"):
+		c.bad("workload", "needs service_time, e.g. {dist: lognormal, median: 40ms, p99: 250ms}")
+	default:
+		c.dist("workload.service_time", &w.ServiceTime, false)
+	}
+	c.positiveDur("workload.timeout", &w.Timeout, Duration(30*time.Second))
+	c.intAtLeast("workload.queue_limit", &w.QueueLimit, 0, 1000)
+}
+
+// distParams lists the parameter sets each distribution accepts.
+var distParams = map[string][][]string{
+	"exponential": {{"mean"}},
+	"lognormal":   {{"median", "p99"}, {"mean", "cv"}},
+	"constant":    {{"value"}},
+	"gamma":       {{"mean", "cv"}},
+	"erlang":      {{"k", "mean"}},
+}
+
+// dist checks a distribution. allowZero permits a zero constant (an
+// instant boot, say).
+func (c *checker) dist(p string, d *DistSpec, allowZero bool) {
+	if !c.has(p + ".dist") {
+		c.bad(p, "needs dist: exponential, lognormal, constant, gamma or erlang")
+		return
+	}
+	if d.Dist == "empirical" {
+		c.bad(p+".dist", "%s", notBuilt("dist empirical"))
+		return
+	}
+	sets, known := distParams[d.Dist]
+	if !known {
+		c.bad(p+".dist", "unknown dist %q%s", d.Dist, choices(d.Dist, []string{"exponential", "lognormal", "constant", "gamma", "erlang"}))
+		return
+	}
+	all := []string{"mean", "median", "p99", "value", "cv", "k", "file"}
+	var takes []string
+	for _, set := range sets {
+		takes = append(takes, strings.Join(set, " and "))
+	}
+	// The parameter set in use: the first one any of whose keys is given.
+	use := sets[0]
+	for _, set := range sets {
+		if slices.ContainsFunc(set, func(k string) bool { return c.has(p + "." + k) }) {
+			use = set
+			break
+		}
+	}
+	for _, k := range all {
+		if c.has(p+"."+k) && !slices.Contains(use, k) {
+			c.bad(p+"."+k, "does not apply to dist %s (it takes %s)", d.Dist, strings.Join(takes, ", or "))
+		}
+	}
+	for _, k := range use {
+		if !c.has(p + "." + k) {
+			c.bad(p, "dist %s needs %s", d.Dist, strings.Join(use, " and "))
+			return
+		}
+	}
+	pos := func(k string, v Duration) {
+		if v <= 0 {
+			c.bad(p+"."+k, "must be greater than 0, got %v", v)
+		}
+	}
+	switch {
+	case slices.Contains(use, "median"):
+		pos("median", d.Median)
+		pos("p99", d.P99)
+		if d.Median > 0 && d.P99 > 0 && d.P99 < d.Median {
+			c.bad(p+".p99", "p99 (%v) is less than median (%v)", d.P99, d.Median)
+		}
+	case slices.Contains(use, "value"):
+		if d.Value < 0 || d.Value == 0 && !allowZero {
+			c.bad(p+".value", "must be greater than 0, got %v", d.Value)
+		}
+	default:
+		pos("mean", d.Mean)
+	}
+	if slices.Contains(use, "cv") && d.CV <= 0 {
+		c.bad(p+".cv", "must be greater than 0, got %g", d.CV)
+	}
+	if slices.Contains(use, "k") && (d.K < 1 || d.K > 1000) {
+		c.bad(p+".k", "must be between 1 and 1000, got %d", d.K)
+	}
+}
+
+func (c *checker) instanceTypes() {
+	seen := map[string]int{}
+	for i := range c.s.InstanceTypes {
+		it := &c.s.InstanceTypes[i]
+		p := indexPath("instance_types", i)
+		if !c.has(p + ".name") {
+			c.bad(p, "needs a name")
+			continue
+		}
+		if j, dup := seen[it.Name]; dup {
+			c.bad(p+".name", "%q is already defined by instance_types[%d]", it.Name, j)
+		}
+		seen[it.Name] = i
+		_, inCatalogue := pricing.Lookup(it.Name)
+		if !inCatalogue {
+			for _, k := range []string{"vcpu", "usd_per_hour"} {
+				if !c.has(p + "." + k) {
+					c.bad(p, "%q is not in the catalogue, so it needs %s", it.Name, k)
+				}
+			}
+		}
+		if it.VCPU != nil && (*it.VCPU < 1 || *it.VCPU > 4096) {
+			c.bad(p+".vcpu", "must be between 1 and 4096, got %d", *it.VCPU)
+		}
+		if it.MemoryGiB != nil && *it.MemoryGiB < 0 {
+			c.bad(p+".memory_gib", "must not be negative, got %g", *it.MemoryGiB)
+		}
+		if it.Speed != nil && *it.Speed <= 0 {
+			c.bad(p+".speed", "must be greater than 0, got %g", *it.Speed)
+		}
+		if it.USDPerHour != nil && *it.USDPerHour < 0 {
+			c.bad(p+".usd_per_hour", "must not be negative, got %g", *it.USDPerHour)
+		}
+	}
+}
+
+func (c *checker) fleet() {
+	f := &c.s.Fleet
+	if !c.has("fleet") {
+		c.bad("fleet", "is required, e.g. {instance_type: m5.large, min: 2, max: 10}")
+		return
+	}
+	if !c.has("fleet.instance_type") {
+		c.bad("fleet", "needs instance_type, e.g. m5.large")
+	} else if _, ok := c.s.resolveType(f.InstanceType); !ok && c.ok("instance_types") {
+		msg := fmt.Sprintf("unknown instance type %q", f.InstanceType)
+		if near := c.s.nearTypes(f.InstanceType); len(near) > 0 {
+			msg += " (did you mean " + strings.Join(near, ", ") + "?)"
+		}
+		c.bad("fleet.instance_type", "%s; add it under instance_types to define it", msg)
+	}
+	for _, k := range []string{"min", "max"} {
+		if !c.has("fleet." + k) {
+			c.bad("fleet", "needs %s", k)
+		}
+	}
+	if c.has("fleet.min") && f.Min < 0 {
+		c.bad("fleet.min", "must not be negative, got %d", f.Min)
+	}
+	if c.has("fleet.max") && f.Max < 1 {
+		c.bad("fleet.max", "must be at least 1, got %d", f.Max)
+	}
+	if c.has("fleet.min") && c.has("fleet.max") && c.ok("fleet.min", "fleet.max") && f.Min > f.Max {
+		c.bad("fleet.min", "min (%d) is greater than max (%d)", f.Min, f.Max)
+	}
+	if !c.has("fleet.desired") {
+		f.Desired = f.Min
+	} else if c.ok("fleet.min", "fleet.max", "fleet.desired") && c.has("fleet.min") && c.has("fleet.max") && (f.Desired < f.Min || f.Desired > f.Max) {
+		c.bad("fleet.desired", "desired (%d) is outside [min, max] = [%d, %d]", f.Desired, f.Min, f.Max)
+	}
+	if !c.has("fleet.boot_time") {
+		f.BootTime = defaultBootTime
+	} else {
+		c.dist("fleet.boot_time", &f.BootTime, true)
+	}
+	c.nonNegDur("fleet.warmup", &f.Warmup, Duration(300*time.Second))
+	c.nonNegDur("fleet.health_check_grace", &f.HealthCheckGrace, Duration(300*time.Second))
+	if !c.has("fleet.zones") {
+		f.Zones = 3
+	} else if f.Zones < 1 || f.Zones > 26 {
+		c.bad("fleet.zones", "must be between 1 and 26, got %d", f.Zones)
+	}
+	if !c.has("fleet.termination_policies") {
+		f.TerminationPolicies = []string{"Default"}
+	} else {
+		if len(f.TerminationPolicies) == 0 {
+			c.bad("fleet.termination_policies", "is empty: leave it out for [Default]")
+		}
+		for i, tp := range f.TerminationPolicies {
+			q := indexPath("fleet.termination_policies", i)
+			if !slices.Contains(terminationPolicies, tp) {
+				c.bad(q, "unknown termination policy %q%s", tp, choices(tp, terminationPolicies))
+			} else if tp == "Default" && i != len(f.TerminationPolicies)-1 {
+				c.bad(q, "Default must be the last termination policy (AWS applies the list in order and Default decides everything)")
+			}
+		}
+	}
+}
+
+func (c *checker) loadBalancer() {
+	lb := &c.s.LoadBalancer
+	c.enum("load_balancer.algorithm", &lb.Algorithm, "round_robin", policies.BalancerNames()...)
+	c.nonNegDur("load_balancer.overhead", &lb.Overhead, Duration(time.Millisecond))
+	c.positiveDur("load_balancer.health_check.interval", &lb.HealthCheck.Interval, Duration(30*time.Second))
+	c.intAtLeast("load_balancer.health_check.healthy_threshold", &lb.HealthCheck.HealthyThreshold, 1, 5)
+	c.intAtLeast("load_balancer.health_check.unhealthy_threshold", &lb.HealthCheck.UnhealthyThreshold, 1, 2)
+	c.nonNegDur("load_balancer.deregistration_delay", &lb.DeregistrationDelay, Duration(300*time.Second))
+	c.nonNegDur("load_balancer.slow_start", &lb.SlowStart, 0)
+	if lb.SlowStart > 0 {
+		c.bad("load_balancer.slow_start", "%s: leave it out or set 0s", notBuilt("slow start"))
+	}
+}
+
+func (c *checker) scaling() {
+	names := map[string]int{}
+	for i := range c.s.Scaling.Policies {
+		p := indexPath("scaling.policies", i)
+		c.policy(p, &c.s.Scaling.Policies[i])
+		pol := &c.s.Scaling.Policies[i]
+		if pol.Name != "" {
+			if j, dup := names[pol.Name]; dup {
+				c.bad(p+".name", "%q is already the name of scaling.policies[%d]", pol.Name, j)
+			}
+			names[pol.Name] = i
+		}
+	}
+}
+
+func (c *checker) policy(p string, pol *Policy) {
+	if !c.has(p) {
+		c.bad(p, "is empty: a policy needs a type, e.g. {type: target_tracking, metric: cpu, target: 50}")
+		return
+	}
+	if !c.has(p + ".type") {
+		c.bad(p, "needs a type, e.g. target_tracking")
+		return
+	}
+	if slices.Contains(policyTypesLater, pol.Type) {
+		// Its own keys are not known yet either: report the type only.
+		c.d.errs = slices.DeleteFunc(c.d.errs, func(e Error) bool {
+			return e.unknownKey && strings.HasPrefix(e.Field, p+".")
+		})
+		c.bad(p+".type", "%s (only target_tracking so far)", notBuilt("policy type "+pol.Type))
+		return
+	}
+	if pol.Type != "target_tracking" {
+		c.bad(p+".type", "unknown policy type %q%s", pol.Type, choices(pol.Type, append([]string{"target_tracking"}, policyTypesLater...)))
+		return
+	}
+	switch {
+	case !c.has(p + ".metric"):
+		c.bad(p, "target_tracking needs a metric: cpu or request_count_per_target")
+	case slices.Contains(metricsLater, pol.Metric):
+		c.bad(p+".metric", "%s (cpu or request_count_per_target so far)", notBuilt("metric "+pol.Metric))
+	case pol.Metric != "cpu" && pol.Metric != "request_count_per_target":
+		c.bad(p+".metric", "unknown metric %q%s", pol.Metric, choices(pol.Metric, append([]string{"cpu", "request_count_per_target"}, metricsLater...)))
+	}
+	switch {
+	case !c.has(p + ".target"):
+		c.bad(p, "target_tracking needs a target, e.g. target: 50")
+	case pol.Target <= 0:
+		c.bad(p+".target", "must be greater than 0, got %g", pol.Target)
+	case pol.Metric == "cpu" && pol.Target > 100:
+		c.bad(p+".target", "a cpu target is a percentage: at most 100, got %g", pol.Target)
+	}
+	if !c.has(p+".name") && c.ok(p+".metric", p+".target") {
+		pol.Name = fmt.Sprintf("%s-%g", pol.Metric, pol.Target)
+	}
+	c.intAtLeast(p+".scale_out_datapoints", &pol.ScaleOutDatapoints, 1, 3)
+	c.intAtLeast(p+".scale_in_datapoints", &pol.ScaleInDatapoints, 1, 15)
+	for _, k := range []string{"scale_out_datapoints", "scale_in_datapoints"} {
+		v := pol.ScaleOutDatapoints
+		if k == "scale_in_datapoints" {
+			v = pol.ScaleInDatapoints
+		}
+		if v > 1440 {
+			c.bad(p+"."+k, "must be at most 1440 (a day of minutes), got %d", v)
+		}
+	}
+	if !c.has(p + ".scale_in_ratio") {
+		pol.ScaleInRatio = 0.7
+	} else if pol.ScaleInRatio <= 0 || pol.ScaleInRatio > 1 {
+		c.bad(p+".scale_in_ratio", "must be in (0, 1], got %g", pol.ScaleInRatio)
+	}
+}
+
+func (c *checker) metrics() {
+	m := &c.s.Metrics
+	c.positiveDur("metrics.period", &m.Period, Duration(60*time.Second))
+	if m.Period > 0 && m.Period%Duration(10*time.Second) != 0 {
+		c.bad("metrics.period", "must be a multiple of 10s (60s detailed, 300s basic monitoring), got %v", m.Period)
+	}
+	c.nonNegDur("metrics.publish_delay", &m.PublishDelay, Duration(60*time.Second))
+}
+
+func (c *checker) pricing() {
+	r := &c.s.Pricing.Region
+	if !c.has("pricing.region") {
+		*r = pricing.CatalogueRegion
+	} else if *r != pricing.CatalogueRegion {
+		c.bad("pricing.region", "no prices for region %q: the embedded catalogue (%s) covers %s only", *r, pricing.CatalogueSource, pricing.CatalogueRegion)
+	}
+}
+
+func (c *checker) slo() {
+	o := &c.s.SLO
+	for _, k := range []struct {
+		name string
+		v    *Duration
+	}{{"p50", o.P50}, {"p99", o.P99}} {
+		if k.v != nil && *k.v <= 0 {
+			c.bad("slo."+k.name, "must be greater than 0, got %v", *k.v)
+		}
+	}
+	if o.P50 != nil && o.P99 != nil && *o.P50 > *o.P99 && c.ok("slo.p50", "slo.p99") {
+		c.bad("slo.p50", "p50 (%v) is greater than p99 (%v)", *o.P50, *o.P99)
+	}
+	if o.ErrorRate != nil && (*o.ErrorRate < 0 || *o.ErrorRate > 1) {
+		c.bad("slo.error_rate", "is a fraction of requests: between 0 and 1, got %g", *o.ErrorRate)
+	}
+}
+
+func (c *checker) variants() {
+	names := map[string]int{}
+	for i, v := range c.s.Variants {
+		p := indexPath("variants", i)
+		if !c.has(p) {
+			c.bad(p, "is empty: a variant needs a name and set")
+			continue
+		}
+		if !c.has(p + ".name") {
+			c.bad(p, "needs a name")
+		} else if j, dup := names[v.Name]; dup {
+			c.bad(p+".name", "%q is already the name of variants[%d]", v.Name, j)
+		} else {
+			names[v.Name] = i
+		}
+		if len(v.Set) == 0 {
+			c.bad(p, "needs set: {field.path: value, ...}")
+		}
+		for _, a := range v.Set {
+			if err := checkFieldPath(c.s, a.Path); err != nil {
+				c.bad(joinPath(p+".set", a.Path), "%v", err)
+			}
+		}
+	}
+	for _, a := range c.s.Sweep {
+		q := joinPath("sweep", a.Path)
+		if err := checkFieldPath(c.s, a.Path); err != nil {
+			c.bad(q, "%v", err)
+		} else if len(a.Values) == 0 {
+			c.bad(q, "has no values to sweep over")
+		}
+	}
+}
+
+// resolveType finds an instance type: the scenario's instance_types
+// override the catalogue field by field.
+func (s *Scenario) resolveType(name string) (it sim.InstanceType, ok bool) {
+	it, ok = pricing.Lookup(name)
+	for _, spec := range s.InstanceTypes {
+		if spec.Name != name {
+			continue
+		}
+		if !ok {
+			it = sim.InstanceType{Name: name, Speed: 1}
+		}
+		ok = true
+		if spec.VCPU != nil {
+			it.VCPU = *spec.VCPU
+		}
+		if spec.MemoryGiB != nil {
+			it.MemoryGiB = *spec.MemoryGiB
+		}
+		if spec.Speed != nil {
+			it.Speed = *spec.Speed
+		}
+		if spec.USDPerHour != nil {
+			it.USDPerHour = *spec.USDPerHour
+			it.PriceSource = "scenario instance_types"
+		}
+	}
+	return it, ok
+}
+
+// nearTypes suggests known type names close to a mistyped one.
+func (s *Scenario) nearTypes(name string) []string {
+	names := pricing.Types()
+	for _, spec := range s.InstanceTypes {
+		names = append(names, spec.Name)
+	}
+	return nearest(name, names, 3)
+}
