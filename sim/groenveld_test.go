@@ -18,7 +18,8 @@ type groenveldRow struct {
 	factor float64 // Wq / mean service time, as printed (4 decimals)
 }
 
-const groenveldFile = "../../shared/data/queueing/mmn_waiting_factors_groenveld2007.csv"
+// A copy of shared/data/queueing/mmn_waiting_factors_groenveld2007.csv.
+const groenveldFile = "testdata/mmn_waiting_factors_groenveld2007.csv"
 
 func readGroenveld(t *testing.T) []groenveldRow {
 	t.Helper()
