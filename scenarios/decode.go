@@ -86,7 +86,7 @@ func (d *decoder) isBroken(path string) bool {
 			return true
 		}
 	}
-	return false
+	return d.broken[""]
 }
 
 // parentPath drops the last element of a field path: a.b[2].c → a.b[2] →

@@ -64,7 +64,7 @@ func (a *Assignments) decodeNode(d *decoder, path string, n ast.Node) {
 	for _, p := range ps {
 		p.key = d.pathKey(p.key)
 		fp := joinPath(path, p.key)
-		d.record(fp, p.keyNode, p.value)
+		d.at[fp] = nodePos(p.keyNode) // a wrong path is the key's fault
 		d.present[fp] = true
 		*a = append(*a, Assignment{Path: p.key, Value: d.toAny(fp, p.value)})
 	}
