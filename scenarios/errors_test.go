@@ -69,10 +69,14 @@ func TestErrors(t *testing.T) {
 			func(t *testing.T) string { return edit(t, "max: 10", "max: {a: 1}") },
 			[]want{{"9:8", "fleet.max", "expected a whole number, got a mapping"}}},
 		{"wrong type: scalar for mapping",
-			func(t *testing.T) string { return edit(t, "fleet:\n  instance_type: m5.large\n  min: 2\n  max: 10\n", "fleet: big\n") },
+			func(t *testing.T) string {
+				return edit(t, "fleet:\n  instance_type: m5.large\n  min: 2\n  max: 10\n", "fleet: big\n")
+			},
 			[]want{{"6:8", "fleet", `expected a mapping of keys to values, got "big"`}}},
 		{"wrong type: scalar for list",
-			func(t *testing.T) string { return edit(t, "  max: 10\n", "  max: 10\n  termination_policies: Default\n") },
+			func(t *testing.T) string {
+				return edit(t, "  max: 10\n", "  max: 10\n  termination_policies: Default\n")
+			},
 			[]want{{"10:25", "fleet.termination_policies", `expected a list, got "Default"`}}},
 		{"wrong type: bool",
 			func(t *testing.T) string {
@@ -125,10 +129,14 @@ func TestErrors(t *testing.T) {
 			func(t *testing.T) string { return edit(t, "dist: exponential", "dist: weibull") },
 			[]want{{"5:24", "workload.service_time.dist", `unknown dist "weibull" (known: exponential, lognormal, constant, gamma, erlang)`}}},
 		{"lognormal p99 below median",
-			func(t *testing.T) string { return edit(t, "dist: exponential, mean: 50ms", "dist: lognormal, median: 40ms, p99: 10ms") },
+			func(t *testing.T) string {
+				return edit(t, "dist: exponential, mean: 50ms", "dist: lognormal, median: 40ms, p99: 10ms")
+			},
 			[]want{{"5:54", "workload.service_time.p99", "p99 (10ms) is less than median (40ms)"}}},
 		{"lognormal missing p99",
-			func(t *testing.T) string { return edit(t, "dist: exponential, mean: 50ms", "dist: lognormal, median: 40ms") },
+			func(t *testing.T) string {
+				return edit(t, "dist: exponential, mean: 50ms", "dist: lognormal, median: 40ms")
+			},
 			[]want{{"5:3", "workload.service_time", "dist lognormal needs median and p99"}}},
 		{"parameter of another distribution",
 			func(t *testing.T) string { return edit(t, "mean: 50ms", "mean: 50ms, p99: 1s") },
@@ -140,7 +148,9 @@ func TestErrors(t *testing.T) {
 			func(t *testing.T) string { return edit(t, "rps: 100}\n", "rps: 100}\n  arrivals: {process: bursty}\n") },
 			[]want{{"4:23", "traffic.arrivals.process", `unknown process "bursty"`}}},
 		{"unknown policy type",
-			func(t *testing.T) string { return valid + "scaling:\n  policies:\n    - {type: magic, metric: cpu, target: 50}\n" },
+			func(t *testing.T) string {
+				return valid + "scaling:\n  policies:\n    - {type: magic, metric: cpu, target: 50}\n"
+			},
 			[]want{{"12:14", "scaling.policies[0].type", `unknown policy type "magic"`}}},
 		{"policy type not built yet, own keys not reported",
 			func(t *testing.T) string {
@@ -148,7 +158,9 @@ func TestErrors(t *testing.T) {
 			},
 			[]want{{"13:13", "scaling.policies[0].type", "policy type step is not built yet"}}},
 		{"cpu target above 100",
-			func(t *testing.T) string { return valid + "scaling:\n  policies:\n    - {type: target_tracking, metric: cpu, target: 150}\n" },
+			func(t *testing.T) string {
+				return valid + "scaling:\n  policies:\n    - {type: target_tracking, metric: cpu, target: 150}\n"
+			},
 			[]want{{"12:52", "scaling.policies[0].target", "a cpu target is a percentage: at most 100, got 150"}}},
 		{"zero target",
 			func(t *testing.T) string {
@@ -161,7 +173,9 @@ func TestErrors(t *testing.T) {
 			},
 			[]want{{"2:1", "traffic", "has both synthetic and trace: give exactly one"}}},
 		{"traffic with neither",
-			func(t *testing.T) string { return edit(t, "  synthetic: {shape: constant, rps: 100}\n", "  scale: 2\n") },
+			func(t *testing.T) string {
+				return edit(t, "  synthetic: {shape: constant, rps: 100}\n", "  scale: 2\n")
+			},
 			[]want{{"2:1", "traffic", "needs exactly one of synthetic (a shape) or trace (a file)"}}},
 		{"missing trace file",
 			func(t *testing.T) string {
