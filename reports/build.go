@@ -23,10 +23,10 @@ type Input struct {
 	SLO            SLOSpec
 }
 
-// SLOSpec holds the scenario's objectives; a zero limit is not checked.
+// SLOSpec holds the scenario's objectives; a nil limit is not checked.
 type SLOSpec struct {
-	P50Ms, P99Ms float64
-	ErrorRate    float64 // (rejected + timed out) / total
+	P50Ms, P99Ms *float64
+	ErrorRate    *float64 // (rejected + timed out) / total
 }
 
 // Build turns a run into its JSON document.
@@ -96,11 +96,11 @@ func Build(in Input) *Document {
 
 func checkSLO(spec SLOSpec, d *Document) SLO {
 	slo := SLO{Met: true, Checks: []SLOCheck{}}
-	add := func(name string, value, limit float64) {
-		if limit <= 0 {
+	add := func(name string, value float64, limit *float64) {
+		if limit == nil {
 			return
 		}
-		c := SLOCheck{Name: name, Value: value, Limit: limit, Met: value <= limit}
+		c := SLOCheck{Name: name, Value: value, Limit: *limit, Met: value <= *limit}
 		slo.Checks = append(slo.Checks, c)
 		slo.Met = slo.Met && c.Met
 	}

@@ -1,0 +1,35 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/capsim/capsim/scenarios"
+)
+
+func lintCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "lint",
+		Usage:     "check scenario files; print every problem as file:line:column: field: message",
+		ArgsUsage: "SCENARIO.yaml...",
+		Action: func(c *cli.Context) error {
+			if c.NArg() == 0 {
+				return badInput(fmt.Errorf("lint: name at least one scenario file"))
+			}
+			failed := 0
+			for _, path := range c.Args().Slice() {
+				if _, err := scenarios.Load(path); err != nil {
+					fmt.Fprintln(c.App.ErrWriter, err)
+					failed++
+					continue
+				}
+				fmt.Fprintf(c.App.Writer, "%s: ok\n", path)
+			}
+			if failed > 0 {
+				return badInput(fmt.Errorf("lint: %d of %d files have problems", failed, c.NArg()))
+			}
+			return nil
+		},
+	}
+}

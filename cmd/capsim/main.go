@@ -1,0 +1,75 @@
+// Command capsim simulates an elastic fleet under real or synthetic traffic
+// and reports latency, instance counts and cost. Each command lives in its
+// own file and only wires flags to the libraries: no model logic here.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/urfave/cli/v2"
+)
+
+// Exit codes (DESIGN.md §9).
+const (
+	exitOK     = 0
+	exitFailed = 1 // the run failed, or a check did not pass
+	exitInput  = 2 // bad usage or bad input
+)
+
+// inputError marks a problem with what the user gave us: exit code 2.
+type inputError struct{ err error }
+
+func (e inputError) Error() string { return e.err.Error() }
+func (e inputError) Unwrap() error { return e.err }
+
+func badInput(err error) error { return inputError{err} }
+
+func main() {
+	os.Exit(run(os.Args, os.Stdout, os.Stderr))
+}
+
+// run is main without os.Exit, so tests can drive the whole CLI.
+func run(args []string, stdout, stderr io.Writer) int {
+	app := newApp(stdout, stderr)
+	err := app.Run(args)
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintln(stderr, "capsim:", err)
+	var in inputError
+	if errors.As(err, &in) {
+		return exitInput
+	}
+	var ec cli.ExitCoder
+	if errors.As(err, &ec) {
+		return ec.ExitCode()
+	}
+	return exitFailed
+}
+
+func newApp(stdout, stderr io.Writer) *cli.App {
+	usage := func(_ *cli.Context, err error, _ bool) error { return badInput(err) }
+	cmds := []*cli.Command{
+		runCommand(),
+		lintCommand(),
+		schemaCommand(),
+		versionCommand(),
+	}
+	for _, c := range cmds {
+		c.OnUsageError = usage
+	}
+	return &cli.App{
+		Name:      "capsim",
+		Usage:     "simulate an elastic fleet: what will this scaling policy cost, and what latency will users see?",
+		Version:   version,
+		Writer:    stdout,
+		ErrWriter: stderr,
+		// Errors are printed once, by run, with the right exit code.
+		ExitErrHandler: func(*cli.Context, error) {},
+		OnUsageError:   usage,
+		Commands:       cmds,
+	}
+}

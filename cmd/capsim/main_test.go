@@ -1,0 +1,144 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// capsim runs the CLI in-process and returns its exit code and output.
+func capsim(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(append([]string{"capsim"}, args...), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func writeScenario(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "s.yaml")
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// short is a small autoscaled scenario that runs in well under a second.
+const short = `name: short
+seed: 5
+duration: 20m
+traffic:
+  synthetic: {shape: constant, rps: 50}
+workload:
+  service_time: {dist: exponential, mean: 20ms}
+fleet: {instance_type: m5.large, min: 1, max: 4, desired: 2}
+scaling:
+  policies:
+    - {name: cpu50, type: target_tracking, metric: cpu, target: 50}
+slo: {p99: 500ms}
+`
+
+func TestRunWritesAllOutputs(t *testing.T) {
+	dir := t.TempDir()
+	code, stdout, stderr := capsim(t, "run", "--quiet", "--out", dir, writeScenario(t, short))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, f := range []string{"result.json", "timeseries.csv", "report.html"} {
+		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
+			t.Errorf("%s missing or empty: %v", f, err)
+		}
+	}
+	for _, want := range []string{"requests", "latency p50 / p99", "instances peak / mean", "cost"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("summary lacks %q:\n%s", want, stdout)
+		}
+	}
+	var doc map[string]any
+	b, _ := os.ReadFile(filepath.Join(dir, "result.json"))
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"schema_version", "capsim_version", "scenario", "seed", "summary", "scaling_activities", "timeseries"} {
+		if _, ok := doc[k]; !ok {
+			t.Errorf("result.json lacks %q", k)
+		}
+	}
+	rows := doc["timeseries"].([]any)
+	if len(rows) != 20 {
+		t.Errorf("%d time-series rows, want 20 (one per minute)", len(rows))
+	}
+	summary := doc["summary"].(map[string]any)
+	for _, k := range []string{"requests", "latency_ms", "wait_ms", "instances", "utilization", "cost", "slo"} {
+		if _, ok := summary[k]; !ok {
+			t.Errorf("summary lacks %q", k)
+		}
+	}
+}
+
+// TestRunDeterministic: same scenario and seed, byte-identical JSON; another
+// seed, different numbers.
+func TestRunDeterministic(t *testing.T) {
+	p := writeScenario(t, short)
+	get := func(args ...string) []byte {
+		f := filepath.Join(t.TempDir(), "r.json")
+		if code, _, stderr := capsim(t, append([]string{"run", "--quiet", "--json", f}, append(args, p)...)...); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		b, _ := os.ReadFile(f)
+		return b
+	}
+	a, b, c := get(), get(), get("--seed", "6")
+	if !bytes.Equal(a, b) {
+		t.Error("same seed gave different JSON")
+	}
+	if bytes.Equal(a, c) {
+		t.Error("--seed 6 gave the same JSON as seed 5")
+	}
+}
+
+// TestBadInputExitCode: a bad scenario exits 2, names file:line:column and
+// field, and writes nothing.
+func TestBadInputExitCode(t *testing.T) {
+	bad := strings.Replace(short, "max: 4", "max: 0", 1)
+	p := writeScenario(t, bad)
+	dir := filepath.Join(t.TempDir(), "out")
+	code, _, stderr := capsim(t, "run", "--quiet", "--out", dir, p)
+	if code != 2 {
+		t.Errorf("exit %d, want 2", code)
+	}
+	if !strings.Contains(stderr, "s.yaml:8:") || !strings.Contains(stderr, "fleet.") {
+		t.Errorf("error does not name file:line and field: %s", stderr)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("output directory written on bad input")
+	}
+	code, _, stderr = capsim(t, "lint", p)
+	if code != 2 || !strings.Contains(stderr, "s.yaml:8:") {
+		t.Errorf("lint: exit %d, %s", code, stderr)
+	}
+	if code, _, _ := capsim(t, "lint", writeScenario(t, short)); code != 0 {
+		t.Errorf("lint of a good file: exit %d", code)
+	}
+	if code, _, _ := capsim(t, "run", "--no-such-flag"); code != 2 {
+		t.Errorf("unknown flag: exit %d, want 2", code)
+	}
+	if code, _, _ := capsim(t, "run", "--quiet", filepath.Join(t.TempDir(), "missing.yaml")); code != 2 {
+		t.Errorf("missing file: exit %d, want 2", code)
+	}
+}
+
+func TestSchemaAndVersion(t *testing.T) {
+	code, out, _ := capsim(t, "schema")
+	var schema map[string]any
+	if code != 0 || json.Unmarshal([]byte(out), &schema) != nil {
+		t.Fatalf("schema: exit %d, not JSON", code)
+	}
+	code, out, _ = capsim(t, "version")
+	if code != 0 || !strings.Contains(out, version) {
+		t.Errorf("version: exit %d, %q", code, out)
+	}
+}
