@@ -71,7 +71,7 @@ func (p *TargetTracking) Evaluate(now sim.Time, g *sim.Group) sim.Proposal {
 		return sim.Proposal{Want: sim.Hold, NoScaleIn: true}
 	}
 	low, ok := breaching(pts, p.InPeriods, p.InPoints, func(d sim.Datapoint) bool {
-		return d.Fresh && d.Value < p.InRatio*p.Target
+		return d.Start >= g.CapacityChanged && d.Value < p.InRatio*p.Target
 	})
 	if !ok || !low {
 		return sim.Proposal{Want: sim.Hold}

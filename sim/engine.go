@@ -525,7 +525,6 @@ func (e *engine) closeMinute() {
 func (e *engine) closePeriod() {
 	p := e.cfg.MetricPeriod
 	start := e.now - p
-	fresh := start >= e.lastCapacityChange
 	var sum float64
 	n := 0
 	for i := range e.inst {
@@ -540,11 +539,11 @@ func (e *engine) closePeriod() {
 		}
 		in.periodArea = in.busyArea
 	}
-	cpu := Datapoint{Start: start, Missing: n == 0, Fresh: fresh}
+	cpu := Datapoint{Start: start, Missing: n == 0}
 	if n > 0 {
 		cpu.Value = sum / float64(n)
 	}
-	rc := Datapoint{Start: start, Missing: e.periodRequests == 0 || e.targets.Len() == 0, Fresh: fresh}
+	rc := Datapoint{Start: start, Missing: e.periodRequests == 0 || e.targets.Len() == 0}
 	if !rc.Missing {
 		rc.Value = float64(e.periodRequests) / float64(e.targets.Len()) * float64(Minute) / float64(p)
 	}
@@ -629,7 +628,8 @@ func (e *engine) group() Group {
 	g := Group{
 		Min: e.cfg.Fleet.Min, Max: e.cfg.Fleet.Max, Desired: e.desired,
 		InService: e.inServiceCount, Period: e.cfg.MetricPeriod,
-		series: &e.series, publishLag: e.cfg.PublishDelay,
+		CapacityChanged: e.lastCapacityChange,
+		series:          &e.series, publishLag: e.cfg.PublishDelay,
 	}
 	for i := range e.inst {
 		switch in := &e.inst[i]; in.state {

@@ -62,21 +62,22 @@ type Datapoint struct {
 	Start   Time
 	Value   float64
 	Missing bool // no data for this period (no instances, no requests)
-	// Fresh is false for a datapoint measured (even partly) before the
-	// group's last capacity change, so it says little about the new capacity.
-	Fresh bool
 }
 
 // Group is what a policy can see of the Auto Scaling group.
 type Group struct {
-	Min, Max   int
-	Desired    int
-	InService  int // registered and healthy, including warming
-	Warming    int // in service but still inside their warm-up
-	Pending    int // launched, not yet in service
-	Period     Time
-	series     *[numMetrics][]Datapoint
-	publishLag Time
+	Min, Max  int
+	Desired   int
+	InService int // registered and healthy, including warming
+	Warming   int // in service but still inside their warm-up
+	Pending   int // launched, not yet in service
+	// CapacityChanged is when in-service capacity last changed (an
+	// instance entered service or left it). Datapoints that start earlier
+	// were measured, at least in part, on another capacity.
+	CapacityChanged Time
+	Period          Time
+	series          *[numMetrics][]Datapoint
+	publishLag      Time
 }
 
 // NonWarming is the number of in-service instances past their warm-up: the

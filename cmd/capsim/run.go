@@ -162,6 +162,8 @@ func writeFiles(files map[string][]byte) error {
 			return err
 		}
 		done = append(done, pending{f.Name(), path})
+		// CreateTemp makes the file private; reports are meant to be shared.
+		_ = f.Chmod(0o644)
 		_, werr := f.Write(b)
 		if cerr := f.Close(); werr == nil {
 			werr = cerr
