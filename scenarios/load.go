@@ -16,6 +16,9 @@ import (
 	"github.com/capsim/capsim/sim"
 )
 
+// debugPanics lets a test see a panic's stack instead of an Error.
+var debugPanics = false
+
 // maxFileSize bounds a scenario file; real ones are a few kilobytes.
 const maxFileSize = 4 << 20
 
@@ -45,10 +48,19 @@ func Load(path string) (*Scenario, error) {
 // is the directory relative trace paths resolve against ("" for the
 // working directory). The trace file, if any, is read once here, streaming,
 // so that a malformed row is reported before anything runs.
-func Parse(name string, data []byte, dir string) (*Scenario, error) {
+func Parse(name string, data []byte, dir string) (_ *Scenario, err error) {
 	if name == "" {
 		name = "scenario"
 	}
+	defer func() {
+		// A defect here must not crash the caller; the fuzz test fails on it.
+		if debugPanics {
+			return
+		}
+		if r := recover(); r != nil {
+			err = Errors{{File: name, Line: 1, Column: 1, Msg: fmt.Sprintf("internal error (please report it with this file): %v", r)}}
+		}
+	}()
 	if len(data) > maxFileSize {
 		return nil, Errors{{File: name, Msg: fmt.Sprintf("the file is %d bytes; a scenario file is at most %d", len(data), maxFileSize)}}
 	}

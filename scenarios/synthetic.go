@@ -25,16 +25,18 @@ import (
 //
 // Any shape may add spikes (rps on top from at to at + for, in τ) and noise:
 // the shape (not the spikes) times a per-minute factor max(0, 1 + noise·Z),
-// Z standard normal, drawn in order from the seed's noise stream, so every
-// variant of a scenario sees the same noise.
+// Z standard normal, drawn from the seed's noise stream (see noiseFactor),
+// so every variant of a scenario sees the same noise.
 type shapeFunc struct {
-	base   func(tau float64) float64 // τ in seconds
-	spikes []Spike
-	noise  float64
-	noiseR *rand.Rand
-	seed   uint64
-	minute int64   // the minute noiseF belongs to
-	noiseF float64 // that minute's factor
+	base     func(tau float64) float64 // τ in seconds
+	spikes   []Spike
+	noise    float64
+	seed     uint64
+	noiseKey uint64
+	pcg      rand.PCG
+	noiseR   *rand.Rand
+	minute   int64   // the minute noiseF belongs to
+	noiseF   float64 // that minute's factor
 }
 
 func (f *shapeFunc) rate(t sim.Time) float64 {
@@ -51,17 +53,20 @@ func (f *shapeFunc) rate(t sim.Time) float64 {
 	return r
 }
 
-// noiseFactor draws minute m's factor. Minutes are drawn in order from
-// the stream; asking for an earlier minute restarts the stream, so the
-// factors depend on the minute only.
+// noiseFactor is minute m's factor. The seed's noise stream gives one key;
+// each minute draws from its own PCG stream under that key, so a factor
+// depends on the seed and the minute only, costs the same for any minute
+// (a large speedup skips many), and variants share it.
 func (f *shapeFunc) noiseFactor(m int64) float64 {
-	if f.noiseR == nil || m < f.minute {
-		f.noiseR = sim.NewRand(f.seed, sim.StreamNoise)
+	if f.noiseR == nil {
+		f.noiseKey = sim.NewRand(f.seed, sim.StreamNoise).Uint64()
+		f.noiseR = rand.New(&f.pcg)
 		f.minute = -1
 	}
-	for f.minute < m {
+	if m != f.minute {
+		f.pcg.Seed(f.noiseKey, uint64(m))
 		f.noiseF = math.Max(0, 1+f.noise*f.noiseR.NormFloat64())
-		f.minute++
+		f.minute = m
 	}
 	return f.noiseF
 }

@@ -21,7 +21,11 @@ type checker struct {
 	s *Scenario
 }
 
-func (c *checker) has(path string) bool { return c.d.present[path] }
+// has says path was given a value that decoded: its value can be used.
+func (c *checker) has(path string) bool { return c.d.present[path] && !c.d.isBroken(path) }
+
+// given says path was given a value, usable or not: for "X is required".
+func (c *checker) given(path string) bool { return c.d.present[path] }
 
 // bad reports a problem at path unless path (or an ancestor) failed to
 // decode: that failure is the problem to fix first.
@@ -165,14 +169,14 @@ func (c *checker) check() {
 
 func (c *checker) traffic() {
 	t := &c.s.Traffic
-	if !c.has("traffic") {
+	if !c.given("traffic") {
 		c.bad("traffic", "is required: give traffic.synthetic (a shape) or traffic.trace (a file)")
 		return
 	}
 	c.positiveFloat("traffic.scale", &t.Scale, 1)
 	c.positiveFloat("traffic.speedup", &t.Speedup, 1)
 	c.arrivals()
-	switch syn, tr := c.has("traffic.synthetic"), c.has("traffic.trace"); {
+	switch syn, tr := c.given("traffic.synthetic"), c.given("traffic.trace"); {
 	case syn && tr:
 		c.bad("traffic", "has both synthetic and trace: give exactly one")
 		c.synthetic()
@@ -194,11 +198,11 @@ func (c *checker) arrivals() {
 		return
 	}
 	switch {
-	case a.Process == "gamma" && !c.has("traffic.arrivals.cv"):
+	case a.Process == "gamma" && !c.given("traffic.arrivals.cv"):
 		c.bad("traffic.arrivals", "process gamma needs cv, the coefficient of variation of inter-arrival times (> 0)")
 	case a.Process == "gamma" && a.CV <= 0:
 		c.bad("traffic.arrivals.cv", "must be greater than 0, got %g", a.CV)
-	case a.Process != "gamma" && c.has("traffic.arrivals.cv"):
+	case a.Process != "gamma" && c.given("traffic.arrivals.cv"):
 		c.bad("traffic.arrivals.cv", "applies to process gamma only, not %s", a.Process)
 	}
 }
@@ -215,7 +219,10 @@ var shapeParams = map[string][]string{
 func (c *checker) synthetic() {
 	const p = "traffic.synthetic"
 	y := c.s.Traffic.Synthetic
-	if !c.has(p + ".shape") {
+	if y == nil { // failed to decode: reported
+		return
+	}
+	if !c.given(p + ".shape") {
 		c.bad(p, "needs a shape: constant, ramp, diurnal, weekly or spike")
 		return
 	}
@@ -225,14 +232,15 @@ func (c *checker) synthetic() {
 		return
 	}
 	for _, k := range []string{"rps", "from_rps", "to_rps", "mean_rps", "peak_to_trough", "period", "weekend_factor"} {
-		if c.has(p+"."+k) && !slices.Contains(params, k) {
+		if c.given(p+"."+k) && !slices.Contains(params, k) {
 			c.bad(p+"."+k, "does not apply to shape %s (it takes %s)", y.Shape, strings.Join(params, ", "))
 		}
 	}
 	required := func(k string, v *float64, least float64, strict bool) {
 		switch {
-		case !c.has(p + "." + k):
+		case !c.given(p + "." + k):
 			c.bad(p, "shape %s needs %s", y.Shape, k)
+		case !c.has(p + "." + k): // failed to decode: reported
 		case strict && *v <= least:
 			c.bad(p+"."+k, "must be greater than %g, got %g", least, *v)
 		case !strict && *v < least:
@@ -277,12 +285,12 @@ func (c *checker) synthetic() {
 	for i := range y.Spikes {
 		sp := &y.Spikes[i]
 		q := indexPath(p+".spikes", i)
-		if !c.has(q) {
+		if !c.given(q) {
 			c.bad(q, "is empty: a spike needs at, rps and for")
 			continue
 		}
 		for _, k := range []string{"at", "rps", "for"} {
-			if !c.has(q + "." + k) {
+			if !c.given(q + "." + k) {
 				c.bad(q, "a spike needs %s", k)
 			}
 		}
@@ -302,10 +310,13 @@ func (c *checker) synthetic() {
 func (c *checker) traceFields() {
 	const p = "traffic.trace"
 	t := c.s.Traffic.Trace
-	if !c.has(p + ".file") {
+	if t == nil { // failed to decode: reported
+		return
+	}
+	if !c.given(p + ".file") {
 		c.bad(p, "needs file, the trace's path (relative to the scenario file)")
 	}
-	if !c.has(p + ".format") {
+	if !c.given(p + ".format") {
 		c.bad(p, "needs format: rate-csv")
 	} else if slices.Contains(traceFormatsLater, t.Format) {
 		c.bad(p+".format", "%s (only rate-csv so far)", notBuilt("format "+t.Format))
@@ -323,7 +334,7 @@ func (c *checker) trace() {
 	const p = "traffic.trace"
 	t := c.s.Traffic.Trace
 	c.traceFields()
-	if !c.ok(p) || hasErrorUnder(c.d.errs, p) {
+	if t == nil || !c.ok(p) || hasErrorUnder(c.d.errs, p) {
 		return
 	}
 	f, shown, err := c.s.openTrace()
@@ -419,7 +430,7 @@ func (c *checker) timeline() {
 			c.bad("traffic.speedup", "%g leaves less than 1ns of trace", speed)
 			return
 		}
-	case c.has("traffic.synthetic"):
+	case c.given("traffic.synthetic"):
 		c.bad("duration", "is required with synthetic traffic, e.g. duration: 24h")
 		return
 	default:
@@ -433,9 +444,9 @@ func (c *checker) timeline() {
 func (c *checker) workload() {
 	w := &c.s.Workload
 	switch {
-	case !c.has("workload"):
+	case !c.given("workload"):
 		c.bad("workload", "is required, with service_time, e.g. {dist: lognormal, median: 40ms, p99: 250ms}")
-	case !c.has("workload.service_time"):
+	case !c.given("workload.service_time"):
 		c.bad("workload", "needs service_time, e.g. {dist: lognormal, median: 40ms, p99: 250ms}")
 	default:
 		c.dist("workload.service_time", &w.ServiceTime, false)
@@ -456,7 +467,7 @@ var distParams = map[string][][]string{
 // dist checks a distribution. allowZero permits a zero constant (an
 // instant boot, say).
 func (c *checker) dist(p string, d *DistSpec, allowZero bool) {
-	if !c.has(p + ".dist") {
+	if !c.given(p + ".dist") {
 		c.bad(p, "needs dist: exponential, lognormal, constant, gamma or erlang")
 		return
 	}
@@ -477,18 +488,18 @@ func (c *checker) dist(p string, d *DistSpec, allowZero bool) {
 	// The parameter set in use: the first one any of whose keys is given.
 	use := sets[0]
 	for _, set := range sets {
-		if slices.ContainsFunc(set, func(k string) bool { return c.has(p + "." + k) }) {
+		if slices.ContainsFunc(set, func(k string) bool { return c.given(p + "." + k) }) {
 			use = set
 			break
 		}
 	}
 	for _, k := range all {
-		if c.has(p+"."+k) && !slices.Contains(use, k) {
+		if c.given(p+"."+k) && !slices.Contains(use, k) {
 			c.bad(p+"."+k, "does not apply to dist %s (it takes %s)", d.Dist, strings.Join(takes, ", or "))
 		}
 	}
 	for _, k := range use {
-		if !c.has(p + "." + k) {
+		if !c.given(p + "." + k) {
 			c.bad(p, "dist %s needs %s", d.Dist, strings.Join(use, " and "))
 			return
 		}
@@ -525,7 +536,7 @@ func (c *checker) instanceTypes() {
 	for i := range c.s.InstanceTypes {
 		it := &c.s.InstanceTypes[i]
 		p := indexPath("instance_types", i)
-		if !c.has(p + ".name") {
+		if !c.given(p + ".name") {
 			c.bad(p, "needs a name")
 			continue
 		}
@@ -536,7 +547,7 @@ func (c *checker) instanceTypes() {
 		_, inCatalogue := pricing.Lookup(it.Name)
 		if !inCatalogue {
 			for _, k := range []string{"vcpu", "usd_per_hour"} {
-				if !c.has(p + "." + k) {
+				if !c.given(p + "." + k) {
 					c.bad(p, "%q is not in the catalogue, so it needs %s", it.Name, k)
 				}
 			}
@@ -558,11 +569,11 @@ func (c *checker) instanceTypes() {
 
 func (c *checker) fleet() {
 	f := &c.s.Fleet
-	if !c.has("fleet") {
+	if !c.given("fleet") {
 		c.bad("fleet", "is required, e.g. {instance_type: m5.large, min: 2, max: 10}")
 		return
 	}
-	if !c.has("fleet.instance_type") {
+	if !c.given("fleet.instance_type") {
 		c.bad("fleet", "needs instance_type, e.g. m5.large")
 	} else if _, ok := c.s.resolveType(f.InstanceType); !ok && c.ok("instance_types") {
 		msg := fmt.Sprintf("unknown instance type %q", f.InstanceType)
@@ -572,7 +583,7 @@ func (c *checker) fleet() {
 		c.bad("fleet.instance_type", "%s; add it under instance_types to define it", msg)
 	}
 	for _, k := range []string{"min", "max"} {
-		if !c.has("fleet." + k) {
+		if !c.given("fleet." + k) {
 			c.bad("fleet", "needs %s", k)
 		}
 	}
@@ -649,11 +660,11 @@ func (c *checker) scaling() {
 }
 
 func (c *checker) policy(p string, pol *Policy) {
-	if !c.has(p) {
+	if !c.given(p) {
 		c.bad(p, "is empty: a policy needs a type, e.g. {type: target_tracking, metric: cpu, target: 50}")
 		return
 	}
-	if !c.has(p + ".type") {
+	if !c.given(p + ".type") {
 		c.bad(p, "needs a type, e.g. target_tracking")
 		return
 	}
@@ -670,7 +681,7 @@ func (c *checker) policy(p string, pol *Policy) {
 		return
 	}
 	switch {
-	case !c.has(p + ".metric"):
+	case !c.given(p + ".metric"):
 		c.bad(p, "target_tracking needs a metric: cpu or request_count_per_target")
 	case slices.Contains(metricsLater, pol.Metric):
 		c.bad(p+".metric", "%s (cpu or request_count_per_target so far)", notBuilt("metric "+pol.Metric))
@@ -678,7 +689,7 @@ func (c *checker) policy(p string, pol *Policy) {
 		c.bad(p+".metric", "unknown metric %q%s", pol.Metric, choices(pol.Metric, append([]string{"cpu", "request_count_per_target"}, metricsLater...)))
 	}
 	switch {
-	case !c.has(p + ".target"):
+	case !c.given(p + ".target"):
 		c.bad(p, "target_tracking needs a target, e.g. target: 50")
 	case pol.Target <= 0:
 		c.bad(p+".target", "must be greater than 0, got %g", pol.Target)
@@ -746,11 +757,11 @@ func (c *checker) variants() {
 	names := map[string]int{}
 	for i, v := range c.s.Variants {
 		p := indexPath("variants", i)
-		if !c.has(p) {
+		if !c.given(p) {
 			c.bad(p, "is empty: a variant needs a name and set")
 			continue
 		}
-		if !c.has(p + ".name") {
+		if !c.given(p + ".name") {
 			c.bad(p, "needs a name")
 		} else if j, dup := names[v.Name]; dup {
 			c.bad(p+".name", "%q is already the name of variants[%d]", v.Name, j)
