@@ -30,7 +30,7 @@
 //   - scale multiplies the rate; speedup compresses time: the rate is
 //     multiplied by it and times (trace times, synthetic shape times,
 //     spike times) divided by it.
-//   - Synthetic shapes and their math are described at shapeFunc; in
+//   - Synthetic shapes and their math are described at Synthetic; in
 //     short, the diurnal peak is at 14:00 UTC of the wall clock (start +
 //     t), the trough at 02:00, and mean_rps is the mean over a period;
 //     weekly multiplies Saturdays and Sundays (UTC) by weekend_factor, so

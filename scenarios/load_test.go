@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/goccy/go-yaml"
+
 	"github.com/capsim/capsim/policies"
 	"github.com/capsim/capsim/pricing"
 	"github.com/capsim/capsim/sim"
@@ -327,5 +329,28 @@ fleet:
 	}
 	if s.Fleet.Min != 2 || s.Fleet.Max != 12 || s.Fleet.BootTime.Dist != "exponential" {
 		t.Errorf("fleet %+v", s.Fleet)
+	}
+}
+
+func TestYAMLRoundTrip(t *testing.T) {
+	// The resolved scenario written back as YAML parses to the same scenario.
+	for _, f := range []string{"testdata/design_example.yaml", "examples/default.yaml"} {
+		s, err := Load(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		y, err := yaml.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := Parse("back.yaml", y, "")
+		if err != nil {
+			t.Fatalf("%s written as YAML does not parse:\n%v\n%s", f, err, y)
+		}
+		a, _ := json.Marshal(s)
+		b, _ := json.Marshal(back)
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s: YAML round trip changed it:\n%s\n%s", f, a, b)
+		}
 	}
 }

@@ -52,8 +52,30 @@ type Arrivals struct {
 	CV      float64 `yaml:"cv,omitempty" json:"cv,omitempty" jsonschema_description:"coefficient of variation of inter-arrival times (gamma only, > 0)"`
 }
 
-// Synthetic is a request-rate shape. Its parameters are pointers so that a
-// parameter that does not belong to the shape can be reported.
+// Synthetic is a request-rate shape: a rate function of the traffic's own
+// time τ (before speedup), in requests per second. Wall-clock features (the
+// diurnal peak, weekends) use start + τ in UTC.
+//
+//	constant  rps
+//	ramp      from_rps + (to_rps − from_rps)·τ/T, T the traffic's length
+//	diurnal   mean_rps·(1 + a·cos(2π(w − 14/24·P)/P)), a = (r−1)/(r+1),
+//	          r = peak_to_trough, P = period (default 24h), w = wall-clock
+//	          seconds since the Unix epoch: the peak falls at 14:00 of each
+//	          period (14:00 UTC for 24h), the trough 12 h earlier, and the
+//	          mean over a whole period is mean_rps.
+//	weekly    diurnal × weekend_factor (default 0.6) on Saturdays and
+//	          Sundays (UTC): mean_rps is the weekday mean.
+//	spike     rps (default 0) under the spikes, which it requires.
+//
+// Any shape may add spikes (rps on top, from at to at + for, in τ) and
+// noise: the shape (not the spikes) times a per-minute factor
+// max(0, 1 + noise·Z), Z standard normal, drawn from the run's seed (the
+// sim.StreamNoise stream keys one PCG stream per minute), so every variant
+// of a scenario sees the same noise. The function is sampled once per
+// simulated second, at the second's midpoint (sim.FuncRate).
+//
+// The parameters are pointers so that one that does not belong to the
+// shape can be reported.
 type Synthetic struct {
 	Shape         string    `yaml:"shape" json:"shape" jsonschema:"required,enum=constant,enum=ramp,enum=diurnal,enum=weekly,enum=spike"`
 	RPS           *float64  `yaml:"rps,omitempty" json:"rps,omitempty" jsonschema_description:"constant rate (constant), baseline under the spikes (spike)"`

@@ -8,25 +8,8 @@ import (
 	"github.com/capsim/capsim/sim"
 )
 
-// Synthetic shapes are rate functions of the traffic's own time τ (before
-// speedup), in requests per second. Wall-clock features (the diurnal peak,
-// weekends) use start + τ in UTC.
-//
-//	constant  rps
-//	ramp      from_rps + (to_rps − from_rps)·τ/T, T the traffic's length
-//	diurnal   mean_rps·(1 + a·cos(2π(w − 14/24·P)/P)), a = (r−1)/(r+1),
-//	          r = peak_to_trough, P = period, w = wall-clock seconds since
-//	          the Unix epoch (mod P): the peak falls at 14:00 of each period
-//	          (14:00 UTC for a 24h period) and the trough 12 h earlier; the
-//	          mean over a whole period is mean_rps.
-//	weekly    diurnal × weekend_factor on Saturdays and Sundays (UTC):
-//	          mean_rps is the weekday mean.
-//	spike     rps (default 0) under the spikes, which it requires.
-//
-// Any shape may add spikes (rps on top from at to at + for, in τ) and noise:
-// the shape (not the spikes) times a per-minute factor max(0, 1 + noise·Z),
-// Z standard normal, drawn from the seed's noise stream (see noiseFactor),
-// so every variant of a scenario sees the same noise.
+// shapeFunc is a synthetic shape's rate function (see Synthetic for the
+// math), in the traffic's own time τ, before scale and speedup.
 type shapeFunc struct {
 	base     func(tau float64) float64 // τ in seconds
 	spikes   []Spike

@@ -109,13 +109,9 @@ func choices(got string, allowed []string) string {
 	return " (known: " + strings.Join(allowed, ", ") + ")"
 }
 
+// lastKey is the last key of a field path: fleet.min → min.
 func lastKey(path string) string {
-	p := parentPath(path)
-	k := strings.TrimPrefix(path[len(p):], ".")
-	if k == "process" || k == "dist" || k == "shape" || k == "type" || k == "metric" || k == "format" || k == "algorithm" || k == "region" {
-		return strings.ReplaceAll(k, "_", " ")
-	}
-	return "value"
+	return strings.TrimPrefix(path[len(parentPath(path)):], ".")
 }
 
 // notBuilt names things DESIGN.md lists that this version cannot run yet.
