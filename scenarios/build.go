@@ -16,7 +16,8 @@ const evalInterval = 60 * sim.Second
 // Build makes the engine configuration. seed, when not nil, overrides the
 // scenario's seed (for the arrivals, service times and the traffic noise
 // alike). A trace file is opened here and streamed by the run; the
-// returned io.Closer closes it (a no-op for synthetic traffic). Each call
+// returned io.Closer closes it (a no-op for synthetic traffic; nil when
+// Build fails). Errors are Errors, placed at the field. Each call
 // returns fresh balancer, policy and traffic state, so the configurations
 // of several calls can run concurrently.
 func (s *Scenario) Build(seed *uint64) (*sim.Config, io.Closer, error) {
