@@ -70,7 +70,7 @@ func (l LogNormal) Sample(r *rand.Rand) float64 {
 }
 func (l LogNormal) Mean() float64 { return math.Exp(l.Mu + l.Sigma*l.Sigma/2) }
 func (l LogNormal) String() string {
-	return fmt.Sprintf("lognormal{median %gs, p99 %gs}", math.Exp(l.Mu), math.Exp(l.Mu+z99*l.Sigma))
+	return fmt.Sprintf("lognormal{median %.4gs, p99 %.4gs}", math.Exp(l.Mu), math.Exp(l.Mu+z99*l.Sigma))
 }
 
 // Gamma has shape Alpha and rate Beta; an Erlang-k is a Gamma with Alpha = k.
