@@ -18,8 +18,9 @@ type InstanceType struct {
 
 // HealthCheck is the load balancer's target health check (AWS-SEMANTICS §4.1).
 type HealthCheck struct {
-	Interval         Time
-	HealthyThreshold int
+	Interval           Time
+	HealthyThreshold   int
+	UnhealthyThreshold int
 }
 
 // FleetConfig is an EC2 Auto Scaling group (AWS-SEMANTICS §1).
@@ -41,8 +42,11 @@ type Config struct {
 	Start    time.Time // wall clock of t = 0 (for cron and report axes)
 	Duration Time
 
+	// Exactly one of Traffic (a rate, turned into arrivals by Arrivals) or
+	// Requests (a replayed log) drives the run.
 	Traffic  RateSource
 	Arrivals ArrivalProcess
+	Requests RequestSource
 
 	Service    Dist // CPU demand per request on one vCPU of speed 1.0, seconds
 	Timeout    Time // the client gives up after this long
@@ -72,8 +76,8 @@ func (c *Config) Validate() error {
 	if c.Duration <= 0 {
 		bad("duration must be > 0")
 	}
-	if c.Traffic == nil {
-		bad("traffic source missing")
+	if (c.Traffic == nil) == (c.Requests == nil) {
+		bad("exactly one traffic source needed: a rate or a request log")
 	}
 	if c.Service == nil {
 		bad("service time distribution missing")

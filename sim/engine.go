@@ -19,10 +19,11 @@ type engine struct {
 	now Time
 	end Time
 
-	arrivals *arrivals
-	svcRng   *rand.Rand
-	bootRng  *rand.Rand
-	termRng  *rand.Rand
+	arrivals   arrivalStream
+	nextDemand float64 // demand carried by the pending arrival (< 0: sample)
+	svcRng     *rand.Rand
+	bootRng    *rand.Rand
+	termRng    *rand.Rand
 
 	inst    []instance
 	targets Targets // routable instances, handed to the balancer
@@ -61,7 +62,6 @@ func Run(cfg *Config) (*Result, error) {
 	e := &engine{
 		cfg:        cfg,
 		end:        cfg.Duration,
-		arrivals:   newArrivals(cfg.Traffic, NewRand(cfg.Seed, StreamArrivals), cfg.Arrivals),
 		svcRng:     NewRand(cfg.Seed, StreamService),
 		bootRng:    NewRand(cfg.Seed, StreamBoot),
 		termRng:    NewRand(cfg.Seed, StreamTermination),
@@ -74,6 +74,11 @@ func Run(cfg *Config) (*Result, error) {
 			Wait:     newHistogram(),
 		},
 	}
+	if cfg.Requests != nil {
+		e.arrivals = &replay{src: cfg.Requests}
+	} else {
+		e.arrivals = newArrivals(cfg.Traffic, NewRand(cfg.Seed, StreamArrivals), cfg.Arrivals)
+	}
 	e.targets.rng = NewRand(cfg.Seed, StreamBalancer)
 	e.q.ev = make([]event, 0, 1024)
 
@@ -84,14 +89,12 @@ func Run(cfg *Config) (*Result, error) {
 		id := e.launch()
 		e.enterService(id, false)
 	}
-	if t, ok := e.arrivals.next(); ok {
-		e.q.push(event{at: t, kind: evArrival})
-	}
+	e.scheduleArrival()
 	e.q.push(event{at: tickStep, kind: evTick})
 
 	e.loop()
-	if e.arrivals.err != nil {
-		return nil, e.arrivals.err
+	if err := e.arrivals.failure(); err != nil {
+		return nil, err
 	}
 	e.finish()
 	return e.res, nil
@@ -153,10 +156,11 @@ func (e *engine) arrive() {
 	now := e.now
 	// The demand is drawn for every arrival, routed or not, so that variants
 	// see the same demand sequence (common random numbers).
-	demand := e.cfg.Service.Sample(e.svcRng)
-	if t, ok := e.arrivals.next(); ok {
-		e.q.push(event{at: t, kind: evArrival})
+	demand := e.nextDemand
+	if demand < 0 {
+		demand = e.cfg.Service.Sample(e.svcRng)
 	}
+	e.scheduleArrival()
 	e.res.Requests.Total++
 	e.minute.Arrivals++
 	n := e.targets.Len()
@@ -193,6 +197,14 @@ func (e *engine) arrive() {
 func (e *engine) syncOutstanding(in *instance) {
 	if in.pos >= 0 {
 		e.targets.out[in.pos] = in.outstanding
+	}
+}
+
+// scheduleArrival queues the next arrival, if the traffic has one.
+func (e *engine) scheduleArrival() {
+	if t, d, ok := e.arrivals.next(); ok {
+		e.nextDemand = d
+		e.q.push(event{at: t, kind: evArrival})
 	}
 }
 
@@ -666,7 +678,7 @@ func (e *engine) finish() {
 		r.Instances = append(r.Instances, InstanceRecord{
 			ID: i, Type: e.cfg.Fleet.Type.Name, Zone: int(in.zone),
 			Launch: in.launch, InService: in.inServiceAt, Terminated: end,
-			Running: in.state != terminated,
+			Running: in.state != terminated, PurchaseOption: "on_demand",
 		})
 	}
 	sort.SliceStable(r.Activities, func(a, b int) bool { return r.Activities[a].Time < r.Activities[b].Time })

@@ -69,6 +69,11 @@ type InstanceRecord struct {
 	InService  Time // 0 when it never got there
 	Terminated Time // the run's end when still running
 	Running    bool // still running at the end of the run
+	// PurchaseOption is "on_demand" or "spot".
+	PurchaseOption string
+	// Interrupted is true for a spot instance EC2 reclaimed (billing treats
+	// an interruption in the first hour as free, AWS-SEMANTICS §5.3).
+	Interrupted bool
 }
 
 // MinuteRow is one row of the per-minute time series.

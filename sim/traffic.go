@@ -21,6 +21,59 @@ type RateSource interface {
 	NextSegment() (Segment, error)
 }
 
+// Request is one recorded request of a replayed log.
+type Request struct {
+	At Time
+	// Demand is the request's CPU demand in seconds on one vCPU of speed
+	// 1.0; a negative value means "sample it from the workload's service
+	// time distribution".
+	Demand float64
+}
+
+// RequestSource yields recorded requests in time order and io.EOF after the
+// last. Log readers (CLF, ALB, requests CSV) replay through it, streaming.
+type RequestSource interface {
+	NextRequest() (Request, error)
+}
+
+// replay adapts a RequestSource to the engine's arrival stream.
+type replay struct {
+	src  RequestSource
+	last Time
+	err  error
+	done bool
+}
+
+func (r *replay) next() (Time, float64, bool) {
+	if r.done {
+		return 0, -1, false
+	}
+	q, err := r.src.NextRequest()
+	if err != nil {
+		if !errors.Is(err, io.EOF) {
+			r.err = err
+		}
+		r.done = true
+		return 0, -1, false
+	}
+	if q.At < r.last {
+		r.err = fmt.Errorf("traffic: request at %v is earlier than the one before it (%v)", q.At, r.last)
+		r.done = true
+		return 0, -1, false
+	}
+	r.last = q.At
+	return q.At, q.Demand, true
+}
+
+func (r *replay) failure() error { return r.err }
+
+// arrivalStream is where the engine gets its next arrival: a rate turned
+// into arrivals, or a replayed log.
+type arrivalStream interface {
+	next() (at Time, demand float64, ok bool)
+	failure() error
+}
+
 // ConstantRate is a rate that never changes.
 type ConstantRate struct {
 	RPS  float64
@@ -122,9 +175,16 @@ func (a *arrivals) increment() float64 {
 	return a.r.ExpFloat64()
 }
 
+func (a *arrivals) failure() error { return a.err }
+
 // next returns the next arrival time, or false when the source is exhausted
-// (or failed: see err).
-func (a *arrivals) next() (Time, bool) {
+// (or failed: see err). Rate-driven arrivals carry no demand of their own.
+func (a *arrivals) next() (Time, float64, bool) {
+	t, ok := a.nextTime()
+	return t, -1, ok
+}
+
+func (a *arrivals) nextTime() (Time, bool) {
 	if a.done {
 		return 0, false
 	}
