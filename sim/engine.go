@@ -671,6 +671,9 @@ func (e *engine) finish() {
 	}
 	for i := range e.inst {
 		in := &e.inst[i]
+		if in.state != terminated {
+			in.accrue(e.end)
+		}
 		end := in.terminatedAt
 		if in.state != terminated {
 			end = e.end
@@ -679,6 +682,7 @@ func (e *engine) finish() {
 			ID: i, Type: e.cfg.Fleet.Type.Name, Zone: int(in.zone),
 			Launch: in.launch, InService: in.inServiceAt, Terminated: end,
 			Running: in.state != terminated, PurchaseOption: "on_demand",
+			VCPU: int(in.slots), BusySeconds: in.busyArea.Seconds(),
 		})
 	}
 	sort.SliceStable(r.Activities, func(a, b int) bool { return r.Activities[a].Time < r.Activities[b].Time })

@@ -74,6 +74,14 @@ type InstanceRecord struct {
 	// Interrupted is true for a spot instance EC2 reclaimed (billing treats
 	// an interruption in the first hour as free, AWS-SEMANTICS §5.3).
 	Interrupted bool
+	VCPU        int
+	// BusySeconds is the vCPU-seconds the instance spent serving requests:
+	// paid capacity minus BusySeconds is idle capacity.
+	BusySeconds float64
+	// CPUByMinute is the instance's CPU utilisation (0–100) in each minute
+	// of the run it was running, starting with the minute of its launch
+	// (for burstable-credit accounting).
+	CPUByMinute []float32
 }
 
 // MinuteRow is one row of the per-minute time series.
