@@ -14,6 +14,10 @@ type InstanceType struct {
 	Speed       float64 // relative per-vCPU speed; service time = demand / Speed
 	USDPerHour  float64 // on-demand price
 	PriceSource string  // where the price comes from, for reports
+	Arch        string  // amd64 | arm64, from the catalogue
+	// Burstable types (t2, t3, t3a, t4g) record their CPU per minute for
+	// credit accounting.
+	Burstable bool
 }
 
 // HealthCheck is the load balancer's target health check (AWS-SEMANTICS §4.1).

@@ -522,12 +522,32 @@ func (e *engine) closeMinute() {
 	if c := e.capArea - e.minuteCap; c > 0 {
 		m.CPUPercent = (e.busyArea - e.minuteBusy) / c * 100
 	}
+	if e.cfg.Fleet.Type.Burstable {
+		e.recordInstanceCPU()
+	}
 	m.P50 = quantileOrNaN(e.minuteHist, 50)
 	m.P99 = quantileOrNaN(e.minuteHist, 99)
 	e.res.Minutes = append(e.res.Minutes, m)
 	e.minute = MinuteRow{}
 	e.minuteHist.Reset()
 	e.minuteBusy, e.minuteCap = e.busyArea, e.capArea
+}
+
+// recordInstanceCPU appends each running instance's CPU % for the minute
+// that just ended (burstable types only: credits depend on it).
+func (e *engine) recordInstanceCPU() {
+	for i := range e.inst {
+		in := &e.inst[i]
+		if in.state == terminated {
+			continue
+		}
+		in.accrue(e.now)
+		from := max(in.launch, e.now-Minute)
+		if span := e.now - from; span > 0 {
+			in.cpuByMinute = append(in.cpuByMinute, float32(float64(in.busyArea-in.minuteArea)/(float64(in.slots)*float64(span))*100))
+		}
+		in.minuteArea = in.busyArea
+	}
 }
 
 // closePeriod publishes one datapoint per metric for the period that just
@@ -682,7 +702,7 @@ func (e *engine) finish() {
 			ID: i, Type: e.cfg.Fleet.Type.Name, Zone: int(in.zone),
 			Launch: in.launch, InService: in.inServiceAt, Terminated: end,
 			Running: in.state != terminated, PurchaseOption: "on_demand",
-			VCPU: int(in.slots), BusySeconds: in.busyArea.Seconds(),
+			VCPU: int(in.slots), BusySeconds: in.busyArea.Seconds(), CPUByMinute: in.cpuByMinute,
 		})
 	}
 	sort.SliceStable(r.Activities, func(a, b int) bool { return r.Activities[a].Time < r.Activities[b].Time })

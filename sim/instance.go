@@ -37,6 +37,8 @@ type instance struct {
 	busyArea     Time // slot-nanoseconds of service so far
 	areaAt       Time // when busyArea was last brought up to date
 	periodArea   Time // busyArea at the start of the current metric period
+	minuteArea   Time // busyArea at the start of the current minute
+	cpuByMinute  []float32
 	launch       Time
 	inServiceAt  Time
 	terminatedAt Time
