@@ -91,4 +91,3 @@ func TestBalancerNames(t *testing.T) {
 		t.Errorf("unknown algorithm error %v does not list the known ones", err)
 	}
 }
-
