@@ -14,6 +14,9 @@ var Balancers = map[string]func() sim.Balancer{
 	"least_outstanding_requests": func() sim.Balancer { return &LeastOutstanding{} },
 	"random":                     func() sim.Balancer { return Random{} },
 	"power_of_two":               func() sim.Balancer { return PowerOfTwo{} },
+	"weighted_random":            func() sim.Balancer { return WeightedRandom{} },
+	"least_connections":          func() sim.Balancer { return &LeastConnections{} },
+	"weighted_round_robin":       func() sim.Balancer { return &WeightedRoundRobin{} },
 }
 
 // BalancerNames returns the algorithm names, sorted, for error messages.
@@ -40,6 +43,9 @@ var (
 	_ sim.Balancer = (*LeastOutstanding)(nil)
 	_ sim.Balancer = Random{}
 	_ sim.Balancer = PowerOfTwo{}
+	_ sim.Balancer = WeightedRandom{}
+	_ sim.Balancer = (*LeastConnections)(nil)
+	_ sim.Balancer = (*WeightedRoundRobin)(nil)
 )
 
 // RoundRobin sends each request to the next target in turn: the ALB default
@@ -102,3 +108,97 @@ func (PowerOfTwo) Pick(t *sim.Targets) int {
 	}
 	return a
 }
+
+// WeightedRandom picks a target with probability proportional to its
+// weight (ALB weighted_random, AWS-SEMANTICS §4.1; without anomaly
+// mitigation, which capsim does not model). Weight is capacity (vCPU ×
+// speed) times the slow-start ramp.
+type WeightedRandom struct{}
+
+func (WeightedRandom) Pick(t *sim.Targets) int {
+	n := t.Len()
+	var total float64
+	for i := range n {
+		total += t.Weight(i)
+	}
+	x := t.Rand().Float64() * total
+	for i := range n {
+		x -= t.Weight(i)
+		if x < 0 {
+			return i
+		}
+	}
+	return n - 1
+}
+
+// LeastConnections picks the target with the fewest open connections per
+// unit of weight (weighted least connections, as HAProxy's leastconn and
+// nginx's least_conn do with server weights). On a fleet of one instance
+// type it routes like least outstanding requests; on a mixed fleet it
+// loads big instances in proportion to their size.
+type LeastConnections struct{ start int }
+
+func (l *LeastConnections) Pick(t *sim.Targets) int {
+	n := t.Len()
+	if l.start >= n {
+		l.start = 0
+	}
+	best, bestV := -1, 0.0
+	for k := range n {
+		i := l.start + k
+		if i >= n {
+			i -= n
+		}
+		w := t.Weight(i)
+		if w <= 0 {
+			continue
+		}
+		if v := float64(t.Connections(i)+1) / w; best < 0 || v < bestV {
+			best, bestV = i, v
+		}
+	}
+	if best < 0 {
+		best = l.start
+	}
+	l.start = best + 1
+	return best
+}
+
+// WeightedRoundRobin is smooth weighted round robin (the nginx algorithm):
+// each pick adds every target's weight to its running score, takes the
+// highest score and subtracts the total from it. Over a cycle each target
+// gets its share of picks, spread evenly rather than in bursts.
+type WeightedRoundRobin struct{ score []float64 }
+
+func (w *WeightedRoundRobin) Pick(t *sim.Targets) int {
+	n := t.Len()
+	if len(w.score) != n {
+		// The target set changed: start a fresh cycle.
+		w.score = append(w.score[:0], make([]float64, n)...)
+	}
+	best, total := 0, 0.0
+	for i := range n {
+		wt := t.Weight(i)
+		w.score[i] += wt
+		total += wt
+		if w.score[i] > w.score[best] {
+			best = i
+		}
+	}
+	w.score[best] -= total
+	return best
+}
+
+// UsesWeights tells the engine these algorithms apply target weights (and
+// so the slow-start ramp) themselves.
+func (WeightedRandom) UsesWeights() bool      { return true }
+func (*LeastConnections) UsesWeights() bool   { return true }
+func (*WeightedRoundRobin) UsesWeights() bool { return true }
+
+func (r *RoundRobin) String() string         { return "round_robin" }
+func (l *LeastOutstanding) String() string   { return "least_outstanding_requests" }
+func (Random) String() string                { return "random" }
+func (PowerOfTwo) String() string            { return "power_of_two" }
+func (WeightedRandom) String() string        { return "weighted_random" }
+func (l *LeastConnections) String() string   { return "least_connections" }
+func (w *WeightedRoundRobin) String() string { return "weighted_round_robin" }

@@ -2,6 +2,7 @@ package policies_test
 
 import (
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -89,5 +90,38 @@ func TestBalancerNames(t *testing.T) {
 	_, err := policies.NewBalancer("fastest")
 	if err == nil || !strings.Contains(err.Error(), "round_robin") {
 		t.Errorf("unknown algorithm error %v does not list the known ones", err)
+	}
+}
+
+// TestWeightedShares: on a mixed fleet, weighted algorithms split requests
+// in proportion to capacity.
+func TestWeightedShares(t *testing.T) {
+	for _, lb := range []sim.Balancer{policies.WeightedRandom{}, &policies.WeightedRoundRobin{}} {
+		got := pickShares(lb, []float64{1, 3}, 40000)
+		if math.Abs(got[1]/got[0]-3) > 0.1 {
+			t.Errorf("%v: shares %v, want 1:3", lb, got)
+		}
+	}
+}
+
+// pickShares counts picks per target over n requests with no load.
+func pickShares(lb sim.Balancer, weights []float64, n int) []float64 {
+	t := sim.NewTargets(weights, nil, rand.New(rand.NewPCG(1, 2)))
+	got := make([]float64, len(weights))
+	for range n {
+		got[lb.Pick(t)]++
+	}
+	return got
+}
+
+// TestLeastConnectionsWeighted: connections per unit of weight decide.
+func TestLeastConnectionsWeighted(t *testing.T) {
+	tg := sim.NewTargets([]float64{2, 8}, []int{1, 3}, rand.New(rand.NewPCG(1, 2)))
+	// (1+1)/2 = 1.0 vs (3+1)/8 = 0.5: the big instance, though busier.
+	if got := (&policies.LeastConnections{}).Pick(tg); got != 1 {
+		t.Errorf("picked %d, want 1", got)
+	}
+	if got := (&policies.LeastOutstanding{}).Pick(tg); got != 0 {
+		t.Errorf("least outstanding picked %d, want 0 (fewest requests)", got)
 	}
 }

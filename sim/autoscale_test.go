@@ -115,3 +115,38 @@ func checkFleetBounds(t *testing.T, res *sim.Result, lo, hi int) {
 		}
 	}
 }
+
+// TestSlowStart: with slow start (AWS-SEMANTICS §4.1) the instances that
+// join at the scale-out take a smaller share of requests during their ramp
+// than without it; by the end of the ramp round robin treats them equally.
+func TestSlowStart(t *testing.T) {
+	newShare := func(slow sim.Time) (int64, int64) {
+		cfg := stepLoad(3)
+		cfg.Duration = 80 * sim.Minute
+		cfg.SlowStart = slow
+		cfg.Fleet.Max = 4 // one scale-out, 2 → 4, in both runs
+		res, err := sim.Run(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkInvariants(t, res)
+		var old, young int64
+		for _, in := range res.Instances {
+			if in.Launch == 0 {
+				old += in.Routed
+			} else {
+				young += in.Routed
+			}
+		}
+		return old, young
+	}
+	_, without := newShare(0)
+	_, with := newShare(10 * sim.Minute)
+	// 4 instances at 360 req/s: a new one takes 90 req/s at full share, so a
+	// linear ramp over 10 minutes costs each about 90 × 300 s = 27,000
+	// requests; two new instances, about 54,000 in all.
+	lost := without - with
+	if lost < 40_000 || lost > 70_000 {
+		t.Errorf("new instances took %d requests with slow start, %d without: %d fewer, want about 54,000", with, without, lost)
+	}
+}

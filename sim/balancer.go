@@ -9,14 +9,40 @@ type Balancer interface {
 	Pick(t *Targets) int
 }
 
+// WeightAware is implemented by balancers that read Targets.Weight
+// themselves; for the others the engine applies the slow-start ramp by
+// re-picking (see engine.route).
+type WeightAware interface {
+	UsesWeights() bool
+}
+
 // Targets is the balancer's view of the routable targets: in service,
 // healthy, not draining. Positions are stable between scaling events.
 type Targets struct {
-	ids  []int32
-	out  []int32 // outstanding requests per position, kept dense for fast scans
-	inst []instance
-	rng  *rand.Rand
+	ids []int32
+	out []int32   // outstanding requests per position, kept dense for fast scans
+	w   []float64 // weight per position: capacity × slow-start ramp
+	rng *rand.Rand
 }
+
+// NewTargets builds a view of targets with these weights and outstanding
+// counts: for testing balancers, and for a live balancer that is not the
+// simulator.
+func NewTargets(weights []float64, outstanding []int, r *rand.Rand) *Targets {
+	t := &Targets{rng: r, w: append([]float64(nil), weights...)}
+	for i := range weights {
+		t.ids = append(t.ids, int32(i))
+		o := 0
+		if i < len(outstanding) {
+			o = outstanding[i]
+		}
+		t.out = append(t.out, int32(o))
+	}
+	return t
+}
+
+// SetOutstanding updates target i's outstanding count (see NewTargets).
+func (t *Targets) SetOutstanding(i, n int) { t.out[i] = int32(n) }
 
 // Len is the number of routable targets.
 func (t *Targets) Len() int { return len(t.ids) }
@@ -28,11 +54,9 @@ func (t *Targets) Outstanding(i int) int { return int(t.out[i]) }
 // connection it equals Outstanding.
 func (t *Targets) Connections(i int) int { return t.Outstanding(i) }
 
-// Weight is target i's relative capacity (vCPU × speed).
-func (t *Targets) Weight(i int) float64 {
-	in := &t.inst[t.ids[i]]
-	return float64(in.slots) * in.speed
-}
+// Weight is target i's relative capacity (vCPU × speed), scaled down while
+// it ramps up in slow start.
+func (t *Targets) Weight(i int) float64 { return t.w[i] }
 
 // ID is the instance number of target i, stable for the whole run.
 func (t *Targets) ID(i int) int { return int(t.ids[i]) }

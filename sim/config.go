@@ -62,6 +62,10 @@ type Config struct {
 	LBOverhead          Time
 	HealthCheck         HealthCheck
 	DeregistrationDelay Time
+	// SlowStart ramps a newly healthy target's share of requests linearly
+	// from 0 to full over this time (ALB slow_start.duration_seconds,
+	// AWS-SEMANTICS §4.1); 0 disables it.
+	SlowStart Time
 
 	Scalers      []Scaler
 	MetricPeriod Time // 60 s detailed, 300 s basic monitoring

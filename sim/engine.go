@@ -51,6 +51,9 @@ type engine struct {
 
 	lastReason map[string]string // per policy, the last non-decision recorded
 
+	slowStarting int  // targets in slow start
+	pickWeights  bool // the balancer applies weights itself
+
 	res *Result
 }
 
@@ -80,6 +83,9 @@ func Run(cfg *Config) (*Result, error) {
 		e.arrivals = newArrivals(cfg.Traffic, NewRand(cfg.Seed, StreamArrivals), cfg.Arrivals)
 	}
 	e.targets.rng = NewRand(cfg.Seed, StreamBalancer)
+	if wa, ok := cfg.Balancer.(WeightAware); ok {
+		e.pickWeights = wa.UsesWeights()
+	}
 	e.q.ev = make([]event, 0, 1024)
 
 	// The group exists before t = 0: its initial instances are in service
@@ -170,11 +176,12 @@ func (e *engine) arrive() {
 	}
 	pos := 0
 	if n > 1 {
-		pos = e.cfg.Balancer.Pick(&e.targets)
+		pos = e.route()
 	}
 	id := e.targets.ids[pos]
 	in := &e.inst[id]
 	e.periodRequests++
+	in.routed++
 	svc := FromSeconds(demand / in.speed)
 	switch {
 	case in.busy < in.slots:
@@ -189,6 +196,44 @@ func (e *engine) arrive() {
 		in.enqueue(queued{arr: now, svc: svc})
 	default:
 		e.reject()
+	}
+}
+
+// route asks the balancer for a target. While targets ramp up in slow start
+// and the balancer ignores weights, a pick of a ramping target stands with
+// probability weight ÷ full weight, else the balancer picks again: the
+// ramping target's share then grows linearly with its weight.
+func (e *engine) route() int {
+	pos := e.cfg.Balancer.Pick(&e.targets)
+	if e.slowStarting == 0 || e.pickWeights {
+		return pos
+	}
+	for try := 0; try < 8; try++ {
+		in := &e.inst[e.targets.ids[pos]]
+		if !in.slowStart || e.targets.rng.Float64()*float64(in.slots)*in.speed < e.targets.w[pos] {
+			return pos
+		}
+		pos = e.cfg.Balancer.Pick(&e.targets)
+	}
+	return pos
+}
+
+// rampSlowStart updates the weights of targets in slow start.
+func (e *engine) rampSlowStart() {
+	for p, id := range e.targets.ids {
+		in := &e.inst[id]
+		if !in.slowStart {
+			continue
+		}
+		full := float64(in.slots) * in.speed
+		f := float64(e.now-in.inServiceAt) / float64(e.cfg.SlowStart)
+		if f >= 1 {
+			in.slowStart = false
+			e.slowStarting--
+			e.targets.w[p] = full
+			continue
+		}
+		e.targets.w[p] = full * max(f, 0.001)
 	}
 }
 
@@ -301,7 +346,6 @@ func (e *engine) launch() int32 {
 		launch: e.now,
 		areaAt: e.now,
 	})
-	e.targets.inst = e.inst
 	e.res.Launches++
 	return id
 }
@@ -331,8 +375,17 @@ func (e *engine) enterService(id int32, warm bool) {
 	in.areaAt = e.now
 	in.periodArea = in.busyArea
 	in.pos = int32(len(e.targets.ids))
+	w := float64(in.slots) * in.speed
+	// Slow start applies only when a healthy target outside slow start
+	// already takes traffic (AWS-SEMANTICS §4.1).
+	if e.cfg.SlowStart > 0 && len(e.targets.ids) > e.slowStarting {
+		in.slowStart = true
+		e.slowStarting++
+		w *= float64(tickStep) / float64(e.cfg.SlowStart)
+	}
 	e.targets.ids = append(e.targets.ids, id)
 	e.targets.out = append(e.targets.out, in.outstanding)
+	e.targets.w = append(e.targets.w, w)
 	e.inServiceSlots += int64(in.slots)
 	e.inServiceCount++
 	e.res.PeakInService = max(e.res.PeakInService, e.inServiceCount)
@@ -350,10 +403,16 @@ func (e *engine) leaveService(id int32) {
 	moved := e.targets.ids[last]
 	e.targets.ids[p] = moved
 	e.targets.out[p] = e.targets.out[last]
+	e.targets.w[p] = e.targets.w[last]
 	e.inst[moved].pos = p
 	e.targets.ids = e.targets.ids[:last]
 	e.targets.out = e.targets.out[:last]
+	e.targets.w = e.targets.w[:last]
 	in.pos = -1
+	if in.slowStart {
+		in.slowStart = false
+		e.slowStarting--
+	}
 	e.inServiceSlots -= int64(in.slots)
 	e.inServiceCount--
 	e.lastCapacityChange = e.now
@@ -491,6 +550,9 @@ func (e *engine) applyTermination(policy string, cands []int32) []int32 {
 
 func (e *engine) tick() {
 	now := e.now
+	if e.slowStarting > 0 {
+		e.rampSlowStart()
+	}
 	if now%Minute == 0 {
 		e.closeMinute()
 	}
@@ -702,7 +764,7 @@ func (e *engine) finish() {
 			ID: i, Type: e.cfg.Fleet.Type.Name, Zone: int(in.zone),
 			Launch: in.launch, InService: in.inServiceAt, Terminated: end,
 			Running: in.state != terminated, PurchaseOption: "on_demand",
-			VCPU: int(in.slots), BusySeconds: in.busyArea.Seconds(), CPUByMinute: in.cpuByMinute,
+			VCPU: int(in.slots), Routed: in.routed, BusySeconds: in.busyArea.Seconds(), CPUByMinute: in.cpuByMinute,
 		})
 	}
 	sort.SliceStable(r.Activities, func(a, b int) bool { return r.Activities[a].Time < r.Activities[b].Time })

@@ -28,6 +28,8 @@ type instance struct {
 	outstanding int32 // busy + queued
 	speed       float64
 	pos         int32 // position in the routable list, -1 when not routable
+	slowStart   bool  // ramping up its share of requests
+	routed      int64 // requests routed to it
 
 	// ring buffer of waiting requests
 	q    []queued

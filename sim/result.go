@@ -75,6 +75,7 @@ type InstanceRecord struct {
 	// an interruption in the first hour as free, AWS-SEMANTICS §5.3).
 	Interrupted bool
 	VCPU        int
+	Routed      int64 // requests the load balancer sent to it
 	// BusySeconds is the vCPU-seconds the instance spent serving requests:
 	// paid capacity minus BusySeconds is idle capacity.
 	BusySeconds float64
