@@ -55,6 +55,8 @@ type Config struct {
 	Service    Dist // CPU demand per request on one vCPU of speed 1.0, seconds
 	Timeout    Time // the client gives up after this long
 	QueueLimit int  // per instance; beyond it requests are rejected (503)
+	// Bytes per request and per response, for the network metrics.
+	RequestBytes, ResponseBytes float64
 
 	Fleet FleetConfig
 

@@ -42,7 +42,7 @@ type engine struct {
 
 	lastCapacityChange Time
 	series             [numMetrics][]Datapoint
-	periodRequests     int64 // requests routed in the current metric period
+	period             periodCounters
 
 	minute     MinuteRow
 	minuteHist *hdrhistogram.Histogram
@@ -83,6 +83,9 @@ func Run(cfg *Config) (*Result, error) {
 		e.arrivals = newArrivals(cfg.Traffic, NewRand(cfg.Seed, StreamArrivals), cfg.Arrivals)
 	}
 	e.targets.rng = NewRand(cfg.Seed, StreamBalancer)
+	if usesMetric(cfg.Scalers, MetricLatency) {
+		e.period.hist = newMinuteHistogram()
+	}
 	if wa, ok := cfg.Balancer.(WeightAware); ok {
 		e.pickWeights = wa.UsesWeights()
 	}
@@ -180,7 +183,7 @@ func (e *engine) arrive() {
 	}
 	id := e.targets.ids[pos]
 	in := &e.inst[id]
-	e.periodRequests++
+	e.period.routed++
 	in.routed++
 	svc := FromSeconds(demand / in.speed)
 	switch {
@@ -256,6 +259,7 @@ func (e *engine) scheduleArrival() {
 func (e *engine) reject() {
 	e.res.Requests.Rejected++
 	e.minute.Rejected++
+	e.period.errors++
 }
 
 func (e *engine) startService(in *instance, id int32, arr, svc Time) {
@@ -289,12 +293,18 @@ func (e *engine) depart(id int32, arr, overhead, timeout Time) {
 		// The client gave up while the instance was still working on it.
 		e.res.Requests.TimedOut++
 		e.minute.TimedOut++
+		e.period.errors++
 	} else {
 		e.res.Requests.Completed++
 		e.minute.Completed++
 		e.res.LatencySum += lat.Seconds()
 		recordMicros(e.res.Latency, lat)
 		recordMicros(e.minuteHist, lat)
+		if e.period.hist != nil {
+			e.period.latencySum += lat.Seconds()
+			e.period.completed++
+			recordMicros(e.period.hist, lat)
+		}
 	}
 	for in.n > 0 {
 		r := in.dequeue()
@@ -305,6 +315,7 @@ func (e *engine) depart(id int32, arr, overhead, timeout Time) {
 			e.inSystem--
 			e.res.Requests.TimedOut++
 			e.minute.TimedOut++
+			e.period.errors++
 			e.res.SojournSum += (now - r.arr).Seconds()
 			e.res.SojournN++
 			continue
@@ -610,40 +621,6 @@ func (e *engine) recordInstanceCPU() {
 		}
 		in.minuteArea = in.busyArea
 	}
-}
-
-// closePeriod publishes one datapoint per metric for the period that just
-// ended (DESIGN.md §3). CPU is averaged over in-service instances past their
-// warm-up (AWS-SEMANTICS §1.4); request count per target is the ALB's
-// RequestCountPerTarget scaled to one minute, absent when no request flowed.
-func (e *engine) closePeriod() {
-	p := e.cfg.MetricPeriod
-	start := e.now - p
-	var sum float64
-	n := 0
-	for i := range e.inst {
-		in := &e.inst[i]
-		if in.state != inService {
-			continue
-		}
-		in.accrue(e.now)
-		if !in.warming {
-			sum += float64(in.busyArea-in.periodArea) / (float64(in.slots) * float64(p)) * 100
-			n++
-		}
-		in.periodArea = in.busyArea
-	}
-	cpu := Datapoint{Start: start, Missing: n == 0}
-	if n > 0 {
-		cpu.Value = sum / float64(n)
-	}
-	rc := Datapoint{Start: start, Missing: e.periodRequests == 0 || e.targets.Len() == 0}
-	if !rc.Missing {
-		rc.Value = float64(e.periodRequests) / float64(e.targets.Len()) * float64(Minute) / float64(p)
-	}
-	e.series[MetricCPU] = append(e.series[MetricCPU], cpu)
-	e.series[MetricRequestCountPerTarget] = append(e.series[MetricRequestCountPerTarget], rc)
-	e.periodRequests = 0
 }
 
 // evaluate asks every policy and merges their answers (AWS-SEMANTICS §1.3,

@@ -27,9 +27,11 @@ type instance struct {
 	busy        int32 // slots in use
 	outstanding int32 // busy + queued
 	speed       float64
-	pos         int32 // position in the routable list, -1 when not routable
-	slowStart   bool  // ramping up its share of requests
-	routed      int64 // requests routed to it
+	pos         int32   // position in the routable list, -1 when not routable
+	slowStart   bool    // ramping up its share of requests
+	routed      int64   // requests routed to it
+	routedAt    int64   // routed at the start of the current metric period
+	lastCPU     float64 // CPU % over the last metric period
 
 	// ring buffer of waiting requests
 	q    []queued

@@ -40,28 +40,76 @@ type Proposal struct {
 // Metric names a group metric the engine publishes.
 type Metric uint8
 
-// The metrics the engine publishes every metric period.
+// The metrics the engine publishes every metric period. Each datapoint
+// carries the statistics CloudWatch would have for it (Datapoint).
 const (
-	MetricCPU                   Metric = iota // ASGAverageCPUUtilization, % over non-warming instances
+	MetricCPU                   Metric = iota // ASGAverageCPUUtilization: % per non-warming instance
 	MetricRequestCountPerTarget               // ALBRequestCountPerTarget, per one-minute interval
+	MetricRequestCount                        // ALB RequestCount: requests in the period
+	MetricNetworkIn                           // ASGAverageNetworkIn: bytes in per non-warming instance
+	MetricNetworkOut                          // ASGAverageNetworkOut: bytes out per non-warming instance
+	MetricLatency                             // ALB TargetResponseTime, in ms, of requests completed in the period
+	MetricErrors                              // requests rejected (503) or timed out in the period
+	MetricBacklogPerInstance                  // queued requests per in-service instance at the period's end
 	numMetrics
 )
 
+var metricNames = [numMetrics]string{"cpu", "request_count_per_target", "request_count", "network_in",
+	"network_out", "latency", "errors", "backlog_per_instance"}
+
 func (m Metric) String() string {
-	switch m {
-	case MetricCPU:
-		return "cpu"
-	case MetricRequestCountPerTarget:
-		return "request_count_per_target"
+	if m < numMetrics {
+		return metricNames[m]
 	}
 	return fmt.Sprintf("metric(%d)", m)
 }
 
+// MetricByName finds a metric by its scenario name.
+func MetricByName(name string) (Metric, bool) {
+	for i, n := range metricNames {
+		if n == name {
+			return Metric(i), true
+		}
+	}
+	return 0, false
+}
+
+// MetricNames lists the metric names, for error messages.
+func MetricNames() []string { return metricNames[:] }
+
+// MetricUser is implemented by scalers that say which metrics they read,
+// so the engine measures only what is needed (latency percentiles cost a
+// histogram per period).
+type MetricUser interface {
+	Metrics() []Metric
+}
+
+func usesMetric(ss []Scaler, m Metric) bool {
+	for _, s := range ss {
+		if mu, ok := s.(MetricUser); ok {
+			for _, x := range mu.Metrics() {
+				if x == m {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
 // Datapoint is one published metric value for the period [Start, Start+period).
+// Value is the metric's own statistic (the one target tracking uses:
+// Average for per-instance metrics, Sum for counts); the others let an
+// alarm pick the statistic it names (AWS-SEMANTICS §2.1).
 type Datapoint struct {
 	Start   Time
 	Value   float64
 	Missing bool // no data for this period (no instances, no requests)
+
+	Sum, Min, Max float64
+	Count         float64 // SampleCount: instances, requests, ...
+	// Percentiles, for latency only (ms).
+	P50, P90, P95, P99 float64
 }
 
 // Group is what a policy can see of the Auto Scaling group.

@@ -1,0 +1,117 @@
+package sim
+
+import (
+
+	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
+)
+
+// periodCounters accumulate what happens in one metric period.
+type periodCounters struct {
+	routed     int64
+	errors     int64
+	completed  int64
+	latencySum float64
+	hist       *hdrhistogram.Histogram // nil unless a policy reads latency
+}
+
+// closePeriod publishes one datapoint per metric for the period that just
+// ended (DESIGN.md §3, AWS-SEMANTICS §1.4, §2.1, §4.1):
+//   - per-instance EC2 metrics (CPU, network) are averaged over in-service
+//     instances past their warm-up, and missing when there are none;
+//   - ALB metrics (request counts, latency, errors) are missing, not zero,
+//     in a period with no requests;
+//   - request count per target is per one-minute interval, as AWS defines
+//     its target.
+func (e *engine) closePeriod() {
+	p := e.cfg.MetricPeriod
+	start := e.now - p
+	var cpu, netIn, netOut stats
+	queued := 0
+	for i := range e.inst {
+		in := &e.inst[i]
+		if in.state != inService {
+			continue
+		}
+		in.accrue(e.now)
+		in.lastCPU = float64(in.busyArea-in.periodArea) / (float64(in.slots) * float64(p)) * 100
+		routed := float64(in.routed - in.routedAt)
+		if !in.warming {
+			cpu.add(in.lastCPU)
+			netIn.add(routed * e.cfg.RequestBytes)
+			netOut.add(routed * e.cfg.ResponseBytes)
+		}
+		queued += in.n
+		in.periodArea = in.busyArea
+		in.routedAt = in.routed
+	}
+	pc := &e.period
+	noRequests := pc.routed == 0 && pc.errors == 0
+	put := func(m Metric, d Datapoint) {
+		d.Start = start
+		e.series[m] = append(e.series[m], d)
+	}
+	put(MetricCPU, cpu.average())
+	put(MetricNetworkIn, netIn.average())
+	put(MetricNetworkOut, netOut.average())
+
+	count := Datapoint{Missing: noRequests, Value: float64(pc.routed), Sum: float64(pc.routed),
+		Min: float64(pc.routed), Max: float64(pc.routed), Count: 1}
+	put(MetricRequestCount, count)
+
+	perTarget := Datapoint{Missing: noRequests || e.targets.Len() == 0}
+	if !perTarget.Missing {
+		v := float64(pc.routed) / float64(e.targets.Len()) * float64(Minute) / float64(p)
+		perTarget = Datapoint{Value: v, Sum: v, Min: v, Max: v, Count: float64(e.targets.Len())}
+	}
+	put(MetricRequestCountPerTarget, perTarget)
+
+	lat := Datapoint{Missing: pc.completed == 0}
+	if !lat.Missing && pc.hist != nil {
+		ms := func(q float64) float64 { return float64(pc.hist.ValueAtQuantile(q)) / 1000 }
+		lat.Value = pc.latencySum / float64(pc.completed) * 1000
+		lat.Sum, lat.Count = pc.latencySum*1000, float64(pc.completed)
+		lat.Min, lat.Max = float64(pc.hist.Min())/1000, float64(pc.hist.Max())/1000
+		lat.P50, lat.P90, lat.P95, lat.P99 = ms(50), ms(90), ms(95), ms(99)
+	}
+	put(MetricLatency, lat)
+
+	errs := float64(pc.errors)
+	put(MetricErrors, Datapoint{Missing: noRequests, Value: errs, Sum: errs, Min: errs, Max: errs, Count: 1})
+
+	backlog := Datapoint{Missing: e.inServiceCount == 0}
+	if !backlog.Missing {
+		v := float64(queued) / float64(e.inServiceCount)
+		backlog = Datapoint{Value: v, Sum: float64(queued), Min: v, Max: v, Count: float64(e.inServiceCount)}
+	}
+	put(MetricBacklogPerInstance, backlog)
+
+	hist := pc.hist
+	*pc = periodCounters{hist: hist}
+	if hist != nil {
+		hist.Reset()
+	}
+}
+
+// stats gathers per-instance values into one datapoint.
+type stats struct {
+	n             int
+	sum, min, max float64
+}
+
+func (s *stats) add(v float64) {
+	if s.n == 0 || v < s.min {
+		s.min = v
+	}
+	if s.n == 0 || v > s.max {
+		s.max = v
+	}
+	s.sum += v
+	s.n++
+}
+
+func (s *stats) average() Datapoint {
+	if s.n == 0 {
+		return Datapoint{Missing: true}
+	}
+	return Datapoint{Value: s.sum / float64(s.n), Sum: s.sum, Min: s.min, Max: s.max, Count: float64(s.n)}
+}
