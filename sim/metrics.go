@@ -1,7 +1,6 @@
 package sim
 
 import (
-
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
 )
 
