@@ -52,6 +52,15 @@ func (p *TargetTracking) String() string {
 }
 
 func (p *TargetTracking) Evaluate(now sim.Time, g *sim.Group) sim.Proposal {
+	r := p.evaluate(now, g)
+	r.Consensus = true
+	return r
+}
+
+// Metrics says which metric the policy reads.
+func (p *TargetTracking) Metrics() []sim.Metric { return []sim.Metric{p.Metric} }
+
+func (p *TargetTracking) evaluate(now sim.Time, g *sim.Group) sim.Proposal {
 	pts := g.Datapoints(p.Metric, now)
 	noIn := p.DisableScaleIn
 	high, ok := breaching(pts, p.OutPeriods, p.OutPoints, func(d sim.Datapoint) bool { return d.Value > p.Target })

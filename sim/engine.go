@@ -51,6 +51,14 @@ type engine struct {
 
 	lastReason map[string]string // per policy, the last non-decision recorded
 
+	// The group's limits: scheduled actions change min and max; predictive
+	// scaling sets a floor and may raise max (AWS-SEMANTICS §1.6, §1.7).
+	min, max        int
+	floor           int
+	floorBy         string
+	raisedMax       int
+	lastActivityEnd Time
+
 	slowStarting int  // targets in slow start
 	pickWeights  bool // the balancer applies weights itself
 
@@ -94,6 +102,7 @@ func Run(cfg *Config) (*Result, error) {
 	// The group exists before t = 0: its initial instances are in service
 	// and past their warm-up, as in a running production group.
 	e.desired = cfg.Fleet.Desired
+	e.min, e.max = cfg.Fleet.Min, cfg.Fleet.Max
 	for i := 0; i < cfg.Fleet.Desired; i++ {
 		id := e.launch()
 		e.enterService(id, false)
@@ -401,6 +410,7 @@ func (e *engine) enterService(id int32, warm bool) {
 	e.inServiceCount++
 	e.res.PeakInService = max(e.res.PeakInService, e.inServiceCount)
 	e.lastCapacityChange = e.now
+	e.noteTransition()
 	if warm {
 		e.q.push(event{at: e.now + e.cfg.Fleet.Warmup, kind: evWarm, inst: id})
 	}
@@ -468,6 +478,7 @@ func (e *engine) terminate(id int32) {
 	in.terminatedAt = e.now
 	in.q = nil
 	e.res.Terminations++
+	e.noteTransition()
 }
 
 // active counts the instances that make up current capacity: pending,
@@ -570,9 +581,7 @@ func (e *engine) tick() {
 	if now%e.cfg.MetricPeriod == 0 {
 		e.closePeriod()
 	}
-	if now%e.cfg.EvalInterval == 0 {
-		e.evaluate()
-	}
+	e.evaluate()
 	if e.cfg.Progress != nil && now%Minute == 0 {
 		e.cfg.Progress(now, e.end)
 	}
@@ -621,98 +630,6 @@ func (e *engine) recordInstanceCPU() {
 		}
 		in.minuteArea = in.busyArea
 	}
-}
-
-// evaluate asks every policy and merges their answers (AWS-SEMANTICS §1.3,
-// §1.5): scale out if any policy wants to, to the largest capacity asked;
-// scale in only if every policy that may scale in wants to, again to the
-// largest capacity asked; never while an instance warms up; min and max
-// always hold.
-func (e *engine) evaluate() {
-	if len(e.cfg.Scalers) == 0 {
-		return
-	}
-	f := &e.cfg.Fleet
-	g := e.group()
-	out, in := -1, -1
-	var outBy, inBy string
-	inAll := true
-	for _, s := range e.cfg.Scalers {
-		p := s.Evaluate(e.now, &g)
-		switch p.Want {
-		case Out:
-			if p.Desired > out {
-				out, outBy = p.Desired, s.Name()+": "+p.Reason
-			}
-		case In:
-			if p.Desired > in {
-				in, inBy = p.Desired, s.Name()+": "+p.Reason
-			}
-		default:
-			if !p.NoScaleIn {
-				inAll = false
-			}
-			if p.Want == NoData {
-				e.note(s.Name(), "insufficient data: "+p.Reason)
-			}
-		}
-	}
-	switch {
-	case out > e.desired:
-		to := min(out, f.Max)
-		if to == e.desired {
-			e.note("group", "at max capacity")
-			return
-		}
-		e.activity("group", to, outBy)
-	case out < 0 && in >= 0 && inAll && in < e.desired:
-		if g.Warming > 0 {
-			e.note("group", "scale-in blocked by warm-up")
-			return
-		}
-		to := max(in, f.Min)
-		if to == e.desired {
-			e.note("group", "at min capacity")
-			return
-		}
-		e.activity("group", to, inBy)
-	}
-}
-
-func (e *engine) activity(policy string, to int, reason string) {
-	e.res.Activities = append(e.res.Activities, Activity{Time: e.now, Policy: policy, From: e.desired, To: to, Reason: reason})
-	delete(e.lastReason, policy)
-	e.setDesired(to)
-}
-
-// note records a decision not taken, once per change of reason, so the log
-// answers "why didn't it scale?" without a line every minute.
-func (e *engine) note(policy, reason string) {
-	if e.lastReason[policy] == reason {
-		return
-	}
-	e.lastReason[policy] = reason
-	e.res.Activities = append(e.res.Activities, Activity{Time: e.now, Policy: policy, From: e.desired, To: e.desired, Reason: reason})
-}
-
-func (e *engine) group() Group {
-	g := Group{
-		Min: e.cfg.Fleet.Min, Max: e.cfg.Fleet.Max, Desired: e.desired,
-		InService: e.inServiceCount, Period: e.cfg.MetricPeriod,
-		CapacityChanged: e.lastCapacityChange,
-		series:          &e.series, publishLag: e.cfg.PublishDelay,
-	}
-	for i := range e.inst {
-		switch in := &e.inst[i]; in.state {
-		case pending, registering:
-			g.Pending++
-		case inService:
-			if in.warming {
-				g.Warming++
-			}
-		}
-	}
-	return g
 }
 
 // finish closes the books at the end of the run.

@@ -1,6 +1,9 @@
 package sim
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // Scaler is a scaling policy: given the group and the metric datapoints
 // published so far, it says what capacity it wants now. It is a pure
@@ -32,9 +35,32 @@ type Proposal struct {
 	Want    Want
 	Desired int    // the capacity wanted (for Out and In)
 	Reason  string // why, in words a user would understand
-	// ScaleIn is false for a policy that never scales in (DisableScaleIn),
-	// so it has no vote on scale-in.
+	// NoScaleIn marks a policy that never scales in (DisableScaleIn), so
+	// it has no vote on scale-in.
 	NoScaleIn bool
+	// Consensus marks target tracking: its scale-in needs the agreement of
+	// every target-tracking policy that may scale in (AWS-SEMANTICS §1.5).
+	Consensus bool
+	// Blocked, with Want Hold, says why a policy that wanted to act did not
+	// (in cooldown, ...); the engine records it as a non-decision.
+	Blocked string
+
+	// A scheduled action sets any of these (AWS-SEMANTICS §1.7).
+	SetMin, SetMax, SetDesired *int
+	// Predictive scaling sets a capacity floor (nil: no opinion) and, with
+	// IncreaseMaxCapacity, a raised max (AWS-SEMANTICS §1.6).
+	Floor    *int
+	RaiseMax int
+}
+
+// InstanceView is one instance as a policy sees it (the HPA reads pods).
+type InstanceView struct {
+	ID      int
+	Ready   bool    // in service
+	Warming bool    // in service, inside its warm-up
+	Started Time    // launch time
+	CPU     float64 // CPU % over the last metric period
+	HasCPU  bool    // false until it has served a whole metric period
 }
 
 // Metric names a group metric the engine publishes.
@@ -119,6 +145,15 @@ type Group struct {
 	InService int // registered and healthy, including warming
 	Warming   int // in service but still inside their warm-up
 	Pending   int // launched, not yet in service
+	Draining  int // deregistering, on their way out
+	// ActivityInProgress is true while instances are launching or
+	// terminating; LastActivityEnd is when the last activity finished.
+	ActivityInProgress bool
+	LastActivityEnd    Time
+	// Wall is the wall-clock time of now (scenario start + now), for
+	// schedules.
+	Wall      time.Time
+	Instances []InstanceView
 	// CapacityChanged is when in-service capacity last changed (an
 	// instance entered service or left it). Datapoints that start earlier
 	// were measured, at least in part, on another capacity.
