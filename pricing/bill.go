@@ -5,56 +5,94 @@ import (
 )
 
 // MinimumBilledSeconds is EC2's minimum charge per launch for per-second
-// billed Linux instances (AWS-SEMANTICS §5.3).
+// billed instances (AWS-SEMANTICS §5.3).
 const MinimumBilledSeconds = 60
 
-// Bill is what a run costs. Every dollar comes from an instance record, a
-// price and the billing rule, so the lines add up to the total.
+// Cost lines of a Bill: they add up to Bill.TotalUSD.
+const (
+	LineOnDemand     = "on_demand"          // instance time not covered by RIs or Savings Plans
+	LineSpot         = "spot"               // spot instance time at the price in effect
+	LineReserved     = "reserved_instances" // RI fees, every clock-hour, used or not
+	LineSavingsPlans = "savings_plans"      // SP commitments, every clock-hour, used or not
+	LineCPUCredits   = "cpu_credits"        // burstable surplus credits (unlimited mode)
+	LineEBS          = "ebs"                // volumes, GB-month per instance
+	LineLoadBalancer = "load_balancer"      // ALB hours and LCUs
+	LineDataTransfer = "data_transfer"      // data out to the internet
+)
+
+// Purchase options of Bill.ByPurchaseOption.
+const (
+	OptionOnDemand    = "on_demand"
+	OptionSpot        = "spot"
+	OptionReserved    = "reserved"
+	OptionSavingsPlan = "savings_plan"
+)
+
+// UnusedSavingsPlan is the ByInstanceType key of Savings Plan commitment
+// no usage consumed.
+const UnusedSavingsPlan = "(unused savings plan commitment)"
+
+// Bill is what a run costs. Every dollar comes from an instance record or
+// a commitment, a price and a billing rule:
+//
+//   - ByLine adds up to TotalUSD, and so does PerMinute;
+//   - ByPurchaseOption and ByInstanceType add up to InstancesUSD, the
+//     lines on_demand + spot + reserved_instances + savings_plans (RI fees
+//     go to the RI's type; Savings Plan dollars to the types whose usage
+//     they covered, the unused rest to UnusedSavingsPlan).
 type Bill struct {
 	TotalUSD         float64
+	InstancesUSD     float64
+	ByLine           map[string]float64
 	ByPurchaseOption map[string]float64
 	ByInstanceType   map[string]float64
 	PerMinute        []float64 // cost accrued in each minute of the run
+
+	// Paid vCPU-seconds (billed instance time × vCPUs) against the
+	// vCPU-seconds spent serving requests; IdleUSD is InstancesUSD times
+	// the idle share.
+	PaidVCPUSeconds, BusyVCPUSeconds, IdleUSD float64
+	// SurplusCredits are the burstable surplus credits charged.
+	SurplusCredits float64
+	// ReservedUsedShare is the share of RI capacity usage consumed (0–1);
+	// SavingsPlanUsedShare the share of commitment dollars.
+	ReservedUsedShare, SavingsPlanUsedShare float64
+	WhatIf                                  *WhatIf
+	Warnings                                []string
 }
 
 // PriceFunc gives the on-demand USD per hour of an instance type.
 type PriceFunc func(instanceType string) float64
 
-// OnDemand bills instance lifetimes at on-demand prices, per second with a
-// 60-second minimum per launch (AWS-SEMANTICS §5.3). The minimum is charged
-// when an instance terminates before 60 s; one still running at the end of
-// the run is billed only for the time simulated. Each instance's cost is
-// spread over the minutes it ran, and the minimum top-up lands in the
-// minute it terminated.
+// OnDemand bills instance lifetimes with no commitments and no extra
+// lines: on-demand (and spot, at the default discount, for spot records)
+// per second with a 60-second minimum per launch (AWS-SEMANTICS §5.3). It
+// is Charge with a Plan holding only prices.
 func OnDemand(records []sim.InstanceRecord, price PriceFunc, duration sim.Time) Bill {
-	minutes := int((duration + sim.Minute - 1) / sim.Minute)
-	b := Bill{
+	return Charge(Plan{OnDemand: price}, &sim.Result{Instances: records, Duration: duration})
+}
+
+func newBill(minutes int) Bill {
+	return Bill{
+		ByLine:           map[string]float64{},
 		ByPurchaseOption: map[string]float64{},
 		ByInstanceType:   map[string]float64{},
 		PerMinute:        make([]float64, minutes),
 	}
-	for _, r := range records {
-		perSecond := price(r.Type) / 3600
-		secs := (r.Terminated - r.Launch).Seconds()
-		for m := int(r.Launch / sim.Minute); m < minutes; m++ {
-			lo := max(r.Launch, sim.Time(m)*sim.Minute)
-			hi := min(r.Terminated, sim.Time(m+1)*sim.Minute)
-			if hi <= lo {
-				break
-			}
-			b.PerMinute[m] += (hi - lo).Seconds() * perSecond
-		}
-		cost := secs * perSecond
-		if !r.Running && secs < MinimumBilledSeconds {
-			topUp := (MinimumBilledSeconds - secs) * perSecond
-			cost += topUp
-			if m := min(int(r.Terminated/sim.Minute), minutes-1); m >= 0 {
-				b.PerMinute[m] += topUp
-			}
-		}
-		b.TotalUSD += cost
-		b.ByInstanceType[r.Type] += cost
-		b.ByPurchaseOption["on_demand"] += cost
+}
+
+// add books usd on a line, and on a purchase option and type when they
+// are not empty. The caller books the same dollars in PerMinute.
+func (b *Bill) add(line, option, typ string, usd float64) {
+	if usd == 0 {
+		return
 	}
-	return b
+	b.TotalUSD += usd
+	b.ByLine[line] += usd
+	if option != "" {
+		b.ByPurchaseOption[option] += usd
+	}
+	if typ != "" {
+		b.ByInstanceType[typ] += usd
+	}
 }

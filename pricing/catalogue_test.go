@@ -74,9 +74,9 @@ func TestParseCatalogueErrors(t *testing.T) {
 		"instance_type,vcpu,memory_gib,ondemand_usd_per_hour\nx,1,z,1\n":  "line 2: bad memory_gib",
 	}
 	for in, want := range cases {
-		_, err := parseCatalogue(strings.NewReader(in))
+		_, err := ReadCatalogue(strings.NewReader(in), "test")
 		if err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("parseCatalogue(%q) error = %v, want it to contain %q", in, err, want)
+			t.Errorf("ReadCatalogue(%q) error = %v, want it to contain %q", in, err, want)
 		}
 	}
 }

@@ -1,4 +1,22 @@
-// Package pricing holds what capsim knows about prices: the embedded
-// on-demand catalogue of EC2 instance types (catalogue.go), with the date
-// and source of its data.
+// Package pricing turns simulated instance lifetimes into dollars, every
+// one traceable to a price, a rule and an hour of usage.
+//
+//   - catalogue.go: the embedded on-demand catalogue (us-east-1, Linux,
+//     2026-07-20) and catalogue files written by `capsim pricing update`,
+//     each with its source and date.
+//   - charge.go: Charge, the one entry point: per-launch billing
+//     (BilledSeconds: per second with a 60-s minimum, or per hour for
+//     RHEL/SUSE; interrupted spot free in its first hour), Reserved
+//     Instances, Savings Plans, burstable surplus credits, EBS, load
+//     balancer and data transfer lines (AWS-SEMANTICS §5.2, §5.3).
+//   - spot.go: spot prices, a discount (by default the family's median
+//     ratio from a 2022 sample) or a price history file.
+//   - commitments.go: RIs with normalization factors, Savings Plans.
+//   - burstable.go: the CPU credit table and CreditAccount, which the
+//     engine can step minute by minute to hold a standard-mode instance to
+//     its baseline.
+//   - mixed.go: MixedSplit, the On-Demand/Spot split of a mixed-instances
+//     group (§1.10).
+//   - whatif.go: the Savings Plan what-if.
+//   - fetch.go: the AWS Price List and EC2 spot price history import.
 package pricing
