@@ -53,7 +53,17 @@ func (s *Scenario) Build(seed *uint64) (*sim.Config, io.Closer, error) {
 	if err != nil {
 		return nil, nil, s.errorAt("traffic.arrivals", "%v", err)
 	}
-	src, closer, err := s.trafficSource(cfgSeed)
+	var src sim.RateSource
+	var reqs sim.RequestSource
+	var closer io.Closer
+	if s.Traffic.Synthetic == nil && s.Traffic.Trace.isLog() {
+		var replay *LogReplay
+		if replay, closer, err = s.buildRequests(); err == nil {
+			reqs = replay
+		}
+	} else {
+		src, closer, err = s.trafficSource(cfgSeed)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -62,6 +72,7 @@ func (s *Scenario) Build(seed *uint64) (*sim.Config, io.Closer, error) {
 		Start:      s.Start,
 		Duration:   s.Duration.Sim(),
 		Traffic:    src,
+		Requests:   reqs,
 		Arrivals:   arr,
 		Service:    svc,
 		Timeout:    s.Workload.Timeout.Sim(),

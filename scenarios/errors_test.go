@@ -187,11 +187,11 @@ func TestErrors(t *testing.T) {
 				return edit(t, "  synthetic: {shape: constant, rps: 100}\n", "  trace: {file: bad_row.csv, format: rate-csv, time_column: unix_ts, value_column: requests}\n")
 			},
 			[]want{{"3:17", "traffic.trace.file", `bad_row.csv:4: column "requests": "abc" is not a number`}}},
-		{"trace format not built yet",
+		{"trace setting of another format",
 			func(t *testing.T) string {
-				return edit(t, "  synthetic: {shape: constant, rps: 100}\n", "  trace: {file: access.log, format: clf}\n")
+				return edit(t, "  synthetic: {shape: constant, rps: 100}\n", "  trace: {file: access.log, format: clf, interval: 1m}\n")
 			},
-			[]want{{"3:37", "traffic.trace.format", "format clf is not built yet"}}},
+			[]want{{"3:52", "traffic.trace.interval", "applies to rate-csv only, not format clf"}}},
 		{"unknown synthetic shape",
 			func(t *testing.T) string { return edit(t, "shape: constant", "shape: square") },
 			[]want{{"3:22", "traffic.synthetic.shape", `unknown shape "square"`}}},

@@ -27,6 +27,9 @@ type RateCSVOptions struct {
 	// Origin is the wall-clock time of simulated t = 0; zero means the
 	// first row's time. Rows before it are skipped.
 	Origin time.Time
+	// Gaps says what missing rows spanning at least its threshold mean
+	// (default: zero traffic).
+	Gaps GapPolicy
 }
 
 // TraceInfo is what one pass over a trace found.
@@ -35,7 +38,12 @@ type TraceInfo struct {
 	Start    time.Time     // first row's time
 	End      time.Time     // last row's time + Interval
 	Interval time.Duration // given or inferred
-	Requests float64       // total requests in the file
+	Requests float64       // total requests in the file (rate-csv: as read, before gap filling)
+
+	// Gaps: stretches without data of at least the gap threshold, their
+	// number and total length.
+	GapCount int
+	GapTime  time.Duration
 
 	TimeColumn, ValueColumn string // the header names used
 }
@@ -74,6 +82,12 @@ type RateCSV struct {
 	cursor   int64    // Unix ns where the last segment ended
 	pending  *csvRow  // a row waiting behind a gap segment
 	err      error
+
+	gaps     GapPolicy
+	shift    int64   // time cut out by gaps: skip
+	gapFrom  int64   // where the gap being filled started
+	inGap    bool    // a gap's segments are being emitted
+	lastRate float64 // the previous row's rate (gaps: interpolate)
 }
 
 type csvRow struct {
@@ -87,7 +101,7 @@ var _ sim.RateSource = (*RateCSV)(nil)
 // NewRateCSV reads the header (and, to infer the interval, the first two
 // rows) of a rate-csv trace. name is used in error messages.
 func NewRateCSV(r io.Reader, name string, o RateCSVOptions) (*RateCSV, error) {
-	c := &RateCSV{name: name, rate: o.ValueIsRate, interval: int64(o.Interval)}
+	c := &RateCSV{name: name, rate: o.ValueIsRate, interval: int64(o.Interval), gaps: o.Gaps}
 	c.cr = csv.NewReader(r)
 	c.cr.ReuseRecord = true
 	c.cr.FieldsPerRecord = -1
@@ -297,12 +311,35 @@ func (c *RateCSV) NextSegment() (sim.Segment, error) {
 		var start, end int64
 		var rate float64
 		if c.cursor != math.MinInt64 && row.t > c.cursor {
-			start, end = c.cursor, row.t
-			c.pending = &row
+			if !c.inGap {
+				c.gapFrom, c.inGap = c.cursor, true
+			}
+			mode := c.gaps.Mode
+			if row.t-c.gapFrom < c.gaps.threshold() {
+				mode = "zero"
+			}
+			switch mode {
+			case "skip":
+				c.shift += row.t - c.cursor
+				start, end, rate = row.t, row.t+c.interval, c.rateOf(row)
+				c.lastRate, c.inGap = rate, false
+			case "interpolate":
+				// One interval at a time, at the rate of its midpoint on
+				// the line from the rate before to the rate after.
+				start, end = c.cursor, min(c.cursor+c.interval, row.t)
+				frac := (float64(start-c.gapFrom) + float64(end-start)/2) / float64(row.t-c.gapFrom)
+				rate = c.lastRate + (c.rateOf(row)-c.lastRate)*frac
+				c.pending = &row
+			default:
+				start, end = c.cursor, row.t
+				c.pending = &row
+			}
 		} else {
 			start, end, rate = row.t, row.t+c.interval, c.rateOf(row)
+			c.lastRate, c.inGap = rate, false
 		}
 		c.cursor = end
+		start, end = start-c.shift, end-c.shift
 		if end-c.origin <= 0 {
 			continue
 		}
@@ -319,6 +356,7 @@ func ScanRateCSV(r io.Reader, name string, o RateCSVOptions) (TraceInfo, error) 
 	}
 	info := TraceInfo{Start: c.Start(), Interval: c.Interval(), TimeColumn: c.tname, ValueColumn: c.vname}
 	var last csvRow
+	var shift int64
 	for {
 		row, err := c.nextRow()
 		if err == io.EOF {
@@ -327,11 +365,20 @@ func ScanRateCSV(r io.Reader, name string, o RateCSVOptions) (TraceInfo, error) 
 		if err != nil {
 			return TraceInfo{}, err
 		}
+		if info.Rows > 0 {
+			if gap := row.t - (last.t + c.interval); gap > 0 && gap >= c.gaps.threshold() {
+				info.GapCount++
+				info.GapTime += time.Duration(gap)
+				if c.gaps.Mode == "skip" {
+					shift += gap
+				}
+			}
+		}
 		info.Rows++
 		info.Requests += c.rateOf(row) * c.Interval().Seconds()
 		last = row
 	}
-	info.End = time.Unix(0, last.t+c.interval).UTC()
+	info.End = time.Unix(0, last.t+c.interval-shift).UTC()
 	return info, nil
 }
 

@@ -73,7 +73,9 @@ func TestScanRateCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := TraceInfo{Rows: 84334, Start: time.Date(1995, 7, 1, 4, 0, 0, 0, time.UTC), End: time.Date(1995, 9, 1, 4, 1, 0, 0, time.UTC),
-		Interval: time.Minute, Requests: 3_461_610, TimeColumn: "minute_start_utc", ValueColumn: "requests"}
+		Interval: time.Minute, Requests: 3_461_610, TimeColumn: "minute_start_utc", ValueColumn: "requests",
+		// The July log stops: no rows from 1995-07-28 17:33Z to 08-01 04:00Z.
+		GapCount: 1, GapTime: 82*time.Hour + 27*time.Minute}
 	if info != want {
 		t.Errorf("ScanRateCSV = %+v\nwant %+v", info, want)
 	}

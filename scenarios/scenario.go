@@ -33,6 +33,7 @@ type Scenario struct {
 	file  string              // name used in error messages
 	dir   string              // relative trace paths resolve against it
 	trace *TraceInfo          // the trace file's facts, found by Parse
+	logs  *LogStats           // a request log's skipped lines and gaps, found by Parse
 	at    map[string]position // field path → place in the file
 }
 
@@ -96,14 +97,24 @@ type Spike struct {
 	For Duration `yaml:"for" json:"for" jsonschema:"required"`
 }
 
-// Trace is a recorded request-rate file.
+// Trace is a recorded traffic file: a request-rate series (rate-csv) or a
+// request log (requests-csv, clf, alb) replayed by its timestamps.
 type Trace struct {
 	File        string   `yaml:"file" json:"file" jsonschema:"required" jsonschema_description:"path, relative to the scenario file's directory"`
-	Format      string   `yaml:"format" json:"format" jsonschema:"required,enum=rate-csv"`
+	Format      string   `yaml:"format" json:"format" jsonschema:"required,enum=rate-csv,enum=requests-csv,enum=clf,enum=alb"`
 	TimeColumn  string   `yaml:"time_column,omitempty" json:"time_column,omitempty" jsonschema_description:"header name of the time column (default: the first column)"`
 	ValueColumn string   `yaml:"value_column,omitempty" json:"value_column,omitempty" jsonschema_description:"header name of the value column (default: the second column)"`
 	Interval    Duration `yaml:"interval,omitempty" json:"interval,omitempty" jsonschema_description:"time one row covers (default: the first two rows' spacing)"`
-	ValueIs     string   `yaml:"value_is" json:"value_is" jsonschema:"enum=count,enum=rate" jsonschema_description:"count: requests per interval (default); rate: requests per second"`
+	ValueIs     string   `yaml:"value_is,omitempty" json:"value_is,omitempty" jsonschema:"enum=count,enum=rate" jsonschema_description:"rate-csv: count: requests per interval (default); rate: requests per second"`
+
+	// Request logs (requests-csv, clf, alb; see NewRequestLog) and gaps.
+	DurationColumn string   `yaml:"duration_column,omitempty" json:"duration_column,omitempty" jsonschema_description:"requests-csv: a column of recorded service times (seconds or 250ms), for fit-workload"`
+	Demand         *Demand  `yaml:"demand,omitempty" json:"demand,omitempty" jsonschema_description:"logs: each request's CPU demand = base + seconds_per_unit × column (default: sample workload.service_time)"`
+	TimeZone       string   `yaml:"time_zone,omitempty" json:"time_zone,omitempty" jsonschema_description:"requests-csv: IANA zone of timestamps without one (default UTC)"`
+	ReorderWindow  Duration `yaml:"reorder_window,omitempty" json:"reorder_window,omitempty" jsonschema_description:"logs: lines up to this much earlier than one before them are sorted into place (default 5s)"`
+	MaxBadLines    int      `yaml:"max_bad_lines,omitempty" json:"max_bad_lines,omitempty" jsonschema_description:"logs: unparseable lines skipped (and counted) before giving up (default 0)"`
+	Gaps           string   `yaml:"gaps,omitempty" json:"gaps,omitempty" jsonschema:"enum=zero,enum=skip,enum=interpolate" jsonschema_description:"a stretch of gap_threshold or more without data: zero traffic (default), skip it, or interpolate the rate across it"`
+	GapThreshold   Duration `yaml:"gap_threshold,omitempty" json:"gap_threshold,omitempty" jsonschema_description:"shortest stretch without data that counts as a gap (default 5m)"`
 }
 
 // Workload is what each request asks of an instance.

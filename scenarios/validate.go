@@ -126,7 +126,7 @@ var (
 	terminationPolicies = []string{"Default", "OldestInstance", "NewestInstance", "ClosestToNextInstanceHour"}
 	policyTypesLater    = []string{"step", "simple", "scheduled", "predictive", "hpa"}
 	metricsLater        = []string{"network_in", "network_out", "latency_p90", "backlog_per_instance"}
-	traceFormatsLater   = []string{"requests-csv", "clf", "alb"}
+	traceFormats        = []string{"rate-csv", "requests-csv", "clf", "alb"}
 )
 
 // The supported ranges of times: far enough apart that any two subtract
@@ -313,16 +313,14 @@ func (c *checker) traceFields() {
 		c.bad(p, "needs file, the trace's path (relative to the scenario file)")
 	}
 	if !c.given(p + ".format") {
-		c.bad(p, "needs format: rate-csv")
-	} else if slices.Contains(traceFormatsLater, t.Format) {
-		c.bad(p+".format", "%s (only rate-csv so far)", notBuilt("format "+t.Format))
-	} else if t.Format != "rate-csv" {
-		c.bad(p+".format", "unknown format %q%s", t.Format, choices(t.Format, []string{"rate-csv", "requests-csv", "clf", "alb"}))
+		c.bad(p, "needs format: rate-csv, requests-csv, clf or alb")
+	} else if !slices.Contains(traceFormats, t.Format) {
+		c.bad(p+".format", "unknown format %q%s", t.Format, choices(t.Format, traceFormats))
 	}
 	if c.has(p+".interval") && t.Interval <= 0 {
 		c.bad(p+".interval", "must be greater than 0, got %v", t.Interval)
 	}
-	c.enum(p+".value_is", &t.ValueIs, "count", "count", "rate")
+	c.traceExtras()
 }
 
 // trace checks the trace settings, then reads the whole file once.
@@ -339,6 +337,10 @@ func (c *checker) trace() {
 		return
 	}
 	defer f.Close()
+	if t.isLog() {
+		c.scanLog(f, shown)
+		return
+	}
 	info, err := ScanRateCSV(f, shown, c.s.traceOptions())
 	if err != nil {
 		c.bad(p+".file", "%v", err)
@@ -393,6 +395,7 @@ func (s *Scenario) traceOptions() RateCSVOptions {
 		ValueColumn: t.ValueColumn,
 		Interval:    t.Interval.D(),
 		ValueIsRate: t.ValueIs == "rate",
+		Gaps:        t.gapPolicy(),
 	}
 }
 

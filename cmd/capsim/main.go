@@ -34,7 +34,7 @@ func main() {
 // run is main without os.Exit, so tests can drive the whole CLI.
 func run(args []string, stdout, stderr io.Writer) int {
 	app := newApp(stdout, stderr)
-	err := app.Run(args)
+	err := app.Run(flagsFirst(args))
 	if err == nil {
 		return exitOK
 	}
@@ -57,6 +57,8 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		lintCommand(),
 		schemaCommand(),
 		versionCommand(),
+		traceCommand(),
+		fitWorkloadCommand(),
 	}
 	for _, c := range cmds {
 		c.OnUsageError = usage

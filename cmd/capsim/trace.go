@@ -1,0 +1,263 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/capsim/capsim/reports"
+	"github.com/capsim/capsim/scenarios"
+)
+
+// traceFlags are the reader settings every trace command shares; they
+// mirror the scenario's traffic.trace keys.
+func traceFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "format", Usage: "rate-csv | requests-csv | clf | alb (default: guessed from the first line)"},
+		&cli.StringFlag{Name: "time-column", Usage: "rate-csv, requests-csv: header name of the time column"},
+		&cli.StringFlag{Name: "value-column", Usage: "rate-csv: header name of the value column"},
+		&cli.DurationFlag{Name: "trace-interval", Usage: "rate-csv: time one row covers (default: the first two rows' spacing)"},
+		&cli.StringFlag{Name: "value-is", Value: "count", Usage: "rate-csv: count (per interval) or rate (per second)"},
+		&cli.StringFlag{Name: "duration-column", Usage: "requests-csv: column of recorded service times"},
+		&cli.StringFlag{Name: "time-zone", Usage: "requests-csv: IANA zone of timestamps without one (default UTC)"},
+		&cli.DurationFlag{Name: "reorder-window", Value: 5 * time.Second, Usage: "logs: sort lines up to this much out of order"},
+		&cli.IntFlag{Name: "max-bad-lines", Usage: "logs: skip (and count) up to this many unparseable lines"},
+		&cli.StringFlag{Name: "gaps", Value: "zero", Usage: "stretches without data: zero | skip | interpolate"},
+		&cli.DurationFlag{Name: "gap-threshold", Value: 5 * time.Minute, Usage: "shortest stretch without data that is a gap"},
+	}
+}
+
+// traceOptions reads the trace flags; format is guessed from the file's
+// first line when not given.
+func traceOptions(c *cli.Context, path string) (scenarios.TraceOptions, error) {
+	o := scenarios.TraceOptions{Format: c.String("format")}
+	if o.Format == "" {
+		f, err := sniffFormat(path)
+		if err != nil {
+			return o, err
+		}
+		o.Format = f
+	}
+	switch o.Format {
+	case "rate-csv", "requests-csv", "clf", "alb":
+	default:
+		return o, fmt.Errorf("--format %q: use rate-csv, requests-csv, clf or alb", o.Format)
+	}
+	gaps := scenarios.GapPolicy{Mode: c.String("gaps"), Threshold: c.Duration("gap-threshold")}
+	switch gaps.Mode {
+	case "zero", "skip", "interpolate":
+	default:
+		return o, fmt.Errorf("--gaps %q: use zero, skip or interpolate", gaps.Mode)
+	}
+	if gaps.Threshold <= 0 {
+		return o, fmt.Errorf("--gap-threshold must be greater than 0")
+	}
+	if c.Int("max-bad-lines") < 0 || c.Duration("reorder-window") < 0 {
+		return o, fmt.Errorf("--max-bad-lines and --reorder-window must not be negative")
+	}
+	if v := c.String("value-is"); v != "count" && v != "rate" {
+		return o, fmt.Errorf("--value-is %q: use count or rate", v)
+	}
+	o.Rate = scenarios.RateCSVOptions{TimeColumn: c.String("time-column"), ValueColumn: c.String("value-column"),
+		Interval: c.Duration("trace-interval"), ValueIsRate: c.String("value-is") == "rate", Gaps: gaps}
+	o.Log = scenarios.LogOptions{TimeColumn: c.String("time-column"), DurationColumn: c.String("duration-column"),
+		ReorderWindow: c.Duration("reorder-window"), MaxBadLines: c.Int("max-bad-lines"), Gaps: gaps}
+	if z := c.String("time-zone"); z != "" {
+		loc, err := time.LoadLocation(z)
+		if err != nil {
+			return o, fmt.Errorf("--time-zone %q: not an IANA zone name", z)
+		}
+		o.Log.Location = loc
+	}
+	return o, nil
+}
+
+// sniffFormat guesses a trace's format from its first non-blank line.
+func sniffFormat(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	br := bufio.NewReader(io.LimitReader(f, 1<<16))
+	for {
+		line, err := br.ReadString('\n')
+		if s := strings.TrimSpace(line); s != "" {
+			for _, format := range []string{"clf", "alb"} {
+				if _, err := scenarios.ScanLogLine(s, format); err == nil {
+					return format, nil
+				}
+			}
+			return "rate-csv", nil
+		}
+		if err != nil {
+			return "", fmt.Errorf("%s: the file is empty", path)
+		}
+	}
+}
+
+func traceCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "trace",
+		Usage: "inspect or convert a traffic trace (rate-csv, requests-csv, clf, alb)",
+		Subcommands: []*cli.Command{
+			{
+				Name:      "inspect",
+				Usage:     "duration, totals, mean and peak rate, gaps, burstiness and a sparkline of a trace",
+				ArgsUsage: "FILE",
+				Flags:     append(traceFlags(), &cli.PathFlag{Name: "html", Usage: "also write a plot of the request rate to `FILE`"}),
+				Action:    traceInspect,
+			},
+			{
+				Name:      "convert",
+				Usage:     "convert a trace to rate-csv (any input) or requests-csv (a log)",
+				ArgsUsage: "FILE",
+				Flags: append(traceFlags(),
+					&cli.StringFlag{Name: "to", Value: "rate-csv", Usage: "rate-csv | requests-csv"},
+					&cli.DurationFlag{Name: "interval", Value: time.Minute, Usage: "rate-csv: the output's interval"},
+					&cli.PathFlag{Name: "out", Usage: "write to `FILE` (default: standard output)"}),
+				Action: traceConvert,
+			},
+		},
+	}
+}
+
+func oneFile(c *cli.Context, cmd string) (string, error) {
+	if c.NArg() != 1 {
+		return "", badInput(fmt.Errorf("%s: name one trace file (got %d arguments)", cmd, c.NArg()))
+	}
+	return c.Args().First(), nil
+}
+
+func traceInspect(c *cli.Context) error {
+	path, err := oneFile(c, "trace inspect")
+	if err != nil {
+		return err
+	}
+	o, err := traceOptions(c, path)
+	if err != nil {
+		return badInput(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return badInput(err)
+	}
+	defer f.Close()
+	s, err := scenarios.InspectTrace(f, path, o)
+	if err != nil {
+		return badInput(err)
+	}
+	w := c.App.Writer
+	fmt.Fprintf(w, "%s (%s)\n", path, s.Format)
+	fmt.Fprintf(w, "  span        %s → %s (%s)\n", s.Start.Format(time.RFC3339), s.End.Format(time.RFC3339), s.Duration())
+	unit := "requests"
+	if s.Format == "rate-csv" {
+		fmt.Fprintf(w, "  rows        %d\n", s.Rows)
+	}
+	fmt.Fprintf(w, "  %-11s %.0f\n", unit, s.Requests)
+	fmt.Fprintf(w, "  mean rate   %.4g req/s\n", s.MeanRPS)
+	peakWhat := "busiest second"
+	if s.Format == "rate-csv" {
+		peakWhat = "busiest row"
+	}
+	fmt.Fprintf(w, "  peak rate   %.4g req/s (%s); %.0f requests in the busiest minute (%.4g req/s)\n", s.PeakRPS, peakWhat, s.PeakMinute, s.PeakMinute/60)
+	if s.Format != "rate-csv" {
+		fmt.Fprintf(w, "  burstiness  inter-arrival CV %.3g (1 = Poisson)\n", s.InterArrivalCV)
+		fmt.Fprintf(w, "  skipped     %d unparseable line(s)%s; %d line(s) sorted into place\n", s.Skipped, lineList(s.FirstSkipped), s.Reordered)
+	}
+	fmt.Fprintf(w, "  gaps        %d of at least %s without data, %s in all\n", s.GapCount, s.GapThreshold, s.GapTime)
+	for i, g := range s.Gaps {
+		if i == 10 {
+			fmt.Fprintf(w, "              … and %d more\n", s.GapCount-10)
+			break
+		}
+		fmt.Fprintf(w, "              %s → %s (%s), before line %d\n", g.From.Format(time.RFC3339), g.To.Format(time.RFC3339), g.To.Sub(g.From), g.Line)
+	}
+	fmt.Fprintf(w, "  rate        %s\n", scenarios.Sparkline(s.Series, 60))
+	if out := c.Path("html"); out != "" {
+		var buf bytes.Buffer
+		title := fmt.Sprintf("%s: requests per %s", filepath.Base(path), s.SeriesStep)
+		if err := reports.WriteTracePlot(&buf, title, s.Start, s.SeriesStep, s.Series); err != nil {
+			return err
+		}
+		if err := writeFiles(map[string][]byte{out: buf.Bytes()}); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "wrote %s\n", out)
+	}
+	return nil
+}
+
+func lineList(lines []int) string {
+	if len(lines) == 0 {
+		return ""
+	}
+	var s []string
+	for _, l := range lines {
+		s = append(s, fmt.Sprint(l))
+	}
+	return " (lines " + strings.Join(s, ", ") + ")"
+}
+
+func traceConvert(c *cli.Context) error {
+	path, err := oneFile(c, "trace convert")
+	if err != nil {
+		return err
+	}
+	o, err := traceOptions(c, path)
+	if err != nil {
+		return badInput(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return badInput(err)
+	}
+	defer f.Close()
+	to := c.String("to")
+	if to != "rate-csv" && to != "requests-csv" {
+		return badInput(fmt.Errorf("--to %q: use rate-csv or requests-csv", to))
+	}
+	if to == "rate-csv" && c.Duration("interval") <= 0 {
+		return badInput(fmt.Errorf("--interval must be greater than 0"))
+	}
+	convert := func(w io.Writer) error {
+		if to == "rate-csv" {
+			return scenarios.ConvertToRateCSV(w, f, path, o, c.Duration("interval"))
+		}
+		return scenarios.ConvertToRequestsCSV(w, f, path, o)
+	}
+	out := c.Path("out")
+	if out == "" || out == "-" {
+		if err := convert(c.App.Writer); err != nil {
+			return badInput(err)
+		}
+		return nil
+	}
+	// Stream into a temporary file beside the output, then rename it into
+	// place: a failed conversion leaves nothing that looks complete.
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*")
+	if err != nil {
+		return err
+	}
+	_ = tmp.Chmod(0o644)
+	cerr := convert(tmp)
+	if err := tmp.Close(); cerr == nil && err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	if cerr != nil {
+		os.Remove(tmp.Name())
+		return badInput(cerr)
+	}
+	return os.Rename(tmp.Name(), out)
+}

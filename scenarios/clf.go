@@ -1,0 +1,210 @@
+package scenarios
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// maxLogLine bounds one log line; a longer one is a bad line.
+const maxLogLine = 64 << 10
+
+// lineSource reads a text log line by line (never the whole file) and
+// hands each non-blank line to parse.
+type lineSource struct {
+	br    *bufio.Reader
+	line  int
+	parse func(b []byte) (LogRecord, error)
+}
+
+func newLineSource(r io.Reader, parse func([]byte) (LogRecord, error)) *lineSource {
+	return &lineSource{br: bufio.NewReaderSize(r, maxLogLine), parse: parse}
+}
+
+func (s *lineSource) next() (LogRecord, error) {
+	for {
+		b, err := s.br.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			s.line++
+			for errors.Is(err, bufio.ErrBufferFull) {
+				_, err = s.br.ReadSlice('\n')
+			}
+			if err != nil && err != io.EOF {
+				return LogRecord{}, err
+			}
+			return LogRecord{}, &badLine{s.line, fmt.Errorf("the line is longer than %d bytes", maxLogLine)}
+		}
+		if err != nil && err != io.EOF {
+			return LogRecord{}, err
+		}
+		if len(b) == 0 && err == io.EOF {
+			return LogRecord{}, io.EOF
+		}
+		s.line++
+		b = bytes.TrimRight(b, "\r\n")
+		if len(bytes.TrimSpace(b)) == 0 {
+			continue
+		}
+		if !utf8.Valid(b) || bytes.IndexByte(b, 0) >= 0 {
+			return LogRecord{}, &badLine{s.line, fmt.Errorf("binary data, not a text log line")}
+		}
+		rec, perr := s.parse(b)
+		if perr != nil {
+			return LogRecord{}, &badLine{s.line, perr}
+		}
+		rec.Line = s.line
+		return rec, nil
+	}
+}
+
+// clfParser reads Common Log Format lines,
+//
+//	host ident authuser [02/Jan/2006:15:04:05 -0700] "request" status bytes
+//
+// optionally followed by Combined Log Format's "referer" "user-agent" (or
+// any further quoted fields). Fractional seconds after the seconds are
+// accepted. The timestamp's zone is honoured. Numeric fields for a demand
+// model: bytes ("-" is 0) and status.
+type clfParser struct {
+	demand   *Demand
+	lastTS   []byte // the previous timestamp text and its value: logs repeat seconds
+	lastTime int64
+}
+
+func newCLFSource(r io.Reader, o LogOptions) (*lineSource, error) {
+	p := &clfParser{demand: o.Demand}
+	if d := o.Demand; d != nil && d.Column != "bytes" && d.Column != "status" {
+		return nil, fmt.Errorf("demand column %q: a clf log has bytes and status", d.Column)
+	}
+	return newLineSource(r, p.parse), nil
+}
+
+const clfLayout = "02/Jan/2006:15:04:05 -0700"
+
+func (p *clfParser) parse(b []byte) (LogRecord, error) {
+	open := bytes.IndexByte(b, '[')
+	if open < 0 {
+		return LogRecord{}, fmt.Errorf("no [timestamp]: not a Common Log Format line")
+	}
+	if len(bytes.Fields(b[:open])) < 3 {
+		return LogRecord{}, fmt.Errorf("expected host, ident and user before the [timestamp]")
+	}
+	end := bytes.IndexByte(b[open:], ']')
+	if end < 0 {
+		return LogRecord{}, fmt.Errorf("the [timestamp] is not closed")
+	}
+	ts := b[open+1 : open+end]
+	at, err := p.time(ts)
+	if err != nil {
+		return LogRecord{}, err
+	}
+	rest := b[open+end+1:]
+	if len(rest) < 2 || rest[0] != ' ' || rest[1] != '"' {
+		return LogRecord{}, fmt.Errorf("expected a quoted \"request\" after the timestamp")
+	}
+	q := closingQuote(rest[2:])
+	if q < 0 {
+		return LogRecord{}, fmt.Errorf("the quoted request is not closed")
+	}
+	rest = rest[2+q+1:]
+	fields := bytes.Fields(rest)
+	if len(fields) < 2 {
+		return LogRecord{}, fmt.Errorf("expected status and bytes after the request")
+	}
+	status, ok := clfNumber(fields[0], 3)
+	if !ok {
+		return LogRecord{}, fmt.Errorf("status %q is not a 3-digit code or -", fields[0])
+	}
+	size, ok := clfNumber(fields[1], 19)
+	if !ok {
+		return LogRecord{}, fmt.Errorf("bytes %q is not a number or -", fields[1])
+	}
+	// Combined Log Format and extensions: quoted fields only.
+	after := bytes.TrimLeft(rest, " ")
+	after = after[len(fields[0]):]
+	after = bytes.TrimLeft(after, " ")
+	after = bytes.TrimLeft(after[len(fields[1]):], " ")
+	for len(after) > 0 {
+		if after[0] != '"' {
+			return LogRecord{}, fmt.Errorf("unexpected %q after bytes: Combined Log Format adds quoted fields only", clip(after))
+		}
+		q := closingQuote(after[1:])
+		if q < 0 {
+			return LogRecord{}, fmt.Errorf("a quoted field after bytes is not closed")
+		}
+		after = bytes.TrimLeft(after[1+q+1:], " ")
+	}
+	rec := LogRecord{At: at, Demand: -1, Duration: math.NaN()}
+	if p.demand != nil {
+		v := size
+		if p.demand.Column == "status" {
+			v = status
+		}
+		rec.Demand = p.demand.Base.Seconds() + p.demand.SecondsPerUnit*v
+	}
+	return rec, nil
+}
+
+func (p *clfParser) time(ts []byte) (int64, error) {
+	if p.lastTS != nil && bytes.Equal(ts, p.lastTS) {
+		return p.lastTime, nil
+	}
+	t, err := time.Parse(clfLayout, string(ts))
+	if err != nil {
+		return 0, fmt.Errorf("timestamp [%s] is not dd/Mon/yyyy:hh:mm:ss ±hhmm", clip(ts))
+	}
+	if t.Before(minTraceTime) || !t.Before(maxTraceTime) {
+		return 0, fmt.Errorf("timestamp [%s] is outside 1970–2200", clip(ts))
+	}
+	p.lastTS = append(p.lastTS[:0], ts...)
+	p.lastTime = t.UnixNano()
+	return p.lastTime, nil
+}
+
+// closingQuote finds the quote that ends a quoted field (b starts after
+// the opening one); a backslash escapes the next byte.
+func closingQuote(b []byte) int {
+	for i := 0; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i
+		}
+	}
+	return -1
+}
+
+// clfNumber reads a non-negative integer of at most digits digits, or "-"
+// (as 0).
+func clfNumber(b []byte, digits int) (float64, bool) {
+	if len(b) == 1 && b[0] == '-' {
+		return 0, true
+	}
+	if len(b) == 0 || len(b) > digits {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(string(b), 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	return float64(n), true
+}
+
+// clip shortens a fragment of a bad line for a message.
+func clip(b []byte) string {
+	n := 40
+	if len(b) > n {
+		for n > 0 && !utf8.RuneStart(b[n]) {
+			n--
+		}
+		return string(b[:n]) + "…"
+	}
+	return string(b)
+}

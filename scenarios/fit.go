@@ -1,0 +1,224 @@
+package scenarios
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"gonum.org/v1/gonum/mathext"
+	"gonum.org/v1/gonum/stat"
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// Durations is a uniform sample of a log's recorded service times:
+// reservoir sampling keeps at most Max of them, so a log of any length
+// fits in memory.
+type Durations struct {
+	Sample  []float64 // seconds, sorted
+	Seen    int64     // requests with a recorded duration
+	Missing int64     // requests without one (ALB -1, empty cells)
+}
+
+// CollectDurations reads the recorded durations of a request log (ALB
+// target_processing_time, or requests-csv's duration column).
+func CollectDurations(r io.Reader, name string, o TraceOptions, maxN int, seed uint64) (*Durations, error) {
+	if !IsLogFormat(o.Format) {
+		return nil, fmt.Errorf("%s: durations come from a request log (alb, or requests-csv with a duration column), not %s", name, o.Format)
+	}
+	if o.Format == "clf" {
+		return nil, fmt.Errorf("%s: a clf log records no service times: use an alb log or requests-csv with a duration column", name)
+	}
+	if o.Format == "requests-csv" && o.Log.DurationColumn == "" {
+		return nil, fmt.Errorf("%s: name the requests-csv column of durations (--duration-column)", name)
+	}
+	l, err := NewRequestLog(r, name, o.Format, o.Log)
+	if err != nil {
+		return nil, err
+	}
+	rng := rand.New(rand.NewPCG(seed, 0x6669742d776f726b))
+	d := &Durations{}
+	for {
+		rec, err := l.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if math.IsNaN(rec.Duration) {
+			d.Missing++
+			continue
+		}
+		d.Seen++
+		if len(d.Sample) < maxN {
+			d.Sample = append(d.Sample, rec.Duration)
+		} else if j := rng.Int64N(d.Seen); j < int64(maxN) {
+			d.Sample[j] = rec.Duration
+		}
+	}
+	slices.Sort(d.Sample)
+	return d, nil
+}
+
+// Fit is a fitted service-time distribution and how well it fits.
+type Fit struct {
+	Dist string
+	Spec DistSpec // the scenario's service_time
+	// KS is the Kolmogorov–Smirnov distance between the sample and the
+	// fitted distribution (0 = identical), PValue its asymptotic p-value.
+	KS, PValue float64
+	// Used is the sample size fitted; Zeros were left out (log and gamma
+	// fits need positive values; ALB logs round to the millisecond).
+	Used, Zeros int
+	Mean        float64 // of the fitted distribution, seconds
+	Note        string
+}
+
+// zScore99 is the standard normal quantile of 0.99.
+var zScore99 = distuv.UnitNormal.Quantile(0.99)
+
+// FitDurations fits lognormal (maximum likelihood on the logs), gamma
+// (maximum likelihood: Minka's start, then Newton on the shape), or
+// empirical (the sample itself) to a sorted sample of seconds.
+func FitDurations(sorted []float64, dist string) (Fit, error) {
+	pos := sorted
+	zeros := 0
+	for len(pos) > 0 && pos[0] <= 0 {
+		pos = pos[1:]
+		zeros++
+	}
+	if len(pos) < 2 {
+		return Fit{}, fmt.Errorf("%d positive durations: too few to fit", len(pos))
+	}
+	f := Fit{Dist: dist, Used: len(pos), Zeros: zeros}
+	var cdf func(float64) float64
+	switch dist {
+	case "lognormal":
+		logs := make([]float64, len(pos))
+		for i, x := range pos {
+			logs[i] = math.Log(x)
+		}
+		mu := stat.Mean(logs, nil)
+		v := 0.0
+		for _, y := range logs {
+			v += (y - mu) * (y - mu)
+		}
+		sigma := math.Sqrt(v / float64(len(logs)))
+		if sigma == 0 {
+			return Fit{}, fmt.Errorf("every duration is the same: use {dist: constant, value: %v}", secondsDuration(pos[0]))
+		}
+		ln := distuv.LogNormal{Mu: mu, Sigma: sigma}
+		cdf = ln.CDF
+		f.Mean = ln.Mean()
+		f.Spec = DistSpec{Dist: "lognormal", Median: secondsDuration(math.Exp(mu)), P99: secondsDuration(math.Exp(mu + zScore99*sigma))}
+	case "gamma":
+		k, theta, err := fitGamma(pos)
+		if err != nil {
+			return Fit{}, err
+		}
+		g := distuv.Gamma{Alpha: k, Beta: 1 / theta}
+		cdf = g.CDF
+		f.Mean = k * theta
+		f.Spec = DistSpec{Dist: "gamma", Mean: secondsDuration(k * theta), CV: roundSig(1/math.Sqrt(k), 4)}
+	case "empirical":
+		cdf = func(x float64) float64 { return stat.CDF(x, stat.Empirical, pos, nil) }
+		f.Mean = stat.Mean(pos, nil)
+		f.Spec = DistSpec{Dist: "empirical", File: "service_times.txt"}
+		f.Note = "the empirical distribution is the sample itself (KS 0 by construction)"
+	default:
+		return Fit{}, fmt.Errorf("unknown dist %q (lognormal, gamma or empirical)", dist)
+	}
+	f.KS = ksDistance(pos, cdf)
+	f.PValue = ksPValue(f.KS, len(pos))
+	return f, nil
+}
+
+// fitGamma is the gamma maximum-likelihood fit: s = ln(mean) − mean(ln x);
+// the shape k solves ln k − ψ(k) = s (Minka 2002's start, then Newton);
+// scale θ = mean / k.
+func fitGamma(x []float64) (k, theta float64, err error) {
+	mean := stat.Mean(x, nil)
+	ml := 0.0
+	for _, v := range x {
+		ml += math.Log(v)
+	}
+	ml /= float64(len(x))
+	s := math.Log(mean) - ml
+	if !(s > 0) {
+		return 0, 0, fmt.Errorf("every duration is the same: use {dist: constant}")
+	}
+	k = (3 - s + math.Sqrt((s-3)*(s-3)+24*s)) / (12 * s)
+	for i := 0; i < 50; i++ {
+		f := math.Log(k) - mathext.Digamma(k) - s
+		h := 1e-6 * k
+		trigamma := (mathext.Digamma(k+h) - mathext.Digamma(k-h)) / (2 * h)
+		df := 1/k - trigamma
+		step := f / df
+		next := k - step
+		if next <= 0 {
+			next = k / 2
+		}
+		if math.Abs(next-k) < 1e-12*k {
+			k = next
+			break
+		}
+		k = next
+	}
+	return k, mean / k, nil
+}
+
+// ksDistance is sup |F_n(x) − F(x)| over a sorted sample.
+func ksDistance(sorted []float64, cdf func(float64) float64) float64 {
+	n := float64(len(sorted))
+	d := 0.0
+	for i, x := range sorted {
+		F := cdf(x)
+		d = max(d, F-float64(i)/n, float64(i+1)/n-F)
+	}
+	return d
+}
+
+// ksPValue is the asymptotic Kolmogorov p-value of distance d for n
+// samples (Marsaglia–Tsang–Wang's correction of λ). Fitting the
+// parameters from the same sample makes it optimistic.
+func ksPValue(d float64, n int) float64 {
+	sn := math.Sqrt(float64(n))
+	lambda := (sn + 0.12 + 0.11/sn) * d
+	if lambda < 1e-3 {
+		return 1
+	}
+	p := 0.0
+	for k := 1; k <= 100; k++ {
+		term := 2 * math.Pow(-1, float64(k-1)) * math.Exp(-2*float64(k*k)*lambda*lambda)
+		p += term
+		if math.Abs(term) < 1e-12 {
+			break
+		}
+	}
+	return math.Min(1, math.Max(0, p))
+}
+
+func secondsDuration(s float64) Duration {
+	d := time.Duration(s * 1e9)
+	// Three significant digits read better in a scenario file.
+	switch {
+	case d >= time.Second:
+		d = d.Round(time.Millisecond)
+	case d >= time.Millisecond:
+		d = d.Round(10 * time.Microsecond)
+	default:
+		d = d.Round(10 * time.Nanosecond)
+	}
+	return Duration(d)
+}
+
+func roundSig(x float64, digits int) float64 {
+	if x == 0 {
+		return 0
+	}
+	p := math.Pow(10, float64(digits)-math.Ceil(math.Log10(math.Abs(x))))
+	return math.Round(x*p) / p
+}

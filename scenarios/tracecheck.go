@@ -1,0 +1,130 @@
+package scenarios
+
+import (
+	"io"
+	"time"
+)
+
+// isLog says the trace is a request log replayed by its timestamps.
+func (t *Trace) isLog() bool {
+	return t != nil && (t.Format == "requests-csv" || t.Format == "clf" || t.Format == "alb")
+}
+
+// traceExtras checks the settings of request logs and gaps, and rejects
+// those that do not apply to the trace's format.
+func (c *checker) traceExtras() {
+	const p = "traffic.trace"
+	t := c.s.Traffic.Trace
+	log := t.isLog()
+	only := func(k, formats string, ok bool) {
+		if c.given(p+"."+k) && !ok {
+			c.bad(p+"."+k, "applies to %s only, not format %s", formats, t.Format)
+		}
+	}
+	only("value_column", "rate-csv", !log)
+	only("interval", "rate-csv", !log)
+	only("value_is", "rate-csv", !log)
+	only("time_column", "rate-csv and requests-csv", t.Format == "rate-csv" || t.Format == "requests-csv")
+	only("duration_column", "requests-csv", t.Format == "requests-csv")
+	only("time_zone", "requests-csv", t.Format == "requests-csv")
+	only("demand", "request logs (requests-csv, clf, alb)", log)
+	only("reorder_window", "request logs (requests-csv, clf, alb)", log)
+	only("max_bad_lines", "request logs (requests-csv, clf, alb)", log)
+	if !log {
+		c.enum(p+".value_is", &t.ValueIs, "count", "count", "rate")
+	}
+	c.enum(p+".gaps", &t.Gaps, "zero", "zero", "skip", "interpolate")
+	if !c.has(p + ".gap_threshold") {
+		t.GapThreshold = Duration(defaultGapThreshold)
+	} else if t.GapThreshold <= 0 {
+		c.bad(p+".gap_threshold", "must be greater than 0, got %v", t.GapThreshold)
+	}
+	if t.TimeZone != "" {
+		if _, err := time.LoadLocation(t.TimeZone); err != nil {
+			c.bad(p+".time_zone", "unknown time zone %q (an IANA name such as America/New_York, or UTC)", t.TimeZone)
+		}
+	}
+	if log {
+		if !c.has(p + ".reorder_window") {
+			t.ReorderWindow = Duration(defaultReorderWindow)
+		} else if t.ReorderWindow < 0 {
+			c.bad(p+".reorder_window", "must not be negative, got %v", t.ReorderWindow)
+		}
+		if t.MaxBadLines < 0 {
+			c.bad(p+".max_bad_lines", "must not be negative, got %d", t.MaxBadLines)
+		}
+		if c.has("traffic.scale") && c.s.Traffic.Scale != 1 {
+			c.bad("traffic.scale", "a request log replays its recorded requests: scale applies to rate traces and synthetic shapes (use speedup to compress time)")
+		}
+		if c.given("traffic.arrivals") {
+			c.bad("traffic.arrivals", "a request log replays its recorded arrival times: leave arrivals out")
+		}
+	}
+	if d := t.Demand; d != nil && c.ok(p+".demand") {
+		if !c.given(p + ".demand.column") {
+			c.bad(p+".demand", "needs column, the field whose value drives demand")
+		}
+		if !c.given(p + ".demand.seconds_per_unit") {
+			c.bad(p+".demand", "needs seconds_per_unit, CPU seconds per unit of the column")
+		} else if d.SecondsPerUnit < 0 || d.SecondsPerUnit > 1e6 {
+			c.bad(p+".demand.seconds_per_unit", "must be between 0 and 1e6, got %g", d.SecondsPerUnit)
+		}
+		if d.Base < 0 {
+			c.bad(p+".demand.base", "must not be negative, got %v", d.Base)
+		}
+	}
+}
+
+// logOptions are the reader settings of a request log.
+func (s *Scenario) logOptions() LogOptions {
+	t := s.Traffic.Trace
+	o := LogOptions{
+		TimeColumn:     t.TimeColumn,
+		DurationColumn: t.DurationColumn,
+		Demand:         t.Demand,
+		ReorderWindow:  t.ReorderWindow.D(),
+		MaxBadLines:    t.MaxBadLines,
+		Gaps:           t.gapPolicy(),
+	}
+	if t.TimeZone != "" {
+		o.Location, _ = time.LoadLocation(t.TimeZone)
+	}
+	return o
+}
+
+func (t *Trace) gapPolicy() GapPolicy {
+	return GapPolicy{Mode: t.Gaps, Threshold: t.GapThreshold.D()}
+}
+
+// scanLog reads the whole log once (Parse), to report a bad line before
+// anything runs and to find the log's extent.
+func (c *checker) scanLog(f io.Reader, shown string) {
+	const p = "traffic.trace"
+	t := c.s.Traffic.Trace
+	info, stats, err := ScanLog(f, shown, t.Format, c.s.logOptions())
+	if err != nil {
+		c.bad(p+".file", "%v", err)
+		return
+	}
+	c.s.trace = &info
+	c.s.logs = &stats
+}
+
+// LogStats is what Parse found reading the scenario's request log (lines
+// skipped, gaps), or nil when the traffic is not a log.
+func (s *Scenario) LogStats() *LogStats { return s.logs }
+
+// buildRequests makes the replay of a request log, in simulated time.
+func (s *Scenario) buildRequests() (*LogReplay, io.Closer, error) {
+	t := s.Traffic.Trace
+	f, shown, err := s.openTrace()
+	if err != nil {
+		return nil, nil, s.errorAt("traffic.trace.file", "%v", err)
+	}
+	l, err := NewRequestLog(f, shown, t.Format, s.logOptions())
+	if err != nil {
+		f.Close()
+		return nil, nil, s.errorAt("traffic.trace.file", "%v", err)
+	}
+	return &LogReplay{Log: l, Origin: s.Start, Speedup: s.Traffic.Speedup}, f, nil
+}
