@@ -36,8 +36,43 @@ type FleetConfig struct {
 	Warmup           Time // DefaultInstanceWarmup: metrics excluded, scale-in blocked
 	HealthCheckGrace Time
 	Zones            int
-	// Termination lists termination policies in order; see Fleet.pickVictim.
+	// Termination lists termination policies in order; see engine.pickVictim.
 	Termination []string
+
+	// Lifecycle (AWS-SEMANTICS §1.8); all optional.
+	LaunchHook, TerminateHook *LifecycleHook
+	// FailuresPerInstanceHour makes in-service instances fail at random
+	// (exponential times) so a run shows how the group heals: the load
+	// balancer stops routing after UnhealthyThreshold failed checks and the
+	// group replaces the instance (after its health-check grace period).
+	FailuresPerInstanceHour float64
+	// ProtectFromScaleIn is NewInstancesProtectedFromScaleIn: scale-in
+	// lowers desired capacity but terminates nothing.
+	ProtectFromScaleIn bool
+	// MaxInstanceLifetime replaces instances older than this, one at a
+	// time; 0 disables it.
+	MaxInstanceLifetime Time
+	WarmPool            *WarmPool
+}
+
+// LifecycleHook holds an instance in Pending:Wait (launch) or
+// Terminating:Wait (terminate) while an action runs for Duration. An action
+// longer than HeartbeatTimeout times out and DefaultResult applies: on
+// launch, ABANDON terminates the instance and launches a replacement.
+type LifecycleHook struct {
+	Duration         Dist
+	HeartbeatTimeout Time // default 3600 s
+	Abandon          bool // DefaultResult ABANDON (the AWS default) vs CONTINUE
+}
+
+// WarmPool keeps pre-initialised instances beside the group (AWS-SEMANTICS
+// §1.8). Its size is MaxPrepared (or max) − desired, at least MinSize.
+// Launching from the pool takes BootTime instead of the fleet's boot time.
+type WarmPool struct {
+	MinSize     int
+	MaxPrepared int // 0: the group's max
+	BootTime    Dist
+	State       string // stopped (default) | running | hibernated
 }
 
 // Config is one fully resolved simulation.

@@ -59,6 +59,11 @@ type engine struct {
 	raisedMax       int
 	lastActivityEnd Time
 
+	healthRng   *rand.Rand
+	poolReadyN  int  // warm-pool instances ready
+	poolFilling int  // warm-pool instances initialising
+	poolAt      Time // warm-pool time integral brought up to here
+
 	slowStarting int  // targets in slow start
 	pickWeights  bool // the balancer applies weights itself
 
@@ -76,6 +81,7 @@ func Run(cfg *Config) (*Result, error) {
 		svcRng:     NewRand(cfg.Seed, StreamService),
 		bootRng:    NewRand(cfg.Seed, StreamBoot),
 		termRng:    NewRand(cfg.Seed, StreamTermination),
+		healthRng:  NewRand(cfg.Seed, StreamHealth),
 		minuteHist: newMinuteHistogram(),
 		lastReason: map[string]string{},
 		res: &Result{
@@ -109,6 +115,10 @@ func Run(cfg *Config) (*Result, error) {
 	}
 	e.scheduleArrival()
 	e.q.push(event{at: tickStep, kind: evTick})
+	// The warm pool, like the group, exists before t = 0.
+	if e.cfg.Fleet.WarmPool != nil {
+		e.poolReadyN = e.poolTarget()
+	}
 
 	e.loop()
 	if err := e.arrivals.failure(); err != nil {
@@ -151,6 +161,14 @@ func (e *engine) loop() {
 			if e.inst[ev.inst].state == draining {
 				e.terminate(ev.inst)
 			}
+		case evHookDone:
+			e.hookDone(ev.inst)
+		case evFail:
+			e.fail(ev.inst)
+		case evDetected:
+			e.replaceUnhealthy(ev.inst)
+		case evPoolReady:
+			e.poolReady(ev.arr)
 		}
 		e.q.release()
 	}
@@ -192,6 +210,12 @@ func (e *engine) arrive() {
 	}
 	id := e.targets.ids[pos]
 	in := &e.inst[id]
+	if in.failed {
+		// Routed to a failed instance the load balancer has not yet
+		// detected: the client gets an error.
+		e.reject()
+		return
+	}
 	e.period.routed++
 	in.routed++
 	svc := FromSeconds(demand / in.speed)
@@ -358,20 +382,26 @@ func (e *engine) launch() int32 {
 	}
 	id := int32(len(e.inst))
 	e.inst = append(e.inst, instance{
-		state:  pending,
-		zone:   int32(zone),
-		slots:  int32(f.Type.VCPU),
-		speed:  f.Type.Speed,
-		pos:    -1,
-		launch: e.now,
-		areaAt: e.now,
+		state:     pending,
+		zone:      int32(zone),
+		slots:     int32(f.Type.VCPU),
+		speed:     f.Type.Speed,
+		pos:       -1,
+		launch:    e.now,
+		areaAt:    e.now,
+		protected: f.ProtectFromScaleIn,
 	})
 	e.res.Launches++
 	return id
 }
 
 func (e *engine) scheduleBoot(id int32) {
-	boot := FromSeconds(e.cfg.Fleet.BootTime.Sample(e.bootRng))
+	dist := e.cfg.Fleet.BootTime
+	if e.takeFromPool() {
+		dist = e.cfg.Fleet.WarmPool.BootTime
+		e.inst[id].fromPool = true
+	}
+	boot := FromSeconds(dist.Sample(e.bootRng))
 	e.q.push(event{at: e.now + boot, kind: evBooted, inst: id})
 }
 
@@ -382,6 +412,18 @@ func (e *engine) booted(id int32) {
 	if in.state != pending {
 		return
 	}
+	if h := e.cfg.Fleet.LaunchHook; h != nil && !in.hooked {
+		in.hooked = true
+		e.startLaunchHook(id, h)
+		return
+	}
+	e.register(id)
+}
+
+// register: the instance is registered with the load balancer; it takes
+// traffic once it passes HealthyThreshold consecutive checks.
+func (e *engine) register(id int32) {
+	in := &e.inst[id]
 	in.state = registering
 	hc := e.cfg.HealthCheck
 	e.q.push(event{at: e.now + Time(hc.HealthyThreshold)*hc.Interval, kind: evHealthy, inst: id})
@@ -411,6 +453,7 @@ func (e *engine) enterService(id int32, warm bool) {
 	e.res.PeakInService = max(e.res.PeakInService, e.inServiceCount)
 	e.lastCapacityChange = e.now
 	e.noteTransition()
+	e.scheduleFailure(id)
 	if warm {
 		e.q.push(event{at: e.now + e.cfg.Fleet.Warmup, kind: evWarm, inst: id})
 	}
@@ -464,18 +507,10 @@ func (e *engine) terminate(id int32) {
 	if in.state == inService {
 		e.leaveService(id)
 	}
-	in.accrue(e.now)
-	if in.outstanding > 0 {
-		cut := int64(in.outstanding)
-		e.res.Requests.Rejected += cut
-		e.minute.Rejected += cut
-		e.inSystem -= cut
-		e.busyTotal -= int64(in.busy)
-		in.outstanding, in.busy, in.n = 0, 0, 0
-	}
+	e.dropInFlight(in)
 	in.state = terminated
 	in.warming = false
-	in.terminatedAt = e.now
+	in.terminatedAt = e.now + e.terminateHookDelay()
 	in.q = nil
 	e.res.Terminations++
 	e.noteTransition()
@@ -501,31 +536,47 @@ func (e *engine) setDesired(d int) {
 		e.scheduleBoot(id)
 	}
 	for n := e.active(); n > d; n-- {
-		e.scaleIn(e.pickVictim())
+		v := e.pickVictim()
+		if v < 0 {
+			// AWS lowers desired capacity but terminates nothing
+			// (AWS-SEMANTICS §1.8, scale-in protection).
+			e.note("group", "could not scale to desired capacity: every instance is protected from scale-in")
+			break
+		}
+		e.scaleIn(v)
 	}
+	e.refillPool()
 }
 
 // pickVictim chooses the instance to terminate on scale-in
-// (AWS-SEMANTICS §1.9): first the zone with the most active instances, then
-// the termination policies in order, then random.
+// (AWS-SEMANTICS §1.9): first the zone with the most active instances that
+// has an unprotected one, then the termination policies in order, then
+// random. It returns -1 when every instance is protected.
 func (e *engine) pickVictim() int32 {
 	f := &e.cfg.Fleet
 	zones := max(1, f.Zones)
 	count := make([]int, zones)
+	free := make([]int, zones)
 	for i := range e.inst {
-		if e.inst[i].state <= inService {
-			count[e.inst[i].zone]++
+		if in := &e.inst[i]; in.state <= inService {
+			count[in.zone]++
+			if !in.protected {
+				free[in.zone]++
+			}
 		}
 	}
-	zone := 0
-	for z := 1; z < zones; z++ {
-		if count[z] > count[zone] {
+	zone := -1
+	for z := range zones {
+		if free[z] > 0 && (zone < 0 || count[z] > count[zone]) {
 			zone = z
 		}
 	}
+	if zone < 0 {
+		return -1
+	}
 	var cands []int32
 	for i := range e.inst {
-		if in := &e.inst[i]; in.state <= inService && int(in.zone) == zone {
+		if in := &e.inst[i]; in.state <= inService && !in.protected && int(in.zone) == zone {
 			cands = append(cands, int32(i))
 		}
 	}
@@ -577,6 +628,7 @@ func (e *engine) tick() {
 	}
 	if now%Minute == 0 {
 		e.closeMinute()
+		e.checkLifetime()
 	}
 	if now%e.cfg.MetricPeriod == 0 {
 		e.closePeriod()
@@ -650,14 +702,14 @@ func (e *engine) finish() {
 		if in.state != terminated {
 			in.accrue(e.end)
 		}
-		end := in.terminatedAt
+		end := min(in.terminatedAt, e.end)
 		if in.state != terminated {
 			end = e.end
 		}
 		r.Instances = append(r.Instances, InstanceRecord{
 			ID: i, Type: e.cfg.Fleet.Type.Name, Zone: int(in.zone),
 			Launch: in.launch, InService: in.inServiceAt, Terminated: end,
-			Running: in.state != terminated, PurchaseOption: "on_demand",
+			Running: in.state != terminated || in.terminatedAt > e.end, PurchaseOption: "on_demand",
 			VCPU: int(in.slots), Routed: in.routed, BusySeconds: in.busyArea.Seconds(), CPUByMinute: in.cpuByMinute,
 		})
 	}

@@ -11,6 +11,10 @@ const (
 	evHealthy                        // inst passed its initial health checks: InService
 	evWarm                           // inst finished its warm-up
 	evDrained                        // inst's deregistration delay ended
+	evHookDone                       // inst's launch lifecycle hook finished (or timed out)
+	evFail                           // inst fails
+	evDetected                       // inst's failure is detected: replace it
+	evPoolReady                      // a warm-pool instance finished initialising
 )
 
 // event is a small value: no pointers, no interfaces, so the heap is one

@@ -29,6 +29,11 @@ type instance struct {
 	speed       float64
 	pos         int32   // position in the routable list, -1 when not routable
 	slowStart   bool    // ramping up its share of requests
+	protected   bool    // protected from scale-in
+	failed      bool    // failed: every request to it errors until replaced
+	fromPool    bool    // launched from the warm pool
+	hooked      bool    // its launch hook has run
+	hookAbandon bool    // its launch hook times out with ABANDON
 	routed      int64   // requests routed to it
 	routedAt    int64   // routed at the start of the current metric period
 	lastCPU     float64 // CPU % over the last metric period

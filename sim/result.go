@@ -121,6 +121,11 @@ type Result struct {
 	Terminations  int
 	MeanCPU       float64 // % busy of in-service capacity over the run
 
+	// WarmPoolSeconds is instance-seconds spent waiting in the warm pool
+	// (billed by the pool's state); the pool's initialisation runs appear
+	// in Instances with PurchaseOption "warm_pool_init".
+	WarmPoolSeconds float64
+
 	Activities []Activity
 	Minutes    []MinuteRow
 	Instances  []InstanceRecord
