@@ -95,6 +95,7 @@ func (s *Scenario) Build(seed *uint64) (*sim.Config, io.Closer, error) {
 			HealthyThreshold: s.LoadBalancer.HealthCheck.HealthyThreshold,
 		},
 		DeregistrationDelay: s.LoadBalancer.DeregistrationDelay.Sim(),
+		SlowStart:           s.LoadBalancer.SlowStart.Sim(),
 		Scalers:             scalers,
 		MetricPeriod:        s.Metrics.Period.Sim(),
 		PublishDelay:        s.Metrics.PublishDelay.Sim(),

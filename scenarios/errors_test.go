@@ -206,9 +206,14 @@ func TestErrors(t *testing.T) {
 		{"synthetic needs a duration",
 			func(t *testing.T) string { return edit(t, "duration: 1h\n", "") },
 			[]want{{"1:1", "duration", "is required with synthetic traffic"}}},
-		{"slow start not built yet",
-			func(t *testing.T) string { return valid + "load_balancer: {slow_start: 30s}\n" },
-			[]want{{"10:29", "load_balancer.slow_start", "slow start is not built yet"}}},
+		{"slow start outside the ALB's range",
+			func(t *testing.T) string { return valid + "load_balancer: {slow_start: 10s}\n" },
+			[]want{{"10:29", "load_balancer.slow_start", "between 30s and 900s"}}},
+		{"slow start with least outstanding requests",
+			func(t *testing.T) string {
+				return valid + "load_balancer: {algorithm: least_outstanding_requests, slow_start: 60s}\n"
+			},
+			[]want{{"10:67", "load_balancer.slow_start", "cannot combine slow start with least_outstanding_requests"}}},
 		{"metric period not a multiple of 10s",
 			func(t *testing.T) string { return valid + "metrics: {period: 45s}\n" },
 			[]want{{"10:19", "metrics.period", "must be a multiple of 10s"}}},
