@@ -204,11 +204,6 @@ type Metrics struct {
 	PublishDelay Duration `yaml:"publish_delay" json:"publish_delay" jsonschema_description:"default 60s"`
 }
 
-// Pricing picks the price list.
-type Pricing struct {
-	Region string `yaml:"region" json:"region" jsonschema:"enum=us-east-1" jsonschema_description:"default us-east-1"`
-}
-
 // SLO holds the service-level objectives the run is judged against; a nil
 // field is not checked.
 type SLO struct {

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/capsim/capsim/policies"
-	"github.com/capsim/capsim/pricing"
 	"github.com/capsim/capsim/sim"
 )
 
@@ -153,6 +152,7 @@ func (c *checker) check() {
 	c.traffic()
 	c.timeline()
 	c.workload()
+	c.catalogue()
 	c.instanceTypes()
 	c.fleet()
 	c.loadBalancer()
@@ -543,7 +543,7 @@ func (c *checker) instanceTypes() {
 			c.bad(p+".name", "%q is already defined by instance_types[%d]", it.Name, j)
 		}
 		seen[it.Name] = i
-		_, inCatalogue := pricing.Lookup(it.Name)
+		_, inCatalogue := c.s.PriceList().Lookup(it.Name)
 		if !inCatalogue {
 			for _, k := range []string{"vcpu", "usd_per_hour"} {
 				if !c.given(p + "." + k) {
@@ -725,15 +725,6 @@ func (c *checker) metrics() {
 	c.nonNegDur("metrics.publish_delay", &m.PublishDelay, Duration(60*time.Second))
 }
 
-func (c *checker) pricing() {
-	r := &c.s.Pricing.Region
-	if !c.has("pricing.region") {
-		*r = pricing.CatalogueRegion
-	} else if *r != pricing.CatalogueRegion {
-		c.bad("pricing.region", "no prices for region %q: the embedded catalogue (%s) covers %s only", *r, pricing.CatalogueSource, pricing.CatalogueRegion)
-	}
-}
-
 func (c *checker) slo() {
 	o := &c.s.SLO
 	for _, k := range []struct {
@@ -789,7 +780,7 @@ func (c *checker) variants() {
 // resolveType finds an instance type: the scenario's instance_types
 // override the catalogue field by field.
 func (s *Scenario) resolveType(name string) (it sim.InstanceType, ok bool) {
-	it, ok = pricing.Lookup(name)
+	it, ok = s.PriceList().Lookup(name)
 	for _, spec := range s.InstanceTypes {
 		if spec.Name != name {
 			continue
@@ -817,7 +808,7 @@ func (s *Scenario) resolveType(name string) (it sim.InstanceType, ok bool) {
 
 // nearTypes suggests known type names close to a mistyped one.
 func (s *Scenario) nearTypes(name string) []string {
-	names := pricing.Types()
+	names := s.PriceList().Types()
 	for _, spec := range s.InstanceTypes {
 		names = append(names, spec.Name)
 	}
