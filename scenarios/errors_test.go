@@ -213,7 +213,7 @@ func TestErrors(t *testing.T) {
 			func(t *testing.T) string {
 				return valid + "load_balancer: {algorithm: least_outstanding_requests, slow_start: 60s}\n"
 			},
-			[]want{{"10:67", "load_balancer.slow_start", "cannot combine slow start with least_outstanding_requests"}}},
+			[]want{{"10:68", "load_balancer.slow_start", "cannot combine slow start with least_outstanding_requests"}}},
 		{"metric period not a multiple of 10s",
 			func(t *testing.T) string { return valid + "metrics: {period: 45s}\n" },
 			[]want{{"10:19", "metrics.period", "must be a multiple of 10s"}}},
