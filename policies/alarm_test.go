@@ -6,10 +6,10 @@ import (
 	"time"
 )
 
-// pts reads a datapoint pattern, oldest first: "0" a non-breaching point (0),
+// alarmPoints reads a datapoint pattern, oldest first: "0" a non-breaching point (0),
 // "X" a breaching point (100), "-" a missing period, any other number its
 // value.
-func pts(pattern string) []Point {
+func alarmPoints(pattern string) []Point {
 	var out []Point
 	for _, f := range strings.Fields(pattern) {
 		switch f {
@@ -66,7 +66,7 @@ func TestAlarmTruthTable(t *testing.T) {
 				if w == retain {
 					w = prev
 				}
-				if got := alarm3of3(md).Evaluate(pts(r.points), prev); got != w {
+				if got := alarm3of3(md).Evaluate(alarmPoints(r.points), prev); got != w {
 					t.Errorf("%q %s (prev %s): got %s, want %s (%s)", r.points, md, prev, got, w, r.why)
 				}
 			}
@@ -106,7 +106,7 @@ func TestAlarmEvaluate(t *testing.T) {
 		{"explicit evaluation range 3 for N = 3", Alarm{EvaluationPeriods: 3, Threshold: 50, EvaluationRange: 3}, "X X X X -", OK, InAlarm},
 	}
 	for _, c := range cases {
-		if got := c.alarm.Evaluate(pts(c.points), c.prev); got != c.want {
+		if got := c.alarm.Evaluate(alarmPoints(c.points), c.prev); got != c.want {
 			t.Errorf("%s: %v on %q from %s: got %s, want %s", c.name, c.alarm, c.points, c.prev, got, c.want)
 		}
 	}

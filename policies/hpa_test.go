@@ -158,7 +158,7 @@ func hpaRun(h *HPA, current int, recs ...int) []int {
 	return out
 }
 
-func repeat(v, n int) []int {
+func repeatInts(v, n int) []int {
 	out := make([]int, n)
 	for i := range out {
 		out[i] = v
@@ -178,7 +178,7 @@ func TestHPABehavior(t *testing.T) {
 	})
 	t.Run("default scale-down waits out the 300-s stabilization window", func(t *testing.T) {
 		h := NewHPA(1, 100)
-		recs := append([]int{10}, repeat(2, 21)...) // syncs at 0, 15, …, 300 s
+		recs := append([]int{10}, repeatInts(2, 21)...) // syncs at 0, 15, …, 300 s
 		got := hpaRun(h, 10, recs...)
 		for i, g := range got[:20] {
 			if g != 10 {
@@ -197,7 +197,7 @@ func TestHPABehavior(t *testing.T) {
 			ScaleDown: HPARules{Policies: []HPAPolicy{
 				{HPAPods, 4, 60 * time.Second}, {HPAPercent, 10, 60 * time.Second}}},
 		}}
-		got := hpaRun(h, 80, repeat(10, 9)...)
+		got := hpaRun(h, 80, repeatInts(10, 9)...)
 		want := []int{72, 72, 72, 72, 64, 64, 64, 64, 57}
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("got %v, want %v", got, want)
@@ -217,7 +217,7 @@ func TestHPABehavior(t *testing.T) {
 		b := DefaultHPABehavior()
 		b.ScaleDown = HPARules{SelectPolicy: SelectDisabled}
 		h := &HPA{MinReplicas: 1, MaxReplicas: 100, Behavior: b}
-		if got := hpaRun(h, 10, repeat(1, 30)...); got[29] != 10 {
+		if got := hpaRun(h, 10, repeatInts(1, 30)...); got[29] != 10 {
 			t.Errorf("got %d, want 10", got[29])
 		}
 		h = &HPA{MinReplicas: 1, MaxReplicas: 100, Behavior: b}

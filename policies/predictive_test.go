@@ -7,14 +7,14 @@ import (
 	"time"
 )
 
-const hour = time.Hour
+const hr = time.Hour
 
 // TestInferredCapacity: §1.6, 10 instances at 30 % with a 60 % target → 5.
 func TestInferredCapacity(t *testing.T) {
 	if got := InferredCapacity(10, 30, 60); got != 5 {
 		t.Errorf("InferredCapacity(10, 30, 60) = %g, want 5", got)
 	}
-	f, err := NewPredictive("cpu", 60).Forecast(repeatF(10*30, 24), 24*hour)
+	f, err := NewPredictive("cpu", 60).Forecast(repeatFloats(10*30, 24), 24*hr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,7 +23,7 @@ func TestInferredCapacity(t *testing.T) {
 	}
 }
 
-func repeatF(v float64, n int) []float64 {
+func repeatFloats(v float64, n int) []float64 {
 	out := make([]float64, n)
 	for i := range out {
 		out[i] = v
@@ -34,7 +34,7 @@ func repeatF(v float64, n int) []float64 {
 // dailyPeak is days of hourly load: base every hour, peak from 14:00 to
 // 15:00 (hour 0 of the history is 00:00).
 func dailyPeak(days int, base, peak float64) []float64 {
-	h := repeatF(base, days*24)
+	h := repeatFloats(base, days*24)
 	for d := range days {
 		h[d*24+14] = peak
 	}
@@ -46,7 +46,7 @@ func dailyPeak(days int, base, peak float64) []float64 {
 func TestPredictiveDailyPeak(t *testing.T) {
 	p := NewPredictive("rps", 100)
 	p.Mode = ForecastAndScale
-	start := 48 * hour // the third day
+	start := 48 * hr // the third day
 	f, err := p.Forecast(dailyPeak(2, 100, 1000), start)
 	if err != nil {
 		t.Fatal(err)
@@ -63,10 +63,10 @@ func TestPredictiveDailyPeak(t *testing.T) {
 		at    time.Duration
 		floor int
 	}{
-		{start + 13*hour + 54*time.Minute + 59*time.Second, 1},
-		{start + 13*hour + 55*time.Minute, 10}, // 14:00 − 300 s
-		{start + 14*hour + 54*time.Minute, 10},
-		{start + 14*hour + 55*time.Minute, 1},
+		{start + 13*hr + 54*time.Minute + 59*time.Second, 1},
+		{start + 13*hr + 55*time.Minute, 10}, // 14:00 − 300 s
+		{start + 14*hr + 54*time.Minute, 10},
+		{start + 14*hr + 55*time.Minute, 1},
 	}
 	for _, c := range cases {
 		plan, ok := p.Plan(f, c.at, 1, 20)
@@ -77,7 +77,7 @@ func TestPredictiveDailyPeak(t *testing.T) {
 	if _, ok := p.Plan(f, start-6*time.Minute, 1, 20); ok {
 		t.Error("before the forecast starts (minus the buffer): ok")
 	}
-	if _, ok := p.Plan(f, start+48*hour, 1, 20); ok {
+	if _, ok := p.Plan(f, start+48*hr, 1, 20); ok {
 		t.Error("after 48 h: ok")
 	}
 }
@@ -135,8 +135,8 @@ func TestPredictiveNeverScalesIn(t *testing.T) {
 		}
 	}
 	p := NewPredictive("x", 100)
-	f, _ := p.Forecast(repeatF(100, 24), 24*hour)
-	if plan, ok := p.Plan(f, 24*hour, 3, 10); !ok || plan.Scale || plan.Floor != 3 {
+	f, _ := p.Forecast(repeatFloats(100, 24), 24*hr)
+	if plan, ok := p.Plan(f, 24*hr, 3, 10); !ok || plan.Scale || plan.Floor != 3 {
 		t.Errorf("ForecastOnly with min 3: %v %v, want floor 3 and no scaling", plan, ok)
 	}
 }
@@ -145,12 +145,12 @@ func TestPredictiveNeverScalesIn(t *testing.T) {
 // from 7 days (§1.6).
 func TestPredictiveHistory(t *testing.T) {
 	p := NewPredictive("x", 100)
-	if _, err := p.Forecast(repeatF(100, 23), 23*hour); !errors.Is(err, ErrShortHistory) {
+	if _, err := p.Forecast(repeatFloats(100, 23), 23*hr); !errors.Is(err, ErrShortHistory) {
 		t.Errorf("23 h: got %v, want ErrShortHistory", err)
 	}
 	// 15 days: the oldest day (a huge value at every hour) is beyond 14 days.
-	h := append(repeatF(1e6, 24), repeatF(100, 14*24)...)
-	f, err := p.Forecast(h, 15*24*hour)
+	h := append(repeatFloats(1e6, 24), repeatFloats(100, 14*24)...)
+	f, err := p.Forecast(h, 15*24*hr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,16 +162,16 @@ func TestPredictiveHistory(t *testing.T) {
 	// 7 days, flat 100, except 800 at 10:00 of the first day, one week
 	// before the forecast's first day: daily mean (800 + 6×100)/7 = 200,
 	// weekly 800 → (200 + 800) / 2 = 500.
-	h = repeatF(100, 7*24)
+	h = repeatFloats(100, 7*24)
 	h[10] = 800
-	f, _ = p.Forecast(h, 7*24*hour)
+	f, _ = p.Forecast(h, 7*24*hr)
 	if f.Load[10] != 500 || f.Capacity[10] != 5 {
 		t.Errorf("weekly term: load %g capacity %d, want 500 and 5", f.Load[10], f.Capacity[10])
 	}
 	if f.Load[34] != 150 {
 		t.Errorf("next day (no weekly match, week ago was flat): load %g, want (200+100)/2", f.Load[34])
 	}
-	if NextForecastAt(0) != 6*hour || NextForecastAt(6*hour) != 12*hour || NextForecastAt(13*hour) != 18*hour {
+	if NextForecastAt(0) != 6*hr || NextForecastAt(6*hr) != 12*hr || NextForecastAt(13*hr) != 18*hr {
 		t.Error("NextForecastAt")
 	}
 }

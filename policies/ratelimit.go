@@ -55,8 +55,8 @@ func (r RateLimit) Filter(now, lastAction time.Duration, current, proposed int) 
 	if lastAction != NoActivity && r.MinInterval > 0 && now-lastAction < r.MinInterval {
 		return current, fmt.Sprintf("throttled: last scaling action %v ago, minimum interval %v", now-lastAction, r.MinInterval)
 	}
-	if r.MaxStep > 0 && abs(proposed-current) > r.MaxStep {
-		allowed = current + r.MaxStep*sign(proposed-current)
+	if r.MaxStep > 0 && absInt(proposed-current) > r.MaxStep {
+		allowed = current + r.MaxStep*signInt(proposed-current)
 		return allowed, fmt.Sprintf("throttled: step %+d limited to %+d (max step %d)", proposed-current, allowed-current, r.MaxStep)
 	}
 	return proposed, ""

@@ -45,7 +45,7 @@ func ParseAdjustmentType(s string) (AdjustmentType, error) {
 //	ChangeInCapacity:        current + adj
 //	ExactCapacity:           adj
 //	PercentChangeInCapacity: current + r, x = current × adj / 100,
-//	                         r = sign(x) if 0 < |x| < 1, else trunc(x)
+//	                         r = signInt(x) if 0 < |x| < 1, else trunc(x)
 //	                         (12.7 → 12, −6.67 → −6, 0.4 → 1, −0.4 → −1);
 //	                         then, if 0 < |r| < minMagnitude, r = ±minMagnitude.
 //
@@ -74,20 +74,20 @@ func PercentChange(current, pct, minMagnitude int) int {
 	default:
 		r = int(math.Trunc(x))
 	}
-	if minMagnitude > 0 && abs(r) < minMagnitude {
-		r = minMagnitude * sign(r)
+	if minMagnitude > 0 && absInt(r) < minMagnitude {
+		r = minMagnitude * signInt(r)
 	}
 	return r
 }
 
-func abs(x int) int {
+func absInt(x int) int {
 	if x < 0 {
 		return -x
 	}
 	return x
 }
 
-func sign(x int) int {
+func signInt(x int) int {
 	switch {
 	case x < 0:
 		return -1
@@ -110,10 +110,10 @@ type StepAdjustment struct {
 }
 
 func (s StepAdjustment) String() string {
-	return fmt.Sprintf("[%s, %s) %+d", bound(s.Lower), bound(s.Upper), s.Adjustment)
+	return fmt.Sprintf("[%s, %s) %+d", boundString(s.Lower), boundString(s.Upper), s.Adjustment)
 }
 
-func bound(x float64) string {
+func boundString(x float64) string {
 	switch {
 	case math.IsInf(x, 1):
 		return "+∞"

@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-var inf = Unbounded
+var posInf = Unbounded
 
 // The worked example of AWS-SEMANTICS §1.3 (ASG-UG as-scaling-simple-step.md):
 // threshold 50, PercentChangeInCapacity.
@@ -14,12 +14,12 @@ var (
 	exampleOut = StepPolicy{Name: "out", AdjustmentType: PercentChangeInCapacity, Steps: []StepAdjustment{
 		{Lower: 0, Upper: 10, Adjustment: 0},
 		{Lower: 10, Upper: 20, Adjustment: 10},
-		{Lower: 20, Upper: inf, Adjustment: 30},
+		{Lower: 20, Upper: posInf, Adjustment: 30},
 	}}
 	exampleIn = StepPolicy{Name: "in", AdjustmentType: PercentChangeInCapacity, Steps: []StepAdjustment{
 		{Lower: -10, Upper: 0, Adjustment: 0},
 		{Lower: -20, Upper: -10, Adjustment: -10},
-		{Lower: -inf, Upper: -20, Adjustment: -30},
+		{Lower: -posInf, Upper: -20, Adjustment: -30},
 	}}
 )
 
@@ -150,19 +150,19 @@ func TestStepValidate(t *testing.T) {
 		typ   AdjustmentType
 		want  string // error substring, "" for valid
 	}{
-		{"one open step", []StepAdjustment{{0, inf, 1}}, ChangeInCapacity, ""},
-		{"unsorted but contiguous", []StepAdjustment{{20, inf, 3}, {0, 10, 1}, {10, 20, 2}}, ChangeInCapacity, ""},
-		{"whole line", []StepAdjustment{{-inf, 0, -1}, {0, inf, 1}}, ChangeInCapacity, ""},
+		{"one open step", []StepAdjustment{{0, posInf, 1}}, ChangeInCapacity, ""},
+		{"unsorted but contiguous", []StepAdjustment{{20, posInf, 3}, {0, 10, 1}, {10, 20, 2}}, ChangeInCapacity, ""},
+		{"whole line", []StepAdjustment{{-posInf, 0, -1}, {0, posInf, 1}}, ChangeInCapacity, ""},
 		{"no steps", nil, ChangeInCapacity, "at least one"},
-		{"overlap", []StepAdjustment{{0, 15, 1}, {10, inf, 2}}, ChangeInCapacity, "steps[1] [10, +∞) +2 overlaps steps[0]"},
-		{"gap", []StepAdjustment{{0, 10, 1}, {20, inf, 2}}, ChangeInCapacity, "steps[1] [20, +∞) +2 leaves a gap after steps[0]"},
-		{"both null", []StepAdjustment{{-inf, inf, 1}}, ChangeInCapacity, "steps[0]: both bounds are null"},
-		{"two null uppers", []StepAdjustment{{0, inf, 1}, {10, inf, 2}}, ChangeInCapacity, "steps[1]: a second null upper bound"},
-		{"two null lowers", []StepAdjustment{{-inf, 0, -1}, {-inf, -10, -2}}, ChangeInCapacity, "steps[1]: a second null lower bound"},
-		{"lower not below upper", []StepAdjustment{{10, 10, 1}, {10, inf, 2}}, ChangeInCapacity, "steps[0]: lower bound 10 must be below upper bound 10"},
+		{"overlap", []StepAdjustment{{0, 15, 1}, {10, posInf, 2}}, ChangeInCapacity, "steps[1] [10, +∞) +2 overlaps steps[0]"},
+		{"gap", []StepAdjustment{{0, 10, 1}, {20, posInf, 2}}, ChangeInCapacity, "steps[1] [20, +∞) +2 leaves a gap after steps[0]"},
+		{"both null", []StepAdjustment{{-posInf, posInf, 1}}, ChangeInCapacity, "steps[0]: both bounds are null"},
+		{"two null uppers", []StepAdjustment{{0, posInf, 1}, {10, posInf, 2}}, ChangeInCapacity, "steps[1]: a second null upper bound"},
+		{"two null lowers", []StepAdjustment{{-posInf, 0, -1}, {-posInf, -10, -2}}, ChangeInCapacity, "steps[1]: a second null lower bound"},
+		{"lower not below upper", []StepAdjustment{{10, 10, 1}, {10, posInf, 2}}, ChangeInCapacity, "steps[0]: lower bound 10 must be below upper bound 10"},
 		{"positive upper needs a null upper", []StepAdjustment{{0, 10, 1}}, ChangeInCapacity, "steps[0]: positive upper bound 10 needs a step with a null upper bound"},
 		{"negative lower needs a null lower", []StepAdjustment{{-10, 0, -1}}, ChangeInCapacity, "steps[0]: negative lower bound -10 needs a step with a null lower bound"},
-		{"negative exact capacity", []StepAdjustment{{0, inf, -1}}, ExactCapacity, "steps[0]: ExactCapacity adjustment -1"},
+		{"negative exact capacity", []StepAdjustment{{0, posInf, -1}}, ExactCapacity, "steps[0]: ExactCapacity adjustment -1"},
 	}
 	for _, c := range cases {
 		err := StepPolicy{Name: c.name, AdjustmentType: c.typ, Steps: c.steps}.Validate()
@@ -173,7 +173,7 @@ func TestStepValidate(t *testing.T) {
 			t.Errorf("%s: got %v, want an error containing %q", c.name, err, c.want)
 		}
 	}
-	err := StepPolicy{AdjustmentType: ChangeInCapacity, MinAdjustmentMagnitude: 2, Steps: []StepAdjustment{{0, inf, 1}}}.Validate()
+	err := StepPolicy{AdjustmentType: ChangeInCapacity, MinAdjustmentMagnitude: 2, Steps: []StepAdjustment{{0, posInf, 1}}}.Validate()
 	if err == nil || !strings.Contains(err.Error(), "min_adjustment_magnitude") {
 		t.Errorf("MinAdjustmentMagnitude with ChangeInCapacity: got %v", err)
 	}
