@@ -91,8 +91,9 @@ func (s *Scenario) Build(seed *uint64) (*sim.Config, io.Closer, error) {
 		Balancer:   bal,
 		LBOverhead: s.LoadBalancer.Overhead.Sim(),
 		HealthCheck: sim.HealthCheck{
-			Interval:         s.LoadBalancer.HealthCheck.Interval.Sim(),
-			HealthyThreshold: s.LoadBalancer.HealthCheck.HealthyThreshold,
+			Interval:           s.LoadBalancer.HealthCheck.Interval.Sim(),
+			HealthyThreshold:   s.LoadBalancer.HealthCheck.HealthyThreshold,
+			UnhealthyThreshold: s.LoadBalancer.HealthCheck.UnhealthyThreshold,
 		},
 		DeregistrationDelay: s.LoadBalancer.DeregistrationDelay.Sim(),
 		SlowStart:           s.LoadBalancer.SlowStart.Sim(),
@@ -100,6 +101,10 @@ func (s *Scenario) Build(seed *uint64) (*sim.Config, io.Closer, error) {
 		MetricPeriod:        s.Metrics.Period.Sim(),
 		PublishDelay:        s.Metrics.PublishDelay.Sim(),
 		EvalInterval:        evalInterval,
+	}
+	if err := s.buildLifecycle(&cfg.Fleet); err != nil {
+		closer.Close()
+		return nil, nil, err
 	}
 	return cfg, closer, nil
 }
