@@ -163,6 +163,13 @@ type Fleet struct {
 	HealthCheckGrace    Duration `yaml:"health_check_grace" json:"health_check_grace" jsonschema_description:"default 300s"`
 	Zones               int      `yaml:"zones" json:"zones" jsonschema_description:"availability zones (default 3)"`
 	TerminationPolicies []string `yaml:"termination_policies" json:"termination_policies" jsonschema_description:"applied in order; Default must be last (default [Default])"`
+
+	// Lifecycle options (AWS-SEMANTICS §1.8); see lifecycle.go.
+	Lifecycle               Lifecycle `yaml:"lifecycle,omitempty" json:"lifecycle,omitempty"`
+	FailuresPerInstanceHour float64   `yaml:"failures_per_instance_hour,omitempty" json:"failures_per_instance_hour,omitempty" jsonschema_description:"random instance failures; the group detects and replaces them (default 0)"`
+	ProtectFromScaleIn      bool      `yaml:"protect_from_scale_in,omitempty" json:"protect_from_scale_in,omitempty" jsonschema_description:"NewInstancesProtectedFromScaleIn"`
+	MaxInstanceLifetime     Duration  `yaml:"max_instance_lifetime,omitempty" json:"max_instance_lifetime,omitempty" jsonschema_description:"0 (off) or at least 24h"`
+	WarmPool                *WarmPool `yaml:"warm_pool,omitempty" json:"warm_pool,omitempty"`
 }
 
 // LoadBalancer is the ALB target group in front of the fleet.
@@ -171,7 +178,7 @@ type LoadBalancer struct {
 	Overhead            Duration    `yaml:"overhead" json:"overhead" jsonschema_description:"added to every request's latency (default 1ms)"`
 	HealthCheck         HealthCheck `yaml:"health_check" json:"health_check"`
 	DeregistrationDelay Duration    `yaml:"deregistration_delay" json:"deregistration_delay" jsonschema_description:"default 300s"`
-	SlowStart           Duration    `yaml:"slow_start" json:"slow_start" jsonschema_description:"only 0s for now"`
+	SlowStart           Duration    `yaml:"slow_start" json:"slow_start" jsonschema_description:"linear ramp of a new target's share: 0s (off) or 30s–900s; not with least_outstanding_requests"`
 }
 
 // HealthCheck is the target group's health check.

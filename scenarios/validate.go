@@ -627,6 +627,7 @@ func (c *checker) fleet() {
 			}
 		}
 	}
+	c.lifecycle()
 }
 
 func (c *checker) loadBalancer() {
@@ -638,8 +639,12 @@ func (c *checker) loadBalancer() {
 	c.intAtLeast("load_balancer.health_check.unhealthy_threshold", &lb.HealthCheck.UnhealthyThreshold, 1, 2)
 	c.nonNegDur("load_balancer.deregistration_delay", &lb.DeregistrationDelay, Duration(300*time.Second))
 	c.nonNegDur("load_balancer.slow_start", &lb.SlowStart, 0)
-	if lb.SlowStart > 0 {
-		c.bad("load_balancer.slow_start", "%s: leave it out or set 0s", notBuilt("slow start"))
+	// AWS-SEMANTICS §4.1: 30–900 s, and not with least outstanding requests.
+	if lb.SlowStart > 0 && (lb.SlowStart < Duration(30*time.Second) || lb.SlowStart > Duration(900*time.Second)) {
+		c.bad("load_balancer.slow_start", "slow start must be 0s (off) or between 30s and 900s, as on an ALB (got %s)", lb.SlowStart)
+	}
+	if lb.SlowStart > 0 && lb.Algorithm == "least_outstanding_requests" {
+		c.bad("load_balancer.slow_start", "an ALB cannot combine slow start with least_outstanding_requests; use round_robin or weighted_random, or set slow_start: 0s")
 	}
 }
 
