@@ -335,6 +335,39 @@ func (p StepPolicy) Capacity(current int, metric, threshold float64) (capacity i
 	return Adjust(p.AdjustmentType, s.Adjustment, current, p.MinAdjustmentMagnitude), true
 }
 
+// Decide is Capacity with the warm-up rules of AWS-SEMANTICS §1.3–§1.4.
+// current is the desired capacity, which counts instances still pending or
+// warming up; warming is how many of those the policy's earlier scale-outs
+// launched and have not finished warming. The step's adjustment applies to
+// the capacity before them (current − warming), so a repeated breach in the
+// same step asks for what is already launching and does nothing, while a
+// breach in a higher step adds only the difference; scale-in is blocked
+// while any instance warms up. ok is false when no change is made; reason
+// says why in either case.
+//
+// Example (§1.3 bands, threshold 50): 10 running + 1 warming (desired 11):
+// metric 62 → +10 % of 10 = 11, already launching: no action; metric 75 →
+// +30 % of 10 = 13: desired 13.
+func (p StepPolicy) Decide(current, warming int, metric, threshold float64) (capacity int, ok bool, reason string) {
+	base := current - max(warming, 0)
+	s, found := p.Step(metric - threshold)
+	if !found {
+		return current, false, fmt.Sprintf("no step covers %g (threshold %g)", metric, threshold)
+	}
+	want := Adjust(p.AdjustmentType, s.Adjustment, base, p.MinAdjustmentMagnitude)
+	switch {
+	case want > current:
+		return want, true, fmt.Sprintf("step %s at %g: %d → %d", s, metric, base, want)
+	case want < current && warming > 0:
+		return current, false, fmt.Sprintf("scale-in blocked: %d instances warming up", warming)
+	case want < current:
+		return want, true, fmt.Sprintf("step %s at %g: %d → %d", s, metric, base, want)
+	case warming > 0:
+		return current, false, fmt.Sprintf("step %s at %g: capacity already launching covers it", s, metric)
+	}
+	return current, false, fmt.Sprintf("step %s at %g: no change", s, metric)
+}
+
 // SimplePolicy is a simple scaling policy: one adjustment each time its
 // alarm is in ALARM and the cooldown allows (AWS-SEMANTICS §1.2).
 type SimplePolicy struct {

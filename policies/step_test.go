@@ -49,6 +49,34 @@ func TestStepWorkedExample(t *testing.T) {
 	}
 }
 
+// TestStepWarmup: §1.3–§1.4, warming instances count toward desired for
+// the next scale-out (a repeated breach in the same step launches nothing),
+// and scale-in is blocked until they finish warming.
+func TestStepWarmup(t *testing.T) {
+	cases := []struct {
+		name             string
+		policy           StepPolicy
+		current, warming int
+		metric           float64
+		want             int
+		ok               bool
+	}{
+		{"same step again while warming: nothing", exampleOut, 11, 1, 62, 11, false},
+		{"higher step while warming: the difference", exampleOut, 11, 1, 75, 13, true},
+		{"after warm-up the same step acts again", exampleOut, 11, 0, 62, 12, true}, // +10 % of 11 = 1.1 → 1
+		{"scale-in blocked while warming", exampleIn, 11, 1, 35, 11, false},
+		{"scale-in after warm-up", exampleIn, 14, 0, 40, 13, true},
+		{"no step: nothing", exampleOut, 10, 0, 45, 10, false},
+		{"bottom step of 0: nothing", exampleOut, 10, 0, 55, 10, false},
+	}
+	for _, c := range cases {
+		got, ok, reason := c.policy.Decide(c.current, c.warming, c.metric, 50)
+		if got != c.want || ok != c.ok || reason == "" {
+			t.Errorf("%s: got %d %v %q, want %d %v", c.name, got, ok, reason, c.want, c.ok)
+		}
+	}
+}
+
 // TestStepBands: the bands of the §1.3 example and AWS's edges: above the
 // threshold [lower, upper), below it (lower, upper].
 func TestStepBands(t *testing.T) {
