@@ -16,16 +16,16 @@ type State uint8
 // The alarm states. The zero value is INSUFFICIENT_DATA, the state of a new
 // alarm.
 const (
-	InsufficientData State = iota
-	OK
-	InAlarm
+	StateInsufficientData State = iota
+	StateOK
+	StateAlarm
 )
 
 func (s State) String() string {
 	switch s {
-	case OK:
+	case StateOK:
 		return "OK"
-	case InAlarm:
+	case StateAlarm:
 		return "ALARM"
 	}
 	return "INSUFFICIENT_DATA"
@@ -70,12 +70,12 @@ func (c Comparison) Breaches(value, threshold float64) bool {
 // MissingData is an alarm's TreatMissingData setting (AWS-SEMANTICS §2.1).
 type MissingData uint8
 
-// The TreatMissingData values. The zero value, Missing, is AWS's default.
+// The TreatMissingData values. The zero value, TreatMissing, is AWS's default.
 const (
-	Missing      MissingData = iota // "missing": not considered; all missing → INSUFFICIENT_DATA
-	NotBreaching                    // "notBreaching": a missing point is good
-	Breaching                       // "breaching": a missing point is bad
-	Ignore                          // "ignore": keep the current state
+	TreatMissing      MissingData = iota // "missing": not considered; all missing → INSUFFICIENT_DATA
+	TreatNotBreaching                    // "notBreaching": a missing point is good
+	TreatBreaching                       // "breaching": a missing point is bad
+	TreatIgnore                          // "ignore": keep the current state
 )
 
 var missingNames = [...]string{"missing", "notBreaching", "breaching", "ignore"}
@@ -107,7 +107,7 @@ type Point struct {
 }
 
 // Value returns a present datapoint; NoPoint is a missing one.
-func Value(v float64) Point { return Point{Value: v} }
+func PointOf(v float64) Point { return Point{Value: v} }
 
 // NoPoint is a period without data.
 var NoPoint = Point{Missing: true}
@@ -174,7 +174,7 @@ func (a Alarm) Validate() error {
 	if a.Comparison > LessThanOrEqualToThreshold {
 		errs = append(errs, fmt.Errorf("comparison %d: unknown operator", a.Comparison))
 	}
-	if a.TreatMissingData > Ignore {
+	if a.TreatMissingData > TreatIgnore {
 		errs = append(errs, fmt.Errorf("treat_missing_data %d: unknown value", a.TreatMissingData))
 	}
 	if a.EvaluationRange != 0 && a.EvaluationRange < a.EvaluationPeriods {
@@ -219,6 +219,9 @@ func (a Alarm) String() string {
 // evaluation would use keeps the previous state.
 func (a Alarm) Evaluate(points []Point, prev State) State {
 	n, m, r := a.EvaluationPeriods, a.m(), a.Range()
+	if n < 1 {
+		return StateInsufficientData // invalid alarm: see Validate
+	}
 	if r < n {
 		r = n
 	}
@@ -241,9 +244,9 @@ func (a Alarm) Evaluate(points []Point, prev State) State {
 	}
 	decide := func(breaches int) State {
 		if breaches >= m {
-			return InAlarm
+			return StateAlarm
 		}
-		return OK
+		return StateOK
 	}
 
 	var real []Point // newest first
@@ -277,25 +280,25 @@ func (a Alarm) Evaluate(points []Point, prev State) State {
 		}
 	}
 	switch a.TreatMissingData {
-	case Breaching:
+	case TreatBreaching:
 		return decide(bad + n - k)
-	case NotBreaching:
+	case TreatNotBreaching:
 		return decide(bad)
-	case Ignore:
+	case TreatIgnore:
 		switch {
 		case good > n-m:
-			return OK
+			return StateOK
 		case bad >= m:
-			return InAlarm
+			return StateAlarm
 		}
 		return prev
 	}
-	// Missing.
+	// TreatMissing: missing points are not considered.
 	if k == 0 {
-		return InsufficientData
+		return StateInsufficientData
 	}
 	if a.premature(window[r-n:], breach) {
-		return InAlarm
+		return StateAlarm
 	}
 	return decide(bad)
 }
@@ -327,25 +330,25 @@ type StatKind uint8
 
 // The statistics an alarm or a policy can use (AWS-SEMANTICS §2.1).
 const (
-	Average StatKind = iota
-	Sum
-	Minimum
-	Maximum
-	SampleCount
-	Percentile // pNN
+	StatAverage StatKind = iota
+	StatSum
+	StatMinimum
+	StatMaximum
+	StatSampleCount
+	StatPercentile // pNN
 )
 
 // Stat is a statistic over a period's raw samples: Average, Sum, Minimum,
 // Maximum, SampleCount or the percentile P (0 < P < 100) written pNN.
 type Stat struct {
 	Kind StatKind
-	P    float64 // for Percentile, in percent (p99 → 99)
+	P    float64 // for StatPercentile, in percent (p99 → 99)
 }
 
 var statNames = [...]string{"Average", "Sum", "Minimum", "Maximum", "SampleCount"}
 
 func (s Stat) String() string {
-	if s.Kind == Percentile {
+	if s.Kind == StatPercentile {
 		return "p" + strconv.FormatFloat(s.P, 'f', -1, 64)
 	}
 	if int(s.Kind) < len(statNames) {
@@ -365,7 +368,7 @@ func ParseStat(s string) (Stat, error) {
 	if rest, ok := strings.CutPrefix(s, "p"); ok {
 		p, err := strconv.ParseFloat(rest, 64)
 		if err == nil && p > 0 && p < 100 {
-			return Stat{Kind: Percentile, P: p}, nil
+			return Stat{Kind: StatPercentile, P: p}, nil
 		}
 	}
 	return Stat{}, fmt.Errorf("statistic %q: want Average, Sum, Minimum, Maximum, SampleCount or pNN with 0 < NN < 100", s)
@@ -382,22 +385,22 @@ func (s Stat) Of(samples []float64) (v float64, ok bool) {
 		return 0, false
 	}
 	switch s.Kind {
-	case Sum, Average:
+	case StatSum, StatAverage:
 		t := 0.0
 		for _, x := range samples {
 			t += x
 		}
-		if s.Kind == Average {
+		if s.Kind == StatAverage {
 			t /= float64(n)
 		}
 		return t, true
-	case Minimum:
+	case StatMinimum:
 		return slices.Min(samples), true
-	case Maximum:
+	case StatMaximum:
 		return slices.Max(samples), true
-	case SampleCount:
+	case StatSampleCount:
 		return float64(n), true
-	case Percentile:
+	case StatPercentile:
 		sorted := slices.Clone(samples)
 		slices.Sort(sorted)
 		rank := int(math.Ceil(s.P / 100 * float64(n)))
@@ -411,7 +414,7 @@ func (s Stat) Of(samples []float64) (v float64, ok bool) {
 // governs: fewer than 10/(1−p) samples for p ≥ 0.5 (p99 → 1000), fewer than
 // 10/p for p < 0.5 (AWS-SEMANTICS §2.1). Always false for other statistics.
 func (s Stat) LowSampleCount(n int) bool {
-	if s.Kind != Percentile {
+	if s.Kind != StatPercentile {
 		return false
 	}
 	p := s.P / 100

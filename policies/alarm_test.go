@@ -16,13 +16,13 @@ func alarmPoints(pattern string) []Point {
 		case "-":
 			out = append(out, NoPoint)
 		case "X":
-			out = append(out, Value(100))
+			out = append(out, PointOf(100))
 		default:
 			var v float64
 			for _, c := range f {
 				v = v*10 + float64(c-'0')
 			}
-			out = append(out, Value(v))
+			out = append(out, PointOf(v))
 		}
 	}
 	return out
@@ -46,22 +46,22 @@ func TestAlarmTruthTable(t *testing.T) {
 		why                                    string
 	}{
 		// §2.1 rows.
-		{"0 - - - -", OK, OK, OK, OK, "one real good point: M = 3 breaches are impossible"},
-		{"- - - - -", InsufficientData, retain, InAlarm, OK, "no data at all"},
-		{"- - X - -", InAlarm, retain, InAlarm, OK, "premature-alarm rule: X is 3 periods old, newer ones missing"},
+		{"0 - - - -", StateOK, StateOK, StateOK, StateOK, "one real good point: M = 3 breaches are impossible"},
+		{"- - - - -", StateInsufficientData, retain, StateAlarm, StateOK, "no data at all"},
+		{"- - X - -", StateAlarm, retain, StateAlarm, StateOK, "premature-alarm rule: X is 3 periods old, newer ones missing"},
 		// Rows of the same AWS table that §2.1 does not copy: N real points exist, the setting is ignored.
-		{"0 - X - X", OK, OK, OK, OK, "3 real points, 2 breach"},
-		{"0 X X - X", InAlarm, InAlarm, InAlarm, InAlarm, "newest 3 real points all breach"},
+		{"0 - X - X", StateOK, StateOK, StateOK, StateOK, "3 real points, 2 breach"},
+		{"0 X X - X", StateAlarm, StateAlarm, StateAlarm, StateAlarm, "newest 3 real points all breach"},
 		// More, derived from the rules.
-		{"X X X X X", InAlarm, InAlarm, InAlarm, InAlarm, "all breach"},
-		{"0 0 0 0 0", OK, OK, OK, OK, "none breach"},
-		{"- - - - X", OK, retain, InAlarm, OK, "newest point too young for the premature rule"},
-		{"- - X 0 -", OK, OK, OK, OK, "a good point after the breach"},
-		{"- X X - -", InAlarm, retain, InAlarm, OK, "premature rule: the oldest breach within the newest N is 3 old"},
+		{"X X X X X", StateAlarm, StateAlarm, StateAlarm, StateAlarm, "all breach"},
+		{"0 0 0 0 0", StateOK, StateOK, StateOK, StateOK, "none breach"},
+		{"- - - - X", StateOK, retain, StateAlarm, StateOK, "newest point too young for the premature rule"},
+		{"- - X 0 -", StateOK, StateOK, StateOK, StateOK, "a good point after the breach"},
+		{"- X X - -", StateAlarm, retain, StateAlarm, StateOK, "premature rule: the oldest breach within the newest N is 3 old"},
 	}
 	for _, r := range rows {
-		for md, want := range map[MissingData]State{Missing: r.missing, Ignore: r.ignore, Breaching: r.breaching, NotBreaching: r.notBreachg} {
-			for _, prev := range []State{OK, InAlarm} {
+		for md, want := range map[MissingData]State{TreatMissing: r.missing, TreatIgnore: r.ignore, TreatBreaching: r.breaching, TreatNotBreaching: r.notBreachg} {
+			for _, prev := range []State{StateOK, StateAlarm} {
 				w := want
 				if w == retain {
 					w = prev
@@ -84,26 +84,26 @@ func TestAlarmEvaluate(t *testing.T) {
 		prev   State
 		want   State
 	}{
-		{"3 of 5 need not be consecutive", Alarm{EvaluationPeriods: 5, DatapointsToAlarm: 3, Threshold: 50}, "X 0 X 0 X", OK, InAlarm},
-		{"2 of 5 breaching is not 3", Alarm{EvaluationPeriods: 5, DatapointsToAlarm: 3, Threshold: 50}, "X 0 X 0 0", InAlarm, OK},
-		{"M defaults to N", Alarm{EvaluationPeriods: 2, Threshold: 50}, "0 X", InAlarm, OK},
-		{"only the newest R = N+2 periods are fetched", alarm3of3(Missing), "X X X - - - - -", InAlarm, InsufficientData},
-		{"newest N real points in the range", alarm3of3(Missing), "0 X - X X", OK, InAlarm},
-		{"older real points beyond N are not used", alarm3of3(Missing), "X 0 X X X", OK, InAlarm},
-		{"a short history counts as missing", alarm3of3(Breaching), "X", OK, InAlarm},
-		{"breaching fills only N − k points", alarm3of3(Breaching), "0 0 - - -", OK, OK},
-		{"notBreaching fills", alarm3of3(NotBreaching), "X X - - -", InAlarm, OK},
-		{"premature rule, N = 4, M = 2, an older good point", Alarm{EvaluationPeriods: 4, DatapointsToAlarm: 2, Threshold: 50}, "- - 0 X - -", OK, InAlarm},
-		{"premature rule needs M periods of age", Alarm{EvaluationPeriods: 4, DatapointsToAlarm: 2, Threshold: 50}, "- - 0 0 - X", InAlarm, OK},
-		{"ignore: M breaches settle it", Alarm{EvaluationPeriods: 4, DatapointsToAlarm: 2, Threshold: 50, TreatMissingData: Ignore}, "X X - - - -", OK, InAlarm},
-		{"ignore: unsettled retains", Alarm{EvaluationPeriods: 4, DatapointsToAlarm: 2, Threshold: 50, TreatMissingData: Ignore}, "0 0 - X - -", InAlarm, InAlarm},
-		{"ignore: more than N − M good points settle OK", Alarm{EvaluationPeriods: 4, DatapointsToAlarm: 2, Threshold: 50, TreatMissingData: Ignore}, "0 0 0 - - -", InAlarm, OK},
-		{"> at the threshold does not breach", Alarm{EvaluationPeriods: 1, Threshold: 50}, "50", InAlarm, OK},
-		{">= at the threshold breaches", Alarm{EvaluationPeriods: 1, Threshold: 50, Comparison: GreaterThanOrEqualToThreshold}, "50", OK, InAlarm},
-		{"< at the threshold does not breach", Alarm{EvaluationPeriods: 1, Threshold: 50, Comparison: LessThanThreshold}, "50", InAlarm, OK},
-		{"<= at the threshold breaches", Alarm{EvaluationPeriods: 1, Threshold: 50, Comparison: LessThanOrEqualToThreshold}, "50", OK, InAlarm},
-		{"< below", Alarm{EvaluationPeriods: 2, Threshold: 35, Comparison: LessThanThreshold}, "20 34", OK, InAlarm},
-		{"explicit evaluation range 3 for N = 3", Alarm{EvaluationPeriods: 3, Threshold: 50, EvaluationRange: 3}, "X X X X -", OK, InAlarm},
+		{"3 of 5 need not be consecutive", Alarm{EvaluationPeriods: 5, DatapointsToAlarm: 3, Threshold: 50}, "X 0 X 0 X", StateOK, StateAlarm},
+		{"2 of 5 breaching is not 3", Alarm{EvaluationPeriods: 5, DatapointsToAlarm: 3, Threshold: 50}, "X 0 X 0 0", StateAlarm, StateOK},
+		{"M defaults to N", Alarm{EvaluationPeriods: 2, Threshold: 50}, "0 X", StateAlarm, StateOK},
+		{"only the newest R = N+2 periods are fetched", alarm3of3(TreatMissing), "X X X - - - - -", StateAlarm, StateInsufficientData},
+		{"newest N real points in the range", alarm3of3(TreatMissing), "0 X - X X", StateOK, StateAlarm},
+		{"older real points beyond N are not used", alarm3of3(TreatMissing), "X 0 X X X", StateOK, StateAlarm},
+		{"a short history counts as missing", alarm3of3(TreatBreaching), "X", StateOK, StateAlarm},
+		{"breaching fills only N − k points", alarm3of3(TreatBreaching), "0 0 - - -", StateOK, StateOK},
+		{"notBreaching fills", alarm3of3(TreatNotBreaching), "X X - - -", StateAlarm, StateOK},
+		{"premature rule, N = 4, M = 2, an older good point", Alarm{EvaluationPeriods: 4, DatapointsToAlarm: 2, Threshold: 50}, "- - 0 X - -", StateOK, StateAlarm},
+		{"premature rule needs M periods of age", Alarm{EvaluationPeriods: 4, DatapointsToAlarm: 2, Threshold: 50}, "- - 0 0 - X", StateAlarm, StateOK},
+		{"ignore: M breaches settle it", Alarm{EvaluationPeriods: 4, DatapointsToAlarm: 2, Threshold: 50, TreatMissingData: TreatIgnore}, "X X - - - -", StateOK, StateAlarm},
+		{"ignore: unsettled retains", Alarm{EvaluationPeriods: 4, DatapointsToAlarm: 2, Threshold: 50, TreatMissingData: TreatIgnore}, "0 0 - X - -", StateAlarm, StateAlarm},
+		{"ignore: more than N − M good points settle OK", Alarm{EvaluationPeriods: 4, DatapointsToAlarm: 2, Threshold: 50, TreatMissingData: TreatIgnore}, "0 0 0 - - -", StateAlarm, StateOK},
+		{"> at the threshold does not breach", Alarm{EvaluationPeriods: 1, Threshold: 50}, "50", StateAlarm, StateOK},
+		{">= at the threshold breaches", Alarm{EvaluationPeriods: 1, Threshold: 50, Comparison: GreaterThanOrEqualToThreshold}, "50", StateOK, StateAlarm},
+		{"< at the threshold does not breach", Alarm{EvaluationPeriods: 1, Threshold: 50, Comparison: LessThanThreshold}, "50", StateAlarm, StateOK},
+		{"<= at the threshold breaches", Alarm{EvaluationPeriods: 1, Threshold: 50, Comparison: LessThanOrEqualToThreshold}, "50", StateOK, StateAlarm},
+		{"< below", Alarm{EvaluationPeriods: 2, Threshold: 35, Comparison: LessThanThreshold}, "20 34", StateOK, StateAlarm},
+		{"explicit evaluation range 3 for N = 3", Alarm{EvaluationPeriods: 3, Threshold: 50, EvaluationRange: 3}, "X X X X -", StateOK, StateAlarm},
 	}
 	for _, c := range cases {
 		if got := c.alarm.Evaluate(alarmPoints(c.points), c.prev); got != c.want {
@@ -117,14 +117,14 @@ func TestAlarmEvaluate(t *testing.T) {
 func TestAlarmLowSampleCount(t *testing.T) {
 	a := Alarm{Period: time.Minute, EvaluationPeriods: 1, Threshold: 50}
 	low := []Point{{Value: 100, LowSamples: true}}
-	if got := a.Evaluate(low, OK); got != InAlarm {
+	if got := a.Evaluate(low, StateOK); got != StateAlarm {
 		t.Errorf("evaluate (default): got %s, want ALARM", got)
 	}
 	a.IgnoreLowSampleCountPercentile = true
-	if got := a.Evaluate(low, OK); got != OK {
-		t.Errorf("ignore: got %s, want OK (unchanged)", got)
+	if got := a.Evaluate(low, StateOK); got != StateOK {
+		t.Errorf("ignore: got %s, want StateOK (unchanged)", got)
 	}
-	if got := a.Evaluate([]Point{Value(100)}, OK); got != InAlarm {
+	if got := a.Evaluate([]Point{PointOf(100)}, StateOK); got != StateAlarm {
 		t.Errorf("ignore with enough samples: got %s, want ALARM", got)
 	}
 }
@@ -210,7 +210,7 @@ func TestStat(t *testing.T) {
 			t.Errorf("%s LowSampleCount(%d) = %v, want %v", c.stat, c.n, got, c.want)
 		}
 	}
-	if p := (Stat{Kind: Percentile, P: 99}).Point(samples); !p.LowSamples || p.Value != 10 {
+	if p := (Stat{Kind: StatPercentile, P: 99}).Point(samples); !p.LowSamples || p.Value != 10 {
 		t.Errorf("p99 of 10 samples: got %+v, want low-sample 10", p)
 	}
 }
