@@ -17,6 +17,7 @@ type Input struct {
 	Result            *sim.Result
 	Bill              pricing.Bill
 	PriceSource       string
+	PriceList         *pricing.Catalogue // the catalogue's source, date, region and OS
 	// RPSPerInstance is the request rate one instance sustains at 100 % CPU
 	// (vCPU × speed / mean service time), for the capacity line.
 	RPSPerInstance float64
@@ -56,18 +57,7 @@ func Build(in Input) *Document {
 		Launches:      r.Launches, Terminations: r.Terminations,
 	}
 	s.Utilization.MeanCPUPercent = round(r.MeanCPU, 2)
-	s.Cost = Cost{
-		TotalUSD:         round(in.Bill.TotalUSD, 6),
-		ByPurchaseOption: roundMap(in.Bill.ByPurchaseOption),
-		ByInstanceType:   roundMap(in.Bill.ByInstanceType),
-		PriceSource:      in.PriceSource,
-	}
-	if r.Requests.Total > 0 {
-		s.Cost.PerMillionRequestsUSD = round(in.Bill.TotalUSD/float64(r.Requests.Total)*1e6, 6)
-	}
-	if h := r.Duration.Seconds() / 3600; h > 0 {
-		s.Cost.MonthlyProjectionUSD = round(in.Bill.TotalUSD/h*730, 2)
-	}
+	s.Cost = buildCost(in, r)
 	s.SLO = checkSLO(in.SLO, d)
 
 	d.ScalingActivities = make([]Activity, 0, len(r.Activities))

@@ -4,6 +4,8 @@
 // simulates.
 package reports
 
+import "github.com/capsim/capsim/pricing"
+
 // SchemaVersion is the version of the JSON result contract. Bump it when a
 // key changes meaning or disappears; adding keys keeps it.
 const SchemaVersion = "1.0"
@@ -85,6 +87,18 @@ type Cost struct {
 	PerMillionRequestsUSD float64            `json:"per_million_requests_usd"`
 	MonthlyProjectionUSD  float64            `json:"monthly_projection_usd"` // total scaled to 730 hours
 	PriceSource           string             `json:"price_source"`
+	// Added with pricing.Charge (reports/cost.go): by_line adds up to
+	// total_usd; by_purchase_option and by_instance_type add up to
+	// instances_usd (the on_demand, spot, reserved_instances and
+	// savings_plans lines).
+	ByLine            map[string]float64 `json:"by_line"`
+	InstancesUSD      float64            `json:"instances_usd"`
+	Rates             CostRates          `json:"rates"`
+	Idle              IdleCost           `json:"idle_capacity"`
+	PriceList         PriceList          `json:"price_list"`
+	Commitments       Commitments        `json:"commitments"`
+	SavingsPlanWhatIf *pricing.WhatIf    `json:"savings_plan_what_if,omitempty"`
+	Warnings          []string           `json:"warnings"`
 }
 
 // SLO is the verdict on the scenario's service-level objectives.

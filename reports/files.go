@@ -63,6 +63,7 @@ func WriteSummary(w io.Writer, d *Document) error {
 		{"mean cpu", fmt.Sprintf("%.1f %%", s.Utilization.MeanCPUPercent)},
 		{"cost", fmt.Sprintf("$%.2f (≈ $%.2f/month, $%.4f per million requests)", s.Cost.TotalUSD, s.Cost.MonthlyProjectionUSD, s.Cost.PerMillionRequestsUSD)},
 	}
+	rows = append(rows, financeRows(s.Cost)...)
 	if len(s.SLO.Checks) > 0 {
 		verdict := "met"
 		if !s.SLO.Met {

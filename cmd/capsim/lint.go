@@ -19,10 +19,14 @@ func lintCommand() *cli.Command {
 			}
 			failed := 0
 			for _, path := range c.Args().Slice() {
-				if _, err := scenarios.Load(path); err != nil {
+				sc, err := scenarios.Load(path)
+				if err != nil {
 					fmt.Fprintln(c.App.ErrWriter, err)
 					failed++
 					continue
+				}
+				for _, w := range sc.Warnings() {
+					fmt.Fprintln(c.App.ErrWriter, w)
 				}
 				fmt.Fprintf(c.App.Writer, "%s: ok\n", path)
 			}

@@ -87,10 +87,11 @@ func runAction(c *cli.Context) error {
 	return nil
 }
 
-// reportFor bills the run and builds its JSON document.
+// reportFor bills the run (pricing.Charge under the scenario's pricing
+// plan) and builds its JSON document.
 func reportFor(sc *scenarios.Scenario, cfg *sim.Config, res *sim.Result) *reports.Document {
 	t := cfg.Fleet.Type
-	bill := pricing.OnDemand(res.Instances, func(string) float64 { return t.USDPerHour }, res.Duration)
+	bill := pricing.Charge(sc.PricingPlan(), res)
 	rps := 0.0
 	if m := cfg.Service.Mean(); m > 0 {
 		rps = float64(t.VCPU) * t.Speed / m
@@ -104,6 +105,7 @@ func reportFor(sc *scenarios.Scenario, cfg *sim.Config, res *sim.Result) *report
 		Result:         res,
 		Bill:           bill,
 		PriceSource:    t.PriceSource,
+		PriceList:      sc.PriceList(),
 		RPSPerInstance: rps,
 		SLO:            sloSpec(sc.SLO),
 	})
