@@ -501,7 +501,11 @@ func DefaultHPABehavior() HPABehavior {
 // Validate checks the behaviour.
 func (b HPABehavior) Validate() error {
 	var errs []error
-	for dir, r := range map[string]HPARules{"scale_up": b.ScaleUp, "scale_down": b.ScaleDown} {
+	for _, d := range []struct {
+		dir string
+		r   HPARules
+	}{{"scale_up", b.ScaleUp}, {"scale_down", b.ScaleDown}} {
+		dir, r := d.dir, d.r
 		if r.StabilizationWindow < 0 || r.StabilizationWindow > time.Hour {
 			errs = append(errs, fmt.Errorf("%s.stabilization_window %v: want 0..1h", dir, r.StabilizationWindow))
 		}
