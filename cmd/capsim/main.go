@@ -59,6 +59,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		versionCommand(),
 		traceCommand(),
 		fitWorkloadCommand(),
+		importCommand(),
 	}
 	for _, c := range cmds {
 		c.OnUsageError = usage
