@@ -105,9 +105,10 @@ type Config struct {
 	SlowStart Time
 
 	Scalers      []Scaler
-	MetricPeriod Time // 60 s detailed, 300 s basic monitoring
-	PublishDelay Time // datapoint visible this long after its period ends
-	EvalInterval Time // how often policies are evaluated (60 s, as alarms)
+	Guards       []Guard // applied, in order, to every dynamic scaling action
+	MetricPeriod Time    // 60 s detailed, 300 s basic monitoring
+	PublishDelay Time    // datapoint visible this long after its period ends
+	EvalInterval Time    // how often policies are evaluated (60 s, as alarms)
 
 	// Progress, if set, is called now and then with the simulated time reached.
 	Progress func(now, end Time)

@@ -58,6 +58,7 @@ type engine struct {
 	floorBy         string
 	raisedMax       int
 	lastActivityEnd Time
+	lastAction      Time // when the last dynamic scaling action started (-1: none)
 
 	healthRng   *rand.Rand
 	poolReadyN  int  // warm-pool instances ready
@@ -109,6 +110,8 @@ func Run(cfg *Config) (*Result, error) {
 	// and past their warm-up, as in a running production group.
 	e.desired = cfg.Fleet.Desired
 	e.min, e.max = cfg.Fleet.Min, cfg.Fleet.Max
+	e.lastAction = -1
+	e.lastActivityEnd = -1
 	for i := 0; i < cfg.Fleet.Desired; i++ {
 		id := e.launch()
 		e.enterService(id, false)
@@ -712,6 +715,14 @@ func (e *engine) finish() {
 			Running: in.state != terminated || in.terminatedAt > e.end, PurchaseOption: "on_demand",
 			VCPU: int(in.slots), Routed: in.routed, BusySeconds: in.busyArea.Seconds(), CPUByMinute: in.cpuByMinute,
 		})
+	}
+	for _, s := range e.cfg.Scalers {
+		if f, ok := s.(Forecaster); ok {
+			if r.Forecasts == nil {
+				r.Forecasts = map[string][]ForecastPoint{}
+			}
+			r.Forecasts[s.Name()] = f.Forecast()
+		}
 	}
 	sort.SliceStable(r.Activities, func(a, b int) bool { return r.Activities[a].Time < r.Activities[b].Time })
 }

@@ -128,7 +128,10 @@ type Result struct {
 
 	Activities []Activity
 	Minutes    []MinuteRow
-	Instances  []InstanceRecord
+	// Forecasts holds each predictive policy's hourly forecast, the
+	// newest forecast for each hour, to set beside the actual load.
+	Forecasts map[string][]ForecastPoint
+	Instances []InstanceRecord
 }
 
 // LatencyMs returns the q-th percentile (0–100) of end-to-end latency in ms.

@@ -55,12 +55,14 @@ type Proposal struct {
 
 // InstanceView is one instance as a policy sees it (the HPA reads pods).
 type InstanceView struct {
-	ID      int
-	Ready   bool    // in service
-	Warming bool    // in service, inside its warm-up
-	Started Time    // launch time
-	CPU     float64 // CPU % over the last metric period
-	HasCPU  bool    // false until it has served a whole metric period
+	ID        int
+	VCPU      int
+	InService Time    // when it entered service (0 if not yet)
+	Ready     bool    // in service
+	Warming   bool    // in service, inside its warm-up
+	Started   Time    // launch time
+	CPU       float64 // CPU % over the last metric period
+	HasCPU    bool    // false until it has served a whole metric period
 }
 
 // Metric names a group metric the engine publishes.
@@ -147,7 +149,8 @@ type Group struct {
 	Pending   int // launched, not yet in service
 	Draining  int // deregistering, on their way out
 	// ActivityInProgress is true while instances are launching or
-	// terminating; LastActivityEnd is when the last activity finished.
+	// terminating; LastActivityEnd is when the last activity finished
+	// (-1 before the first).
 	ActivityInProgress bool
 	LastActivityEnd    Time
 	// Wall is the wall-clock time of now (scenario start + now), for

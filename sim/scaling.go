@@ -18,6 +18,14 @@ type Forecaster interface {
 	Forecast() []ForecastPoint
 }
 
+// Guard limits a capacity change after the policies have merged: the
+// brief's THROTTLE (a rate limiter on scaling actions) and PRICE (an hourly
+// budget cap) triggers. It returns the capacity it allows and, when it
+// changed the answer, why.
+type Guard interface {
+	Limit(now Time, lastAction Time, current, proposed int) (allowed int, reason string)
+}
+
 // ForecastPoint is one hour of a forecast.
 type ForecastPoint struct {
 	Start    Time
@@ -185,6 +193,17 @@ func (e *engine) applyDynamic(props []proposed, warming int) {
 }
 
 func (e *engine) activity(policy string, to int, reason string) {
+	for _, g := range e.cfg.Guards {
+		allowed, why := g.Limit(e.now, e.lastAction, e.desired, to)
+		if why != "" {
+			e.note("guard", why)
+		}
+		to = allowed
+	}
+	if to == e.desired {
+		return
+	}
+	e.lastAction = e.now
 	e.res.Activities = append(e.res.Activities, Activity{Time: e.now, Policy: policy, From: e.desired, To: to, Reason: reason})
 	delete(e.lastReason, policy)
 	e.setDesired(to)
@@ -235,12 +254,12 @@ func (e *engine) group() Group {
 		switch in.state {
 		case pending, registering:
 			g.Pending++
-			g.Instances = append(g.Instances, InstanceView{ID: i, Started: in.launch})
+			g.Instances = append(g.Instances, InstanceView{ID: i, VCPU: int(in.slots), Started: in.launch})
 		case inService:
 			if in.warming {
 				g.Warming++
 			}
-			g.Instances = append(g.Instances, InstanceView{ID: i, Ready: true, Warming: in.warming,
+			g.Instances = append(g.Instances, InstanceView{ID: i, VCPU: int(in.slots), InService: in.inServiceAt, Ready: true, Warming: in.warming,
 				Started: in.launch, CPU: in.lastCPU, HasCPU: in.inServiceAt+e.cfg.MetricPeriod <= e.now})
 		case draining:
 			g.Draining++
