@@ -34,6 +34,9 @@ type TargetTracking struct {
 	InPeriods      int // evaluation periods, low (default 15)
 	InRatio        float64
 	DisableScaleIn bool
+	// Statistic picks the datapoint statistic tracked: the metric's own
+	// (zero value: Average), or e.g. p90 for latency (a custom metric).
+	Statistic Stat
 }
 
 var _ sim.Scaler = (*TargetTracking)(nil)
@@ -62,6 +65,10 @@ func (p *TargetTracking) Metrics() []sim.Metric { return []sim.Metric{p.Metric} 
 
 func (p *TargetTracking) evaluate(now sim.Time, g *sim.Group) sim.Proposal {
 	pts := g.Datapoints(p.Metric, now)
+	if p.Statistic != (Stat{}) {
+		// Only the newest datapoints matter: copy those alone.
+		pts = withStatistic(pts[max(0, len(pts)-max(p.OutPeriods, p.InPeriods)):], p.Statistic)
+	}
 	noIn := p.DisableScaleIn
 	high, ok := breaching(pts, p.OutPeriods, p.OutPoints, func(d sim.Datapoint) bool { return d.Value > p.Target })
 	if !ok {
@@ -108,4 +115,14 @@ func breaching(pts []sim.Datapoint, n, m int, breach func(sim.Datapoint) bool) (
 		}
 	}
 	return c >= m, true
+}
+
+// withStatistic copies datapoints with Value set to the chosen statistic.
+func withStatistic(pts []sim.Datapoint, st Stat) []sim.Datapoint {
+	out := make([]sim.Datapoint, len(pts))
+	for i, d := range pts {
+		d.Value = Statistic(d, st)
+		out[i] = d
+	}
+	return out
 }
