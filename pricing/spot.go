@@ -236,3 +236,18 @@ func (s *SpotSeries) SpotPrice(t string, zone int, at sim.Time) float64 {
 }
 
 func (s *SpotSeries) Source() string { return "spot price file " + s.File }
+
+// WriteSpotRecords writes a spot price file that LoadSpotSeries reads.
+func WriteSpotRecords(w io.Writer, recs []SpotRecord) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(SpotPriceHeader); err != nil {
+		return err
+	}
+	for _, r := range recs {
+		if err := cw.Write([]string{r.Type, r.Zone, r.Time.UTC().Format(time.RFC3339), strconv.FormatFloat(r.USD, 'f', -1, 64)}); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}

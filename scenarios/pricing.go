@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 
 	"github.com/capsim/capsim/pricing"
+	"github.com/capsim/capsim/sim"
 )
 
 // Pricing is how the run is billed: the price list, the operating system,
@@ -387,3 +388,8 @@ func hint(near []string) string {
 	}
 	return fmt.Sprintf(" (did you mean %q?)", near[0])
 }
+
+// ResolveType finds an instance type by name: the scenario's
+// instance_types over its catalogue (pricing.catalogue or the embedded
+// one), with its price and the price's source.
+func (s *Scenario) ResolveType(name string) (sim.InstanceType, bool) { return s.resolveType(name) }

@@ -60,6 +60,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		traceCommand(),
 		fitWorkloadCommand(),
 		importCommand(),
+		pricingCommand(),
 	}
 	for _, c := range cmds {
 		c.OnUsageError = usage

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/capsim/capsim/pricing"
+	"github.com/capsim/capsim/scenarios"
+	"github.com/capsim/capsim/sim"
+)
+
+func pricingShowCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "show",
+		Usage:     "print what capsim charges for instance types, and from which source and date",
+		ArgsUsage: "TYPE...",
+		Flags: []cli.Flag{
+			&cli.PathFlag{Name: "scenario", Usage: "use this scenario's pricing (catalogue, instance_types, os, spot, burstable mode)"},
+			&cli.PathFlag{Name: "catalogue", Usage: "a catalogue file from capsim pricing update (default: the embedded one)"},
+		},
+		Action: pricingShow,
+	}
+}
+
+func pricingShow(c *cli.Context) error {
+	if c.NArg() == 0 {
+		return badInput(fmt.Errorf("pricing show: name at least one instance type"))
+	}
+	cat := pricing.Embedded()
+	plan := pricing.Plan{OS: pricing.OSLinux}
+	lookup := cat.Lookup
+	switch {
+	case c.Path("scenario") != "" && c.Path("catalogue") != "":
+		return badInput(fmt.Errorf("pricing show: give --scenario or --catalogue, not both"))
+	case c.Path("scenario") != "":
+		sc, err := scenarios.Load(c.Path("scenario"))
+		if err != nil {
+			return badInput(err)
+		}
+		cat, plan = sc.PriceList(), sc.PricingPlan()
+		lookup = sc.ResolveType
+	case c.Path("catalogue") != "":
+		var err error
+		if cat, err = pricing.LoadCatalogue(c.Path("catalogue")); err != nil {
+			return badInput(err)
+		}
+		lookup = cat.Lookup
+	}
+	if plan.OnDemand == nil {
+		plan.OnDemand = func(t string) float64 { it, _ := lookup(t); return it.USDPerHour }
+	}
+	if plan.Spot == nil {
+		plan.Spot = pricing.SpotDiscount{OnDemand: plan.OnDemand}
+	}
+	var its []sim.InstanceType
+	for _, name := range c.Args().Slice() {
+		it, ok := lookup(name)
+		if !ok {
+			return badInput(fmt.Errorf("pricing show: unknown instance type %q in %s (%s)", name, cat.Source, cat.Region))
+		}
+		its = append(its, it)
+	}
+	w := c.App.Writer
+	fmt.Fprintf(w, "prices: %s; region %s, %s, taken %s\n", cat.Source, cat.Region, cat.OS, cat.Date)
+	rule := "per second, 60-s minimum per launch"
+	if pricing.HourlyOS(plan.OS) {
+		rule = "per started hour"
+	}
+	fmt.Fprintf(w, "billing (os %s): %s; spot: %s, free if EC2 interrupts it in its first hour\n\n", plan.OS, rule, plan.Spot.Source())
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "type\tvCPU\tGiB\ton-demand $/h\t$/month\tspot $/h\tcredits (earn/h, max, baseline, mode)\tprice source")
+	for _, it := range its {
+		credits := "-"
+		if cs, ok := pricing.Credits(it.Name); ok {
+			mode := plan.CreditMode
+			if mode == "" {
+				mode = pricing.DefaultCreditMode(it.Name)
+			}
+			credits = fmt.Sprintf("%g, %g, %g %%, %s", cs.PerHour, cs.Max, cs.Baseline*100, mode)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%g\t%.4f\t%.2f\t%.4f\t%s\t%s\n", it.Name, it.VCPU, it.MemoryGiB, it.USDPerHour,
+			it.USDPerHour*pricing.HoursPerMonth, plan.Spot.SpotPrice(it.Name, 0, 0), credits, it.PriceSource)
+	}
+	return tw.Flush()
+}
