@@ -98,6 +98,7 @@ func (s *Scenario) Build(seed *uint64) (*sim.Config, io.Closer, error) {
 		DeregistrationDelay: s.LoadBalancer.DeregistrationDelay.Sim(),
 		SlowStart:           s.LoadBalancer.SlowStart.Sim(),
 		Scalers:             scalers,
+		Guards:              s.buildGuards(),
 		MetricPeriod:        s.Metrics.Period.Sim(),
 		PublishDelay:        s.Metrics.PublishDelay.Sim(),
 		EvalInterval:        evalInterval,
@@ -244,32 +245,3 @@ func (d DistSpec) build() (sim.Dist, error) {
 }
 
 // build makes the policy's sim.Scaler.
-func (p Policy) build() (sim.Scaler, error) {
-	if p.Type != "target_tracking" {
-		return nil, fmt.Errorf("policy type %q is not built yet", p.Type)
-	}
-	var m sim.Metric
-	switch p.Metric {
-	case "cpu":
-		m = sim.MetricCPU
-	case "request_count_per_target":
-		m = sim.MetricRequestCountPerTarget
-	default:
-		return nil, fmt.Errorf("metric %q is not built yet", p.Metric)
-	}
-	if p.Target <= 0 {
-		return nil, fmt.Errorf("target must be greater than 0")
-	}
-	tt := policies.NewTargetTracking(p.Name, m, p.Target)
-	if p.ScaleOutDatapoints > 0 {
-		tt.OutPoints, tt.OutPeriods = p.ScaleOutDatapoints, p.ScaleOutDatapoints
-	}
-	if p.ScaleInDatapoints > 0 {
-		tt.InPoints, tt.InPeriods = p.ScaleInDatapoints, p.ScaleInDatapoints
-	}
-	if p.ScaleInRatio > 0 {
-		tt.InRatio = p.ScaleInRatio
-	}
-	tt.DisableScaleIn = p.DisableScaleIn
-	return tt, nil
-}

@@ -152,11 +152,37 @@ func TestErrors(t *testing.T) {
 				return valid + "scaling:\n  policies:\n    - {type: magic, metric: cpu, target: 50}\n"
 			},
 			[]want{{"12:14", "scaling.policies[0].type", `unknown policy type "magic"`}}},
-		{"policy type not built yet, own keys not reported",
+		{"step policy without an alarm, and a misspelt step key",
 			func(t *testing.T) string {
 				return valid + "scaling:\n  policies:\n    - name: steps\n      type: step\n      steps: [{lower: 0, change: 1}]\n"
 			},
-			[]want{{"13:13", "scaling.policies[0].type", "policy type step is not built yet"}}},
+			[]want{{"12:7", "scaling.policies[0]", "a step policy needs an alarm"},
+				{"14:26", "scaling.policies[0].steps[0].change", `unknown key "change"`}}},
+		{"a key of another policy type",
+			func(t *testing.T) string {
+				return valid + "scaling:\n  policies:\n    - {type: target_tracking, metric: cpu, target: 50, cooldown: 60s}\n"
+			},
+			[]want{{"12:66", "scaling.policies[0].cooldown", "does not apply to a target_tracking policy"}}},
+		{"overlapping steps",
+			func(t *testing.T) string {
+				return valid + "scaling:\n  policies:\n    - type: step\n      alarm: {metric: cpu, comparison: GreaterThanThreshold, threshold: 50}\n      steps: [{lower: 0, upper: 20, adjustment: 1}, {lower: 10, adjustment: 2}]\n"
+			},
+			[]want{{"14:7", "scaling.policies[0].steps", "overlaps"}}},
+		{"invalid cron",
+			func(t *testing.T) string {
+				return valid + "scaling:\n  policies:\n    - {type: scheduled, recurrence: '61 * * * *', desired: 3}\n"
+			},
+			[]want{{"12:37", "scaling.policies[0].recurrence", "above maximum"}}},
+		{"unknown time zone",
+			func(t *testing.T) string {
+				return valid + "scaling:\n  policies:\n    - {type: scheduled, recurrence: '0 8 * * *', time_zone: Mars/Olympus, desired: 3}\n"
+			},
+			[]want{{"12:61", "scaling.policies[0].time_zone", "unknown IANA time zone"}}},
+		{"target tracking on a total",
+			func(t *testing.T) string {
+				return valid + "scaling:\n  policies:\n    - {type: target_tracking, metric: request_count, target: 1000}\n"
+			},
+			[]want{{"12:39", "scaling.policies[0].metric", "falls as capacity grows"}}},
 		{"cpu target above 100",
 			func(t *testing.T) string {
 				return valid + "scaling:\n  policies:\n    - {type: target_tracking, metric: cpu, target: 150}\n"

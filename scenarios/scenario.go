@@ -191,18 +191,53 @@ type HealthCheck struct {
 // Scaling holds the group's scaling policies; none means a fixed fleet.
 type Scaling struct {
 	Policies []Policy `yaml:"policies,omitempty" json:"policies,omitempty"`
+	Guards   *Guards  `yaml:"guards,omitempty" json:"guards,omitempty" jsonschema_description:"limits on every dynamic scaling action (THROTTLE, PRICE)"`
 }
 
-// Policy is one scaling policy. Only target_tracking is built so far.
+// Policy is one scaling policy. Keys apply by type (policyKeys in
+// policies.go lists which); a key that does not apply is an error.
 type Policy struct {
-	Name               string  `yaml:"name" json:"name" jsonschema_description:"default: <metric>-<target>"`
-	Type               string  `yaml:"type" json:"type" jsonschema:"required,enum=target_tracking"`
-	Metric             string  `yaml:"metric" json:"metric" jsonschema:"required,enum=cpu,enum=request_count_per_target"`
-	Target             float64 `yaml:"target" json:"target" jsonschema:"required"`
+	Name string `yaml:"name" json:"name" jsonschema_description:"default: <type>-<metric>-<target> or <type>-<index>"`
+	Type string `yaml:"type" json:"type" jsonschema:"required,enum=target_tracking,enum=step,enum=simple,enum=scheduled,enum=predictive,enum=hpa"`
+
+	// target_tracking, predictive, hpa
+	Metric    string  `yaml:"metric,omitempty" json:"metric,omitempty" jsonschema_description:"cpu, request_count_per_target, request_count, network_in, network_out, latency, errors, backlog_per_instance"`
+	Target    float64 `yaml:"target,omitempty" json:"target,omitempty"`
+	Statistic string  `yaml:"statistic,omitempty" json:"statistic,omitempty" jsonschema_description:"target_tracking: Average (default), Sum, Minimum, Maximum, SampleCount, or p50/p90/p95/p99 for latency"`
+
+	// target_tracking
 	DisableScaleIn     bool    `yaml:"disable_scale_in,omitempty" json:"disable_scale_in,omitempty"`
-	ScaleOutDatapoints int     `yaml:"scale_out_datapoints" json:"scale_out_datapoints" jsonschema_description:"high alarm: this many of this many datapoints above target (default 3)"`
-	ScaleInDatapoints  int     `yaml:"scale_in_datapoints" json:"scale_in_datapoints" jsonschema_description:"low alarm: this many of this many datapoints below scale_in_ratio × target (default 15)"`
-	ScaleInRatio       float64 `yaml:"scale_in_ratio" json:"scale_in_ratio" jsonschema_description:"low alarm threshold ÷ target (default 0.7, as observed on EC2)"`
+	ScaleOutDatapoints int     `yaml:"scale_out_datapoints,omitempty" json:"scale_out_datapoints,omitempty" jsonschema_description:"high alarm: this many of this many datapoints above target (default 3)"`
+	ScaleInDatapoints  int     `yaml:"scale_in_datapoints,omitempty" json:"scale_in_datapoints,omitempty" jsonschema_description:"low alarm: this many of this many datapoints below scale_in_ratio × target (default 15)"`
+	ScaleInRatio       float64 `yaml:"scale_in_ratio,omitempty" json:"scale_in_ratio,omitempty" jsonschema_description:"low alarm threshold ÷ target (default 0.7, as observed on EC2)"`
+
+	// step, simple
+	Alarm                  *AlarmSpec `yaml:"alarm,omitempty" json:"alarm,omitempty"`
+	AdjustmentType         string     `yaml:"adjustment_type,omitempty" json:"adjustment_type,omitempty" jsonschema:"enum=ChangeInCapacity,enum=ExactCapacity,enum=PercentChangeInCapacity" jsonschema_description:"default ChangeInCapacity"`
+	Steps                  []StepSpec `yaml:"steps,omitempty" json:"steps,omitempty" jsonschema_description:"step: bounds relative to the alarm threshold"`
+	Adjustment             int        `yaml:"adjustment,omitempty" json:"adjustment,omitempty" jsonschema_description:"simple: the scaling adjustment"`
+	MinAdjustmentMagnitude int        `yaml:"min_adjustment_magnitude,omitempty" json:"min_adjustment_magnitude,omitempty" jsonschema_description:"PercentChangeInCapacity only"`
+	MetricAggregationType  string     `yaml:"metric_aggregation_type,omitempty" json:"metric_aggregation_type,omitempty" jsonschema:"enum=Average,enum=Minimum,enum=Maximum" jsonschema_description:"step (default Average)"`
+	Cooldown               *Duration  `yaml:"cooldown,omitempty" json:"cooldown,omitempty" jsonschema_description:"simple (default 300s)"`
+
+	// scheduled
+	Recurrence string     `yaml:"recurrence,omitempty" json:"recurrence,omitempty" jsonschema_description:"5-field cron, e.g. 0 8 * * MON-FRI"`
+	TimeZone   string     `yaml:"time_zone,omitempty" json:"time_zone,omitempty" jsonschema_description:"IANA zone (default UTC)"`
+	StartTime  *time.Time `yaml:"start_time,omitempty" json:"start_time,omitempty" jsonschema_description:"RFC 3339; a one-shot action fires then"`
+	EndTime    *time.Time `yaml:"end_time,omitempty" json:"end_time,omitempty"`
+	SetMin     *int       `yaml:"min,omitempty" json:"min,omitempty"`
+	SetMax     *int       `yaml:"max,omitempty" json:"max,omitempty"`
+	SetDesired *int       `yaml:"desired,omitempty" json:"desired,omitempty"`
+
+	// predictive
+	Mode                      string    `yaml:"mode,omitempty" json:"mode,omitempty" jsonschema:"enum=forecast_only,enum=forecast_and_scale" jsonschema_description:"default forecast_only, as AWS"`
+	SchedulingBuffer          *Duration `yaml:"scheduling_buffer,omitempty" json:"scheduling_buffer,omitempty" jsonschema_description:"default 300s"`
+	MaxCapacityBreachBehavior string    `yaml:"max_capacity_breach_behavior,omitempty" json:"max_capacity_breach_behavior,omitempty" jsonschema:"enum=HonorMaxCapacity,enum=IncreaseMaxCapacity"`
+	MaxCapacityBuffer         int       `yaml:"max_capacity_buffer,omitempty" json:"max_capacity_buffer,omitempty" jsonschema_description:"percent, IncreaseMaxCapacity only"`
+
+	// hpa
+	Tolerance float64      `yaml:"tolerance,omitempty" json:"tolerance,omitempty" jsonschema_description:"default 0.1"`
+	Behavior  *HPABehavior `yaml:"behavior,omitempty" json:"behavior,omitempty" jsonschema_description:"default: Kubernetes' default behavior"`
 }
 
 // Metrics is the CloudWatch-like metric pipeline.

@@ -123,8 +123,6 @@ var (
 	defaultStart        = time.Unix(0, 0).UTC()
 	defaultBootTime     = DistSpec{Dist: "lognormal", Median: Duration(90 * time.Second), P99: Duration(180 * time.Second)}
 	terminationPolicies = []string{"Default", "OldestInstance", "NewestInstance", "ClosestToNextInstanceHour"}
-	policyTypesLater    = []string{"step", "simple", "scheduled", "predictive", "hpa"}
-	metricsLater        = []string{"network_in", "network_out", "latency_p90", "backlog_per_instance"}
 	traceFormats        = []string{"rate-csv", "requests-csv", "clf", "alb"}
 )
 
@@ -661,64 +659,7 @@ func (c *checker) scaling() {
 			names[pol.Name] = i
 		}
 	}
-}
-
-func (c *checker) policy(p string, pol *Policy) {
-	if !c.given(p) {
-		c.bad(p, "is empty: a policy needs a type, e.g. {type: target_tracking, metric: cpu, target: 50}")
-		return
-	}
-	if !c.given(p + ".type") {
-		c.bad(p, "needs a type, e.g. target_tracking")
-		return
-	}
-	if slices.Contains(policyTypesLater, pol.Type) {
-		// Its own keys are not known yet either: report the type only.
-		c.d.errs = slices.DeleteFunc(c.d.errs, func(e Error) bool {
-			return e.unknownKey && strings.HasPrefix(e.Field, p+".")
-		})
-		c.bad(p+".type", "%s (only target_tracking so far)", notBuilt("policy type "+pol.Type))
-		return
-	}
-	if pol.Type != "target_tracking" {
-		c.bad(p+".type", "unknown policy type %q%s", pol.Type, choices(pol.Type, append([]string{"target_tracking"}, policyTypesLater...)))
-		return
-	}
-	switch {
-	case !c.given(p + ".metric"):
-		c.bad(p, "target_tracking needs a metric: cpu or request_count_per_target")
-	case slices.Contains(metricsLater, pol.Metric):
-		c.bad(p+".metric", "%s (cpu or request_count_per_target so far)", notBuilt("metric "+pol.Metric))
-	case pol.Metric != "cpu" && pol.Metric != "request_count_per_target":
-		c.bad(p+".metric", "unknown metric %q%s", pol.Metric, choices(pol.Metric, append([]string{"cpu", "request_count_per_target"}, metricsLater...)))
-	}
-	switch {
-	case !c.given(p + ".target"):
-		c.bad(p, "target_tracking needs a target, e.g. target: 50")
-	case pol.Target <= 0:
-		c.bad(p+".target", "must be greater than 0, got %g", pol.Target)
-	case pol.Metric == "cpu" && pol.Target > 100:
-		c.bad(p+".target", "a cpu target is a percentage: at most 100, got %g", pol.Target)
-	}
-	if !c.has(p+".name") && c.ok(p+".metric", p+".target") {
-		pol.Name = fmt.Sprintf("%s-%g", pol.Metric, pol.Target)
-	}
-	c.intAtLeast(p+".scale_out_datapoints", &pol.ScaleOutDatapoints, 1, 3)
-	c.intAtLeast(p+".scale_in_datapoints", &pol.ScaleInDatapoints, 1, 15)
-	for _, k := range []string{"scale_out_datapoints", "scale_in_datapoints"} {
-		v := pol.ScaleOutDatapoints
-		if k == "scale_in_datapoints" {
-			v = pol.ScaleInDatapoints
-		}
-		if v > 1440 {
-			c.bad(p+"."+k, "must be at most 1440 (a day of minutes), got %d", v)
-		}
-	}
-	if !c.has(p + ".scale_in_ratio") {
-		pol.ScaleInRatio = 0.7
-	} else if pol.ScaleInRatio <= 0 || pol.ScaleInRatio > 1 {
-		c.bad(p+".scale_in_ratio", "must be in (0, 1], got %g", pol.ScaleInRatio)
-	}
+	c.guards()
 }
 
 func (c *checker) metrics() {
