@@ -150,6 +150,23 @@ type seg struct {
 	actual float64 // seconds it ran
 }
 
+// walk calls fn for each piece of r's life inside one minute and one
+// clock-hour, billed seconds scaled by scale, then for the top-up (the
+// rest of a 60-s minimum or a started hour) at its termination. Walking
+// twice instead of storing the pieces keeps memory flat for long runs.
+func walk(r sim.InstanceRecord, ck clock, scale, topUp float64, lastMinute func(sim.Time) int, fn func(seg)) {
+	for t := r.Launch; t < r.Terminated; {
+		next := min(r.Terminated, (t/sim.Minute+1)*sim.Minute, ck.hourStart(ck.hour(t)+1))
+		a := (next - t).Seconds()
+		fn(seg{at: t, minute: lastMinute(t), hour: ck.hour(t), secs: a * scale, actual: a})
+		t = next
+	}
+	if topUp > 0 {
+		end := max(r.Launch, r.Terminated-1)
+		fn(seg{at: end, minute: lastMinute(end), hour: ck.hour(end), secs: topUp})
+	}
+}
+
 // odUse is one on-demand instance's billed time, by clock-hour.
 type odUse struct {
 	rec   int
@@ -157,7 +174,7 @@ type odUse struct {
 	fam   string
 	nf    float64
 	rate  float64 // on-demand USD per hour
-	segs  []seg
+	segs  func(func(seg)) // walks its billed time
 	hours map[int]*hourUse
 }
 
@@ -222,49 +239,39 @@ func Charge(p Plan, res *sim.Result) Bill {
 		} else if actual > 0 {
 			scale = billed / actual
 		}
-		var segs []seg
-		for t := r.Launch; t < r.Terminated; {
-			next := min(r.Terminated, (t/sim.Minute+1)*sim.Minute, ck.hourStart(ck.hour(t)+1))
-			a := (next - t).Seconds()
-			segs = append(segs, seg{at: t, minute: lastMinute(t), hour: ck.hour(t), secs: a * scale, actual: a})
-			t = next
-		}
-		if topUp > 0 {
-			end := max(r.Launch, r.Terminated-1)
-			segs = append(segs, seg{at: end, minute: lastMinute(end), hour: ck.hour(end), secs: topUp})
-		}
+		segs := func(fn func(seg)) { walk(r, ck, scale, topUp, lastMinute, fn) }
 		b.PaidVCPUSeconds += float64(r.VCPU) * billed
 		b.BusyVCPUSeconds += r.BusySeconds
 
 		if p.EBS.GBPerInstance > 0 {
 			perSec := p.EBS.GBPerInstance * p.EBS.USDPerGBMonth / (HoursPerMonth * 3600)
-			for _, s := range segs {
+			segs(func(s seg) {
 				usd := s.actual * perSec
 				b.add(LineEBS, "", "", usd)
 				b.PerMinute[s.minute] += usd
-			}
+			})
 		}
 		b.credits(p, r, ck, lastMinute)
 
 		if r.PurchaseOption == OptionSpot {
-			for _, s := range segs {
+			segs(func(s seg) {
 				usd := s.secs * p.Spot.SpotPrice(r.Type, r.Zone, s.at) / 3600
 				b.add(LineSpot, OptionSpot, r.Type, usd)
 				b.PerMinute[s.minute] += usd
-			}
+			})
 			continue
 		}
 		fam, _ := SplitType(r.Type)
 		nf, _ := NormalizationFactor(r.Type)
 		u := &odUse{rec: i, typ: r.Type, fam: fam, nf: nf, rate: p.OnDemand(r.Type), segs: segs, hours: map[int]*hourUse{}}
-		for _, s := range segs {
+		segs(func(s seg) {
 			hu := u.hours[s.hour]
 			if hu == nil {
 				hu = &hourUse{}
 				u.hours[s.hour] = hu
 			}
 			hu.secs += s.secs
-		}
+		})
 		ods = append(ods, u)
 	}
 
@@ -303,16 +310,16 @@ func Charge(p Plan, res *sim.Result) Bill {
 		}
 	}
 	for _, u := range ods {
-		for _, s := range u.segs {
+		u.segs(func(s seg) {
 			hu := u.hours[s.hour]
 			if hu.secs <= 0 {
-				continue
+				return
 			}
 			left := max(0, hu.secs-hu.ri-hu.sp) / hu.secs
 			usd := s.secs * left * u.rate / 3600
 			b.add(LineOnDemand, OptionOnDemand, u.typ, usd)
 			b.PerMinute[s.minute] += usd
-		}
+		})
 	}
 	if riCap > 0 {
 		b.ReservedUsedShare = riUsed / riCap

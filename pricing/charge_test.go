@@ -443,3 +443,22 @@ func checkLines(t *testing.T, b Bill) {
 		t.Errorf("total %g", b.TotalUSD)
 	}
 }
+
+// BenchmarkChargeWeek bills a week of 200 instances (each relaunched every
+// 6 hours) with RIs, Savings Plans and every extra line.
+func BenchmarkChargeWeek(b *testing.B) {
+	const week = 7 * 24 * sim.Hour
+	res := &sim.Result{Duration: week, Minutes: make([]sim.MinuteRow, int(week/sim.Minute))}
+	for i := range 200 {
+		for from := sim.Time(i) * sim.Minute; from < week; from += 6 * sim.Hour {
+			res.Instances = append(res.Instances, rec("m5.large", from, min(week, from+6*sim.Hour-sim.Minute)))
+		}
+	}
+	p := Plan{OnDemand: prices, Reserved: []Reservation{{Type: "m5.large", Count: 50, USDPerHour: 0.06, Flexible: true}},
+		SavingsPlans: []SavingsPlan{{Kind: ComputeSP, USDPerHour: 5, Discount: 0.3}}, EBS: EBS{GBPerInstance: 8, USDPerGBMonth: 0.08},
+		LoadBalancer: LoadBalancerCost{Enabled: true, USDPerHour: 0.0225, USDPerLCUHour: 0.008}, WhatIfDiscount: 0.28}
+	b.ReportAllocs()
+	for b.Loop() {
+		Charge(p, res)
+	}
+}
