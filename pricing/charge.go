@@ -173,7 +173,7 @@ type odUse struct {
 	typ   string
 	fam   string
 	nf    float64
-	rate  float64 // on-demand USD per hour
+	rate  float64         // on-demand USD per hour
 	segs  func(func(seg)) // walks its billed time
 	hours map[int]*hourUse
 }
