@@ -94,7 +94,7 @@ func FitDurations(sorted []float64, dist string) (Fit, error) {
 		return Fit{}, fmt.Errorf("%d positive durations: too few to fit", len(pos))
 	}
 	f := Fit{Dist: dist, Used: len(pos), Zeros: zeros}
-	var cdf func(float64) float64
+	var cdf func(float64) float64 // the fitted distribution's
 	switch dist {
 	case "lognormal":
 		logs := make([]float64, len(pos))
@@ -124,14 +124,15 @@ func FitDurations(sorted []float64, dist string) (Fit, error) {
 		f.Mean = k * theta
 		f.Spec = DistSpec{Dist: "gamma", Mean: secondsDuration(k * theta), CV: roundSig(1/math.Sqrt(k), 4)}
 	case "empirical":
-		cdf = func(x float64) float64 { return stat.CDF(x, stat.Empirical, pos, nil) }
 		f.Mean = stat.Mean(pos, nil)
 		f.Spec = DistSpec{Dist: "empirical", File: "service_times.txt"}
 		f.Note = "the empirical distribution is the sample itself (KS 0 by construction)"
 	default:
 		return Fit{}, fmt.Errorf("unknown dist %q (lognormal, gamma or empirical)", dist)
 	}
-	f.KS = ksDistance(pos, cdf)
+	if dist != "empirical" {
+		f.KS = ksDistance(pos, cdf)
+	}
 	f.PValue = ksPValue(f.KS, len(pos))
 	return f, nil
 }
@@ -171,12 +172,19 @@ func fitGamma(x []float64) (k, theta float64, err error) {
 }
 
 // ksDistance is sup |F_n(x) − F(x)| over a sorted sample.
+// Tied values (durations logged to the millisecond) are one step of the
+// sample's CDF, from i/n to j/n.
 func ksDistance(sorted []float64, cdf func(float64) float64) float64 {
 	n := float64(len(sorted))
 	d := 0.0
-	for i, x := range sorted {
-		F := cdf(x)
-		d = max(d, F-float64(i)/n, float64(i+1)/n-F)
+	for i := 0; i < len(sorted); {
+		j := i + 1
+		for j < len(sorted) && sorted[j] == sorted[i] {
+			j++
+		}
+		F := cdf(sorted[i])
+		d = max(d, F-float64(i)/n, float64(j)/n-F)
+		i = j
 	}
 	return d
 }

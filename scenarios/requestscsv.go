@@ -43,6 +43,10 @@ func newRequestsCSVSource(r io.Reader, name string, o LogOptions) (*requestsCSVS
 		return nil, fmt.Errorf("%s:1: the file is empty: it needs a header row, then one row per request", name)
 	}
 	if err != nil {
+		var bad *badLine
+		if e := s.csvError(err); errors.As(e, &bad) {
+			return nil, fmt.Errorf("%s:%d: the header: %v", name, bad.line, bad.err)
+		}
 		return nil, s.csvError(err)
 	}
 	if len(head) > 0 {
