@@ -45,7 +45,12 @@
 //     5 healthy, 2 unhealthy; deregistration_delay 300s; target tracking
 //     3 datapoints out, 15 in, scale_in_ratio 0.7; metrics period 60s,
 //     publish_delay 60s; policies are evaluated every 60s; region
-//     us-east-1 (the only one with embedded prices).
+//     us-east-1 (the embedded catalogue's; another region needs a
+//     pricing.catalogue file); os linux; spot at the family's median
+//     spot ratio; the load balancer billed at $0.0225/h + $0.008/LCU-h;
+//     no EBS or data-out line until gb_per_instance or response_bytes is
+//     given (rates $0.08/GB-month, $0.09/GB); burstable mode AWS's per
+//     type (pricing.go lists the pricing keys).
 //   - Variants and sweeps are decoded and their field paths checked, but
 //     not run yet. DESIGN.md writes a variant as
 //     set: {scaling.policies[0].target: 70}, which strict YAML rejects ('['
