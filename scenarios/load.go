@@ -84,6 +84,9 @@ func Parse(name string, data []byte, dir string) (_ *Scenario, err error) {
 		return nil, d.errs
 	}
 	s.at = d.at
+	if t, ok := d.toAny("", body).(map[string]any); ok {
+		s.tree = t
+	}
 	return s, nil
 }
 

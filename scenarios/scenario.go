@@ -35,6 +35,7 @@ type Scenario struct {
 	trace *TraceInfo          // the trace file's facts, found by Parse
 	logs  *LogStats           // a request log's skipped lines and gaps, found by Parse
 	at    map[string]position // field path → place in the file
+	tree  map[string]any      // the file as plain values, for variants
 }
 
 // Traffic is the request rate: exactly one of Synthetic or Trace, then

@@ -54,6 +54,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 	usage := func(_ *cli.Context, err error, _ bool) error { return badInput(err) }
 	cmds := []*cli.Command{
 		runCommand(),
+		compareCommand(),
 		lintCommand(),
 		schemaCommand(),
 		versionCommand(),

@@ -142,3 +142,42 @@ func TestSchemaAndVersion(t *testing.T) {
 		t.Errorf("version: exit %d, %q", code, out)
 	}
 }
+
+// TestCompare: the base and each variant run on the same traffic; the
+// comparison lists them in order and marks nothing as best when only the
+// policy differs in name.
+func TestCompare(t *testing.T) {
+	p := writeScenario(t, short+`variants:
+  - name: cpu-80
+    set: {scaling.policies[0].target: 80}
+`)
+	dir := t.TempDir()
+	code, stdout, stderr := capsim(t, "compare", "--out", dir, p)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "short") || !strings.Contains(stdout, "cpu-80") {
+		t.Errorf("table lacks the runs:\n%s", stdout)
+	}
+	var cmp struct {
+		Runs  []map[string]any `json:"runs"`
+		Table []struct {
+			Name     string `json:"name"`
+			Requests int64  `json:"requests"`
+		} `json:"comparison"`
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "compare.json"))
+	if err := json.Unmarshal(b, &cmp); err != nil {
+		t.Fatal(err)
+	}
+	if len(cmp.Runs) != 2 || cmp.Table[1].Name != "cpu-80" {
+		t.Fatalf("runs %d, table %+v", len(cmp.Runs), cmp.Table)
+	}
+	// Common random numbers: the same arrivals in both runs.
+	if cmp.Table[0].Requests != cmp.Table[1].Requests {
+		t.Errorf("requests differ between variants: %d vs %d", cmp.Table[0].Requests, cmp.Table[1].Requests)
+	}
+	if md, _ := os.ReadFile(filepath.Join(dir, "compare.md")); !strings.Contains(string(md), "| cpu-80 |") {
+		t.Errorf("markdown lacks the variant:\n%s", md)
+	}
+}

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"sync"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/capsim/capsim/reports"
+	"github.com/capsim/capsim/scenarios"
+	"github.com/capsim/capsim/sim"
+)
+
+func compareCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "compare",
+		Usage:     "simulate a scenario and each of its variants on the same traffic, and compare them",
+		ArgsUsage: "SCENARIO.yaml",
+		Flags: []cli.Flag{
+			&cli.PathFlag{Name: "out", Value: "capsim-out", Usage: "write compare.json, compare.md and report.html into `DIR`"},
+			&cli.PathFlag{Name: "json", Usage: "write only the JSON comparison, to `FILE` (- for standard output)"},
+			&cli.Uint64Flag{Name: "seed", Usage: "override the scenario's seed (every run uses the same one)"},
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "accepted for symmetry with run; compare shows no progress bar"},
+		},
+		Action: compareAction,
+	}
+}
+
+func compareAction(c *cli.Context) error {
+	if c.NArg() != 1 {
+		return badInput(fmt.Errorf("compare: name one scenario file with variants"))
+	}
+	sc, err := scenarios.Load(c.Args().First())
+	if err != nil {
+		return badInput(err)
+	}
+	runs, err := sc.Runs()
+	if err != nil {
+		return badInput(err)
+	}
+	var seed *uint64
+	if c.IsSet("seed") {
+		s := c.Uint64("seed")
+		seed = &s
+	} else {
+		// Every variant runs on the base scenario's seed: the same
+		// arrivals and service demands (common random numbers).
+		seed = &sc.Seed
+	}
+	cfgs := make([]*sim.Config, len(runs))
+	for i, r := range runs {
+		cfg, closer, err := r.Build(seed)
+		if err != nil {
+			return badInput(err)
+		}
+		defer closer.Close()
+		cfgs[i] = cfg
+	}
+	docs := make([]*reports.Document, len(runs))
+	errs := make([]error, len(runs))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i := range runs {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			res, err := sim.Run(cfgs[i])
+			if err != nil {
+				errs[i] = fmt.Errorf("%s: simulation failed: %w", runs[i].Name, err)
+				return
+			}
+			docs[i] = reportFor(runs[i], cfgs[i], res)
+		}(i)
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	cmp := reports.Compare(version, docs)
+	var js bytes.Buffer
+	enc := json.NewEncoder(&js)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(cmp); err != nil {
+		return err
+	}
+	if path := c.Path("json"); path != "" {
+		if path == "-" {
+			_, err := c.App.Writer.Write(js.Bytes())
+			return err
+		}
+		return writeFiles(map[string][]byte{path: js.Bytes()})
+	}
+	var md, html bytes.Buffer
+	if err := reports.WriteMarkdown(&md, cmp); err != nil {
+		return err
+	}
+	if err := reports.WriteHTML(&html, docs...); err != nil {
+		return err
+	}
+	dir := c.Path("out")
+	if err := writeFiles(map[string][]byte{
+		filepath.Join(dir, "compare.json"): js.Bytes(),
+		filepath.Join(dir, "compare.md"):   md.Bytes(),
+		filepath.Join(dir, "report.html"):  html.Bytes(),
+	}); err != nil {
+		return err
+	}
+	if err := reports.WriteComparison(c.App.Writer, cmp); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.App.Writer, "wrote %s\n", filepath.Join(dir, "{compare.json,compare.md,report.html}"))
+	return nil
+}

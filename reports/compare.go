@@ -1,0 +1,129 @@
+package reports
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+)
+
+// Comparison is `capsim compare`'s JSON: every run's full document, plus
+// one row per run with the numbers architects compare.
+type Comparison struct {
+	SchemaVersion string          `json:"schema_version"`
+	CapsimVersion string          `json:"capsim_version"`
+	Runs          []*Document     `json:"runs"`
+	Table         []ComparisonRow `json:"comparison"`
+}
+
+// ComparisonRow is one run's headline numbers.
+type ComparisonRow struct {
+	Name                  string  `json:"name"`
+	Requests              int64   `json:"requests"`
+	ErrorRate             float64 `json:"error_rate"` // (rejected + timed out) / total
+	P50Ms                 float64 `json:"p50_ms"`
+	P99Ms                 float64 `json:"p99_ms"`
+	PeakInstances         int     `json:"peak_instances"`
+	MeanInstances         float64 `json:"mean_instances"`
+	CostUSD               float64 `json:"cost_usd"`
+	PerMillionRequestsUSD float64 `json:"per_million_requests_usd"`
+	SLOMet                bool    `json:"slo_met"`
+}
+
+// Compare builds the comparison of runs, in the order given.
+func Compare(version string, docs []*Document) *Comparison {
+	c := &Comparison{SchemaVersion: SchemaVersion, CapsimVersion: version, Runs: docs}
+	for _, d := range docs {
+		s := d.Summary
+		row := ComparisonRow{Name: d.Name, Requests: s.Requests.Total, P50Ms: s.LatencyMs.P50, P99Ms: s.LatencyMs.P99,
+			PeakInstances: s.Instances.Peak, MeanInstances: s.Instances.Mean, CostUSD: s.Cost.TotalUSD,
+			PerMillionRequestsUSD: s.Cost.PerMillionRequestsUSD, SLOMet: s.SLO.Met}
+		if s.Requests.Total > 0 {
+			row.ErrorRate = round(float64(s.Requests.Rejected+s.Requests.TimedOut)/float64(s.Requests.Total), 6)
+		}
+		c.Table = append(c.Table, row)
+	}
+	return c
+}
+
+// bestMarks says, per column, which rows hold the best (lowest) value.
+func (c *Comparison) bestMarks() [][5]bool {
+	marks := make([][5]bool, len(c.Table))
+	cols := []func(r ComparisonRow) float64{
+		func(r ComparisonRow) float64 { return r.ErrorRate },
+		func(r ComparisonRow) float64 { return r.P50Ms },
+		func(r ComparisonRow) float64 { return r.P99Ms },
+		func(r ComparisonRow) float64 { return r.MeanInstances },
+		func(r ComparisonRow) float64 { return r.CostUSD },
+	}
+	for j, f := range cols {
+		best := 0.0
+		for i, r := range c.Table {
+			if i == 0 || f(r) < best {
+				best = f(r)
+			}
+		}
+		for i, r := range c.Table {
+			marks[i][j] = f(r) == best && len(c.Table) > 1
+		}
+	}
+	return marks
+}
+
+func star(b bool) string {
+	if b {
+		return " *"
+	}
+	return ""
+}
+
+// WriteComparison prints the comparison as a terminal table; * marks the
+// best value of a column.
+func WriteComparison(w io.Writer, c *Comparison) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "run\terrors\tp50 ms\tp99 ms\tinstances mean/peak\tcost USD\tUSD per M req\tslo")
+	for i, r := range c.Table {
+		m := c.bestMarks()[i]
+		fmt.Fprintf(tw, "%s\t%.4f%%%s\t%.1f%s\t%.1f%s\t%.2f%s / %d\t%.2f%s\t%.4f\t%s\n", r.Name,
+			100*r.ErrorRate, star(m[0]), r.P50Ms, star(m[1]), r.P99Ms, star(m[2]), r.MeanInstances, star(m[3]),
+			r.PeakInstances, r.CostUSD, star(m[4]), r.PerMillionRequestsUSD, met(r.SLOMet))
+	}
+	return tw.Flush()
+}
+
+func met(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "NOT met"
+}
+
+// WriteMarkdown writes the comparison as a Markdown table for a pull
+// request comment; best values are bold.
+func WriteMarkdown(w io.Writer, c *Comparison) error {
+	var b strings.Builder
+	b.WriteString("| run | errors | p50 ms | p99 ms | instances mean / peak | cost USD | USD per M req | SLO |\n")
+	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---|\n")
+	bold := func(s string, on bool) string {
+		if on {
+			return "**" + s + "**"
+		}
+		return s
+	}
+	for i, r := range c.Table {
+		m := c.bestMarks()[i]
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s / %d | %s | %.4f | %s |\n", mdEscape(r.Name),
+			bold(fmt.Sprintf("%.4f%%", 100*r.ErrorRate), m[0]), bold(fmt.Sprintf("%.1f", r.P50Ms), m[1]),
+			bold(fmt.Sprintf("%.1f", r.P99Ms), m[2]), bold(fmt.Sprintf("%.2f", r.MeanInstances), m[3]), r.PeakInstances,
+			bold(fmt.Sprintf("%.2f", r.CostUSD), m[4]), r.PerMillionRequestsUSD, met(r.SLOMet))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// mdEscape keeps a user's run name from breaking the table or injecting
+// markup.
+func mdEscape(s string) string {
+	r := strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;", "\n", " ", "`", "\\`", "*", `\*`, "_", `\_`)
+	return r.Replace(s)
+}
