@@ -17,16 +17,27 @@
 //     working directory. The trace is read once by Parse, streaming, to
 //     check every row and find its start and end; Build opens it again
 //     and the run streams it.
-//   - Traces: format rate-csv only so far (requests-csv, clf and alb are
-//     reported as not built yet). A header row is required; the time
-//     column holds Unix seconds (integer or fractional) or RFC 3339 times
-//     and the value column requests per interval (value_is: count, the
-//     default) or per second (value_is: rate). Row i covers
-//     [t_i, t_i + interval); rows must be at least one interval apart; a
-//     longer gap is zero traffic. The interval defaults to the spacing of
-//     the first two rows, start to the first row's time, and duration to
-//     the rest of the trace (divided by speedup). Rows before start are
-//     skipped.
+//   - Traces: rate-csv (a request rate) or a request log replayed by its
+//     timestamps: requests-csv, clf (Common/Combined Log Format) or alb
+//     (ALB access logs); see RateCSV and NewRequestLog. rate-csv: a header
+//     row is required; the time column holds Unix seconds (integer or
+//     fractional) or RFC 3339 times and the value column requests per
+//     interval (value_is: count, the default) or per second (value_is:
+//     rate). Row i covers [t_i, t_i + interval); rows must be at least one
+//     interval apart. The interval defaults to the spacing of the first
+//     two rows, start to the first row's time (a log's first request), and
+//     duration to the rest of the trace (divided by speedup; a log's ends
+//     one second after its last request). Rows before start are skipped.
+//   - Logs: lines up to reorder_window (default 5s) out of order are
+//     sorted into place, a line further back is an error; max_bad_lines
+//     (default 0) unparseable lines are skipped and counted; demand
+//     {column, seconds_per_unit, base} gives each request its CPU demand,
+//     otherwise workload.service_time is sampled. scale and arrivals do
+//     not apply to a log.
+//   - Gaps: a stretch of at least gap_threshold (default 5m) without data
+//     is, by gaps, zero traffic (default), skipped (later times move
+//     earlier by its length) or interpolated (the rate ramps linearly from
+//     the one before to the one after).
 //   - scale multiplies the rate; speedup compresses time: the rate is
 //     multiplied by it and times (trace times, synthetic shape times,
 //     spike times) divided by it.

@@ -6,6 +6,7 @@ import "strings"
 // arguments (urfave/cli/v2 stops reading flags at the first argument), and
 // their flags that take no value.
 var interspersed = map[string]map[string]bool{
+	"run":            {"help": true, "h": true, "quiet": true, "q": true},
 	"trace inspect":  {"help": true, "h": true},
 	"trace convert":  {"help": true, "h": true},
 	"fit-workload":   {"help": true, "h": true},

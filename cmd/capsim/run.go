@@ -39,6 +39,7 @@ func runAction(c *cli.Context) error {
 		if sc, err = scenarios.Load(c.Args().First()); err != nil {
 			return badInput(err)
 		}
+		reportSkipped(c, sc)
 	} else {
 		sc, _ = scenarios.Default()
 	}

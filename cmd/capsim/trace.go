@@ -203,6 +203,9 @@ func lineList(lines []int) string {
 	for _, l := range lines {
 		s = append(s, fmt.Sprint(l))
 	}
+	if len(s) == 1 {
+		return " (line " + s[0] + ")"
+	}
 	return " (lines " + strings.Join(s, ", ") + ")"
 }
 
@@ -260,4 +263,19 @@ func traceConvert(c *cli.Context) error {
 		return badInput(cerr)
 	}
 	return os.Rename(tmp.Name(), out)
+}
+
+// reportSkipped says on stderr how many lines of a request log were
+// skipped (max_bad_lines) and how many gaps it has.
+func reportSkipped(c *cli.Context, sc *scenarios.Scenario) {
+	st := sc.LogStats()
+	if st == nil {
+		return
+	}
+	if st.Bad > 0 {
+		fmt.Fprintf(c.App.ErrWriter, "capsim: trace: %d unparseable line(s) skipped%s\n", st.Bad, lineList(st.FirstBad))
+	}
+	if st.GapCount > 0 {
+		fmt.Fprintf(c.App.ErrWriter, "capsim: trace: %d gap(s) without requests, %s in all (traffic.trace.gaps: %s)\n", st.GapCount, st.GapTime, sc.Traffic.Trace.Gaps)
+	}
 }

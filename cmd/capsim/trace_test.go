@@ -106,3 +106,26 @@ func TestFitWorkload(t *testing.T) {
 		}
 	}
 }
+
+func TestRunLogWithSkippedLines(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "a.log"), []byte(`h - - [01/Aug/1995:02:00:00 -0400] "GET / HTTP/1.0" 200 1
+garbage
+h - - [01/Aug/1995:02:00:03 -0400] "GET / HTTP/1.0" 200 1
+`), 0o644)
+	sc := filepath.Join(dir, "s.yaml")
+	body := "traffic: {trace: {file: a.log, format: clf, max_bad_lines: %d}}\nworkload: {service_time: {dist: constant, value: 1ms}}\nfleet: {instance_type: c5.large, min: 1, max: 1}\n"
+	os.WriteFile(sc, []byte(fmt.Sprintf(body, 1)), 0o644)
+	js := filepath.Join(dir, "r.json")
+	code, _, errs := capsim(t, "run", sc, "--json", js, "--quiet")
+	if code != 0 || !strings.Contains(errs, "1 unparseable line(s) skipped (line 2)") {
+		t.Errorf("exit %d, stderr %q", code, errs)
+	}
+	if b, _ := os.ReadFile(js); !strings.Contains(string(b), `"total": 2`) {
+		t.Errorf("result: %.300s", b)
+	}
+	os.WriteFile(sc, []byte(fmt.Sprintf(body, 0)), 0o644)
+	if code, _, errs := capsim(t, "run", sc, "--json", js); code != 2 || !strings.Contains(errs, "a.log:2: no [timestamp]") {
+		t.Errorf("exit %d, stderr %q", code, errs)
+	}
+}
