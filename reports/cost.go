@@ -82,7 +82,7 @@ func buildCost(in Input, r *sim.Result) Cost {
 	}
 	if w := b.WhatIf; w != nil {
 		out := *w
-		out.NoPlanUSD, out.BestUSD = round(w.NoPlanUSD, 6), round(w.BestUSD, 6)
+		out.NoPlanUSD, out.BestUSD, out.Discount = round(w.NoPlanUSD, 6), round(w.BestUSD, 6), round(w.Discount, 6)
 		out.BestUSDPerHour, out.BreakEvenUSDPerHour = round(w.BestUSDPerHour, 6), round(w.BreakEvenUSDPerHour, 6)
 		out.Points = make([]pricing.WhatIfPoint, len(w.Points))
 		for i, p := range w.Points {

@@ -53,7 +53,8 @@ type SavingsPlanSpec struct {
 	Family     string             `yaml:"family,omitempty" json:"family,omitempty" jsonschema_description:"ec2_instance plans: the instance family they cover"`
 	USDPerHour float64            `yaml:"usd_per_hour" json:"usd_per_hour" jsonschema:"required,minimum=0" jsonschema_description:"hourly commitment, billed every hour used or not"`
 	Discount   float64            `yaml:"discount" json:"discount" jsonschema:"required,minimum=0,exclusiveMaximum=1" jsonschema_description:"the plan's rate: on-demand less this fraction"`
-	Rates      map[string]float64 `yaml:"rates,omitempty" json:"rates,omitempty" jsonschema_description:"USD per hour per instance type, overriding discount (e.g. from DescribeSavingsPlansOfferingRates)"`
+	Rates      map[string]float64 `yaml:"rates,omitempty" json:"rates,omitempty" jsonschema_description:"USD per hour per instance type, overriding discount and rates_file"`
+	RatesFile  string             `yaml:"rates_file,omitempty" json:"rates_file,omitempty" jsonschema_description:"rates per instance type from capsim pricing update --savings-plans (DescribeSavingsPlansOfferingRates); same kind and region"`
 }
 
 // BurstablePricing is the CPU credit mode of t2/t3/t3a/t4g types.
@@ -175,8 +176,16 @@ func (c *checker) pricing() {
 	nonNeg("pricing.data_transfer.usd_per_gb", &p.DataTransfer.USDPerGB, pricing.DefaultTransferUSDPerGB)
 	if !c.has("pricing.savings_plan_what_if.discount") {
 		p.WhatIf.Discount = defaultWhatIfDiscount
+		ft, _ := c.s.resolveType(c.s.Fleet.InstanceType)
 		for _, sp := range p.SavingsPlans {
-			if sp.Kind == pricing.ComputeSP && sp.Discount > 0 && sp.Discount < 1 {
+			if sp.Kind != pricing.ComputeSP {
+				continue
+			}
+			if r, ok := sp.Rates[ft.Name]; ok && ft.USDPerHour > 0 && r < ft.USDPerHour {
+				p.WhatIf.Discount = 1 - r/ft.USDPerHour
+				break
+			}
+			if sp.Discount > 0 && sp.Discount < 1 {
 				p.WhatIf.Discount = sp.Discount
 				break
 			}
@@ -293,8 +302,11 @@ func (c *checker) savingsPlans() {
 		} else if sp.USDPerHour < 0 {
 			c.bad(at+".usd_per_hour", "a commitment cannot be negative, got %g", sp.USDPerHour)
 		}
-		if !c.given(at+".discount") && len(sp.Rates) == 0 {
-			c.bad(at, "needs discount (a fraction off on-demand) or rates per instance type")
+		if c.has(at+".rates_file") && sp.RatesFile != "" {
+			c.ratesFile(at, sp)
+		}
+		if !c.given(at+".discount") && len(sp.Rates) == 0 && !c.given(at+".rates_file") {
+			c.bad(at, "needs discount (a fraction off on-demand), rates per instance type, or a rates_file")
 		} else if sp.Discount < 0 || sp.Discount >= 1 {
 			c.bad(at+".discount", "is a fraction off on-demand: at least 0 and less than 1, got %g", sp.Discount)
 		}
@@ -306,6 +318,31 @@ func (c *checker) savingsPlans() {
 		fleetFam, _ := pricing.SplitType(c.s.Fleet.InstanceType)
 		if sp.Kind == pricing.EC2InstanceSP && sp.Family != "" && sp.Family != fleetFam {
 			c.warn(at+".family", "the fleet runs %s, not the %s family: this plan will be billed and cover nothing", c.s.Fleet.InstanceType, sp.Family)
+		}
+	}
+}
+
+// ratesFile merges a Savings Plan rates file into the plan's rates (the
+// scenario's own rates win).
+func (c *checker) ratesFile(at string, sp *SavingsPlanSpec) {
+	r, err := pricing.LoadSavingsPlanRates(c.s.resolvePath(sp.RatesFile))
+	switch {
+	case err != nil:
+		c.bad(at+".rates_file", "%v", err)
+		return
+	case r.Kind != sp.Kind:
+		c.bad(at+".rates_file", "holds %s plan rates, not %s", r.Kind, sp.Kind)
+		return
+	case r.Region != c.s.Pricing.Region:
+		c.bad(at+".rates_file", "holds rates for %s, the scenario prices %s", r.Region, c.s.Pricing.Region)
+		return
+	}
+	if sp.Rates == nil {
+		sp.Rates = map[string]float64{}
+	}
+	for t, v := range r.Rates {
+		if _, own := sp.Rates[t]; !own {
+			sp.Rates[t] = v
 		}
 	}
 }
@@ -332,7 +369,7 @@ func (s *Scenario) PricingPlan() pricing.Plan {
 	if !s.has("pricing.savings_plan_what_if.discount") {
 		plan.WhatIfSource = "assumed (no compute plan in the scenario): set pricing.savings_plan_what_if.discount to your rate"
 		for _, sp := range p.SavingsPlans {
-			if sp.Kind == pricing.ComputeSP && sp.Discount == p.WhatIf.Discount {
+			if sp.Kind == pricing.ComputeSP && p.WhatIf.Discount != defaultWhatIfDiscount || sp.Kind == pricing.ComputeSP && sp.Discount == p.WhatIf.Discount {
 				plan.WhatIfSource = "the scenario's compute Savings Plan"
 				break
 			}

@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -64,6 +65,8 @@ func TestPricingErrors(t *testing.T) {
 			[]want{{"11:26", "pricing.ebs.gb_per_instance", "must not be negative"}}},
 		{"burstable mode", "pricing:\n  burstable: {mode: turbo}",
 			[]want{{"11:21", "pricing.burstable.mode", `unknown mode "turbo"`}}},
+		{"rates file of another kind", "pricing:\n  savings_plans:\n    - {kind: ec2_instance, family: m5, usd_per_hour: 1, rates_file: sp-compute-us-east-1.csv}",
+			[]want{{"12:69", "pricing.savings_plans[0].rates_file", "holds compute plan rates, not ec2_instance"}}},
 		{"what-if discount", "pricing:\n  savings_plan_what_if: {discount: 1.5}",
 			[]want{{"11:36", "pricing.savings_plan_what_if.discount", "got 1.5"}}},
 	}
@@ -130,6 +133,19 @@ func TestPricingPlan(t *testing.T) {
 	}
 	if len(s.Warnings()) != 1 || !strings.Contains(s.Warnings()[0].Error(), "p.yaml:15:7: pricing.reserved[1]: warning: the fleet runs m5.large, not the family c5") {
 		t.Errorf("warnings %v", s.Warnings())
+	}
+}
+
+// TestPricingRatesFile: fetched Savings Plan rates reach the plan and set
+// the what-if's discount (1 − 0.069/0.096).
+func TestPricingRatesFile(t *testing.T) {
+	s, err := Parse("r.yaml", []byte(pricingBase+"pricing:\n  savings_plans: [{kind: compute, usd_per_hour: 0.1, rates_file: sp-compute-us-east-1.csv}]\n"), "testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := s.PricingPlan()
+	if p.SavingsPlans[0].Rates["m5.large"] != 0.069 || math.Abs(p.WhatIfDiscount-(1-0.069/0.096)) > 1e-12 || !strings.Contains(p.WhatIfSource, "compute Savings Plan") {
+		t.Errorf("plan %+v, what-if %g %q", p.SavingsPlans, p.WhatIfDiscount, p.WhatIfSource)
 	}
 }
 

@@ -21,6 +21,13 @@ func fakePriceAPIs(t *testing.T) (*httptest.Server, *atomic.Int32) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)
 		body, _ := io.ReadAll(r.Body)
+		if r.URL.Path == "/DescribeSavingsPlansOfferingRates" { // restJson1
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, `{"searchResults":[{"savingsPlanOffering":{"paymentOption":"No Upfront","planType":"Compute","durationSeconds":31536000,"currency":"USD"},`+
+				`"rate":"0.0749","unit":"Hrs","productType":"EC2","serviceCode":"AmazonEC2","usageType":"EU-BoxUsage:m5.large","operation":"RunInstances",`+
+				`"properties":[{"name":"instanceType","value":"m5.large"},{"name":"region","value":"eu-west-1"}]}]}`)
+			return
+		}
 		if r.Header.Get("X-Amz-Target") == "AWSPriceListService.GetProducts" {
 			var in struct{ NextToken string }
 			json.Unmarshal(body, &in)
@@ -68,11 +75,12 @@ func TestPricingUpdateShowRun(t *testing.T) {
 	srv, calls := fakePriceAPIs(t)
 	dir := t.TempDir()
 	out := filepath.Join(dir, "eu.csv")
-	code, stdout, stderr := capsim(t, "pricing", "update", "--region", "eu-west-1", "--spot", "--out", out, "--endpoint-url", srv.URL)
+	code, stdout, stderr := capsim(t, "pricing", "update", "--region", "eu-west-1", "--spot", "--savings-plans", "compute", "--out", out, "--endpoint-url", srv.URL)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if calls.Load() != 3 || !strings.Contains(stdout, "wrote 2 instance types to "+out+" and 1 spot prices to "+filepath.Join(dir, "eu-spot.csv")) {
+	if calls.Load() != 4 || !strings.Contains(stdout, "wrote 2 instance types to "+out+" and 1 spot prices to "+filepath.Join(dir, "eu-spot.csv")+
+		" and 1 compute Savings Plan rates to "+filepath.Join(dir, "eu-savings-plans.csv")) {
 		t.Errorf("%d calls; stdout %q", calls.Load(), stdout)
 	}
 	code, stdout, stderr = capsim(t, "pricing", "show", "--catalogue", out, "m5.large", "t3.large")
@@ -80,10 +88,13 @@ func TestPricingUpdateShowRun(t *testing.T) {
 		!strings.Contains(stdout, "AWS Price List API GetProducts (eu-central-1 endpoint)") || !strings.Contains(stdout, "36, 864, 30 %, unlimited") {
 		t.Errorf("show: exit %d\n%s%s", code, stdout, stderr)
 	}
-	sc := writeScenario(t, short+fmt.Sprintf("pricing: {catalogue: %s, spot: {price_file: %s}}\n", out, filepath.Join(dir, "eu-spot.csv")))
+	sc := writeScenario(t, short+fmt.Sprintf("pricing: {catalogue: %s, spot: {price_file: %s}, savings_plans: [{kind: compute, usd_per_hour: 0.01, rates_file: %s}]}\n",
+		out, filepath.Join(dir, "eu-spot.csv"), filepath.Join(dir, "eu-savings-plans.csv")))
 	code, stdout, stderr = capsim(t, "run", "--quiet", "--json", "-", sc)
-	if code != 0 || !strings.Contains(stdout, `"region": "eu-west-1"`) || !strings.Contains(stdout, `"m5.large": 0.`) {
-		t.Errorf("run: exit %d %s", code, stderr)
+	// The what-if's discount comes from the fetched rate: 1 − 0.0749/0.107 = 0.3.
+	if code != 0 || !strings.Contains(stdout, `"region": "eu-west-1"`) || !strings.Contains(stdout, `"m5.large": 0.`) ||
+		!strings.Contains(stdout, `"discount": 0.3,`) || !strings.Contains(stdout, `"discount_source": "the scenario's compute Savings Plan"`) {
+		t.Errorf("run: exit %d %s\n%s", code, stderr, stdout[strings.Index(stdout, `"savings_plan_what_if"`):][:400])
 	}
 	code, stdout, _ = capsim(t, "pricing", "show", "--scenario", sc, "m5.large")
 	if code != 0 || !strings.Contains(stdout, "0.0400") || !strings.Contains(stdout, "spot price file") {

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	awspricing "github.com/aws/aws-sdk-go-v2/service/pricing"
+	"github.com/aws/aws-sdk-go-v2/service/savingsplans"
 	"github.com/urfave/cli/v2"
 
 	"github.com/capsim/capsim/pricing"
@@ -33,6 +34,10 @@ func pricingUpdateCommand() *cli.Command {
 			&cli.DurationFlag{Name: "spot-history", Usage: "how far back to fetch spot price changes (≤ 90 days; default: the prices in effect now)"},
 			&cli.PathFlag{Name: "out", Usage: "catalogue file to write (default prices-REGION.csv)"},
 			&cli.PathFlag{Name: "spot-out", Usage: "spot price file to write (default: the catalogue's name with -spot)"},
+			&cli.StringFlag{Name: "savings-plans", Usage: "also fetch Savings Plan rates of this kind (compute | ec2_instance) with DescribeSavingsPlansOfferingRates"},
+			&cli.IntFlag{Name: "sp-term", Value: 1, Usage: "Savings Plan term in years: 1 | 3"},
+			&cli.StringFlag{Name: "sp-payment", Value: pricing.NoUpfront, Usage: "no_upfront | partial_upfront | all_upfront"},
+			&cli.PathFlag{Name: "savings-plans-out", Usage: "Savings Plan rates file to write (default: the catalogue's name with -savings-plans)"},
 			&cli.StringFlag{Name: "endpoint-url", Usage: "send every AWS call to this URL instead (a proxy or an emulator)"},
 		},
 		Action: pricingUpdate,
@@ -70,6 +75,20 @@ func pricingUpdate(c *cli.Context) error {
 	if spotOut == "" {
 		spotOut = strings.TrimSuffix(out, filepath.Ext(out)) + "-spot.csv"
 	}
+	spKind := c.String("savings-plans")
+	if spKind != "" && spKind != pricing.ComputeSP && spKind != pricing.EC2InstanceSP {
+		return badInput(fmt.Errorf("pricing update: unknown --savings-plans %q (compute, ec2_instance)", spKind))
+	}
+	if t := c.Int("sp-term"); t != 1 && t != 3 {
+		return badInput(fmt.Errorf("pricing update: --sp-term is 1 or 3 years, not %d", t))
+	}
+	if p := c.String("sp-payment"); p != pricing.NoUpfront && p != pricing.PartialUpfront && p != pricing.AllUpfront {
+		return badInput(fmt.Errorf("pricing update: unknown --sp-payment %q (no_upfront, partial_upfront, all_upfront)", p))
+	}
+	spOut := c.Path("savings-plans-out")
+	if spOut == "" {
+		spOut = strings.TrimSuffix(out, filepath.Ext(out)) + "-savings-plans.csv"
+	}
 	opts := []func(*config.LoadOptions) error{config.WithRegion(pricing.PriceListRegion(region))}
 	if u := c.String("endpoint-url"); u != "" {
 		opts = append(opts, config.WithBaseEndpoint(u))
@@ -102,6 +121,22 @@ func pricingUpdate(c *cli.Context) error {
 		}
 		files[spotOut] = sp.Bytes()
 		msg += fmt.Sprintf(" and %d spot prices to %s", len(recs), spotOut)
+	}
+	if spKind != "" {
+		// The savingsplans API is global: its endpoint signs in us-east-1.
+		sc := savingsplans.NewFromConfig(cfg, func(o *savingsplans.Options) { o.Region = "us-east-1" })
+		rates, err := pricing.FetchSavingsPlanRates(c.Context, sc, spKind, c.Int("sp-term"), c.String("sp-payment"), region, osName, types)
+		if err != nil {
+			return fmt.Errorf("pricing update: %w", err)
+		}
+		rates.Date = now.Format(time.DateOnly)
+		rates.Source = "AWS savingsplans DescribeSavingsPlansOfferingRates, fetched " + now.Format(time.RFC3339)
+		var sp bytes.Buffer
+		if err := pricing.WriteSavingsPlanRates(&sp, rates); err != nil {
+			return err
+		}
+		files[spOut] = sp.Bytes()
+		msg += fmt.Sprintf(" and %d %s Savings Plan rates to %s", len(rates.Rates), spKind, spOut)
 	}
 	if err := writeFiles(files); err != nil {
 		return err
