@@ -101,7 +101,11 @@ func financeRows(c Cost) [][2]string {
 	for _, l := range []string{pricing.LineOnDemand, pricing.LineSpot, pricing.LineReserved, pricing.LineSavingsPlans,
 		pricing.LineCPUCredits, pricing.LineEBS, pricing.LineLoadBalancer, pricing.LineDataTransfer} {
 		if v, ok := c.ByLine[l]; ok && v != 0 {
-			lines = append(lines, fmt.Sprintf("%s $%.2f", l, v))
+			f := "%s $%.2f"
+			if v < 0.01 {
+				f = "%s $%.4f"
+			}
+			lines = append(lines, fmt.Sprintf(f, l, v))
 		}
 	}
 	if len(lines) > 0 {

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"math"
+	"os"
 	"strings"
 	"testing"
 
@@ -164,5 +165,34 @@ func TestPricingCatalogueFile(t *testing.T) {
 	_, err = Parse("c.yaml", []byte(strings.Replace(pricingBase, "m5.large", "c5.large", 1)+"pricing: {catalogue: prices-eu-west-1.csv}\n"), "testdata")
 	if err == nil || !strings.Contains(err.Error(), "c5.large") {
 		t.Errorf("error %v", err)
+	}
+}
+
+// TestREADMEPricingExample parses the README's pricing example (its
+// catalogue file aside), so the documentation cannot drift from the keys.
+func TestREADMEPricingExample(t *testing.T) {
+	b, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(b)
+	i := strings.Index(readme, "```yaml\npricing:\n  region")
+	if i < 0 {
+		t.Fatal("the README has no pricing example")
+	}
+	block := readme[i+len("```yaml\n"):]
+	block = block[:strings.Index(block, "```")]
+	var kept []string
+	for _, l := range strings.Split(block, "\n") {
+		if !strings.HasPrefix(l, "  catalogue:") {
+			kept = append(kept, l)
+		}
+	}
+	s, err := Parse("readme.yaml", []byte(pricingBase+strings.Join(kept, "\n")), "")
+	if err != nil {
+		t.Fatalf("the README's pricing example does not parse:\n%v", err)
+	}
+	if p := s.PricingPlan(); len(p.Reserved) != 2 || len(p.SavingsPlans) != 2 || p.DataTransfer.ResponseBytes != 20000 {
+		t.Errorf("plan %+v", p)
 	}
 }

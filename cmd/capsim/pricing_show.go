@@ -58,7 +58,11 @@ func pricingShow(c *cli.Context) error {
 	for _, name := range c.Args().Slice() {
 		it, ok := lookup(name)
 		if !ok {
-			return badInput(fmt.Errorf("pricing show: unknown instance type %q in %s (%s)", name, cat.Source, cat.Region))
+			hint := ""
+			if near := closest(name, cat.Types()); near != "" {
+				hint = fmt.Sprintf(" (did you mean %q?)", near)
+			}
+			return badInput(fmt.Errorf("pricing show: unknown instance type %q in %s (%s)%s", name, cat.Source, cat.Region, hint))
 		}
 		its = append(its, it)
 	}
@@ -84,4 +88,35 @@ func pricingShow(c *cli.Context) error {
 			it.USDPerHour*pricing.HoursPerMonth, plan.Spot.SpotPrice(it.Name, 0, 0), credits, it.PriceSource)
 	}
 	return tw.Flush()
+}
+
+// closest is the catalogue name within edit distance 2 of a mistyped one.
+func closest(name string, names []string) string {
+	best, bestD := "", 3
+	for _, n := range names {
+		if d := editDist(name, n); d < bestD {
+			best, bestD = n, d
+		}
+	}
+	return best
+}
+
+func editDist(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			c := 1
+			if a[i-1] == b[j-1] {
+				c = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }

@@ -116,7 +116,7 @@ func TestPricingBadInput(t *testing.T) {
 		{[]string{"pricing", "update", "--region", "eu-west-1", "--os", "beos"}, exitInput, "unknown --os"},
 		{[]string{"pricing", "update"}, exitInput, "region"},
 		{[]string{"pricing", "show"}, exitInput, "at least one instance type"},
-		{[]string{"pricing", "show", "m5.lrge"}, exitInput, `unknown instance type "m5.lrge"`},
+		{[]string{"pricing", "show", "m5.lrge"}, exitInput, `unknown instance type "m5.lrge" in AWS Price List API via Karpenter, us-east-1, 2026-07-20 (us-east-1) (did you mean "m5.large"?)`},
 		{[]string{"pricing", "show", "--catalogue", bad, "m5.large"}, exitInput, "line 2: bad vcpu"},
 		{[]string{"pricing", "update", "--region", "eu-west-1", "--out", filepath.Join(t.TempDir(), "x.csv"), "--endpoint-url", "http://127.0.0.1:1"}, exitFailed, "GetProducts"},
 	} {
