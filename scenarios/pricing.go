@@ -52,7 +52,7 @@ type SavingsPlanSpec struct {
 	Kind       string             `yaml:"kind" json:"kind" jsonschema:"required,enum=compute,enum=ec2_instance"`
 	Family     string             `yaml:"family,omitempty" json:"family,omitempty" jsonschema_description:"ec2_instance plans: the instance family they cover"`
 	USDPerHour float64            `yaml:"usd_per_hour" json:"usd_per_hour" jsonschema:"required,minimum=0" jsonschema_description:"hourly commitment, billed every hour used or not"`
-	Discount   float64            `yaml:"discount" json:"discount" jsonschema:"required,minimum=0,exclusiveMaximum=1" jsonschema_description:"the plan's rate: on-demand less this fraction"`
+	Discount   float64            `yaml:"discount" json:"discount" jsonschema:"minimum=0,exclusiveMaximum=1" jsonschema_description:"the plan's rate: on-demand less this fraction (or give rates or rates_file)"`
 	Rates      map[string]float64 `yaml:"rates,omitempty" json:"rates,omitempty" jsonschema_description:"USD per hour per instance type, overriding discount and rates_file"`
 	RatesFile  string             `yaml:"rates_file,omitempty" json:"rates_file,omitempty" jsonschema_description:"rates per instance type from capsim pricing update --savings-plans (DescribeSavingsPlansOfferingRates); same kind and region"`
 }

@@ -1,10 +1,15 @@
 package scenarios
 
 import (
+	"bytes"
+	"encoding/json"
 	"math"
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/goccy/go-yaml"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/capsim/capsim/pricing"
 )
@@ -194,5 +199,21 @@ func TestREADMEPricingExample(t *testing.T) {
 	}
 	if p := s.PricingPlan(); len(p.Reserved) != 2 || len(p.SavingsPlans) != 2 || p.DataTransfer.ResponseBytes != 20000 {
 		t.Errorf("plan %+v", p)
+	}
+	// The example and the resolved scenario both fit the JSON Schema.
+	sch := compiledSchema(t)
+	j, err := yaml.YAMLToJSON([]byte(pricingBase + strings.Join(kept, "\n")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resolved, _ := json.Marshal(s)
+	for name, doc := range map[string][]byte{"example": j, "resolved": resolved} {
+		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sch.Validate(inst); err != nil {
+			t.Errorf("the README's pricing %s does not fit the schema: %v", name, err)
+		}
 	}
 }
