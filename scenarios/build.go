@@ -240,6 +240,11 @@ func (d DistSpec) build() (sim.Dist, error) {
 		return sim.GammaMeanCV(d.Mean.Seconds(), d.CV)
 	case "erlang":
 		return sim.Erlang(d.K, d.Mean.Seconds())
+	case "empirical":
+		if d.samples == nil {
+			return nil, fmt.Errorf("empirical needs its file read first (Parse does it)")
+		}
+		return d.samples, nil
 	}
 	return nil, fmt.Errorf("unknown dist %q", d.Dist)
 }

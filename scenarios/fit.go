@@ -125,8 +125,8 @@ func FitDurations(sorted []float64, dist string) (Fit, error) {
 		f.Spec = DistSpec{Dist: "gamma", Mean: secondsDuration(k * theta), CV: roundSig(1/math.Sqrt(k), 4)}
 	case "empirical":
 		f.Mean = stat.Mean(pos, nil)
-		f.Spec = DistSpec{Dist: "empirical", File: "service_times.txt"}
-		f.Note = "the empirical distribution is the sample itself (KS 0 by construction)"
+		f.Spec = DistSpec{Dist: "empirical"}
+		f.Note = "the empirical distribution is the sample itself (KS 0 by construction; draws interpolate between its values)"
 	default:
 		return Fit{}, fmt.Errorf("unknown dist %q (lognormal, gamma or empirical)", dist)
 	}

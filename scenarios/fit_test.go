@@ -3,7 +3,10 @@ package scenarios
 import (
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/stat/distuv"
@@ -44,5 +47,53 @@ func TestFitDurations(t *testing.T) {
 	}
 	if _, err := FitDurations([]float64{0.1, 0.1, 0.1}, "lognormal"); err == nil {
 		t.Error("a constant fitted as lognormal")
+	}
+}
+
+func TestEmpirical(t *testing.T) {
+	e, err := ReadEmpirical(strings.NewReader("# service times\n0.010\n\n30ms\n0.020\n"), "st.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := e.Mean(); math.Abs(m-0.02) > 1e-12 {
+		t.Errorf("mean %g", m)
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	sum := 0.0
+	for i := 0; i < 100000; i++ {
+		x := e.Sample(r)
+		if x < 0.01 || x > 0.03 {
+			t.Fatalf("sample %g outside [10ms, 30ms]", x)
+		}
+		sum += x
+	}
+	if m := sum / 100000; math.Abs(m-0.02) > 0.0002 {
+		t.Errorf("sample mean %g", m)
+	}
+	for _, c := range []struct{ in, want string }{
+		{"", "st.txt:1: no durations"},
+		{"0.1\nabc\n", `st.txt:2: "abc" is neither seconds nor a duration`},
+		{"-1\n", `st.txt:1: "-1" is not a duration in seconds`},
+	} {
+		if _, err := ReadEmpirical(strings.NewReader(c.in), "st.txt"); err == nil || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("%q: %v, want %q", c.in, err, c.want)
+		}
+	}
+
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "st.txt"), []byte("0.01\n0.02\n0.03\n"), 0o644)
+	base := "duration: 1m\ntraffic: {synthetic: {shape: constant, rps: 5}}\nfleet: {instance_type: c5.large, min: 1, max: 1}\n"
+	s, err := Parse("e.yaml", []byte(base+"workload: {service_time: {dist: empirical, file: st.txt}}\n"), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, _, err := s.Build(nil)
+	if err != nil || math.Abs(cfg.Service.Mean()-0.02) > 1e-12 {
+		t.Fatalf("build: %v, %v", cfg, err)
+	}
+	_, err = Parse("e.yaml", []byte(base+"workload: {service_time: {dist: empirical, file: nope.txt, mean: 1s}}\n"), dir)
+	if err == nil || !strings.Contains(err.Error(), "e.yaml:4:66: workload.service_time.mean: does not apply to dist empirical") ||
+		!strings.Contains(err.Error(), "workload.service_time.file: cannot open nope.txt") {
+		t.Errorf("errors: %v", err)
 	}
 }

@@ -453,3 +453,33 @@ func TestInspectAndSparkline(t *testing.T) {
 		t.Errorf("rate summary: gaps %v, requests %g, peak minute %g", r.Gaps, r.Requests, r.PeakMinute)
 	}
 }
+
+// BenchmarkCLFNASA reads the NASA log (30,969 lines) from memory through
+// the reorder buffer: the reader's cost per line.
+func BenchmarkCLFNASA(b *testing.B) {
+	data, err := os.ReadFile(nasaLog)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		l, err := NewRequestLog(bytes.NewReader(data), "nasa.log", "clf", LogOptions{ReorderWindow: -1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := 0
+		for {
+			if _, err := l.Next(); err != nil {
+				if err != io.EOF {
+					b.Fatal(err)
+				}
+				break
+			}
+			n++
+		}
+		if n != 30969 {
+			b.Fatalf("%d lines", n)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/30969, "ns/line")
+}

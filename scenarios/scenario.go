@@ -132,15 +132,18 @@ type Workload struct {
 //	{dist: constant, value}
 //	{dist: gamma, mean, cv}
 //	{dist: erlang, k, mean}
+//	{dist: empirical, file}
 type DistSpec struct {
-	Dist   string   `yaml:"dist" json:"dist" jsonschema:"required,enum=exponential,enum=lognormal,enum=constant,enum=gamma,enum=erlang"`
+	Dist   string   `yaml:"dist" json:"dist" jsonschema:"required,enum=exponential,enum=lognormal,enum=constant,enum=gamma,enum=erlang,enum=empirical"`
 	Mean   Duration `yaml:"mean,omitempty" json:"mean,omitempty"`
 	Median Duration `yaml:"median,omitempty" json:"median,omitempty"`
 	P99    Duration `yaml:"p99,omitempty" json:"p99,omitempty"`
 	Value  Duration `yaml:"value,omitempty" json:"value,omitempty"`
 	CV     float64  `yaml:"cv,omitempty" json:"cv,omitempty"`
 	K      int      `yaml:"k,omitempty" json:"k,omitempty"`
-	File   string   `yaml:"file,omitempty" json:"file,omitempty" jsonschema_description:"empirical samples (not built yet)"`
+	File   string   `yaml:"file,omitempty" json:"file,omitempty" jsonschema_description:"empirical: a file of durations, one a line (seconds or 250ms), relative to the scenario file"`
+
+	samples *Empirical // dist empirical: the file's durations, read by Parse
 }
 
 // InstanceSpec is an inline instance type. A name the catalogue knows is

@@ -469,7 +469,7 @@ func (c *checker) dist(p string, d *DistSpec, allowZero bool) {
 		return
 	}
 	if d.Dist == "empirical" {
-		c.bad(p+".dist", "%s", notBuilt("dist empirical"))
+		c.empirical(p, d)
 		return
 	}
 	sets, known := distParams[d.Dist]

@@ -18,7 +18,7 @@ func fitWorkloadCommand() *cli.Command {
 		Flags: append(traceFlags(),
 			&cli.StringFlag{Name: "dist", Value: "lognormal", Usage: "lognormal | gamma | empirical | all"},
 			&cli.IntFlag{Name: "max-samples", Value: 1_000_000, Usage: "fit a uniform sample of at most this many durations"},
-			&cli.PathFlag{Name: "samples-out", Usage: "empirical: write the sample (one duration in seconds a line) to `FILE`"}),
+			&cli.PathFlag{Name: "samples-out", Usage: "empirical: write the sample (one duration in seconds a line) to `FILE`, for {dist: empirical, file: FILE}"}),
 		Action: fitWorkload,
 	}
 }
@@ -69,11 +69,10 @@ func fitWorkload(c *cli.Context) error {
 		if fit.Note != "" {
 			fmt.Fprintf(w, "# %s\n", fit.Note)
 		}
-		fmt.Fprintln(w, "workload:")
-		fmt.Fprintf(w, "  service_time: %s\n", specYAML(fit.Spec))
 		if dist == "empirical" {
-			fmt.Fprintln(w, "  # dist empirical is not runnable yet: the sample is written with --samples-out")
+			fit.Spec.File = "SAMPLES.txt"
 			if out := c.Path("samples-out"); out != "" {
+				fit.Spec.File = out
 				var b strings.Builder
 				for _, x := range d.Sample {
 					fmt.Fprintf(&b, "%g\n", x)
@@ -81,8 +80,12 @@ func fitWorkload(c *cli.Context) error {
 				if err := writeFiles(map[string][]byte{out: []byte(b.String())}); err != nil {
 					return err
 				}
+			} else {
+				fmt.Fprintln(w, "# write the sample with --samples-out FILE (its path is relative to the scenario file)")
 			}
 		}
+		fmt.Fprintln(w, "workload:")
+		fmt.Fprintf(w, "  service_time: %s\n", specYAML(fit.Spec))
 	}
 	return nil
 }

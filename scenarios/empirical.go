@@ -1,0 +1,135 @@
+package scenarios
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/capsim/capsim/sim"
+)
+
+// Empirical is the distribution of a sample of durations: a draw picks a
+// uniform point of the sample's quantile function, interpolating linearly
+// between neighbouring order statistics (so it is continuous between the
+// smallest and the largest value). capsim fit-workload --dist empirical
+// --samples-out writes such a file from an ALB log.
+type Empirical struct {
+	x    []float64 // seconds, sorted
+	mean float64
+	name string
+}
+
+var _ sim.Dist = (*Empirical)(nil)
+
+// maxEmpirical bounds the values of an empirical file (80 MB of float64).
+const maxEmpirical = 10_000_000
+
+// ReadEmpirical reads durations, one a line (seconds, or a Go duration
+// such as 250ms); blank lines and lines starting with # are skipped.
+func ReadEmpirical(r io.Reader, name string) (*Empirical, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 4096), 1<<16)
+	e := &Empirical{name: name}
+	line := 0
+	sum := 0.0
+	for sc.Scan() {
+		line++
+		t := strings.TrimSpace(sc.Text())
+		if t == "" || t[0] == '#' {
+			continue
+		}
+		v, err := parseSeconds(t)
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: %v", name, line, err)
+		}
+		if len(e.x) == maxEmpirical {
+			return nil, fmt.Errorf("%s:%d: more than %d values", name, line, maxEmpirical)
+		}
+		e.x = append(e.x, v)
+		sum += v
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s:%d: %v", name, line+1, err)
+	}
+	if len(e.x) == 0 {
+		return nil, fmt.Errorf("%s:1: no durations in the file (one a line: 0.042 or 42ms)", name)
+	}
+	slices.Sort(e.x)
+	e.mean = sum / float64(len(e.x))
+	return e, nil
+}
+
+// Sample draws the quantile at a uniform point.
+func (e *Empirical) Sample(r *rand.Rand) float64 {
+	if len(e.x) == 1 {
+		return e.x[0]
+	}
+	u := r.Float64() * float64(len(e.x)-1)
+	i := int(u)
+	if i >= len(e.x)-1 {
+		return e.x[len(e.x)-1]
+	}
+	f := u - float64(i)
+	return e.x[i] + f*(e.x[i+1]-e.x[i])
+}
+
+// Mean is the mean of the interpolated distribution: the trapezoid mean
+// of the order statistics.
+func (e *Empirical) Mean() float64 {
+	n := len(e.x)
+	if n == 1 {
+		return e.x[0]
+	}
+	s := 0.0
+	for i := 0; i+1 < n; i++ {
+		s += (e.x[i] + e.x[i+1]) / 2
+	}
+	return s / float64(n-1)
+}
+
+func (e *Empirical) String() string {
+	return fmt.Sprintf("empirical{%s, %d values, median %.4gs}", e.name, len(e.x), e.x[len(e.x)/2])
+}
+
+// empirical checks {dist: empirical, file} and reads the file.
+func (c *checker) empirical(p string, d *DistSpec) {
+	for _, k := range []string{"mean", "median", "p99", "value", "cv", "k"} {
+		if c.given(p + "." + k) {
+			c.bad(p+"."+k, "does not apply to dist empirical (it takes file)")
+		}
+	}
+	if !c.given(p + ".file") {
+		c.bad(p, "dist empirical needs file, a list of durations (capsim fit-workload --dist empirical --samples-out writes one)")
+		return
+	}
+	path := d.File
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(c.s.dir, path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		why := err
+		if pe, ok := err.(*os.PathError); ok {
+			why = pe.Err
+		}
+		c.bad(p+".file", "cannot open %s (relative to the scenario file): %v", d.File, why)
+		return
+	}
+	defer f.Close()
+	e, err := ReadEmpirical(f, d.File)
+	if err != nil {
+		c.bad(p+".file", "%v", err)
+		return
+	}
+	if e.mean <= 0 || math.IsInf(e.mean, 0) {
+		c.bad(p+".file", "the durations' mean is %g: it must be greater than 0", e.mean)
+		return
+	}
+	d.samples = e
+}
