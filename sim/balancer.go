@@ -63,3 +63,24 @@ func (t *Targets) ID(i int) int { return int(t.ids[i]) }
 
 // Rand is the load balancer's own random stream.
 func (t *Targets) Rand() *rand.Rand { return t.rng }
+
+// add appends a target and returns its position.
+func (t *Targets) add(id, out int32, w float64) int32 {
+	t.ids = append(t.ids, id)
+	t.out = append(t.out, out)
+	t.w = append(t.w, w)
+	return int32(len(t.ids) - 1)
+}
+
+// remove takes out the target at p by moving the last one into its place;
+// it returns the id of the target that moved (or -1).
+func (t *Targets) remove(p int32) int32 {
+	last := int32(len(t.ids) - 1)
+	moved := int32(-1)
+	if p != last {
+		moved = t.ids[last]
+		t.ids[p], t.out[p], t.w[p] = t.ids[last], t.out[last], t.w[last]
+	}
+	t.ids, t.out, t.w = t.ids[:last], t.out[:last], t.w[:last]
+	return moved
+}

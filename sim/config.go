@@ -99,6 +99,10 @@ type Config struct {
 	LBOverhead          Time
 	HealthCheck         HealthCheck
 	DeregistrationDelay Time
+	// CrossZoneOff makes each zone's load-balancer node route only to its
+	// own zone's targets, the nodes sharing traffic equally (AWS-SEMANTICS
+	// §4.1); the ALB default is cross-zone on.
+	CrossZoneOff bool
 	// SlowStart ramps a newly healthy target's share of requests linearly
 	// from 0 to full over this time (ALB slow_start.duration_seconds,
 	// AWS-SEMANTICS §4.1); 0 disables it.

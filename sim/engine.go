@@ -65,14 +65,30 @@ type engine struct {
 	poolFilling int  // warm-pool instances initialising
 	poolAt      Time // warm-pool time integral brought up to here
 
-	slowStarting int  // targets in slow start
-	pickWeights  bool // the balancer applies weights itself
+	zonal        []Targets // per-zone routable views, with cross-zone off
+	slowStarting int       // targets in slow start
+	pickWeights  bool      // the balancer applies weights itself
 
 	res *Result
 }
 
 // Run simulates cfg and returns what it measured.
 func Run(cfg *Config) (*Result, error) {
+	e, err := newEngine(cfg)
+	if err != nil {
+		return nil, err
+	}
+	e.loop()
+	if err := e.arrivals.failure(); err != nil {
+		return nil, err
+	}
+	e.finish()
+	return e.res, nil
+}
+
+// newEngine sets up a run: the initial fleet in service, the first arrival
+// and tick queued.
+func newEngine(cfg *Config) (*engine, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -101,6 +117,12 @@ func Run(cfg *Config) (*Result, error) {
 	if usesMetric(cfg.Scalers, MetricLatency) {
 		e.period.hist = newMinuteHistogram()
 	}
+	if cfg.CrossZoneOff {
+		e.zonal = make([]Targets, max(1, cfg.Fleet.Zones))
+		for z := range e.zonal {
+			e.zonal[z].rng = e.targets.rng
+		}
+	}
 	if wa, ok := cfg.Balancer.(WeightAware); ok {
 		e.pickWeights = wa.UsesWeights()
 	}
@@ -122,13 +144,7 @@ func Run(cfg *Config) (*Result, error) {
 	if e.cfg.Fleet.WarmPool != nil {
 		e.poolReadyN = e.poolTarget()
 	}
-
-	e.loop()
-	if err := e.arrivals.failure(); err != nil {
-		return nil, err
-	}
-	e.finish()
-	return e.res, nil
+	return e, nil
 }
 
 func (e *engine) loop() {
@@ -225,12 +241,12 @@ func (e *engine) arrive() {
 	switch {
 	case in.busy < in.slots:
 		in.outstanding++
-		e.targets.out[pos]++
+		e.syncOutstanding(in)
 		e.inSystem++
 		e.startService(in, id, now, svc)
 	case in.n < e.cfg.QueueLimit:
 		in.outstanding++
-		e.targets.out[pos]++
+		e.syncOutstanding(in)
 		e.inSystem++
 		in.enqueue(queued{arr: now, svc: svc})
 	default:
@@ -243,6 +259,9 @@ func (e *engine) arrive() {
 // probability weight ÷ full weight, else the balancer picks again: the
 // ramping target's share then grows linearly with its weight.
 func (e *engine) route() int {
+	if e.zonal != nil {
+		return e.routeZonal()
+	}
 	pos := e.cfg.Balancer.Pick(&e.targets)
 	if e.slowStarting == 0 || e.pickWeights {
 		return pos
@@ -257,6 +276,36 @@ func (e *engine) route() int {
 	return pos
 }
 
+// routeZonal routes with cross-zone load balancing off: the request lands
+// on one zone's load-balancer node, the nodes sharing traffic equally
+// (zones without targets drop out of DNS), and the node picks among its
+// own zone's targets.
+func (e *engine) routeZonal() int {
+	k := 0
+	for z := range e.zonal {
+		if e.zonal[z].Len() > 0 {
+			k++
+		}
+	}
+	r := e.targets.rng.IntN(k)
+	for z := range e.zonal {
+		zt := &e.zonal[z]
+		if zt.Len() == 0 {
+			continue
+		}
+		if r > 0 {
+			r--
+			continue
+		}
+		zp := 0
+		if zt.Len() > 1 {
+			zp = e.cfg.Balancer.Pick(zt)
+		}
+		return int(e.inst[zt.ids[zp]].pos)
+	}
+	return 0
+}
+
 // rampSlowStart updates the weights of targets in slow start.
 func (e *engine) rampSlowStart() {
 	for p, id := range e.targets.ids {
@@ -269,18 +318,28 @@ func (e *engine) rampSlowStart() {
 		if f >= 1 {
 			in.slowStart = false
 			e.slowStarting--
-			e.targets.w[p] = full
+			e.setWeight(in, int32(p), full)
 			continue
 		}
-		e.targets.w[p] = full * max(f, 0.001)
+		e.setWeight(in, int32(p), full*max(f, 0.001))
 	}
 }
 
 // syncOutstanding copies an instance's outstanding count to the balancer's
-// dense view when the instance is routable.
+// dense views when the instance is routable.
 func (e *engine) syncOutstanding(in *instance) {
 	if in.pos >= 0 {
 		e.targets.out[in.pos] = in.outstanding
+		if e.zonal != nil {
+			e.zonal[in.zone].out[in.zpos] = in.outstanding
+		}
+	}
+}
+
+func (e *engine) setWeight(in *instance, p int32, w float64) {
+	e.targets.w[p] = w
+	if e.zonal != nil {
+		e.zonal[in.zone].w[in.zpos] = w
 	}
 }
 
@@ -439,7 +498,6 @@ func (e *engine) enterService(id int32, warm bool) {
 	in.warming = warm
 	in.areaAt = e.now
 	in.periodArea = in.busyArea
-	in.pos = int32(len(e.targets.ids))
 	w := float64(in.slots) * in.speed
 	// Slow start applies only when a healthy target outside slow start
 	// already takes traffic (AWS-SEMANTICS §4.1).
@@ -448,9 +506,10 @@ func (e *engine) enterService(id int32, warm bool) {
 		e.slowStarting++
 		w *= float64(tickStep) / float64(e.cfg.SlowStart)
 	}
-	e.targets.ids = append(e.targets.ids, id)
-	e.targets.out = append(e.targets.out, in.outstanding)
-	e.targets.w = append(e.targets.w, w)
+	in.pos = e.targets.add(id, in.outstanding, w)
+	if e.zonal != nil {
+		in.zpos = e.zonal[in.zone].add(id, in.outstanding, w)
+	}
 	e.inServiceSlots += int64(in.slots)
 	e.inServiceCount++
 	e.res.PeakInService = max(e.res.PeakInService, e.inServiceCount)
@@ -465,16 +524,14 @@ func (e *engine) enterService(id int32, warm bool) {
 // leaveService removes an instance from the routable list.
 func (e *engine) leaveService(id int32) {
 	in := &e.inst[id]
-	p := in.pos
-	last := len(e.targets.ids) - 1
-	moved := e.targets.ids[last]
-	e.targets.ids[p] = moved
-	e.targets.out[p] = e.targets.out[last]
-	e.targets.w[p] = e.targets.w[last]
-	e.inst[moved].pos = p
-	e.targets.ids = e.targets.ids[:last]
-	e.targets.out = e.targets.out[:last]
-	e.targets.w = e.targets.w[:last]
+	if moved := e.targets.remove(in.pos); moved >= 0 {
+		e.inst[moved].pos = in.pos
+	}
+	if e.zonal != nil {
+		if moved := e.zonal[in.zone].remove(in.zpos); moved >= 0 {
+			e.inst[moved].zpos = in.zpos
+		}
+	}
 	in.pos = -1
 	if in.slowStart {
 		in.slowStart = false

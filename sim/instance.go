@@ -28,6 +28,7 @@ type instance struct {
 	outstanding int32 // busy + queued
 	speed       float64
 	pos         int32   // position in the routable list, -1 when not routable
+	zpos        int32   // position in its zone's routable list (cross-zone off)
 	slowStart   bool    // ramping up its share of requests
 	protected   bool    // protected from scale-in
 	failed      bool    // failed: every request to it errors until replaced
