@@ -97,6 +97,7 @@ func (s *Scenario) Build(seed *uint64) (*sim.Config, io.Closer, error) {
 		},
 		DeregistrationDelay: s.LoadBalancer.DeregistrationDelay.Sim(),
 		SlowStart:           s.LoadBalancer.SlowStart.Sim(),
+		CrossZoneOff:        s.LoadBalancer.CrossZone != nil && !*s.LoadBalancer.CrossZone,
 		Scalers:             scalers,
 		Guards:              s.buildGuards(),
 		MetricPeriod:        s.Metrics.Period.Sim(),

@@ -183,6 +183,7 @@ type LoadBalancer struct {
 	HealthCheck         HealthCheck `yaml:"health_check" json:"health_check"`
 	DeregistrationDelay Duration    `yaml:"deregistration_delay" json:"deregistration_delay" jsonschema_description:"default 300s"`
 	SlowStart           Duration    `yaml:"slow_start" json:"slow_start" jsonschema_description:"linear ramp of a new target's share: 0s (off) or 30s–900s; not with least_outstanding_requests"`
+	CrossZone           *bool       `yaml:"cross_zone,omitempty" json:"cross_zone,omitempty" jsonschema_description:"cross-zone load balancing (default true, as on an ALB); false: each zone's node routes to its own zone only"`
 }
 
 // HealthCheck is the target group's health check.
