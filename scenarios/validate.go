@@ -122,7 +122,7 @@ func notBuilt(what string) string {
 var (
 	defaultStart        = time.Unix(0, 0).UTC()
 	defaultBootTime     = DistSpec{Dist: "lognormal", Median: Duration(90 * time.Second), P99: Duration(180 * time.Second)}
-	terminationPolicies = []string{"Default", "OldestInstance", "NewestInstance", "ClosestToNextInstanceHour"}
+	terminationPolicies = []string{"Default", "OldestInstance", "NewestInstance", "ClosestToNextInstanceHour", "OldestLaunchTemplate", "OldestLaunchConfiguration", "AllocationStrategy"}
 	traceFormats        = []string{"rate-csv", "requests-csv", "clf", "alb"}
 )
 

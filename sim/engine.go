@@ -665,6 +665,9 @@ func (e *engine) applyTermination(policy string, cands []int32) []int32 {
 			return float64(Hour - used)
 		}
 	default:
+		// OldestLaunchTemplate, OldestLaunchConfiguration and
+		// AllocationStrategy: one launch template and one purchase option,
+		// so they prefer no instance over another.
 		return cands
 	}
 	best := math.Inf(1)
