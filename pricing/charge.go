@@ -169,7 +169,6 @@ func walk(r sim.InstanceRecord, ck clock, scale, topUp float64, lastMinute func(
 
 // odUse is one on-demand instance's billed time, by clock-hour.
 type odUse struct {
-	rec   int
 	typ   string
 	fam   string
 	nf    float64
@@ -227,7 +226,7 @@ func Charge(p Plan, res *sim.Result) Bill {
 	lastMinute := func(t sim.Time) int { return min(minutes-1, max(0, int(t/sim.Minute))) }
 
 	var ods []*odUse
-	for i, r := range res.Instances {
+	for _, r := range res.Instances {
 		if r.Terminated <= r.Launch && r.Running {
 			continue
 		}
@@ -263,7 +262,7 @@ func Charge(p Plan, res *sim.Result) Bill {
 		}
 		fam, _ := SplitType(r.Type)
 		nf, _ := NormalizationFactor(r.Type)
-		u := &odUse{rec: i, typ: r.Type, fam: fam, nf: nf, rate: p.OnDemand(r.Type), segs: segs, hours: map[int]*hourUse{}}
+		u := &odUse{typ: r.Type, fam: fam, nf: nf, rate: p.OnDemand(r.Type), segs: segs, hours: map[int]*hourUse{}}
 		segs(func(s seg) {
 			hu := u.hours[s.hour]
 			if hu == nil {
