@@ -18,5 +18,13 @@
 //   - mixed.go: MixedSplit, the On-Demand/Spot split of a mixed-instances
 //     group (§1.10).
 //   - whatif.go: the Savings Plan what-if.
-//   - fetch.go: the AWS Price List and EC2 spot price history import.
+//   - fetch.go: the AWS Price List and EC2 spot price history import;
+//     savingsplans.go: Savings Plan rates (DescribeSavingsPlansOfferingRates)
+//     and their file.
+//
+// The engine (package sim) cannot import pricing. To hold standard-mode
+// burstables to their baseline it needs a CreditAccount per instance,
+// handed to it through its configuration (scenarios builds it with
+// NewCreditAccount(Credits(type), mode)); likewise MixedSplit for the
+// On-Demand/Spot split of a mixed-instances group.
 package pricing
