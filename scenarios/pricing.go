@@ -95,7 +95,11 @@ const defaultWhatIfDiscount = 0.28
 
 // Warnings returns problems that do not stop a run (an RI for a type the
 // fleet does not run, ...), placed like errors.
-func (s *Scenario) Warnings() Errors { return s.Pricing.warnings }
+func (s *Scenario) Warnings() Errors {
+	ws := append(Errors(nil), s.Pricing.warnings...)
+	ws.sort()
+	return ws
+}
 
 // PriceList is the catalogue the scenario's prices come from.
 func (s *Scenario) PriceList() *pricing.Catalogue {
@@ -152,7 +156,10 @@ func (c *checker) pricing() {
 	c.spot()
 	c.reserved()
 	c.savingsPlans()
-	c.enum("pricing.burstable.mode", &p.Burstable.Mode, "", pricing.Standard, pricing.Unlimited)
+	if c.enum("pricing.burstable.mode", &p.Burstable.Mode, "", pricing.Standard, pricing.Unlimited) &&
+		p.Burstable.Mode != "" && !pricing.Burstable(c.s.Fleet.InstanceType) {
+		c.warn("pricing.burstable.mode", "the fleet runs %s, which earns no CPU credits (t2, t3, t3a, t4g do): the mode changes nothing", c.s.Fleet.InstanceType)
+	}
 	if v := p.Burstable.USDPerVCPUHour; v != nil && *v < 0 {
 		c.bad("pricing.burstable.usd_per_vcpu_hour", "must not be negative, got %g", *v)
 	}

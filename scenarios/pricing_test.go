@@ -155,6 +155,19 @@ func TestPricingRatesFile(t *testing.T) {
 	}
 }
 
+// TestPricingWarnings: settings that cannot matter are warnings.
+func TestPricingWarnings(t *testing.T) {
+	s, err := Parse("w.yaml", []byte(pricingBase+"pricing:\n  burstable: {mode: standard}\n  savings_plans: [{kind: ec2_instance, family: c5, usd_per_hour: 1, discount: 0.3}]\n"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws := s.Warnings()
+	if len(ws) != 2 || !strings.Contains(ws[0].Error(), "w.yaml:11:21: pricing.burstable.mode: warning: the fleet runs m5.large, which earns no CPU credits") ||
+		!strings.Contains(ws[1].Error(), "w.yaml:12:48: pricing.savings_plans[0].family: warning: the fleet runs m5.large, not the c5 family") {
+		t.Errorf("warnings:\n%v", ws)
+	}
+}
+
 // TestPricingCatalogueFile: a catalogue file sets the region, the prices
 // and their source.
 func TestPricingCatalogueFile(t *testing.T) {
