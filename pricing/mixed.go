@@ -17,3 +17,92 @@ func MixedSplit(total, base, percentAboveBase int) (onDemand, spot int) {
 	od := (above*p + 99) / 100 // ceil(above × p / 100) in integers
 	return base + od, above - od
 }
+
+// Spot allocation strategies of a mixed-instances group (AWS-SEMANTICS
+// §1.10).
+const (
+	LowestPrice            = "lowest-price"
+	CapacityOptimized      = "capacity-optimized"
+	PriceCapacityOptimized = "price-capacity-optimized"
+)
+
+// SpotPool is one spot capacity pool: an instance type in a zone.
+// InterruptionRate (expected interruptions per instance-hour) stands in
+// for the spare capacity AWS sees and does not publish: the lower, the
+// more capacity.
+type SpotPool struct {
+	Type             string
+	Zone             int
+	USDPerHour       float64 // spot price now
+	InterruptionRate float64
+	Weight           float64 // capacity units per instance (WeightedCapacity; 0 means 1)
+}
+
+// AllocateSpot spreads n spot launches over pools and returns how many go
+// to each, by strategy — documented approximations of AWS's:
+//
+//   - lowest-price: the `lowestPools` (SpotInstancePools, 1–20, AWS's
+//     default 2) cheapest pools per capacity unit, launches dealt round
+//     robin, cheapest first;
+//   - capacity-optimized: every launch to the pool with the lowest
+//     interruption rate (the most spare capacity);
+//   - price-capacity-optimized: the pools with the lowest interruption
+//     rates (the best third, at least one), then the cheapest of those per
+//     capacity unit.
+//
+// Ties go to the earlier pool, so the result is deterministic. An unknown
+// strategy or no pools gives all zeros.
+func AllocateSpot(strategy string, pools []SpotPool, n, lowestPools int) []int {
+	out := make([]int, len(pools))
+	if len(pools) == 0 || n <= 0 {
+		return out
+	}
+	unit := func(i int) float64 {
+		w := pools[i].Weight
+		if w <= 0 {
+			w = 1
+		}
+		return pools[i].USDPerHour / w
+	}
+	idx := make([]int, len(pools))
+	for i := range idx {
+		idx[i] = i
+	}
+	byPrice := func(a, b int) int { return cmpFloat(unit(a), unit(b)) }
+	byRate := func(a, b int) int { return cmpFloat(pools[a].InterruptionRate, pools[b].InterruptionRate) }
+	switch strategy {
+	case LowestPrice:
+		k := max(1, min(20, lowestPools, len(pools)))
+		sortStable(idx, byPrice)
+		for i := range n {
+			out[idx[i%k]]++
+		}
+	case CapacityOptimized:
+		sortStable(idx, byRate)
+		out[idx[0]] = n
+	case PriceCapacityOptimized:
+		sortStable(idx, byRate)
+		best := idx[:max(1, (len(idx)+2)/3)]
+		sortStable(best, byPrice)
+		out[best[0]] = n
+	}
+	return out
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func sortStable(idx []int, cmp func(a, b int) int) {
+	for i := 1; i < len(idx); i++ {
+		for j := i; j > 0 && cmp(idx[j], idx[j-1]) < 0; j-- {
+			idx[j], idx[j-1] = idx[j-1], idx[j]
+		}
+	}
+}
