@@ -304,6 +304,8 @@ type PredictiveScaler struct {
 	hasForecast bool
 	nextAt      time.Duration
 	kept        map[time.Duration]sim.ForecastPoint // newest forecast per hour
+	history     []float64                           // hourly load from the start, as last measured
+	lastHour    int
 }
 
 var _ sim.Scaler = (*PredictiveScaler)(nil)
@@ -343,6 +345,10 @@ func (p *PredictiveScaler) hourlyLoad(now sim.Time, g *sim.Group) []float64 {
 
 func (p *PredictiveScaler) Evaluate(now sim.Time, g *sim.Group) sim.Proposal {
 	t := dur(now)
+	if h := int(now / sim.Hour); h > p.lastHour {
+		p.lastHour = h
+		p.history = p.hourlyLoad(now, g)
+	}
 	if t >= p.nextAt {
 		p.nextAt = NextForecastAt(t)
 		if f, err := p.Config.Forecast(p.hourlyLoad(now, g), dur(now/sim.Hour*sim.Hour)); err == nil {
@@ -370,7 +376,12 @@ func (p *PredictiveScaler) Evaluate(now sim.Time, g *sim.Group) sim.Proposal {
 // Forecast returns the newest forecast for every hour forecast, in order.
 func (p *PredictiveScaler) Forecast() []sim.ForecastPoint {
 	out := make([]sim.ForecastPoint, 0, len(p.kept))
+	// history holds the newest 14 days; its last entry is the hour before lastHour.
+	first := p.lastHour - len(p.history)
 	for _, fp := range p.kept {
+		if h := int(fp.Start/sim.Hour) - first; h >= 0 && h < len(p.history) {
+			fp.Actual, fp.Measured = p.history[h], true
+		}
 		out = append(out, fp)
 	}
 	for i := 1; i < len(out); i++ { // insertion sort: a few hundred points

@@ -67,6 +67,21 @@ func Build(in Input) *Document {
 			Policy: a.Policy, From: a.From, To: a.To, Reason: a.Reason,
 		})
 	}
+	for name, fps := range r.Forecasts {
+		if d.Forecasts == nil {
+			d.Forecasts = map[string][]ForecastRow{}
+		}
+		rows := make([]ForecastRow, 0, len(fps))
+		for _, fp := range fps {
+			row := ForecastRow{Time: stamp(in.Start, fp.Start), Load: round(fp.Load, 3), Capacity: fp.Capacity}
+			if fp.Measured {
+				v := round(fp.Actual, 3)
+				row.Actual = &v
+			}
+			rows = append(rows, row)
+		}
+		d.Forecasts[name] = rows
+	}
 	d.Timeseries = make([]Row, 0, len(r.Minutes))
 	for i, m := range r.Minutes {
 		row := Row{

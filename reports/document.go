@@ -23,7 +23,10 @@ type Document struct {
 	Duration          string     `json:"duration"` // Go duration
 	Summary           Summary    `json:"summary"`
 	ScalingActivities []Activity `json:"scaling_activities"`
-	Timeseries        []Row      `json:"timeseries"`
+	// Forecasts holds each predictive policy's hourly forecast beside the
+	// load measured in that hour.
+	Forecasts  map[string][]ForecastRow `json:"forecasts,omitempty"`
+	Timeseries []Row                    `json:"timeseries"`
 }
 
 // Summary holds the run's headline numbers.
@@ -141,4 +144,15 @@ type Row struct {
 	P99Ms       *float64 `json:"p99_ms"`
 	CostUSD     float64  `json:"cost_usd"`
 	CapacityRPS float64  `json:"capacity_rps"` // in-service instances × requests/s each sustains at 100 % CPU
+}
+
+// ForecastRow is one hour of a predictive policy's forecast. Load is the
+// policy's metric × the instances it was measured on (CPU-percent-instances
+// for cpu, requests per minute for request_count_per_target); Actual is
+// null for hours not yet measured when the run ended.
+type ForecastRow struct {
+	Time     string   `json:"time"`
+	Load     float64  `json:"load"`
+	Actual   *float64 `json:"actual"`
+	Capacity int      `json:"capacity"`
 }

@@ -29,8 +29,10 @@ type Guard interface {
 // ForecastPoint is one hour of a forecast.
 type ForecastPoint struct {
 	Start    Time
-	Load     float64 // forecast value of the policy's metric (e.g. requests per minute)
+	Load     float64 // forecast load: the metric × instances measured (e.g. requests per minute)
 	Capacity int     // instances the forecast asks for
+	Actual   float64 // the load measured in that hour, when known
+	Measured bool    // Actual is known
 }
 
 func (e *engine) interval(s Scaler) Time {
