@@ -105,6 +105,11 @@ func TestPricingUpdateShowRun(t *testing.T) {
 // TestPricingBadInput: exit 2 for what the user got wrong, 1 for AWS failing.
 func TestPricingBadInput(t *testing.T) {
 	isolateAWS(t)
+	empty := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		fmt.Fprint(w, `{"FormatVersion":"aws_v1","PriceList":[]}`)
+	}))
+	defer empty.Close()
 	bad := filepath.Join(t.TempDir(), "bad.csv")
 	os.WriteFile(bad, []byte("instance_type,vcpu,memory_gib,ondemand_usd_per_hour\nm5.large,two,8,0.1\n"), 0o644)
 	for _, c := range []struct {
@@ -116,6 +121,7 @@ func TestPricingBadInput(t *testing.T) {
 		{[]string{"pricing", "update", "--region", "eu-west-1", "--os", "beos"}, exitInput, "unknown --os"},
 		{[]string{"pricing", "update"}, exitInput, "region"},
 		{[]string{"pricing", "show"}, exitInput, "at least one instance type"},
+		{[]string{"pricing", "update", "--region", "xx-nowhere-1", "--out", filepath.Join(t.TempDir(), "x.csv"), "--endpoint-url", empty.URL}, exitInput, `no on-demand linux prices for region "xx-nowhere-1"`},
 		{[]string{"pricing", "show", "m5.lrge"}, exitInput, `unknown instance type "m5.lrge" in AWS Price List API via Karpenter, us-east-1, 2026-07-20 (us-east-1) (did you mean "m5.large"?)`},
 		{[]string{"pricing", "show", "--catalogue", bad, "m5.large"}, exitInput, "line 2: bad vcpu"},
 		{[]string{"pricing", "update", "--region", "eu-west-1", "--out", filepath.Join(t.TempDir(), "x.csv"), "--endpoint-url", "http://127.0.0.1:1"}, exitFailed, "GetProducts"},

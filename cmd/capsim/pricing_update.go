@@ -102,6 +102,9 @@ func pricingUpdate(c *cli.Context) error {
 	if err != nil {
 		return fmt.Errorf("pricing update: %w", err)
 	}
+	if len(fetched) == 0 {
+		return badInput(fmt.Errorf("pricing update: the Price List has no on-demand %s prices for region %q: is it a region AWS has?", osName, region))
+	}
 	src := fmt.Sprintf("AWS Price List API GetProducts (%s endpoint), %s %s on-demand, fetched %s", cfg.Region, region, osName, now.Format(time.RFC3339))
 	var cat bytes.Buffer
 	if err := pricing.WriteCatalogue(&cat, pricing.NewCatalogue(src, now.Format(time.DateOnly), region, osName, fetched)); err != nil {
