@@ -18,6 +18,9 @@ func fuzzLog(t *testing.T, format string, data []byte, mode uint8) {
 		MaxBadLines:   int(mode / 9 % 3),
 		Gaps:          GapPolicy{Mode: gaps, Threshold: time.Duration(1+mode%5) * time.Second},
 	}
+	if mode&0x20 != 0 {
+		o.Spread = time.Second
+	}
 	switch format {
 	case "clf":
 		if mode&0x40 != 0 {

@@ -34,6 +34,11 @@ type LogOptions struct {
 	MaxBadLines int
 	// Gaps is what to do with stretches without data.
 	Gaps GapPolicy
+	// Spread, when positive, spreads the requests that share a timestamp
+	// evenly over [t, t + Spread) (never past the next timestamp): a log of
+	// whole seconds then arrives through each second instead of in bursts
+	// at its start, with the per-second counts unchanged (Spread ≤ 1s).
+	Spread time.Duration
 }
 
 // Demand is a linear model of a request's CPU demand:
@@ -147,6 +152,11 @@ type RequestLog struct {
 
 	ahead []LogRecord // sorted records read ahead (interpolation)
 
+	spread int64       // LogOptions.Spread
+	group  []LogRecord // records of one timestamp, spread
+	gi     int         // next of group to return
+	peek   *LogRecord  // the first record after the group
+
 	started bool
 	prevRaw int64 // the last real record's time before shifting
 	shift   int64 // total time cut out by gaps: skip
@@ -190,7 +200,7 @@ func NewRequestLog(r io.Reader, name, format string, o LogOptions) (*RequestLog,
 	if err != nil {
 		return nil, err
 	}
-	l := &RequestLog{name: name, src: src, window: int64(o.ReorderWindow), maxBad: o.MaxBadLines, gaps: o.Gaps}
+	l := &RequestLog{name: name, src: src, window: int64(o.ReorderWindow), maxBad: o.MaxBadLines, gaps: o.Gaps, spread: max(0, int64(o.Spread))}
 	if l.window < 0 {
 		l.window = int64(defaultReorderWindow)
 	}
@@ -377,10 +387,59 @@ func (l *RequestLog) sorted() (LogRecord, error) {
 	return l.sortedFromFile()
 }
 
-// sortedFromFile releases a record once the newest time read is at least
-// one window past it, so a line up to the window earlier than one before
-// it still finds its place.
+// sortedFromFile is the file's next record in time order, spread within
+// its timestamp when asked.
 func (l *RequestLog) sortedFromFile() (LogRecord, error) {
+	if l.spread == 0 {
+		return l.reordered()
+	}
+	if l.gi < len(l.group) {
+		l.gi++
+		return l.group[l.gi-1], nil
+	}
+	l.group, l.gi = l.group[:0], 0
+	var first LogRecord
+	if l.peek != nil {
+		first, l.peek = *l.peek, nil
+	} else {
+		r, err := l.reordered()
+		if err != nil {
+			return LogRecord{}, err
+		}
+		first = r
+	}
+	l.group = append(l.group, first)
+	width := l.spread
+	for {
+		r, err := l.reordered()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return LogRecord{}, err
+		}
+		if r.At != first.At {
+			l.peek = &r
+			width = min(width, r.At-first.At)
+			break
+		}
+		if len(l.group) >= maxReorderBuffer {
+			return LogRecord{}, l.errorf(r.Line, "more than %d requests share the timestamp %s: spread cannot hold them", maxReorderBuffer, fmtUnix(r.At))
+		}
+		l.group = append(l.group, r)
+	}
+	n := int64(len(l.group))
+	for i := range l.group {
+		l.group[i].At = first.At + (2*int64(i)+1)*width/(2*n)
+	}
+	l.gi = 1
+	return l.group[0], nil
+}
+
+// reordered releases a record once the newest time read is at least one
+// window past it, so a line up to the window earlier than one before it
+// still finds its place.
+func (l *RequestLog) reordered() (LogRecord, error) {
 	for {
 		if l.heap.len() > 0 && (l.eof || l.heap.min().At <= l.maxSeen-l.window) {
 			return l.heap.pop(), nil

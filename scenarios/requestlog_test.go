@@ -483,3 +483,52 @@ func BenchmarkCLFNASA(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/30969, "ns/line")
 }
+
+// spread: 1s moves each request of a whole-second log into its second,
+// evenly, without changing any second's count or the order.
+func TestLogSpread(t *testing.T) {
+	read := func(spread time.Duration) []LogRecord {
+		f, err := os.Open(nasaLog)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		l, err := NewRequestLog(f, "nasa.log", "clf", LogOptions{ReorderWindow: -1, Spread: spread})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return readAll(t, l)
+	}
+	raw, spread := read(0), read(time.Second)
+	if len(raw) != len(spread) {
+		t.Fatalf("%d records spread, %d raw", len(spread), len(raw))
+	}
+	perSecond := func(rs []LogRecord) map[int64]int {
+		m := map[int64]int{}
+		for _, r := range rs {
+			m[floorDiv(r.At, int64(time.Second))]++
+		}
+		return m
+	}
+	a, b := perSecond(raw), perSecond(spread)
+	for s, n := range a {
+		if b[s] != n {
+			t.Fatalf("second %d: %d spread, %d raw", s, b[s], n)
+		}
+	}
+	for i := 1; i < len(spread); i++ {
+		if spread[i].At <= spread[i-1].At {
+			t.Fatalf("record %d at %d, not after %d", i, spread[i].At, spread[i-1].At)
+		}
+	}
+	// Three requests at 10 s spread over [10, 10.5), up to the next.
+	text := "ts\n10\n10\n10\n10.5\n"
+	got := readAll(t, logOf(t, "requests-csv", text, LogOptions{Spread: time.Second}))
+	// The next timestamp caps the first group at 0.5 s; the last is alone in [10.5, 11.5).
+	want := []int64{10_083_333_333, 10_250_000_000, 10_416_666_666, 11_000_000_000}
+	for i := range want {
+		if got[i].At != want[i] {
+			t.Errorf("record %d at %d, want %d", i, got[i].At, want[i])
+		}
+	}
+}

@@ -116,6 +116,7 @@ type Trace struct {
 	MaxBadLines    int      `yaml:"max_bad_lines,omitempty" json:"max_bad_lines,omitempty" jsonschema_description:"logs: unparseable lines skipped (and counted) before giving up (default 0)"`
 	Gaps           string   `yaml:"gaps,omitempty" json:"gaps,omitempty" jsonschema:"enum=zero,enum=skip,enum=interpolate" jsonschema_description:"a stretch of gap_threshold or more without data: zero traffic (default), skip it, or interpolate the rate across it"`
 	GapThreshold   Duration `yaml:"gap_threshold,omitempty" json:"gap_threshold,omitempty" jsonschema_description:"shortest stretch without data that counts as a gap (default 5m)"`
+	Spread         Duration `yaml:"spread,omitempty" json:"spread,omitempty" jsonschema_description:"logs: requests sharing a timestamp arrive evenly over this long after it (1s for whole-second logs; default 0s: all at once)"`
 }
 
 // Workload is what each request asks of an instance.

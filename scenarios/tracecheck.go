@@ -30,6 +30,7 @@ func (c *checker) traceExtras() {
 	only("demand", "request logs (requests-csv, clf, alb)", log)
 	only("reorder_window", "request logs (requests-csv, clf, alb)", log)
 	only("max_bad_lines", "request logs (requests-csv, clf, alb)", log)
+	only("spread", "request logs (requests-csv, clf, alb)", log)
 	if !log {
 		c.enum(p+".value_is", &t.ValueIs, "count", "count", "rate")
 	}
@@ -49,6 +50,9 @@ func (c *checker) traceExtras() {
 			t.ReorderWindow = Duration(defaultReorderWindow)
 		} else if t.ReorderWindow < 0 {
 			c.bad(p+".reorder_window", "must not be negative, got %v", t.ReorderWindow)
+		}
+		if t.Spread < 0 || t.Spread > Duration(time.Hour) {
+			c.bad(p+".spread", "must be between 0s and 1h, got %v", t.Spread)
 		}
 		if t.MaxBadLines < 0 {
 			c.bad(p+".max_bad_lines", "must not be negative, got %d", t.MaxBadLines)
@@ -85,6 +89,7 @@ func (s *Scenario) logOptions() LogOptions {
 		ReorderWindow:  t.ReorderWindow.D(),
 		MaxBadLines:    t.MaxBadLines,
 		Gaps:           t.gapPolicy(),
+		Spread:         t.Spread.D(),
 	}
 	if t.TimeZone != "" {
 		o.Location, _ = time.LoadLocation(t.TimeZone)

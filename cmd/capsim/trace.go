@@ -29,6 +29,7 @@ func traceFlags() []cli.Flag {
 		&cli.StringFlag{Name: "time-zone", Usage: "requests-csv: IANA zone of timestamps without one (default UTC)"},
 		&cli.DurationFlag{Name: "reorder-window", Value: 5 * time.Second, Usage: "logs: sort lines up to this much out of order"},
 		&cli.IntFlag{Name: "max-bad-lines", Usage: "logs: skip (and count) up to this many unparseable lines"},
+		&cli.DurationFlag{Name: "spread", Usage: "logs: spread requests sharing a timestamp evenly over this long (1s for whole-second logs)"},
 		&cli.StringFlag{Name: "gaps", Value: "zero", Usage: "stretches without data: zero | skip | interpolate"},
 		&cli.DurationFlag{Name: "gap-threshold", Value: 5 * time.Minute, Usage: "shortest stretch without data that is a gap"},
 	}
@@ -59,8 +60,8 @@ func traceOptions(c *cli.Context, path string) (scenarios.TraceOptions, error) {
 	if gaps.Threshold <= 0 {
 		return o, fmt.Errorf("--gap-threshold must be greater than 0")
 	}
-	if c.Int("max-bad-lines") < 0 || c.Duration("reorder-window") < 0 {
-		return o, fmt.Errorf("--max-bad-lines and --reorder-window must not be negative")
+	if c.Int("max-bad-lines") < 0 || c.Duration("reorder-window") < 0 || c.Duration("spread") < 0 {
+		return o, fmt.Errorf("--max-bad-lines, --reorder-window and --spread must not be negative")
 	}
 	if v := c.String("value-is"); v != "count" && v != "rate" {
 		return o, fmt.Errorf("--value-is %q: use count or rate", v)
@@ -68,7 +69,7 @@ func traceOptions(c *cli.Context, path string) (scenarios.TraceOptions, error) {
 	o.Rate = scenarios.RateCSVOptions{TimeColumn: c.String("time-column"), ValueColumn: c.String("value-column"),
 		Interval: c.Duration("trace-interval"), ValueIsRate: c.String("value-is") == "rate", Gaps: gaps}
 	o.Log = scenarios.LogOptions{TimeColumn: c.String("time-column"), DurationColumn: c.String("duration-column"),
-		ReorderWindow: c.Duration("reorder-window"), MaxBadLines: c.Int("max-bad-lines"), Gaps: gaps}
+		ReorderWindow: c.Duration("reorder-window"), MaxBadLines: c.Int("max-bad-lines"), Gaps: gaps, Spread: c.Duration("spread")}
 	if z := c.String("time-zone"); z != "" {
 		loc, err := time.LoadLocation(z)
 		if err != nil {
