@@ -53,6 +53,33 @@ type FleetConfig struct {
 	// time; 0 disables it.
 	MaxInstanceLifetime Time
 	WarmPool            *WarmPool
+
+	// Purchase options (AWS-SEMANTICS §1.10, §5.3). OnDemandFor returns how
+	// many of a group of total instances are on-demand (the mixed-instances
+	// split; nil: all of them); the rest are spot.
+	OnDemandFor func(total int) int
+	// SpotInterruptionsPerHour is the rate at which EC2 reclaims each spot
+	// instance (exponential times). An interrupted instance gets the
+	// 2-minute notice: it is deregistered and drains, then terminates.
+	SpotInterruptionsPerHour float64
+	// CapacityRebalance launches the replacement at the notice (the
+	// rebalance recommendation) instead of after the termination.
+	CapacityRebalance bool
+
+	// Credits, for burstable types in standard mode, returns a fresh
+	// credit account per instance; when the credits run out the instance
+	// runs its vCPUs at ThrottledSpeed until it has credits again
+	// (AWS-SEMANTICS §5.2).
+	Credits        func() CreditMeter
+	ThrottledSpeed float64
+}
+
+// CreditMeter accounts CPU credits minute by minute: Step takes the CPU
+// utilisation an instance asked for over frac of a minute and returns what
+// its credits let it deliver; Exhausted says it has none left.
+type CreditMeter interface {
+	Step(util, frac float64) float64
+	Exhausted() bool
 }
 
 // LifecycleHook holds an instance in Pending:Wait (launch) or

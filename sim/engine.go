@@ -61,6 +61,7 @@ type engine struct {
 	lastAction      Time // when the last dynamic scaling action started (-1: none)
 
 	healthRng   *rand.Rand
+	spotRng     *rand.Rand
 	poolReadyN  int  // warm-pool instances ready
 	poolFilling int  // warm-pool instances initialising
 	poolAt      Time // warm-pool time integral brought up to here
@@ -99,6 +100,7 @@ func newEngine(cfg *Config) (*engine, error) {
 		bootRng:    NewRand(cfg.Seed, StreamBoot),
 		termRng:    NewRand(cfg.Seed, StreamTermination),
 		healthRng:  NewRand(cfg.Seed, StreamHealth),
+		spotRng:    NewRand(cfg.Seed, StreamSpot),
 		minuteHist: newMinuteHistogram(),
 		lastReason: map[string]string{},
 		res: &Result{
@@ -188,6 +190,10 @@ func (e *engine) loop() {
 			e.replaceUnhealthy(ev.inst)
 		case evPoolReady:
 			e.poolReady(ev.arr)
+		case evSpotNotice:
+			e.spotNotice(ev.inst)
+		case evSpotReclaim:
+			e.spotReclaim(ev.inst)
 		}
 		e.q.release()
 	}
@@ -453,6 +459,7 @@ func (e *engine) launch() int32 {
 		areaAt:    e.now,
 		protected: f.ProtectFromScaleIn,
 	})
+	e.choosePurchase(id)
 	e.res.Launches++
 	return id
 }
@@ -640,6 +647,18 @@ func (e *engine) pickVictim() int32 {
 			cands = append(cands, int32(i))
 		}
 	}
+	// Mixed groups first decide spot vs on-demand (Default policy, step 1).
+	if spot, ok := e.preferSpotVictim(); ok {
+		var same []int32
+		for _, id := range cands {
+			if e.inst[id].spot == spot {
+				same = append(same, id)
+			}
+		}
+		if len(same) > 0 {
+			cands = same
+		}
+	}
 	for _, p := range f.Termination {
 		if len(cands) == 1 {
 			break
@@ -719,7 +738,7 @@ func (e *engine) closeMinute() {
 	if c := e.capArea - e.minuteCap; c > 0 {
 		m.CPUPercent = (e.busyArea - e.minuteBusy) / c * 100
 	}
-	if e.cfg.Fleet.Type.Burstable {
+	if e.cfg.Fleet.Type.Burstable || e.cfg.Fleet.Credits != nil {
 		e.recordInstanceCPU()
 	}
 	m.P50 = quantileOrNaN(e.minuteHist, 50)
@@ -741,7 +760,13 @@ func (e *engine) recordInstanceCPU() {
 		in.accrue(e.now)
 		from := max(in.launch, e.now-Minute)
 		if span := e.now - from; span > 0 {
-			in.cpuByMinute = append(in.cpuByMinute, float32(float64(in.busyArea-in.minuteArea)/(float64(in.slots)*float64(span))*100))
+			// The CPU actually used: a throttled slot runs at a fraction of
+			// the nominal speed.
+			util := float64(in.busyArea-in.minuteArea) / (float64(in.slots) * float64(span)) * 100 * in.speed / e.cfg.Fleet.Type.Speed
+			in.cpuByMinute = append(in.cpuByMinute, float32(util))
+			if e.cfg.Fleet.Credits != nil {
+				e.stepCredits(in, util, float64(span)/float64(Minute))
+			}
 		}
 		in.minuteArea = in.busyArea
 	}
@@ -772,8 +797,9 @@ func (e *engine) finish() {
 		r.Instances = append(r.Instances, InstanceRecord{
 			ID: i, Type: e.cfg.Fleet.Type.Name, Zone: int(in.zone),
 			Launch: in.launch, InService: in.inServiceAt, Terminated: end,
-			Running: in.state != terminated || in.terminatedAt > e.end, PurchaseOption: "on_demand",
-			VCPU: int(in.slots), Routed: in.routed, BusySeconds: in.busyArea.Seconds(), CPUByMinute: in.cpuByMinute,
+			Running: in.state != terminated || in.terminatedAt > e.end, PurchaseOption: purchaseOption(in),
+			Interrupted: in.interrupted,
+			VCPU:        int(in.slots), Routed: in.routed, BusySeconds: in.busyArea.Seconds(), CPUByMinute: in.cpuByMinute,
 		})
 	}
 	for _, s := range e.cfg.Scalers {

@@ -4,17 +4,19 @@ package sim
 type eventKind uint8
 
 const (
-	evArrival   eventKind = iota + 1 // the next request arrives
-	evDeparture                      // a request finishes service on inst
-	evTick                           // metric periods, policy evaluation, time series
-	evBooted                         // inst finished booting; health checks start
-	evHealthy                        // inst passed its initial health checks: InService
-	evWarm                           // inst finished its warm-up
-	evDrained                        // inst's deregistration delay ended
-	evHookDone                       // inst's launch lifecycle hook finished (or timed out)
-	evFail                           // inst fails
-	evDetected                       // inst's failure is detected: replace it
-	evPoolReady                      // a warm-pool instance finished initialising
+	evArrival     eventKind = iota + 1 // the next request arrives
+	evDeparture                        // a request finishes service on inst
+	evTick                             // metric periods, policy evaluation, time series
+	evBooted                           // inst finished booting; health checks start
+	evHealthy                          // inst passed its initial health checks: InService
+	evWarm                             // inst finished its warm-up
+	evDrained                          // inst's deregistration delay ended
+	evHookDone                         // inst's launch lifecycle hook finished (or timed out)
+	evFail                             // inst fails
+	evDetected                         // inst's failure is detected: replace it
+	evPoolReady                        // a warm-pool instance finished initialising
+	evSpotNotice                       // inst (spot) gets its 2-minute interruption notice
+	evSpotReclaim                      // inst (spot) is reclaimed
 )
 
 // event is a small value: no pointers, no interfaces, so the heap is one

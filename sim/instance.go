@@ -27,9 +27,13 @@ type instance struct {
 	busy        int32 // slots in use
 	outstanding int32 // busy + queued
 	speed       float64
-	pos         int32   // position in the routable list, -1 when not routable
-	zpos        int32   // position in its zone's routable list (cross-zone off)
-	slowStart   bool    // ramping up its share of requests
+	pos         int32 // position in the routable list, -1 when not routable
+	zpos        int32 // position in its zone's routable list (cross-zone off)
+	slowStart   bool  // ramping up its share of requests
+	spot        bool  // a spot instance
+	interrupted bool  // reclaimed by EC2 (spot)
+	throttled   bool  // out of CPU credits: running at the throttled speed
+	credits     CreditMeter
 	protected   bool    // protected from scale-in
 	failed      bool    // failed: every request to it errors until replaced
 	fromPool    bool    // launched from the warm pool

@@ -1,0 +1,111 @@
+package sim
+
+// Purchase options and CPU credits: spot instances and their interruptions
+// (AWS-SEMANTICS §1.10, §5.3), burstable throttling (§5.2).
+
+// spotNoticeTime is EC2's interruption notice.
+const spotNoticeTime = 2 * Minute
+
+func purchaseOption(in *instance) string {
+	if in.spot {
+		return "spot"
+	}
+	return "on_demand"
+}
+
+// onDemandCount counts the active on-demand instances.
+func (e *engine) onDemandCount() (od, total int) {
+	for i := range e.inst {
+		if in := &e.inst[i]; in.state <= inService {
+			total++
+			if !in.spot {
+				od++
+			}
+		}
+	}
+	return od, total
+}
+
+// choosePurchase makes a new instance on-demand or spot so that the group
+// follows the mixed-instances split, and draws its interruption time.
+func (e *engine) choosePurchase(id int32) {
+	f := &e.cfg.Fleet
+	if f.OnDemandFor == nil {
+		return
+	}
+	od, total := e.onDemandCount() // total includes the new instance
+	odBefore := od
+	if !e.inst[id].spot {
+		odBefore-- // the new one counts as on-demand until decided
+	}
+	if odBefore >= f.OnDemandFor(total) {
+		e.inst[id].spot = true
+		if rate := f.SpotInterruptionsPerHour; rate > 0 {
+			at := e.now + FromSeconds(e.spotRng.ExpFloat64()/rate*3600)
+			if at <= e.end {
+				e.q.push(event{at: at, kind: evSpotNotice, inst: id})
+			}
+		}
+	}
+}
+
+// preferSpotVictim says whether scale-in should take a spot instance: the
+// one over its share of the split goes first (AWS-SEMANTICS §1.9, Default
+// policy step 1).
+func (e *engine) preferSpotVictim() (spot, decided bool) {
+	f := &e.cfg.Fleet
+	if f.OnDemandFor == nil {
+		return false, false
+	}
+	od, total := e.onDemandCount()
+	return od <= f.OnDemandFor(total-1), true
+}
+
+// spotNotice: EC2 will reclaim the instance in two minutes. It leaves the
+// load balancer and drains; with capacity rebalancing the group launches
+// its replacement now, otherwise after the termination.
+func (e *engine) spotNotice(id int32) {
+	in := &e.inst[id]
+	if in.state == terminated || in.state == draining {
+		return
+	}
+	in.interrupted = true
+	e.res.Activities = append(e.res.Activities, Activity{Time: e.now, Policy: "spot",
+		From: e.desired, To: e.desired, Reason: "spot interruption notice: instance drains for 2 minutes"})
+	if in.state == inService {
+		e.leaveService(id)
+		in.state = draining
+		in.warming = false
+	} else {
+		e.terminate(id)
+	}
+	e.q.push(event{at: e.now + spotNoticeTime, kind: evSpotReclaim, inst: id})
+	if e.cfg.Fleet.CapacityRebalance {
+		e.setDesired(e.desired)
+	}
+}
+
+func (e *engine) spotReclaim(id int32) {
+	if e.inst[id].state != terminated {
+		e.terminate(id)
+	}
+	e.setDesired(e.desired)
+}
+
+// stepCredits charges a burstable instance's CPU credits for the minute
+// and throttles it to its baseline when they run out (standard mode).
+func (e *engine) stepCredits(in *instance, util, frac float64) {
+	if in.credits == nil {
+		in.credits = e.cfg.Fleet.Credits()
+	}
+	delivered := in.credits.Step(util, frac)
+	nominal := e.cfg.Fleet.Type.Speed
+	switch {
+	case !in.throttled && delivered < util-1e-9:
+		in.throttled = true
+		in.speed = e.cfg.Fleet.ThrottledSpeed
+	case in.throttled && !in.credits.Exhausted():
+		in.throttled = false
+		in.speed = nominal
+	}
+}
