@@ -104,6 +104,7 @@ func (s *Scenario) Build(seed *uint64) (*sim.Config, io.Closer, error) {
 		PublishDelay:        s.Metrics.PublishDelay.Sim(),
 		EvalInterval:        evalInterval,
 	}
+	s.buildPurchase(&cfg.Fleet)
 	if err := s.buildLifecycle(&cfg.Fleet); err != nil {
 		closer.Close()
 		return nil, nil, err

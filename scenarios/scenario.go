@@ -175,6 +175,11 @@ type Fleet struct {
 	ProtectFromScaleIn      bool      `yaml:"protect_from_scale_in,omitempty" json:"protect_from_scale_in,omitempty" jsonschema_description:"NewInstancesProtectedFromScaleIn"`
 	MaxInstanceLifetime     Duration  `yaml:"max_instance_lifetime,omitempty" json:"max_instance_lifetime,omitempty" jsonschema_description:"0 (off) or at least 24h"`
 	WarmPool                *WarmPool `yaml:"warm_pool,omitempty" json:"warm_pool,omitempty"`
+
+	// Purchase options (AWS-SEMANTICS §1.10, §5.3); see purchase.go.
+	InstancesDistribution    *InstancesDistribution `yaml:"instances_distribution,omitempty" json:"instances_distribution,omitempty" jsonschema_description:"on-demand base and percentage above it; the rest runs on spot"`
+	SpotInterruptionsPerHour float64                `yaml:"spot_interruptions_per_hour,omitempty" json:"spot_interruptions_per_hour,omitempty" jsonschema_description:"rate at which EC2 reclaims each spot instance (2-minute notice)"`
+	CapacityRebalance        bool                   `yaml:"capacity_rebalance,omitempty" json:"capacity_rebalance,omitempty" jsonschema_description:"launch the replacement at the notice, not after the termination"`
 }
 
 // LoadBalancer is the ALB target group in front of the fleet.

@@ -626,6 +626,7 @@ func (c *checker) fleet() {
 		}
 	}
 	c.lifecycle()
+	c.purchase()
 }
 
 func (c *checker) loadBalancer() {
