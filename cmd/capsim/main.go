@@ -55,6 +55,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 	cmds := []*cli.Command{
 		runCommand(),
 		compareCommand(),
+		checkCommand(),
 		lintCommand(),
 		schemaCommand(),
 		versionCommand(),

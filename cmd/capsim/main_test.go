@@ -181,3 +181,27 @@ func TestCompare(t *testing.T) {
 		t.Errorf("markdown lacks the variant:\n%s", md)
 	}
 }
+
+// TestCheck: the CI gate exits 0 when every SLO holds and 1 when one is
+// missed, and writes JUnit XML with one test case per check.
+func TestCheck(t *testing.T) {
+	dir := t.TempDir()
+	junit := filepath.Join(dir, "slo.xml")
+	code, stdout, stderr := capsim(t, "check", "--junit", junit, writeScenario(t, short))
+	if code != 0 {
+		t.Fatalf("passing SLO: exit %d: %s %s", code, stdout, stderr)
+	}
+	strict := strings.Replace(short, "slo: {p99: 500ms}", "slo: {p99: 1ms}", 1)
+	md := filepath.Join(dir, "slo.md")
+	code, stdout, _ = capsim(t, "check", "--junit", junit, "--markdown", md, writeScenario(t, strict))
+	if code != 1 || !strings.Contains(stdout, "FAIL short: p99_ms") {
+		t.Errorf("missed SLO: exit %d, %s", code, stdout)
+	}
+	x, _ := os.ReadFile(junit)
+	if !strings.Contains(string(x), `<testsuites name="capsim" tests="1" failures="1">`) || !strings.Contains(string(x), `<failure message="p99_ms`) {
+		t.Errorf("JUnit XML:\n%s", x)
+	}
+	if m, _ := os.ReadFile(md); !strings.Contains(string(m), "NOT met") {
+		t.Errorf("markdown:\n%s", m)
+	}
+}

@@ -1,0 +1,72 @@
+package reports
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+)
+
+// JUnit XML, the format CI systems read: one test suite per run, one test
+// case per SLO check (DESIGN.md §7).
+type junitSuites struct {
+	XMLName xml.Name     `xml:"testsuites"`
+	Name    string       `xml:"name,attr"`
+	Tests   int          `xml:"tests,attr"`
+	Fails   int          `xml:"failures,attr"`
+	Suites  []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name  string      `xml:"name,attr"`
+	Tests int         `xml:"tests,attr"`
+	Fails int         `xml:"failures,attr"`
+	Cases []junitCase `xml:"testcase"`
+}
+
+type junitCase struct {
+	Name    string        `xml:"name,attr"`
+	Class   string        `xml:"classname,attr"`
+	Failure *junitFailure `xml:"failure,omitempty"`
+	Out     string        `xml:"system-out,omitempty"`
+}
+
+type junitFailure struct {
+	Message string `xml:"message,attr"`
+	Text    string `xml:",chardata"`
+}
+
+// WriteJUnit writes each run's SLO checks as JUnit test cases. A run with
+// no objectives gets one case that records that nothing was checked.
+func WriteJUnit(w io.Writer, docs ...*Document) error {
+	out := junitSuites{Name: "capsim"}
+	for _, d := range docs {
+		s := junitSuite{Name: d.Name}
+		for _, c := range d.Summary.SLO.Checks {
+			jc := junitCase{Name: c.Name, Class: "capsim." + d.Name,
+				Out: fmt.Sprintf("%s = %g (limit %g)", c.Name, c.Value, c.Limit)}
+			if !c.Met {
+				jc.Failure = &junitFailure{Message: fmt.Sprintf("%s %g exceeds %g", c.Name, c.Value, c.Limit),
+					Text: fmt.Sprintf("scenario %s, seed %d, %s simulated", d.Name, d.Seed, d.Duration)}
+				s.Fails++
+			}
+			s.Cases = append(s.Cases, jc)
+		}
+		if len(s.Cases) == 0 {
+			s.Cases = append(s.Cases, junitCase{Name: "no_slo", Class: "capsim." + d.Name, Out: "the scenario sets no slo: nothing to check"})
+		}
+		s.Tests = len(s.Cases)
+		out.Tests += s.Tests
+		out.Fails += s.Fails
+		out.Suites = append(out.Suites, s)
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
