@@ -117,11 +117,32 @@ type AlarmSpec struct {
 	Alarm
 	Metric    sim.Metric
 	Statistic Stat
+	Expr      *Expression // metric math instead of Metric
+}
+
+func (a *AlarmSpec) metrics() []sim.Metric {
+	if a.Expr != nil {
+		return a.Expr.Metrics()
+	}
+	return []sim.Metric{a.Metric}
+}
+
+func (a *AlarmSpec) name() string {
+	if a.Expr != nil {
+		return a.Expr.String()
+	}
+	return a.Metric.String()
 }
 
 // evaluate runs the alarm on the datapoints visible now.
 func (a *AlarmSpec) evaluate(now sim.Time, g *sim.Group, prev State) (State, []Point) {
-	pts := g.Datapoints(a.Metric, now)
+	k := int(sim.FromDuration(a.Period) / g.Period)
+	var pts []sim.Datapoint
+	if a.Expr != nil {
+		pts = a.Expr.Datapoints(g, now, a.Range()*max(k, 1))
+	} else {
+		pts = g.Datapoints(a.Metric, now)
+	}
 	points := periodPoints(pts, g.Period, sim.FromDuration(a.Period), a.Statistic, a.Range())
 	return a.Alarm.Evaluate(points, prev), points
 }
@@ -151,7 +172,7 @@ type StepScaler struct {
 var _ sim.Scaler = (*StepScaler)(nil)
 
 func (s *StepScaler) Name() string          { return s.Policy.Name }
-func (s *StepScaler) Metrics() []sim.Metric { return []sim.Metric{s.Alarm.Metric} }
+func (s *StepScaler) Metrics() []sim.Metric { return s.Alarm.metrics() }
 func (s *StepScaler) String() string {
 	return fmt.Sprintf("Step{%s on %v %s}", s.Policy, s.Alarm.Metric, s.Alarm.Alarm)
 }
@@ -178,7 +199,7 @@ func (s *StepScaler) Evaluate(now sim.Time, g *sim.Group) sim.Proposal {
 		want = sim.In
 	}
 	return sim.Proposal{Want: want, Desired: capacity,
-		Reason: fmt.Sprintf("alarm %v %.4g %s %g: %s", s.Alarm.Metric, m, s.Alarm.Comparison, s.Alarm.Threshold, reason)}
+		Reason: fmt.Sprintf("alarm %s %.4g %s %g: %s", s.Alarm.name(), m, s.Alarm.Comparison, s.Alarm.Threshold, reason)}
 }
 
 // SimpleScaler is a simple scaling policy (AWS-SEMANTICS §1.2): one
@@ -194,7 +215,7 @@ type SimpleScaler struct {
 var _ sim.Scaler = (*SimpleScaler)(nil)
 
 func (s *SimpleScaler) Name() string          { return s.Policy.Name }
-func (s *SimpleScaler) Metrics() []sim.Metric { return []sim.Metric{s.Alarm.Metric} }
+func (s *SimpleScaler) Metrics() []sim.Metric { return s.Alarm.metrics() }
 func (s *SimpleScaler) String() string {
 	return fmt.Sprintf("Simple{%s on %v %s, cooldown %v}", s.Policy, s.Alarm.Metric, s.Alarm.Alarm, s.Cooldown)
 }
@@ -221,7 +242,7 @@ func (s *SimpleScaler) Evaluate(now sim.Time, g *sim.Group) sim.Proposal {
 	}
 	v := newestValues(points, 1)
 	return sim.Proposal{Want: want, Desired: capacity,
-		Reason: fmt.Sprintf("alarm %v %.4g %s %g: %s", s.Alarm.Metric, first(v), s.Alarm.Comparison, s.Alarm.Threshold, s.Policy)}
+		Reason: fmt.Sprintf("alarm %s %.4g %s %g: %s", s.Alarm.name(), first(v), s.Alarm.Comparison, s.Alarm.Threshold, s.Policy)}
 }
 
 func first(v []float64) float64 {

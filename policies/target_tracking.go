@@ -37,6 +37,8 @@ type TargetTracking struct {
 	// Statistic picks the datapoint statistic tracked: the metric's own
 	// (zero value: Average), or e.g. p90 for latency (a custom metric).
 	Statistic Stat
+	// Expr, when set, tracks metric math instead of Metric.
+	Expr *Expression
 }
 
 var _ sim.Scaler = (*TargetTracking)(nil)
@@ -61,11 +63,21 @@ func (p *TargetTracking) Evaluate(now sim.Time, g *sim.Group) sim.Proposal {
 }
 
 // Metrics says which metric the policy reads.
-func (p *TargetTracking) Metrics() []sim.Metric { return []sim.Metric{p.Metric} }
+func (p *TargetTracking) Metrics() []sim.Metric {
+	if p.Expr != nil {
+		return p.Expr.Metrics()
+	}
+	return []sim.Metric{p.Metric}
+}
 
 func (p *TargetTracking) evaluate(now sim.Time, g *sim.Group) sim.Proposal {
-	pts := g.Datapoints(p.Metric, now)
-	if p.Statistic != (Stat{}) {
+	var pts []sim.Datapoint
+	if p.Expr != nil {
+		pts = p.Expr.Datapoints(g, now, max(p.OutPeriods, p.InPeriods))
+	} else {
+		pts = g.Datapoints(p.Metric, now)
+	}
+	if p.Statistic != (Stat{}) && p.Expr == nil {
 		// Only the newest datapoints matter: copy those alone.
 		pts = withStatistic(pts[max(0, len(pts)-max(p.OutPeriods, p.InPeriods)):], p.Statistic)
 	}

@@ -15,7 +15,8 @@ import (
 // AlarmSpec is a CloudWatch alarm on one of the simulated metrics
 // (AWS-SEMANTICS §2.1).
 type AlarmSpec struct {
-	Metric            string   `yaml:"metric" json:"metric" jsonschema:"required"`
+	Metric            string   `yaml:"metric,omitempty" json:"metric,omitempty" jsonschema_description:"one of metric or expression"`
+	Expression        string   `yaml:"expression,omitempty" json:"expression,omitempty" jsonschema_description:"metric math, e.g. errors / request_count * 100"`
 	Statistic         string   `yaml:"statistic,omitempty" json:"statistic,omitempty" jsonschema_description:"Average (default), Sum, Minimum, Maximum, SampleCount, p50/p90/p95/p99 (latency)"`
 	Period            Duration `yaml:"period,omitempty" json:"period,omitempty" jsonschema_description:"a multiple of metrics.period (default: metrics.period)"`
 	EvaluationPeriods int      `yaml:"evaluation_periods,omitempty" json:"evaluation_periods,omitempty" jsonschema_description:"N (default 1)"`
@@ -63,7 +64,7 @@ type Guards struct {
 
 // policyKeys lists, per type, the keys a policy of that type takes.
 var policyKeys = map[string][]string{
-	"target_tracking": {"metric", "target", "statistic", "disable_scale_in", "scale_out_datapoints", "scale_in_datapoints", "scale_in_ratio"},
+	"target_tracking": {"metric", "expression", "target", "statistic", "disable_scale_in", "scale_out_datapoints", "scale_in_datapoints", "scale_in_ratio"},
 	"step":            {"alarm", "adjustment_type", "steps", "min_adjustment_magnitude", "metric_aggregation_type"},
 	"simple":          {"alarm", "adjustment_type", "adjustment", "min_adjustment_magnitude", "cooldown"},
 	"scheduled":       {"recurrence", "time_zone", "start_time", "end_time", "min", "max", "desired"},
@@ -155,9 +156,26 @@ func (c *checker) statistic(path, stat, metric string) {
 }
 
 func (c *checker) targetTracking(p string, pol *Policy) {
+	if pol.Expression != "" {
+		if c.given(p + ".metric") {
+			c.bad(p+".expression", "give metric or expression, not both")
+		} else if _, err := policies.ParseExpression(pol.Expression); err != nil {
+			c.bad(p+".expression", "%v", err)
+		}
+		c.target(p, pol)
+		if !c.has(p + ".name") {
+			pol.Name = fmt.Sprintf("expression-%g", pol.Target)
+		}
+		c.intAtLeast(p+".scale_out_datapoints", &pol.ScaleOutDatapoints, 1, 3)
+		c.intAtLeast(p+".scale_in_datapoints", &pol.ScaleInDatapoints, 1, 15)
+		if !c.has(p + ".scale_in_ratio") {
+			pol.ScaleInRatio = 0.7
+		}
+		return
+	}
 	switch {
 	case !c.given(p + ".metric"):
-		c.bad(p, "target_tracking needs a metric, e.g. cpu or request_count_per_target")
+		c.bad(p, "target_tracking needs a metric (e.g. cpu or request_count_per_target) or an expression")
 	case !c.metricName(p+".metric", pol.Metric):
 	case pol.Metric == "request_count" || pol.Metric == "errors":
 		// AWS-SEMANTICS §1.5: the metric must fall as capacity grows.
@@ -204,9 +222,16 @@ func (c *checker) alarmPolicy(p string, pol *Policy) {
 		return
 	}
 	ap := p + ".alarm"
-	if !c.given(ap + ".metric") {
-		c.bad(ap, "needs a metric")
-	} else {
+	switch {
+	case a.Expression != "" && c.given(ap+".metric"):
+		c.bad(ap+".expression", "give metric or expression, not both")
+	case a.Expression != "":
+		if _, err := policies.ParseExpression(a.Expression); err != nil {
+			c.bad(ap+".expression", "%v", err)
+		}
+	case !c.given(ap + ".metric"):
+		c.bad(ap, "needs a metric or an expression")
+	default:
 		c.metricName(ap+".metric", a.Metric)
 	}
 	c.statistic(ap+".statistic", a.Statistic, a.Metric)
@@ -247,6 +272,9 @@ func (c *checker) alarmPolicy(p string, pol *Policy) {
 	}
 	if !c.has(p+".name") && c.ok(ap) {
 		pol.Name = fmt.Sprintf("%s-%s", pol.Type, a.Metric)
+		if a.Expression != "" {
+			pol.Name = pol.Type + "-expression"
+		}
 	}
 	if pol.Type == "simple" {
 		if !c.given(p + ".adjustment") {
@@ -358,8 +386,14 @@ func (c *checker) guards() {
 
 func (pol Policy) alarm() (policies.AlarmSpec, error) {
 	a := pol.Alarm
+	var expr *policies.Expression
 	m, ok := sim.MetricByName(a.Metric)
-	if !ok {
+	if a.Expression != "" {
+		var err error
+		if expr, err = policies.ParseExpression(a.Expression); err != nil {
+			return policies.AlarmSpec{}, err
+		}
+	} else if !ok {
 		return policies.AlarmSpec{}, fmt.Errorf("unknown metric %q", a.Metric)
 	}
 	st := policies.Stat{Kind: policies.StatAverage}
@@ -377,7 +411,7 @@ func (pol Policy) alarm() (policies.AlarmSpec, error) {
 	if err != nil {
 		return policies.AlarmSpec{}, err
 	}
-	return policies.AlarmSpec{Metric: m, Statistic: st, Alarm: policies.Alarm{
+	return policies.AlarmSpec{Metric: m, Statistic: st, Expr: expr, Alarm: policies.Alarm{
 		Period: a.Period.D(), EvaluationPeriods: a.EvaluationPeriods, DatapointsToAlarm: a.DatapointsToAlarm,
 		Comparison: cmp, Threshold: a.Threshold, TreatMissingData: md}}, nil
 }
@@ -493,10 +527,17 @@ func (pol Policy) build() (sim.Scaler, error) {
 	switch pol.Type {
 	case "target_tracking":
 		m, ok := sim.MetricByName(pol.Metric)
-		if !ok {
+		var expr *policies.Expression
+		if pol.Expression != "" {
+			var err error
+			if expr, err = policies.ParseExpression(pol.Expression); err != nil {
+				return nil, err
+			}
+		} else if !ok {
 			return nil, fmt.Errorf("unknown metric %q", pol.Metric)
 		}
 		tt := policies.NewTargetTracking(pol.Name, m, pol.Target)
+		tt.Expr = expr
 		if pol.ScaleOutDatapoints > 0 {
 			tt.OutPoints, tt.OutPeriods = pol.ScaleOutDatapoints, pol.ScaleOutDatapoints
 		}

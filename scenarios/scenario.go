@@ -215,6 +215,8 @@ type Policy struct {
 	Metric    string  `yaml:"metric,omitempty" json:"metric,omitempty" jsonschema_description:"cpu, request_count_per_target, request_count, network_in, network_out, latency, errors, backlog_per_instance"`
 	Target    float64 `yaml:"target,omitempty" json:"target,omitempty"`
 	Statistic string  `yaml:"statistic,omitempty" json:"statistic,omitempty" jsonschema_description:"target_tracking: Average (default), Sum, Minimum, Maximum, SampleCount, or p50/p90/p95/p99 for latency"`
+	// Expression is metric math tracked instead of metric (target_tracking).
+	Expression string `yaml:"expression,omitempty" json:"expression,omitempty" jsonschema_description:"target_tracking: metric math instead of metric, e.g. errors / request_count * 100"`
 
 	// target_tracking
 	DisableScaleIn     bool    `yaml:"disable_scale_in,omitempty" json:"disable_scale_in,omitempty"`
