@@ -8,7 +8,7 @@ import (
 // TestVariants: each variant is the base with its paths set, read again
 // with every default and check.
 func TestVariants(t *testing.T) {
-	base := lifecycleBase + `scaling:
+	base := valid + `scaling:
   policies:
     - {type: target_tracking, metric: cpu, target: 50}
 variants:

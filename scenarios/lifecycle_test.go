@@ -7,21 +7,10 @@ import (
 	"github.com/capsim/capsim/sim"
 )
 
-const lifecycleBase = `duration: 1h
-traffic:
-  synthetic: {shape: constant, rps: 100}
-workload:
-  service_time: {dist: exponential, mean: 50ms}
-fleet:
-  instance_type: m5.large
-  min: 2
-  max: 10
-`
-
 // TestLifecycleKeys: the lifecycle keys reach the engine with AWS's
 // defaults, and out-of-range values are reported where they stand.
 func TestLifecycleKeys(t *testing.T) {
-	s, err := Parse("l.yaml", []byte(lifecycleBase+`  lifecycle:
+	s, err := Parse("l.yaml", []byte(valid+`  lifecycle:
     launch_hook: {duration: {dist: constant, value: 2m}}
   failures_per_instance_hour: 0.01
   protect_from_scale_in: true
@@ -53,7 +42,7 @@ func TestLifecycleKeys(t *testing.T) {
 		{"  warm_pool: {state: frozen}\n", "fleet.warm_pool.state: unknown state \"frozen\""},
 		{"  failures_per_instance_hour: -1\n", "l.yaml:10:31: fleet.failures_per_instance_hour: must not be negative"},
 	} {
-		_, err := Parse("l.yaml", []byte(lifecycleBase+c.yaml), ".")
+		_, err := Parse("l.yaml", []byte(valid+c.yaml), ".")
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%q: got %v, want %q", c.yaml, err, c.want)
 		}

@@ -9,7 +9,7 @@ import (
 // interruptions need spot capacity, and a standard-mode burstable type gets
 // credit throttling at its baseline.
 func TestPurchaseKeys(t *testing.T) {
-	s, err := Parse("p.yaml", []byte(lifecycleBase+"  instances_distribution: {on_demand_base_capacity: 10, on_demand_percentage_above_base_capacity: 50}\n"), ".")
+	s, err := Parse("p.yaml", []byte(valid+"  instances_distribution: {on_demand_base_capacity: 10, on_demand_percentage_above_base_capacity: 50}\n"), ".")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,12 +25,12 @@ func TestPurchaseKeys(t *testing.T) {
 		}
 	}
 
-	_, err = Parse("p.yaml", []byte(lifecycleBase+"  spot_interruptions_per_hour: 0.1\n"), ".")
+	_, err = Parse("p.yaml", []byte(valid+"  spot_interruptions_per_hour: 0.1\n"), ".")
 	if err == nil || !strings.Contains(err.Error(), "p.yaml:10:32: fleet.spot_interruptions_per_hour: needs spot capacity") {
 		t.Errorf("interruptions without spot: %v", err)
 	}
 
-	burst := strings.Replace(lifecycleBase, "m5.large", "t2.micro", 1) + "pricing: {burstable: {mode: standard}}\n"
+	burst := strings.Replace(valid, "m5.large", "t2.micro", 1) + "pricing: {burstable: {mode: standard}}\n"
 	s, err = Parse("b.yaml", []byte(burst), ".")
 	if err != nil {
 		t.Fatal(err)

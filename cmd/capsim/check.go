@@ -43,11 +43,7 @@ func checkAction(c *cli.Context) error {
 			return badInput(err)
 		}
 	}
-	seed := &sc.Seed
-	if c.IsSet("seed") {
-		s := c.Uint64("seed")
-		seed = &s
-	}
+	seed := seedFlag(c, &sc.Seed)
 	var docs []*reports.Document
 	failed := 0
 	for _, r := range runs {

@@ -42,15 +42,9 @@ func compareAction(c *cli.Context) error {
 	if err != nil {
 		return badInput(err)
 	}
-	var seed *uint64
-	if c.IsSet("seed") {
-		s := c.Uint64("seed")
-		seed = &s
-	} else {
-		// Every variant runs on the base scenario's seed: the same
-		// arrivals and service demands (common random numbers).
-		seed = &sc.Seed
-	}
+	// Every variant runs on the base scenario's seed: the same arrivals
+	// and service demands (common random numbers).
+	seed := seedFlag(c, &sc.Seed)
 	cfgs := make([]*sim.Config, len(runs))
 	for i, r := range runs {
 		cfg, closer, err := r.Build(seed)

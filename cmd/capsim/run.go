@@ -43,12 +43,7 @@ func runAction(c *cli.Context) error {
 	} else {
 		sc, _ = scenarios.Default()
 	}
-	var seed *uint64
-	if c.IsSet("seed") {
-		s := c.Uint64("seed")
-		seed = &s
-	}
-	cfg, closer, err := sc.Build(seed)
+	cfg, closer, err := sc.Build(seedFlag(c, nil))
 	if err != nil {
 		return badInput(err)
 	}
@@ -110,6 +105,15 @@ func reportFor(sc *scenarios.Scenario, cfg *sim.Config, res *sim.Result) *report
 		RPSPerInstance: rps,
 		SLO:            sloSpec(sc.SLO),
 	})
+}
+
+// seedFlag is the --seed override, or def when the flag is not given.
+func seedFlag(c *cli.Context, def *uint64) *uint64 {
+	if !c.IsSet("seed") {
+		return def
+	}
+	s := c.Uint64("seed")
+	return &s
 }
 
 // sloSpec converts the scenario's objectives to the report's units.
