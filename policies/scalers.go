@@ -147,6 +147,19 @@ func (a *AlarmSpec) evaluate(now sim.Time, g *sim.Group, prev State) (State, []P
 	return a.Alarm.Evaluate(points, prev), points
 }
 
+// inAlarm evaluates the alarm and keeps its state. Unless the alarm is in
+// ALARM it returns the proposal that says so (insufficient data, or hold).
+func (a *AlarmSpec) inAlarm(now sim.Time, g *sim.Group, state *State) (points []Point, quiet sim.Proposal, fired bool) {
+	*state, points = a.evaluate(now, g, *state)
+	switch *state {
+	case StateInsufficientData:
+		return points, sim.Proposal{Want: sim.NoData, Reason: "alarm in INSUFFICIENT_DATA"}, false
+	case StateOK:
+		return points, sim.Proposal{Want: sim.Hold}, false
+	}
+	return points, sim.Proposal{}, true
+}
+
 // newestValues returns the newest n real values among points.
 func newestValues(points []Point, n int) []float64 {
 	var v []float64
@@ -174,17 +187,13 @@ var _ sim.Scaler = (*StepScaler)(nil)
 func (s *StepScaler) Name() string          { return s.Policy.Name }
 func (s *StepScaler) Metrics() []sim.Metric { return s.Alarm.metrics() }
 func (s *StepScaler) String() string {
-	return fmt.Sprintf("Step{%s on %v %s}", s.Policy, s.Alarm.Metric, s.Alarm.Alarm)
+	return fmt.Sprintf("Step{%s on %s %s}", s.Policy, s.Alarm.name(), s.Alarm.Alarm)
 }
 
 func (s *StepScaler) Evaluate(now sim.Time, g *sim.Group) sim.Proposal {
-	state, points := s.Alarm.evaluate(now, g, s.state)
-	s.state = state
-	switch state {
-	case StateInsufficientData:
-		return sim.Proposal{Want: sim.NoData, Reason: "alarm in INSUFFICIENT_DATA"}
-	case StateOK:
-		return sim.Proposal{Want: sim.Hold}
+	points, quiet, fired := s.Alarm.inAlarm(now, g, &s.state)
+	if !fired {
+		return quiet
 	}
 	m, ok := s.Policy.MetricAggregationType.Of(newestValues(points, s.Alarm.EvaluationPeriods))
 	if !ok {
@@ -217,17 +226,13 @@ var _ sim.Scaler = (*SimpleScaler)(nil)
 func (s *SimpleScaler) Name() string          { return s.Policy.Name }
 func (s *SimpleScaler) Metrics() []sim.Metric { return s.Alarm.metrics() }
 func (s *SimpleScaler) String() string {
-	return fmt.Sprintf("Simple{%s on %v %s, cooldown %v}", s.Policy, s.Alarm.Metric, s.Alarm.Alarm, s.Cooldown)
+	return fmt.Sprintf("Simple{%s on %s %s, cooldown %v}", s.Policy, s.Alarm.name(), s.Alarm.Alarm, s.Cooldown)
 }
 
 func (s *SimpleScaler) Evaluate(now sim.Time, g *sim.Group) sim.Proposal {
-	state, points := s.Alarm.evaluate(now, g, s.state)
-	s.state = state
-	switch state {
-	case StateInsufficientData:
-		return sim.Proposal{Want: sim.NoData, Reason: "alarm in INSUFFICIENT_DATA"}
-	case StateOK:
-		return sim.Proposal{Want: sim.Hold}
+	points, quiet, fired := s.Alarm.inAlarm(now, g, &s.state)
+	if !fired {
+		return quiet
 	}
 	if ok, _ := (Cooldown{Length: s.Cooldown}).Allows(dur(now), lastOrNone(g.LastActivityEnd), g.ActivityInProgress); !ok {
 		return sim.Proposal{Want: sim.Hold, Blocked: "in cooldown (or an activity is in progress)"}
