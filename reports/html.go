@@ -130,10 +130,11 @@ func WriteHTML(w io.Writer, docs ...*Document) error {
 	}
 
 	safe := &scriptSafeOptions{}
+	lay := buildCharts(docs, safe)
 	page := components.NewPage()
 	page.SetPageTitle(pageTitle(docs[0]))
 	page.SetLayout(components.PageNoneLayout)
-	page.AddCharts(buildCharts(docs, safe)...)
+	page.AddCharts(lay.charts...)
 	// AddCharts merges each chart's assets (the CDN echarts.min.js) into the
 	// page, so clear them after it, then inline the embedded bundle instead.
 	page.Assets.ClearPresetJSAssets()
@@ -150,14 +151,31 @@ func WriteHTML(w io.Writer, docs ...*Document) error {
 		return fmt.Errorf("html report: %w", safe.err)
 	}
 
-	var top, bottom bytes.Buffer
-	if err := reportTemplates.ExecuteTemplate(&top, "top", topView(docs)); err != nil {
+	data := map[string]any{
+		"top":     topView(docs),
+		"finance": financeSection(docs),
+		"bottom":  bottomView(docs, bundle),
+	}
+	section := func(names []string) ([]byte, error) {
+		var b bytes.Buffer
+		for _, n := range names {
+			if err := reportTemplates.ExecuteTemplate(&b, n, data[n]); err != nil {
+				return nil, err
+			}
+		}
+		return b.Bytes(), nil
+	}
+	before := make([][]byte, len(lay.before))
+	for i, names := range lay.before {
+		if before[i], err = section(names); err != nil {
+			return fmt.Errorf("html report: %w", err)
+		}
+	}
+	after, err := section(append(lay.pending, "bottom"))
+	if err != nil {
 		return fmt.Errorf("html report: %w", err)
 	}
-	if err := reportTemplates.ExecuteTemplate(&bottom, "bottom", bottomView(docs, bundle)); err != nil {
-		return fmt.Errorf("html report: %w", err)
-	}
-	out, err := spliceBody(rendered.Bytes(), top.Bytes(), bottom.Bytes())
+	out, err := weaveBody(rendered.Bytes(), before, after)
 	if err != nil {
 		return fmt.Errorf("html report: %w", err)
 	}
@@ -165,12 +183,16 @@ func WriteHTML(w io.Writer, docs ...*Document) error {
 	return err
 }
 
-// spliceBody puts top right after <body> and bottom right before </body> of
-// the page go-echarts rendered (its page template has no slot for our own
-// HTML). The inlined ECharts text sits in <head>, so <body> is searched after
-// the last </head>; chart options hold no '<' (scriptSafeOptions), so the last
-// </body> is the real one.
-func spliceBody(page, top, bottom []byte) ([]byte, error) {
+// chartContainer opens each chart's element in go-echarts' page template.
+var chartContainer = []byte(`<div class="container">`)
+
+// weaveBody puts before[i] in front of the i-th chart's container of the
+// page go-echarts rendered, and after right before </body> (its page
+// template has no slot for our own HTML). The inlined ECharts text sits in
+// <head>, so <body> is searched after the last </head>; chart options hold
+// no '<' (scriptSafeOptions), so the containers found are the charts' own
+// and the last </body> is the real one.
+func weaveBody(page []byte, before [][]byte, after []byte) ([]byte, error) {
 	headEnd := bytes.LastIndex(page, []byte("</head>"))
 	if headEnd < 0 {
 		return nil, errors.New("go-echarts page has no </head>")
@@ -184,12 +206,27 @@ func spliceBody(page, top, bottom []byte) ([]byte, error) {
 	if closing < open {
 		return nil, errors.New("go-echarts page has no </body> after <body>")
 	}
-	out := make([]byte, 0, len(page)+len(top)+len(bottom)+2)
+	body := page[open:closing]
+	if n := bytes.Count(body, chartContainer); n != len(before) {
+		return nil, fmt.Errorf("go-echarts page has %d chart containers, want %d", n, len(before))
+	}
+	size := len(page) + len(after) + 2
+	for _, b := range before {
+		size += len(b) + 1
+	}
+	out := make([]byte, 0, size)
 	out = append(out, page[:open]...)
-	out = append(out, '\n')
-	out = append(out, top...)
-	out = append(out, page[open:closing]...)
-	out = append(out, bottom...)
+	for _, b := range before {
+		i := bytes.Index(body, chartContainer)
+		out = append(out, body[:i]...)
+		out = append(out, '\n')
+		out = append(out, b...)
+		out = append(out, '\n')
+		out = append(out, chartContainer...)
+		body = body[i+len(chartContainer):]
+	}
+	out = append(out, body...)
+	out = append(out, after...)
 	out = append(out, '\n')
 	out = append(out, page[closing:]...)
 	return out, nil
@@ -233,9 +270,32 @@ func (v *scriptSafeOptions) Visit(option map[string]any) {
 	}
 }
 
-// buildCharts makes the four time-series charts, one set of series per
-// document, x = Row.Time on a time axis (so runs align by wall clock).
-func buildCharts(docs []*Document, safe *scriptSafeOptions) []components.Charter {
+// pageLayout is the report's charts in page order, with the templates
+// rendered before each (before[i] precedes charts[i]) and those left for
+// after the last chart (pending).
+type pageLayout struct {
+	charts  []components.Charter
+	ids     []string
+	before  [][]string
+	pending []string
+}
+
+func (l *pageLayout) section(name string) { l.pending = append(l.pending, name) }
+
+func (l *pageLayout) add(id string, c components.Charter) {
+	l.charts = append(l.charts, c)
+	l.ids = append(l.ids, id)
+	l.before = append(l.before, l.pending)
+	l.pending = nil
+}
+
+// buildCharts lays out the page: the summary; five zoom-linked time-series
+// charts (load vs capacity, instances, latency, CPU, cumulative cost), one
+// set of series per document, x = Row.Time on a time axis (so runs align by
+// wall clock); the latency CDF; the cost breakdown and, with several runs,
+// cost vs p99; the finance tables and the Savings Plan what-if; each
+// predictive policy's forecast; the scaling activity.
+func buildCharts(docs []*Document, safe *scriptSafeOptions) *pageLayout {
 	multi := len(docs) > 1
 	name := func(d *Document, metric string) string {
 		if !multi {
@@ -281,37 +341,83 @@ func buildCharts(docs []*Document, safe *scriptSafeOptions) []components.Charter
 		cpu.AddSeries(name(d, "cpu"), series(rows, func(r Row) any { return chartNumber(r.CPUPercent) }), charts.WithLineChartOpts(smooth))
 	}
 
-	all := []string{chartLoad, chartInstances, chartLatency, chartCPU}
-	vars := make([]string, len(all))
-	for i, id := range all {
-		vars[i] = "goecharts_" + id
+	lay := &pageLayout{}
+	lay.section("top")
+	lay.add(chartLoad, load)
+	lay.add(chartInstances, inst)
+	lay.add(chartLatency, lat)
+	lay.add(chartCPU, cpu)
+	lay.add(chartCost, costOverTime(docs, safe))
+	linked := slices.Clone(lay.ids)
+
+	lay.section("distribution")
+	lay.add(chartLatencyCDF, latencyCDF(docs, safe))
+	if keys := costLineKeys(docs); len(keys) > 0 || len(docs) > 1 {
+		lay.section("cost")
+		if len(keys) > 0 {
+			lay.add(chartCostLines, costBreakdown(docs, keys, safe))
+		}
+		if len(docs) > 1 {
+			lay.add(chartCostVsP99, costVsP99(docs, safe))
+		}
 	}
+	lay.section("finance")
+	if anyWhatIf(docs) {
+		lay.add(chartSavingsPlan, savingsPlanChart(docs, safe))
+	}
+	first := true
+	for i, d := range docs {
+		for k, policy := range forecastPolicies(d) {
+			if first {
+				lay.section("forecast")
+				first = false
+			}
+			lay.add(forecastID(i, k), forecastChart(docs, i, k, policy, safe))
+		}
+	}
+
 	// Runs after the last chart is set up: link zoom and tooltips across the
-	// charts, keep them sized to the window, and mark the page as drawn (the
-	// browser test reads data-charts from the DOM).
-	cpu.AddJSFuncs(`(function () {` +
-		`var all = [` + strings.Join(vars, ", ") + `];` +
-		`echarts.connect(all);` +
+	// time-series charts, keep every chart sized to the window, and mark the
+	// page as drawn (the browser test reads data-charts from the DOM).
+	vars := func(ids []string) string {
+		v := make([]string, len(ids))
+		for i, id := range ids {
+			v[i] = "goecharts_" + id
+		}
+		return strings.Join(v, ", ")
+	}
+	last := lay.charts[len(lay.charts)-1].(interface{ AddJSFuncs(...string) })
+	last.AddJSFuncs(`(function () {` +
+		`var linked = [` + vars(linked) + `];` +
+		`var all = [` + vars(lay.ids) + `];` +
+		`echarts.connect(linked);` +
 		`window.addEventListener("resize", function () { all.forEach(function (c) { c.resize(); }); });` +
 		`document.body.setAttribute("data-charts", String(all.length));` +
 		`})();`)
-
-	return []components.Charter{load, inst, lat, cpu}
+	return lay
 }
 
 func newLineChart(id, title, unit string, safe *scriptSafeOptions) *charts.Line {
+	return newTimeChart(id, title, unit, "360px", true, safe)
+}
+
+// newTimeChart is a line chart on a time axis; with slider, a zoom slider
+// under it (and the grid's room for it), otherwise zoom by scrolling only.
+func newTimeChart(id, title, unit, height string, slider bool, safe *scriptSafeOptions) *charts.Line {
+	zoom := []opts.DataZoom{{Type: "slider", XAxisIndex: 0}, {Type: "inside", XAxisIndex: 0}}
+	bottom := "64"
+	if !slider {
+		zoom, bottom = zoom[1:], "24"
+	}
 	c := charts.NewLine()
 	c.SetGlobalOptions(
-		charts.WithInitializationOpts(opts.Initialization{ChartID: id, Width: "100%", Height: "360px", Theme: "white"}),
+		charts.WithInitializationOpts(opts.Initialization{ChartID: id, Width: "100%", Height: height, Theme: "white"}),
 		charts.WithAnimation(false),
 		charts.WithTitleOpts(opts.Title{Title: title, Left: "10"}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: "scroll", Top: "4", Right: "10", Width: "65%"}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
-		charts.WithDataZoomOpts(
-			opts.DataZoom{Type: "slider", XAxisIndex: 0},
-			opts.DataZoom{Type: "inside", XAxisIndex: 0},
-		),
-		charts.WithGridOpts(opts.Grid{Left: "20", Right: "30", Top: "48", Bottom: "64", ContainLabel: opts.Bool(true)}),
+		charts.WithDataZoomOpts(zoom...),
+		charts.WithGridOpts(opts.Grid{Left: "20", Right: "30", Top: "48", Bottom: bottom, ContainLabel: opts.Bool(true)}),
 		// A string template (not a JS function: see scriptSafeOptions); the
 		// default labels show a bare day number ("2") at midnight.
 		charts.WithXAxisOpts(opts.XAxis{Type: "time", AxisLabel: &opts.AxisLabel{Formatter: "{MM}-{dd} {HH}:{mm}", HideOverlap: opts.Bool(true), ShowMaxLabel: opts.Bool(false)}}),
@@ -360,10 +466,16 @@ func sloLimit(d *Document, name string) (float64, bool) {
 type summaryRow struct {
 	Name                                   string
 	Requests, Completed, Rejected, Timeout string
-	P50, P99                               string
-	Peak, Mean                             string
-	Cost                                   string
+	ErrorRate, P50, P99                    summaryCell
+	Peak                                   string
+	Mean, Cost                             summaryCell
 	SLOClass, SLOText, SLODetail           string
+}
+
+// summaryCell is a value that may be the best of its column (★).
+type summaryCell struct {
+	Text string
+	Best bool
 }
 
 type activityView struct {
@@ -381,6 +493,7 @@ type topData struct {
 	Title, Description string
 	Meta               []string
 	Summary            []summaryRow
+	Multi              bool
 }
 
 type bottomData struct {
@@ -393,7 +506,7 @@ type bottomData struct {
 
 func topView(docs []*Document) topData {
 	first := docs[0]
-	t := topData{Title: pageTitle(first), Description: first.Description}
+	t := topData{Title: pageTitle(first), Description: first.Description, Multi: len(docs) > 1}
 	for _, kv := range [][2]string{
 		{"start", first.Start}, {"duration", first.Duration},
 		{"seed", strconv.FormatUint(first.Seed, 10)}, {"capsim", first.CapsimVersion},
@@ -410,11 +523,12 @@ func topView(docs []*Document) topData {
 			Completed: groupDigits(s.Requests.Completed),
 			Rejected:  groupDigits(s.Requests.Rejected),
 			Timeout:   groupDigits(s.Requests.TimedOut),
-			P50:       strconv.FormatFloat(s.LatencyMs.P50, 'f', 1, 64),
-			P99:       strconv.FormatFloat(s.LatencyMs.P99, 'f', 1, 64),
+			ErrorRate: summaryCell{Text: percentErrors(errorRate(s.Requests))},
+			P50:       summaryCell{Text: strconv.FormatFloat(s.LatencyMs.P50, 'f', 1, 64)},
+			P99:       summaryCell{Text: strconv.FormatFloat(s.LatencyMs.P99, 'f', 1, 64)},
 			Peak:      strconv.Itoa(s.Instances.Peak),
-			Mean:      strconv.FormatFloat(s.Instances.Mean, 'f', 2, 64),
-			Cost:      usd(s.Cost.TotalUSD),
+			Mean:      summaryCell{Text: strconv.FormatFloat(s.Instances.Mean, 'f', 2, 64)},
+			Cost:      summaryCell{Text: usd(s.Cost.TotalUSD)},
 		}
 		switch {
 		case len(s.SLO.Checks) == 0:
@@ -435,7 +549,54 @@ func topView(docs []*Document) topData {
 		row.SLODetail = strings.Join(detail, ", ")
 		t.Summary = append(t.Summary, row)
 	}
+	markBest(t.Summary)
 	return t
+}
+
+// markBest marks, with several runs, the lowest value of each column whose
+// smaller is better: error rate, p50, p99, mean instances and cost. Values
+// compare as shown (rounded), so runs that look equal are marked alike.
+func markBest(rows []summaryRow) {
+	if len(rows) < 2 {
+		return
+	}
+	cols := []func(r *summaryRow) *summaryCell{
+		func(r *summaryRow) *summaryCell { return &r.ErrorRate },
+		func(r *summaryRow) *summaryCell { return &r.P50 },
+		func(r *summaryRow) *summaryCell { return &r.P99 },
+		func(r *summaryRow) *summaryCell { return &r.Mean },
+		func(r *summaryRow) *summaryCell { return &r.Cost },
+	}
+	for _, col := range cols {
+		best, found := math.Inf(1), false
+		vals := make([]float64, len(rows))
+		for i := range rows {
+			v, err := strconv.ParseFloat(strings.ReplaceAll(strings.Trim(col(&rows[i]).Text, "$% "), ",", ""), 64)
+			if err != nil || math.IsNaN(v) {
+				vals[i] = math.NaN()
+				continue
+			}
+			vals[i] = v
+			if v < best {
+				best, found = v, true
+			}
+		}
+		for i := range rows {
+			col(&rows[i]).Best = found && vals[i] == best
+		}
+	}
+}
+
+// errorRate is (rejected + timed out) / total, as Compare computes it.
+func errorRate(r Requests) float64 {
+	if r.Total == 0 {
+		return 0
+	}
+	return float64(r.Rejected+r.TimedOut) / float64(r.Total)
+}
+
+func percentErrors(rate float64) string {
+	return strconv.FormatFloat(rate*100, 'f', 4, 64) + "%"
 }
 
 func bottomView(docs []*Document, b echartsBundle) bottomData {
@@ -483,11 +644,19 @@ func groupDigits(n int64) string {
 	return b.String()
 }
 
+// usd writes dollars with cents (four decimals below $1) and thousands
+// separators: $0.0961, $44.07, $5,361.34.
 func usd(v float64) string {
 	if math.Abs(v) < 1 {
 		return "$" + strconv.FormatFloat(v, 'f', 4, 64)
 	}
-	return "$" + strconv.FormatFloat(v, 'f', 2, 64)
+	s := strconv.FormatFloat(v, 'f', 2, 64)
+	whole, cents, _ := strings.Cut(s, ".")
+	n, err := strconv.ParseInt(whole, 10, 64)
+	if err != nil { // beyond int64: leave the digits ungrouped
+		return "$" + s
+	}
+	return "$" + groupDigits(n) + "." + cents
 }
 
 var reportTemplates = template.Must(template.New("report").Parse(`
@@ -504,16 +673,37 @@ var reportTemplates = template.Must(template.New("report").Parse(`
 <section class="summary">
 <h2>Summary</h2>
 <table>
-<thead><tr><th>run</th><th>requests</th><th>completed</th><th>rejected</th><th>timed out</th><th>p50 ms</th><th>p99 ms</th><th>peak instances</th><th>mean instances</th><th>cost</th><th>SLO</th></tr></thead>
+<thead><tr><th>run</th><th>requests</th><th>completed</th><th>rejected</th><th>timed out</th><th>error rate</th><th>p50 ms</th><th>p99 ms</th><th>peak instances</th><th>mean instances</th><th>cost</th><th>SLO</th></tr></thead>
 <tbody>
 {{- range .Summary}}
-<tr><td class="name">{{.Name}}</td><td>{{.Requests}}</td><td>{{.Completed}}</td><td>{{.Rejected}}</td><td>{{.Timeout}}</td><td>{{.P50}}</td><td>{{.P99}}</td><td>{{.Peak}}</td><td>{{.Mean}}</td><td>{{.Cost}}</td><td class="slo {{.SLOClass}}"{{with .SLODetail}} title="{{.}}"{{end}}>{{.SLOText}}{{with .SLODetail}}<br><small>{{.}}</small>{{end}}</td></tr>
+<tr><td class="name">{{.Name}}</td><td>{{.Requests}}</td><td>{{.Completed}}</td><td>{{.Rejected}}</td><td>{{.Timeout}}</td>{{template "cell" .ErrorRate}}{{template "cell" .P50}}{{template "cell" .P99}}<td>{{.Peak}}</td>{{template "cell" .Mean}}{{template "cell" .Cost}}<td class="slo {{.SLOClass}}"{{with .SLODetail}} title="{{.}}"{{end}}>{{.SLOText}}{{with .SLODetail}}<br><small>{{.}}</small>{{end}}</td></tr>
 {{- end}}
 </tbody>
 </table>
+{{- if .Multi}}
+<p class="note"><strong>★</strong> marks the best (lowest) value of a column.</p>
+{{- end}}
 </section>
 <h2>Over time</h2>
 <p class="hint">Drag the slider under a chart, or scroll over it, to zoom; the other charts follow.</p>
+{{- end}}
+
+{{- define "cell" -}}
+{{if .Best}}<td class="best"><strong>★ {{.Text}}</strong></td>{{else}}<td>{{.Text}}</td>{{end}}
+{{- end}}
+
+{{- define "distribution" -}}
+<h2>Latency distribution</h2>
+<p class="hint">The result keeps latency percentiles, not every request: the curve steps through p50, p90, p95, p99, p99.9 and the maximum.</p>
+{{- end}}
+
+{{- define "cost" -}}
+<h2>Cost</h2>
+{{- end}}
+
+{{- define "forecast" -}}
+<h2>Predictive scaling forecast</h2>
+<p class="hint">Each predictive policy's hourly forecast (dashed) beside the load measured in that hour, in the policy's metric × instances; the capacity it planned is on the right axis. Hours after the end of the run have no measurement.</p>
 {{- end}}
 
 {{- define "bottom" -}}
@@ -543,7 +733,7 @@ var reportTemplates = template.Must(template.New("report").Parse(`
 <details><summary>Third-party notices</summary><pre>{{.}}</pre></details>
 {{- end}}
 </footer>
-{{- end}}`))
+{{- end}}` + financeTemplate))
 
 // reportCSS styles our tables around the go-echarts chart containers
 // (.container > .item).
@@ -562,6 +752,12 @@ td.slo.met { color: #1a7f37; font-weight: 600; }
 td.slo.missed { color: #cf222e; font-weight: 600; }
 td.slo.na { color: #59636e; }
 td.slo small { font-weight: normal; color: #59636e; }
+td.best { color: #0a3069; white-space: nowrap; }
+h3 { font-size: 15px; margin: 16px 0 6px; }
+.finance table { margin-bottom: 4px; }
+.finance td { white-space: nowrap; }
+.finance .prices td, .finance .whatif td { white-space: normal; }
+ul.warnings { margin: 4px 0; padding-left: 20px; color: #9a6700; }
 .container { margin: 8px 0 16px; }
 footer { margin-top: 28px; border-top: 1px solid #d1d9e0; padding-top: 8px; }
 footer pre { white-space: pre-wrap; }

@@ -18,6 +18,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/capsim/capsim/pricing"
 )
 
 // sampleDocument is a deterministic five-hour run: a load wave, a fleet that
@@ -85,12 +87,47 @@ func sampleDocument(name string, phase float64) *Document {
 		Requests:  Requests{Total: total, Completed: completed, TimedOut: total - completed},
 		LatencyMs: Latency{Mean: 61, P50: 52.5, P90: 180, P95: 260, P99: 412.25, P999: 700, Max: 950},
 		Instances: Instances{Peak: 7, Mean: 4.62, InstanceHours: 23.1, Launches: 9, Terminations: 5},
-		Cost:      Cost{TotalUSD: 2.2176, PriceSource: "test"},
+		Cost:      sampleCost(),
 		SLO: SLO{Met: true, Checks: []SLOCheck{
 			{Name: "p99_ms", Value: 412.25, Limit: 500, Met: true},
 		}},
 	}
+	// A predictive policy's forecast: two hours measured, the rest after the
+	// end of the run.
+	for h := range 8 {
+		row := ForecastRow{Time: start.Add(time.Duration(h) * time.Hour).Format(time.RFC3339),
+			Load: 300 + 50*math.Sin(float64(h)+phase), Capacity: 3 + h%3}
+		if h < 5 {
+			a := row.Load * 1.05
+			row.Actual = &a
+		}
+		d.Forecasts = map[string][]ForecastRow{"forecast": append(d.Forecasts["forecast"], row)}
+	}
 	return d
+}
+
+// sampleCost is a bill with every finance key: lines, options, types,
+// rates, idle capacity, prices, commitments, a what-if and a warning.
+func sampleCost() Cost {
+	return Cost{
+		TotalUSD:              2.2176,
+		ByPurchaseOption:      map[string]float64{"on_demand": 1.2, "reserved": 0.5, "savings_plans": 0.2},
+		ByInstanceType:        map[string]float64{"m5.large": 1.9},
+		ByLine:                map[string]float64{"on_demand": 1.2, "reserved_instances": 0.5, "savings_plans": 0.2, "load_balancer": 0.3176, "ebs": 0.0},
+		InstancesUSD:          1.9,
+		PerMillionRequestsUSD: 0.7391,
+		MonthlyProjectionUSD:  323.77,
+		PriceSource:           "test",
+		Rates:                 CostRates{PerHourUSD: 0.44352, PerDayUSD: 10.6445, PerMonthUSD: 323.77, PerYearUSD: 3885.24},
+		Idle:                  IdleCost{PaidVCPUHours: 46.2, BusyVCPUHours: 20.1, IdleShare: 0.5649, IdleUSD: 1.0734},
+		PriceList:             PriceList{Source: "AWS Price List API via Karpenter, us-east-1, 2026-07-20", Date: "2026-07-20", Region: "us-east-1", OS: "linux"},
+		Commitments:           Commitments{ReservedUsedShare: 0.8, SavingsPlanUsedShare: 1},
+		SavingsPlanWhatIf: &pricing.WhatIf{Kind: "compute", Discount: 0.28, DiscountSource: "assumed", NoPlanUSD: 2.2176,
+			BestUSDPerHour: 0.2, BestUSD: 1.9, BreakEvenUSDPerHour: 0.45, Points: []pricing.WhatIfPoint{
+				{USDPerHour: 0, TotalUSD: 2.2176}, {USDPerHour: 0.1, TotalUSD: 2.05}, {USDPerHour: 0.2, TotalUSD: 1.9},
+				{USDPerHour: 0.3, TotalUSD: 2.0}, {USDPerHour: 0.6, TotalUSD: 2.6}}},
+		Warnings: []string{"spot is billed at the discount"},
+	}
 }
 
 // needTool skips a test when something outside Go is missing on a developer
@@ -159,15 +196,55 @@ func scanTags(page string) []htmlTag {
 	return tags
 }
 
-// chartIDs are the four charts the report draws, in page order.
-var chartIDs = []string{chartLoad, chartInstances, chartLatency, chartCPU}
+var chartElementRE = regexp.MustCompile(`<div class="item" id="([^"]*)"`)
+
+// pageChartIDs lists the chart elements of page in order.
+func pageChartIDs(page []byte) []string {
+	var ids []string
+	for _, m := range chartElementRE.FindAllSubmatch(page, -1) {
+		ids = append(ids, string(m[1]))
+	}
+	return ids
+}
+
+// wantChartIDs are the charts the report must draw for docs, in page order:
+// the five linked time series, the latency CDF, the cost breakdown when some
+// run has bill lines, cost vs p99 for several runs, the Savings Plan what-if
+// when some run has one, and one chart per run and predictive policy.
+func wantChartIDs(docs []*Document) []string {
+	ids := []string{"load", "instances", "latency", "cpu", "cost", "latency_cdf"}
+	lines, whatIf := false, false
+	for _, d := range docs {
+		lines = lines || len(d.Summary.Cost.ByLine) > 0
+		whatIf = whatIf || d.Summary.Cost.SavingsPlanWhatIf != nil
+	}
+	if lines {
+		ids = append(ids, "cost_lines")
+	}
+	if len(docs) > 1 {
+		ids = append(ids, "cost_p99")
+	}
+	if whatIf {
+		ids = append(ids, "savings_plan")
+	}
+	for i, d := range docs {
+		for k := range len(d.Forecasts) {
+			ids = append(ids, fmt.Sprintf("forecast_%d_%d", i, k))
+		}
+	}
+	return ids
+}
 
 // checkSelfContained asserts what keeps the page offline and in one piece:
 // no script loaded by URL, no tag pointing at the network, and exactly one
 // script element for ECharts plus one per chart (a user string that closed
 // or opened a script would change the count).
-func checkSelfContained(t *testing.T, page []byte) {
+func checkSelfContained(t *testing.T, page []byte, docs ...*Document) {
 	t.Helper()
+	chartIDs := wantChartIDs(docs)
+	if got := pageChartIDs(page); !slices.Equal(got, chartIDs) {
+		t.Errorf("chart elements %q, want %q", got, chartIDs)
+	}
 	tags := scanTags(string(page))
 	var opened, closed int
 	for _, tag := range tags {
@@ -216,12 +293,14 @@ func outsideScripts(page string) string {
 }
 
 func TestWriteHTMLSelfContained(t *testing.T) {
-	page := renderHTML(t, sampleDocument("checkout-api", 0))
-	checkSelfContained(t, page)
+	doc := sampleDocument("checkout-api", 0)
+	page := renderHTML(t, doc)
+	checkSelfContained(t, page, doc)
 	s := string(page)
 	for _, want := range []string{
 		"<title>checkout-api</title>",
-		`echarts.connect(all)`,
+		`var linked = [goecharts_load, goecharts_instances, goecharts_latency, goecharts_cpu, goecharts_cost];`,
+		`echarts.connect(linked);`,
 		`"animation":false`,
 		`"dataZoom":[{"type":"slider","xAxisIndex":0},{"type":"inside","xAxisIndex":0}]`,
 		`"xAxis":[{"type":"time","axisLabel":{"formatter":"{MM}-{dd} {HH}:{mm}"`,
@@ -231,11 +310,6 @@ func TestWriteHTMLSelfContained(t *testing.T) {
 	} {
 		if !strings.Contains(s, want) {
 			t.Errorf("page lacks %q", want)
-		}
-	}
-	for _, id := range chartIDs {
-		if !strings.Contains(s, `<div class="item" id="`+id+`"`) {
-			t.Errorf("page lacks the %q chart element", id)
 		}
 	}
 	for _, tag := range scanTags(s) {
@@ -252,6 +326,15 @@ func evilDocument() *Document {
 	d.ScalingActivities[0].Policy = "<i>policy</i>"
 	d.ScalingActivities[0].Reason = `</td></tr></table><script>alert(1)</script>`
 	d.Summary.SLO = SLO{Met: false, Checks: []SLOCheck{{Name: `<s>p99"`, Value: 600, Limit: 500}}}
+	c := &d.Summary.Cost
+	c.Warnings = []string{`<u>warning</u> & more`}
+	c.ByInstanceType = map[string]float64{"<em>type</em>": 1.9}
+	c.ByLine["<q>line</q>"] = 0.01
+	c.PriceList.Source = `<tt>prices</tt>`
+	w := *c.SavingsPlanWhatIf
+	w.DiscountSource = `<kbd>assumed</kbd>`
+	c.SavingsPlanWhatIf = &w
+	d.Forecasts = map[string][]ForecastRow{"</script><var>fc": d.Forecasts["forecast"]}
 	return d
 }
 
@@ -265,9 +348,10 @@ func TestWriteHTMLEscapesUserStrings(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			page := renderHTML(t, tc.docs...)
-			checkSelfContained(t, page)
+			checkSelfContained(t, page, tc.docs...)
 			s := string(page)
-			for _, bad := range []string{"<b>x", "<img src=x", "<i>policy", "<script>alert", "<s>p99", "</td></tr></table><script"} {
+			for _, bad := range []string{"<b>x", "<img src=x", "<i>policy", "<script>alert", "<s>p99", "</td></tr></table><script",
+				"<u>warning", "<em>type", "<q>line", "<tt>prices", "<kbd>assumed", "<var>fc"} {
 				if strings.Contains(s, bad) {
 					t.Errorf("page contains unescaped %q", bad)
 				}
@@ -276,6 +360,12 @@ func TestWriteHTMLEscapesUserStrings(t *testing.T) {
 				"&lt;/script&gt;&lt;b&gt;x",
 				"&lt;img src=x onerror=alert(1)&gt; &amp; &#34;quotes&#34;",
 				"&lt;i&gt;policy&lt;/i&gt;",
+				"&lt;u&gt;warning&lt;/u&gt; &amp; more",
+				"&lt;em&gt;type&lt;/em&gt;",
+				"&lt;q&gt;line&lt;/q&gt;",
+				"&lt;tt&gt;prices&lt;/tt&gt;",
+				"&lt;kbd&gt;assumed&lt;/kbd&gt;",
+				`\u003c/script\u003e\u003cvar\u003efc"`, // ends a chart title, JSON-escaped
 			} {
 				if !strings.Contains(s, want) {
 					t.Errorf("page lacks the escaped %q", want)
@@ -415,7 +505,10 @@ func tail(s string, n int) string {
 // takes a screenshot and checks it is a real picture. Set
 // CAPSIM_REPORT_ARTIFACTS to a folder to keep the page and the screenshot.
 func TestWriteHTMLInChromium(t *testing.T) {
-	page := renderHTML(t, sampleDocument("checkout-api", 0), sampleDocument("</script><b>x", 0.8))
+	docs := []*Document{sampleDocument("checkout-api", 0), sampleDocument("</script><b>x", 0.8)}
+	page := renderHTML(t, docs...)
+	chartIDs := wantChartIDs(docs)
+	checkSelfContained(t, page, docs...)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "report.html")
 	if err := os.WriteFile(path, page, 0o644); err != nil {
@@ -444,8 +537,8 @@ func TestWriteHTMLInChromium(t *testing.T) {
 				t.Errorf("chart %q was not drawn by ECharts", id)
 			}
 		}
-		if !strings.Contains(dom, `data-charts="4"`) {
-			t.Error(`the page's last script did not run (no data-charts="4" on <body>)`)
+		if want := fmt.Sprintf(`data-charts="%d"`, len(chartIDs)); !strings.Contains(dom, want) {
+			t.Errorf("the page's last script did not run (no %s on <body>)", want)
 		}
 		if strings.Contains(dom, "<b>x") {
 			t.Error("a document name became markup")
