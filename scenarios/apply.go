@@ -27,30 +27,61 @@ func (s *Scenario) Runs() ([]*Scenario, error) {
 
 // Variant returns variant i applied to the base scenario.
 func (s *Scenario) Variant(i int) (*Scenario, error) {
+	v := s.Variants[i]
+	out, err := s.with(v.Name, v.Description, v.Set)
+	if err != nil {
+		return nil, fmt.Errorf("variants[%d] (%s): %w", i, v.Name, err)
+	}
+	return out, nil
+}
+
+// SweepRun returns grid point i of the sweep (0 ≤ i < Sweep.Runs()), the
+// first axis varying slowest, named after its values.
+func (s *Scenario) SweepRun(i int) (*Scenario, error) {
+	var set Assignments
+	var name []string
+	rest := i
+	for k := len(s.Sweep) - 1; k >= 0; k-- {
+		ax := s.Sweep[k]
+		v := ax.Values[rest%len(ax.Values)]
+		rest /= len(ax.Values)
+		set = append(Assignments{{Path: ax.Path, Value: v}}, set...)
+		name = append([]string{fmt.Sprintf("%s=%v", ax.Path, v)}, name...)
+	}
+	out, err := s.with(strings.Join(name, ","), "", set)
+	if err != nil {
+		return nil, fmt.Errorf("sweep point %d (%s): %w", i, strings.Join(name, ","), err)
+	}
+	return out, nil
+}
+
+// with is the base scenario with the paths in set replaced, read again
+// from scratch, so defaults that depend on other keys are worked out anew
+// and every check runs on the result.
+func (s *Scenario) with(name, description string, set Assignments) (*Scenario, error) {
 	if s.tree == nil {
 		return nil, fmt.Errorf("%s: the scenario's source is not kept", s.file)
 	}
-	v := s.Variants[i]
 	tree := deepCopy(s.tree).(map[string]any)
 	delete(tree, "variants")
 	delete(tree, "sweep")
-	for _, a := range v.Set {
+	for _, a := range set {
 		if err := setPath(tree, a.Path, a.Value); err != nil {
-			return nil, fmt.Errorf("%s: variants[%d] (%s): set %s: %w", s.file, i, v.Name, a.Path, err)
+			return nil, fmt.Errorf("set %s: %w", a.Path, err)
 		}
 	}
-	tree["name"] = v.Name
-	if v.Description != "" {
-		tree["description"] = v.Description
+	tree["name"] = name
+	if description != "" {
+		tree["description"] = description
 	}
-	// JSON is YAML: the variant is read by the same strict reader.
+	// JSON is YAML: the run is read by the same strict reader.
 	b, err := json.Marshal(tree)
 	if err != nil {
 		return nil, err
 	}
-	out, err := Parse(fmt.Sprintf("%s (variant %s)", s.file, v.Name), b, s.dir)
+	out, err := Parse(fmt.Sprintf("%s (%s)", s.file, name), b, s.dir)
 	if err != nil {
-		return nil, fmt.Errorf("variants[%d] (%s) makes an invalid scenario:\n%w", i, v.Name, err)
+		return nil, fmt.Errorf("makes an invalid scenario:\n%w", err)
 	}
 	return out, nil
 }

@@ -56,6 +56,8 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		runCommand(),
 		compareCommand(),
 		checkCommand(),
+		sweepCommand(),
+		mergeCommand(),
 		lintCommand(),
 		schemaCommand(),
 		versionCommand(),

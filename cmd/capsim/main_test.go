@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -203,5 +204,52 @@ func TestCheck(t *testing.T) {
 	}
 	if m, _ := os.ReadFile(md); !strings.Contains(string(m), "NOT met") {
 		t.Errorf("markdown:\n%s", m)
+	}
+}
+
+// TestSweepShardsMerge: a 2 × 2 grid run whole equals the same grid run as
+// two shards and merged; a missing shard is an error.
+func TestSweepShardsMerge(t *testing.T) {
+	p := writeScenario(t, short+`sweep:
+  scaling.policies[0].target: [40, 70]
+  load_balancer.algorithm: [round_robin, power_of_two]
+`)
+	whole, s0, s1, merged := t.TempDir(), t.TempDir(), t.TempDir(), t.TempDir()
+	if code, _, stderr := capsim(t, "sweep", "--out", whole, p); code != 0 {
+		t.Fatalf("sweep: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := capsim(t, "sweep", "--shard", "0/2", "--out", s0, p); code != 0 {
+		t.Fatalf("shard 0: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := capsim(t, "sweep", "--shard", "1/2", "--out", s1, p); code != 0 {
+		t.Fatalf("shard 1: exit %d: %s", code, stderr)
+	}
+	f0, f1 := filepath.Join(s0, "sweep-0-of-2.json"), filepath.Join(s1, "sweep-1-of-2.json")
+	if code, _, stderr := capsim(t, "merge", "--out", merged, f1, f0); code != 0 {
+		t.Fatalf("merge: exit %d: %s", code, stderr)
+	}
+	table := func(path string) []map[string]any {
+		var sw struct {
+			Points int              `json:"points"`
+			Table  []map[string]any `json:"comparison"`
+		}
+		b, _ := os.ReadFile(path)
+		if err := json.Unmarshal(b, &sw); err != nil {
+			t.Fatal(err)
+		}
+		if sw.Points != 4 {
+			t.Fatalf("%s: %d points, want 4", path, sw.Points)
+		}
+		return sw.Table
+	}
+	a, b := table(filepath.Join(whole, "sweep.json")), table(filepath.Join(merged, "sweep.json"))
+	if len(a) != 4 || fmt.Sprint(a) != fmt.Sprint(b) {
+		t.Errorf("whole sweep and merged shards differ:\n%v\n%v", a, b)
+	}
+	if name := a[3]["name"]; name != "scaling.policies[0].target=70,load_balancer.algorithm=power_of_two" {
+		t.Errorf("grid point 3 is %v: the first axis must vary slowest", name)
+	}
+	if code, _, stderr := capsim(t, "merge", "--out", t.TempDir(), f0); code != 2 || !strings.Contains(stderr, "missing") {
+		t.Errorf("merge with a shard missing: exit %d, %s", code, stderr)
 	}
 }

@@ -1,0 +1,195 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/capsim/capsim/reports"
+	"github.com/capsim/capsim/scenarios"
+	"github.com/capsim/capsim/sim"
+)
+
+func sweepCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "sweep",
+		Usage:     "run every point of the scenario's sweep grid (or one shard of it) on all cores",
+		ArgsUsage: "SCENARIO.yaml",
+		Flags: []cli.Flag{
+			&cli.PathFlag{Name: "out", Value: "capsim-out", Usage: "write sweep.json and sweep.md into `DIR`"},
+			&cli.StringFlag{Name: "shard", Usage: "run points i with i mod K = I, as `I/K`; defaults from JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs) with CAPSIM_SHARD_COUNT, AWS_BATCH_JOB_ARRAY_INDEX/_SIZE, or CAPSIM_SHARD_INDEX/_COUNT"},
+			&cli.BoolFlag{Name: "full", Usage: "keep every run's full document (time series included) in sweep.json"},
+			&cli.Uint64Flag{Name: "seed", Usage: "override the scenario's seed (every point uses the same one)"},
+		},
+		Action: sweepAction,
+	}
+}
+
+// shardOf reads the shard from the flag or the batch system's environment.
+func shardOf(flag string) (reports.Shard, error) {
+	parse := func(i, k string) (reports.Shard, error) {
+		ii, err1 := strconv.Atoi(i)
+		kk, err2 := strconv.Atoi(k)
+		if err1 != nil || err2 != nil || kk < 1 || ii < 0 || ii >= kk {
+			return reports.Shard{}, fmt.Errorf("shard %q/%q: want I/K with 0 <= I < K", i, k)
+		}
+		return reports.Shard{Index: ii, Count: kk}, nil
+	}
+	if flag != "" {
+		i, k, ok := strings.Cut(flag, "/")
+		if !ok {
+			return reports.Shard{}, fmt.Errorf("--shard %q: want I/K, e.g. 0/4", flag)
+		}
+		return parse(i, k)
+	}
+	for _, env := range [][2]string{
+		{"JOB_COMPLETION_INDEX", "CAPSIM_SHARD_COUNT"},
+		{"AWS_BATCH_JOB_ARRAY_INDEX", "AWS_BATCH_JOB_ARRAY_SIZE"},
+		{"CAPSIM_SHARD_INDEX", "CAPSIM_SHARD_COUNT"},
+	} {
+		if i, k := os.Getenv(env[0]), os.Getenv(env[1]); i != "" && k != "" {
+			return parse(i, k)
+		}
+	}
+	return reports.Shard{Index: 0, Count: 1}, nil
+}
+
+func sweepAction(c *cli.Context) error {
+	if c.NArg() != 1 {
+		return badInput(fmt.Errorf("sweep: name one scenario file with a sweep"))
+	}
+	sc, err := scenarios.Load(c.Args().First())
+	if err != nil {
+		return badInput(err)
+	}
+	n := sc.Sweep.Runs()
+	if n == 0 {
+		return badInput(fmt.Errorf("sweep: %s has no sweep grid", c.Args().First()))
+	}
+	shard, err := shardOf(c.String("shard"))
+	if err != nil {
+		return badInput(err)
+	}
+	var points []int
+	for i := shard.Index; i < n; i += shard.Count {
+		points = append(points, i)
+	}
+	seed := seedFlag(c, &sc.Seed)
+	// Build every point first: a bad grid value fails before any run.
+	runs := make([]*scenarios.Scenario, len(points))
+	cfgs := make([]*sim.Config, len(points))
+	for k, p := range points {
+		if runs[k], err = sc.SweepRun(p); err != nil {
+			return badInput(err)
+		}
+		cfg, closer, err := runs[k].Build(seed)
+		if err != nil {
+			return badInput(err)
+		}
+		defer closer.Close()
+		cfgs[k] = cfg
+	}
+	docs := make([]*reports.Document, len(points))
+	errs := make([]error, len(points))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for k := range points {
+		wg.Add(1)
+		go func(k int) {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			res, err := sim.Run(cfgs[k])
+			if err != nil {
+				errs[k] = fmt.Errorf("%s: simulation failed: %w", runs[k].Name, err)
+				return
+			}
+			docs[k] = reportFor(runs[k], cfgs[k], res)
+		}(k)
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	sw := &reports.Sweep{SchemaVersion: reports.SchemaVersion, CapsimVersion: version, Scenario: sc.Name, Points: n, Shard: shard}
+	for k, d := range reports.Compare(version, docs).Table {
+		sw.Table = append(sw.Table, reports.SweepRow{Point: points[k], ComparisonRow: d})
+	}
+	if c.Bool("full") {
+		sw.Runs = docs
+	}
+	name := "sweep.json"
+	if shard.Count > 1 {
+		name = fmt.Sprintf("sweep-%d-of-%d.json", shard.Index, shard.Count)
+	}
+	return writeSweep(c, sw, name)
+}
+
+func writeSweep(c *cli.Context, sw *reports.Sweep, name string) error {
+	var js, md bytes.Buffer
+	enc := json.NewEncoder(&js)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(sw); err != nil {
+		return err
+	}
+	cmp := sw.Comparison()
+	if err := reports.WriteMarkdown(&md, cmp); err != nil {
+		return err
+	}
+	dir := c.Path("out")
+	if err := writeFiles(map[string][]byte{
+		filepath.Join(dir, name):                                    js.Bytes(),
+		filepath.Join(dir, strings.TrimSuffix(name, ".json")+".md"): md.Bytes(),
+	}); err != nil {
+		return err
+	}
+	if err := reports.WriteComparison(c.App.Writer, cmp); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.App.Writer, "wrote %s (%d of %d grid points)\n", filepath.Join(dir, name), len(sw.Table), sw.Points)
+	return nil
+}
+
+func mergeCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "merge",
+		Usage:     "combine the shard files of one sweep; fails if a grid point is missing or repeated",
+		ArgsUsage: "SWEEP-SHARD.json...",
+		Flags: []cli.Flag{
+			&cli.PathFlag{Name: "out", Value: "capsim-out", Usage: "write sweep.json and sweep.md into `DIR`"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() == 0 {
+				return badInput(fmt.Errorf("merge: name the shard files"))
+			}
+			var parts []*reports.Sweep
+			for _, p := range c.Args().Slice() {
+				b, err := os.ReadFile(p)
+				if err != nil {
+					return badInput(err)
+				}
+				var sw reports.Sweep
+				if err := json.Unmarshal(b, &sw); err != nil {
+					return badInput(fmt.Errorf("%s: not a sweep file: %w", p, err))
+				}
+				parts = append(parts, &sw)
+			}
+			merged, err := reports.MergeSweeps(parts)
+			if err != nil {
+				return badInput(err)
+			}
+			return writeSweep(c, merged, "sweep.json")
+		},
+	}
+}
