@@ -757,6 +757,7 @@ h3 { font-size: 15px; margin: 16px 0 6px; }
 .finance table { margin-bottom: 4px; }
 .finance td { white-space: nowrap; }
 .finance .prices td, .finance .whatif td { white-space: normal; }
+.finance table.breakdown { width: auto; min-width: 50%; }
 ul.warnings { margin: 4px 0; padding-left: 20px; color: #9a6700; }
 .container { margin: 8px 0 16px; }
 footer { margin-top: 28px; border-top: 1px solid #d1d9e0; padding-top: 8px; }

@@ -35,10 +35,15 @@ func runName(docs []*Document, d *Document, metric string) string {
 	if len(docs) == 1 {
 		return metric
 	}
-	if metric == "" {
-		return pageTitle(d)
-	}
 	return pageTitle(d) + ": " + metric
+}
+
+// seriesName is alone for one run, the run's name for several.
+func seriesName(docs []*Document, d *Document, alone string) string {
+	if len(docs) == 1 {
+		return alone
+	}
+	return pageTitle(d)
 }
 
 // valueChartOpts are the options every chart on value (not time) axes shares.
@@ -104,7 +109,7 @@ func latencyCDF(docs []*Document, safe *scriptSafeOptions) *charts.Line {
 		for _, p := range pts {
 			data = append(data, opts.LineData{Name: p.name, Value: [2]any{chartNumber(p.ms), p.fraction}})
 		}
-		c.AddSeries(runName(docs, d, ""), data, charts.WithLineChartOpts(opts.LineChart{Step: "end", ShowSymbol: opts.Bool(true), SymbolSize: 6}))
+		c.AddSeries(seriesName(docs, d, "completed requests"), data, charts.WithLineChartOpts(opts.LineChart{Step: "end", ShowSymbol: opts.Bool(true), SymbolSize: 6}))
 	}
 	c.Accept(safe)
 	return c
@@ -190,11 +195,7 @@ func costBreakdown(docs []*Document, keys []string, safe *scriptSafeOptions) *ch
 				data[i] = opts.BarData{Value: nil}
 			}
 		}
-		name := "cost"
-		if len(docs) > 1 {
-			name = pageTitle(d)
-		}
-		c.AddSeries(name, data, charts.WithLabelOpts(opts.Label{Show: opts.Bool(len(docs) <= 3), Position: "top", Formatter: "${c}"}))
+		c.AddSeries(seriesName(docs, d, "cost"), data, charts.WithLabelOpts(opts.Label{Show: opts.Bool(len(docs) <= 3), Position: "top", Formatter: "${c}"}))
 	}
 	c.Accept(safe)
 	return c
@@ -273,7 +274,7 @@ func savingsPlanChart(docs []*Document, safe *scriptSafeOptions) *charts.Line {
 					LineStyle: &opts.LineStyle{Color: "#59636e", Type: "dashed"},
 				}))
 		}
-		c.AddSeries(runName(docs, d, ""), data, o...)
+		c.AddSeries(seriesName(docs, d, "bill"), data, o...)
 	}
 	c.Accept(safe)
 	return c

@@ -281,23 +281,6 @@ const financeTemplate = `
 </tbody>
 </table>
 {{- end}}
-{{- with .WhatIf}}
-<h3>Savings Plan what-if</h3>
-<p class="hint">The scenario's plans replaced by one Savings Plan at a range of hourly commitments, on this run's usage.</p>
-<table class="whatif">
-<thead><tr><th>run</th><th>plan</th><th>discount</th><th>bill without a plan</th><th>best commitment</th><th>bill at best</th><th>saving</th><th>break-even commitment</th></tr></thead>
-<tbody>
-{{- range .}}
-<tr><td class="name">{{.Name}}</td><td>{{.Kind}}</td><td title="{{.Source}}">{{.Discount}}</td><td>{{.NoPlan}}</td><td><strong>{{.Best}}</strong></td><td>{{.BestBill}}</td><td>{{.Saving}}</td><td>{{.BreakEven}}</td></tr>
-{{- end}}
-</tbody>
-</table>
-{{- if $.WhatIfSource}}
-<p class="note">Discount source: {{$.WhatIfSource}}.</p>
-{{- else}}
-<p class="note">Discount source: {{range $i, $w := .}}{{if $i}}; {{end}}{{$w.Name}}: {{$w.Source}}{{end}}.</p>
-{{- end}}
-{{- end}}
 {{- with .Prices}}
 <h3>Prices</h3>
 <table class="prices">
@@ -318,6 +301,23 @@ const financeTemplate = `
 <li>{{if $.Multi}}<strong>{{$name}}</strong>: {{end}}{{.}}</li>
 {{- end}}
 </ul>
+{{- end}}
+{{- end}}
+{{- with .WhatIf}}
+<h3>Savings Plan what-if</h3>
+<p class="hint">The scenario's plans replaced by one Savings Plan at a range of hourly commitments, on this run's usage.</p>
+<table class="whatif">
+<thead><tr><th>run</th><th>plan</th><th>discount</th><th>bill without a plan</th><th>best commitment</th><th>bill at best</th><th>saving</th><th>break-even commitment</th></tr></thead>
+<tbody>
+{{- range .}}
+<tr><td class="name">{{.Name}}</td><td>{{.Kind}}</td><td title="{{.Source}}">{{.Discount}}</td><td>{{.NoPlan}}</td><td><strong>{{.Best}}</strong></td><td>{{.BestBill}}</td><td>{{.Saving}}</td><td>{{.BreakEven}}</td></tr>
+{{- end}}
+</tbody>
+</table>
+{{- if $.WhatIfSource}}
+<p class="note">Discount source: {{$.WhatIfSource}}.</p>
+{{- else}}
+<p class="note">Discount source: {{range $i, $w := .}}{{if $i}}; {{end}}{{$w.Name}}: {{$w.Source}}{{end}}.</p>
 {{- end}}
 {{- end}}
 </section>
