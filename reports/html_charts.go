@@ -85,6 +85,9 @@ func latencyCDF(docs []*Document, safe *scriptSafeOptions) *charts.Line {
 	c := charts.NewLine()
 	logX := true
 	for _, d := range docs {
+		if d.Summary.Requests.Completed == 0 {
+			continue // not drawn
+		}
 		for _, v := range percentilePoints(d.Summary.LatencyMs) {
 			logX = logX && v.ms > 0
 		}
