@@ -221,7 +221,22 @@ func allSame[T any, K comparable](xs []T, key func(T) K) bool {
 	return true
 }
 
-func fixed(v float64, digits int) string { return strconv.FormatFloat(v, 'f', digits, 64) }
+// fixed writes v with digits decimals and thousands separators.
+func fixed(v float64, digits int) string {
+	s := strconv.FormatFloat(v, 'f', digits, 64)
+	whole, frac, found := strings.Cut(s, ".")
+	n, err := strconv.ParseInt(whole, 10, 64)
+	if err != nil {
+		return s
+	}
+	if whole == "-0" {
+		return s
+	}
+	if !found {
+		return groupDigits(n)
+	}
+	return groupDigits(n) + "." + frac
+}
 
 func percent(share float64) string {
 	p := share * 100

@@ -52,6 +52,9 @@ func TestWriteHTMLMarksBestValues(t *testing.T) {
 			t.Errorf("run %s: best cells %q, want %q", tc.run, got, tc.want)
 		}
 	}
+	if got := fixed(1196.44, 1) + " " + fixed(-1234567, 0) + " " + fixed(0.5, 2); got != "1,196.4 -1,234,567 0.50" {
+		t.Errorf("fixed: %q", got)
+	}
 	if !strings.Contains(summaryRowOf(t, page, "b"), "<td>$1,100.50</td>") {
 		t.Error("cost is not written with a thousands separator")
 	}
