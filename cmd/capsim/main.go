@@ -65,6 +65,8 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		fitWorkloadCommand(),
 		importCommand(),
 		pricingCommand(),
+		validateCommand(),
+		backendCommand(),
 	}
 	for _, c := range cmds {
 		c.OnUsageError = usage

@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/capsim/capsim/scenarios"
+	"github.com/capsim/capsim/stack"
+)
+
+func init() {
+	// capsim validate SCENARIO.yaml --duration 20s works as well as with
+	// the flags first.
+	interspersed["validate"] = map[string]bool{"help": true, "h": true}
+}
+
+// validateCommand replays a scenario, scaled down, against a real local
+// stack (HAProxy, backend processes, an open-loop load generator) and
+// compares it with the simulation of the same scaled scenario.
+func validateCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "validate",
+		Usage:     "run the scenario (scaled down, fixed fleet, constant rate) on a real HAProxy stack on 127.0.0.1 and compare with the simulation; exit 1 outside tolerance",
+		ArgsUsage: "SCENARIO.yaml",
+		Flags: []cli.Flag{
+			&cli.DurationFlag{Name: "duration", Value: 20 * time.Second, Usage: "how long to send load (5s–5m)"},
+			&cli.PathFlag{Name: "json", Usage: "write the report as JSON to `FILE` (- for stdout)"},
+			&cli.StringFlag{Name: "queue", Value: "lb", Usage: "where requests wait for a slot: lb (HAProxy's queue, server maxconn = slots) or instance (in the backend, as behind an ALB)"},
+			&cli.Uint64Flag{Name: "seed", Usage: "override the scenario's seed"},
+		},
+		Action: validateAction,
+	}
+}
+
+func validateAction(c *cli.Context) error {
+	if c.NArg() != 1 {
+		return badInput(fmt.Errorf("validate: name one scenario file"))
+	}
+	d := c.Duration("duration")
+	if d < 5*time.Second || d > 5*time.Minute {
+		return badInput(fmt.Errorf("validate: --duration %v: want 5s to 5m", d))
+	}
+	sc, err := scenarios.Load(c.Args().First())
+	if err != nil {
+		return badInput(err)
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("validate: cannot find the capsim executable to start backends: %w", err)
+	}
+	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	rep, err := stack.Validate(ctx, sc, stack.Options{
+		Duration: d,
+		Seed:     seedFlag(c, nil),
+		Backend:  stack.Launcher{Path: exe, Args: []string{"backend"}},
+		Queue:    c.String("queue"),
+		Log:      c.App.ErrWriter,
+	})
+	var in stack.InputError
+	switch {
+	case errors.As(err, &in):
+		return badInput(err)
+	case errors.Is(err, context.Canceled):
+		return cli.Exit("validate: interrupted; every process it started is stopped", exitFailed)
+	case err != nil:
+		return fmt.Errorf("validate: %w", err)
+	}
+	rep.WriteTable(c.App.Writer)
+	if p := c.Path("json"); p != "" {
+		b, err := json.MarshalIndent(rep, "", "  ")
+		if err != nil {
+			return err
+		}
+		b = append(b, '\n')
+		if p == "-" {
+			c.App.Writer.Write(b)
+		} else if err := writeFiles(map[string][]byte{filepath.Clean(p): b}); err != nil {
+			return err
+		}
+	}
+	if !rep.OK {
+		return cli.Exit("validate: outside tolerance", exitFailed)
+	}
+	return nil
+}
+
+// backendCommand is the emulated instance `capsim validate` starts, one
+// process per instance (hidden: not for users).
+func backendCommand() *cli.Command {
+	return &cli.Command{
+		Name:            "backend",
+		Hidden:          true,
+		SkipFlagParsing: true,
+		Usage:           "an emulated instance for validate: --slots S [--port P]",
+		Action: func(c *cli.Context) error {
+			if code := stack.BackendMain(c.Args().Slice(), os.Stdin, c.App.Writer, c.App.ErrWriter); code != 0 {
+				return cli.Exit("", code)
+			}
+			return nil
+		},
+	}
+}

@@ -1,0 +1,324 @@
+package stack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/capsim/capsim/scenarios"
+	"github.com/capsim/capsim/sim"
+)
+
+// Options configure one validation run.
+type Options struct {
+	Duration  time.Duration // of the load (default 20s)
+	Seed      *uint64       // overrides the scenario's seed
+	Limits    Limits        // zero: DefaultLimits
+	Tolerance Tolerance     // zero: DefaultTolerance
+	Backend   Launcher      // how to start a backend process (required)
+	HAProxy   string        // haproxy binary ("" : FindHAProxy)
+	// Queue says where requests wait for a slot: "lb" (default) sets each
+	// server's maxconn to its slots, so they wait in HAProxy's queue;
+	// "instance" lets HAProxy forward at once and they wait in the
+	// backend, in arrival order, as behind an ALB (the simulator's model).
+	Queue string
+	Log   io.Writer // progress lines (nil: none)
+}
+
+// InputError is a problem with the scenario or the options: the command
+// exits 2 on it.
+type InputError struct{ Err error }
+
+func (e InputError) Error() string { return e.Err.Error() }
+func (e InputError) Unwrap() error { return e.Err }
+
+// Validate runs the scenario, scaled down (Scale), on the real stack and
+// in the simulator, and compares them. It stops every process it started
+// before it returns, whatever happens, including ctx being cancelled.
+func Validate(ctx context.Context, sc *scenarios.Scenario, opt Options) (*Report, error) {
+	if opt.Duration <= 0 {
+		opt.Duration = 20 * time.Second
+	}
+	if opt.Limits == (Limits{}) {
+		opt.Limits = DefaultLimits
+	}
+	if opt.Tolerance == (Tolerance{}) {
+		opt.Tolerance = DefaultTolerance
+	}
+	if opt.Queue == "" {
+		opt.Queue = "lb"
+	}
+	if opt.Queue != "lb" && opt.Queue != "instance" {
+		return nil, InputError{fmt.Errorf("queue %q: want lb or instance", opt.Queue)}
+	}
+	logf := func(format string, a ...any) {
+		if opt.Log != nil {
+			fmt.Fprintf(opt.Log, format+"\n", a...)
+		}
+	}
+	cfg, closer, err := sc.Build(opt.Seed)
+	if err != nil {
+		return nil, InputError{err}
+	}
+	rate, err := meanRate(cfg)
+	closer.Close()
+	if err != nil {
+		return nil, InputError{err}
+	}
+	balance, err := Balance(sc.LoadBalancer.Algorithm)
+	if err != nil {
+		return nil, InputError{err}
+	}
+	it := cfg.Fleet.Type
+	from := Shape{Rate: rate, Instances: cfg.Fleet.Desired, Slots: it.VCPU,
+		Service: sim.FromSeconds(cfg.Service.Mean() / it.Speed).Duration()}
+	plan, err := Scale(from, opt.Limits)
+	if err != nil {
+		return nil, InputError{err}
+	}
+	if len(cfg.Scalers) > 0 || cfg.Fleet.Min != cfg.Fleet.Max {
+		plan.Notes = append([]string{fmt.Sprintf("fleet fixed at desired = %d (min %d, max %d); %d scaling polic(ies) not run: slice 1 validates a fixed fleet",
+			cfg.Fleet.Desired, cfg.Fleet.Min, cfg.Fleet.Max, len(cfg.Scalers))}, plan.Notes...)
+	}
+	if sc.Traffic.Synthetic == nil || sc.Traffic.Synthetic.Shape != "constant" || sc.Traffic.Synthetic.Noise != 0 || len(sc.Traffic.Synthetic.Spikes) > 0 {
+		plan.Notes = append([]string{fmt.Sprintf("traffic replaced by its mean rate over %v, %.4g req/s, constant", cfg.Duration, rate)}, plan.Notes...)
+	}
+	if cfg.Duration.Duration() != opt.Duration {
+		plan.Notes = append(plan.Notes, fmt.Sprintf("duration %v → %v", cfg.Duration, opt.Duration))
+	}
+	if u := plan.To.Utilisation(); u >= 0.95 {
+		plan.Notes = append(plan.Notes, fmt.Sprintf("warning: utilisation %.0f %% per slot: the queue grows for the whole run, so percentiles depend on its length", u*100))
+	}
+	timeout := scaleDur(cfg.Timeout.Duration(), plan.TimeFactor)
+	svc := scaledDist{D: cfg.Service, K: plan.TimeFactor}
+	seed := cfg.Seed
+	reqs := Schedule(seed, plan.To.Rate, cfg.Arrivals, svc, it.Speed, opt.Duration)
+	if len(reqs) == 0 {
+		return nil, InputError{fmt.Errorf("the scaled run has no requests (%.4g req/s for %v)", plan.To.Rate, opt.Duration)}
+	}
+
+	rep := &Report{
+		Scenario: sc.Name, Seed: seed, Algorithm: sc.LoadBalancer.Algorithm, Balance: balance, Queue: opt.Queue,
+		Duration: opt.Duration.String(), Plan: planJSON(plan, timeout), Tolerance: opt.Tolerance,
+	}
+	for _, n := range plan.Notes {
+		logf("scaled: %s", n)
+	}
+	logf("running %d backend(s) × %d slot(s), HAProxy balance %s, %.4g req/s for %v (%d requests)",
+		plan.To.Instances, plan.To.Slots, balance, plan.To.Rate, opt.Duration, len(reqs))
+
+	real, err := runReal(ctx, opt, rep, plan, balance, timeout, reqs, sc.Name)
+	if err != nil {
+		return rep, err
+	}
+	rep.Real = real.stats()
+
+	// The simulation of the very run: the scaled fleet and rate, the
+	// same seed (so the same arrivals and demands), and the stack's own
+	// measured fixed overhead in place of the ALB's.
+	simCfg, closer, err := sc.Build(opt.Seed)
+	if err != nil {
+		return rep, InputError{err}
+	}
+	closer.Close()
+	simCfg.Duration = sim.FromDuration(opt.Duration)
+	simCfg.Traffic = &sim.ConstantRate{RPS: plan.To.Rate}
+	simCfg.Requests = nil
+	simCfg.Service = svc
+	simCfg.Timeout = sim.FromDuration(timeout)
+	simCfg.Fleet.Type.VCPU = plan.To.Slots
+	simCfg.Fleet.Min, simCfg.Fleet.Max, simCfg.Fleet.Desired = plan.To.Instances, plan.To.Instances, plan.To.Instances
+	simCfg.Fleet.FailuresPerInstanceHour = 0
+	simCfg.Fleet.SpotInterruptionsPerHour = 0
+	simCfg.Fleet.MaxInstanceLifetime = 0
+	simCfg.Fleet.Credits = nil
+	simCfg.Scalers, simCfg.Guards = nil, nil
+	simCfg.LBOverhead = sim.FromSeconds(rep.OverheadMs / 1000)
+	simCfg.CrossZoneOff = false
+	simCfg.SlowStart = 0
+	if opt.Queue == "lb" {
+		// HAProxy queue: no per-instance queue limit applies.
+		simCfg.QueueLimit = max(simCfg.QueueLimit, len(reqs))
+	}
+	res, err := sim.Run(simCfg)
+	if err != nil {
+		return rep, fmt.Errorf("simulation of the scaled scenario failed: %w", err)
+	}
+	rep.Sim = simStats(res)
+	rep.compare()
+	return rep, nil
+}
+
+// meanRate is the traffic's mean request rate over the run: the rate
+// integrated over the duration (or the replayed log's requests counted),
+// divided by it.
+func meanRate(cfg *sim.Config) (float64, error) {
+	end := cfg.Duration
+	if cfg.Requests != nil {
+		n := 0
+		for {
+			r, err := cfg.Requests.NextRequest()
+			if errors.Is(err, io.EOF) || err == nil && r.At > end {
+				break
+			}
+			if err != nil {
+				return 0, err
+			}
+			n++
+		}
+		return float64(n) / end.Seconds(), nil
+	}
+	var sum float64
+	for {
+		s, err := cfg.Traffic.NextSegment()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return 0, err
+		}
+		if s.Start >= end {
+			break
+		}
+		sum += s.Rate * (min(s.End, end) - s.Start).Seconds()
+	}
+	return sum / end.Seconds(), nil
+}
+
+// realRun is what the real stack measured.
+type realRun struct {
+	load      *LoadResult
+	cpu       float64
+	inflation float64 // % the backends held slots longer than asked
+}
+
+// runReal starts the backends and HAProxy, calibrates the fixed overhead,
+// runs the load and stops everything.
+func runReal(ctx context.Context, opt Options, rep *Report, plan Plan, balance string, timeout time.Duration, reqs []Planned, name string) (_ *realRun, err error) {
+	bin := opt.HAProxy
+	if bin == "" {
+		if bin, err = FindHAProxy(); err != nil {
+			return nil, err
+		}
+	}
+	if opt.Backend.Path == "" {
+		return nil, errors.New("validate: no backend launcher")
+	}
+	dir, err := os.MkdirTemp("", "capsim-validate-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+
+	var backends []*backendProc
+	var hap *HAProxy
+	// Stop everything on the way out, HAProxy first (it stops sending),
+	// then the backends, each waited for.
+	defer func() {
+		if hap != nil {
+			hap.Stop()
+		}
+		for _, b := range backends {
+			b.stop()
+		}
+		if err == nil {
+			err = ctx.Err()
+		}
+	}()
+	hc := HAProxyConfig{Name: name, Balance: balance, Bind: "fd@3", Socket: filepath.Join(dir, "admin.sock"), Queue: timeout}
+	for i := range plan.To.Instances {
+		b, err := startBackend(ctx, opt.Backend, plan.To.Slots)
+		if err != nil {
+			return nil, err
+		}
+		backends = append(backends, b)
+		rep.PIDs = append(rep.PIDs, b.child.pid())
+		maxconn := plan.To.Slots
+		if opt.Queue == "instance" {
+			maxconn = len(reqs) // no HAProxy queue: the backend queues
+		}
+		hc.Servers = append(hc.Servers, Server{Name: fmt.Sprintf("i%d", i+1), Addr: b.Addr, MaxConn: maxconn})
+	}
+	ln, err := net.ListenTCP("tcp", &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		return nil, err
+	}
+	hap, err = StartHAProxy(ctx, bin, dir, hc, ln)
+	ln.Close() // HAProxy has its own copy of the socket (or failed)
+	if err != nil {
+		return nil, err
+	}
+	rep.PIDs = append(rep.PIDs, hap.PID())
+	url := "http://" + hap.Addr + "/"
+
+	gen := Generator{URL: url, Timeout: timeout, MaxOpen: 7000, Client: NewClient(1024)}
+	defer gen.Client.CloseIdleConnections()
+	overhead, err := calibrate(ctx, gen)
+	if err != nil {
+		return nil, err
+	}
+	rep.OverheadMs = overhead.Seconds() * 1000
+	cpu0, _ := hostCPU()
+	load := gen.Run(ctx, reqs)
+	cpu1, _ := hostCPU()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := hap.Alive(); err != nil {
+		return nil, err
+	}
+	run := &realRun{load: load, cpu: cpu1.busySince(cpu0)}
+	// How long the backends really held their slots, against the service
+	// times asked for (the calibration's requests excluded).
+	var planned time.Duration
+	for _, r := range reqs {
+		planned += r.Service
+	}
+	var busy time.Duration
+	for _, b := range backends {
+		st, err := b.stats(ctx, gen.Client)
+		if err != nil {
+			return nil, err
+		}
+		busy += time.Duration(st.BusyNs)
+	}
+	busy -= calibrations * calibrationService
+	if planned > 0 {
+		run.inflation = (busy.Seconds()/planned.Seconds() - 1) * 100
+	}
+	return run, nil
+}
+
+// The calibration: this many sequential requests of this service time.
+const (
+	calibrations       = 40
+	calibrationService = time.Millisecond
+)
+
+// calibrate measures the stack's fixed overhead: the median latency of
+// sequential requests of 1 ms service time, less that 1 ms (HAProxy,
+// loopback, HTTP, and the backend's sleep overshoot). It also opens the
+// connections before the measured run.
+func calibrate(ctx context.Context, g Generator) (time.Duration, error) {
+	const n, svc = calibrations, calibrationService
+	var lat []time.Duration
+	for i := 0; i < n; i++ {
+		r := g.Run(ctx, []Planned{{Service: svc}})
+		if r.Completed != 1 {
+			if err := ctx.Err(); err != nil {
+				return 0, err
+			}
+			return 0, fmt.Errorf("calibration request through HAProxy failed: %s", strings.TrimSpace(r.FirstErr))
+		}
+		lat = append(lat, time.Duration(r.Latency.Max())*time.Microsecond)
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	return max(0, lat[n/2]-svc), nil
+}
