@@ -123,6 +123,9 @@ func (c HAProxyConfig) Render() (string, error) {
 	w("    timeout server %s", ms(long))
 	w("    timeout queue %s", ms(c.Queue))
 	w("    retries 0")
+	// Reuse idle connections to the backends for any request: a new
+	// connection per request would hold a slot longer than the service.
+	w("    http-reuse always")
 	w("frontend fe")
 	w("    bind %s", quote(c.Bind))
 	w("    maxconn 8000")

@@ -68,11 +68,14 @@ type LoadResult struct {
 	TimedOut  int64 // no answer within the timeout (or HAProxy's 503 after timeout queue)
 	Failed    int64 // any other answer or error
 	Dropped   int64 // not sent: the generator was at its concurrency cap
-	FirstErr  string
-	Elapsed   time.Duration // first intended send to the last answer
-	Latency   *hdrhistogram.Histogram
-	Lag       *hdrhistogram.Histogram
-	LatSum    float64 // seconds, completed requests
+	// InFlightAtEnd were still unanswered when the run ended (Generator.End):
+	// cancelled then, and left out of the latencies, as in the simulation.
+	InFlightAtEnd int64
+	FirstErr      string
+	Elapsed       time.Duration // first intended send to the last answer
+	Latency       *hdrhistogram.Histogram
+	Lag           *hdrhistogram.Histogram
+	LatSum        float64 // seconds, completed requests
 }
 
 func newMicros() *hdrhistogram.Histogram { return hdrhistogram.New(1, 3600e6, 3) }
@@ -93,6 +96,10 @@ type Generator struct {
 	MaxOpen int           // concurrency cap (a safety bound, not a pacing device)
 	// Client sends the requests; nil: a client of its own for this Run.
 	Client *http.Client
+	// End, if > 0, ends the run this long after its start: requests not
+	// answered by then are cancelled and counted in flight, as sim.Run
+	// counts requests still in the system when its duration ends.
+	End time.Duration
 }
 
 // NewClient is an HTTP client for a generator: keep-alive connections,
@@ -121,6 +128,12 @@ func (g Generator) Run(ctx context.Context, reqs []Planned) *LoadResult {
 	timer := time.NewTimer(0)
 	<-timer.C
 	t0 := time.Now()
+	runCtx := ctx
+	if g.End > 0 {
+		var cancel context.CancelFunc
+		runCtx, cancel = context.WithDeadline(ctx, t0.Add(g.End))
+		defer cancel()
+	}
 	var last time.Time
 	for _, r := range reqs {
 		due := t0.Add(r.At)
@@ -151,7 +164,7 @@ func (g Generator) Run(ctx context.Context, reqs []Planned) *LoadResult {
 		go func(r Planned, due time.Time) {
 			defer wg.Done()
 			defer func() { <-open }()
-			code, err := g.one(ctx, client, r, due)
+			code, err := g.one(runCtx, client, r, due)
 			end := time.Now()
 			lat := end.Sub(due)
 			mu.Lock()
@@ -160,6 +173,8 @@ func (g Generator) Run(ctx context.Context, reqs []Planned) *LoadResult {
 				last = end
 			}
 			switch {
+			case g.End > 0 && end.Sub(t0) > g.End:
+				res.InFlightAtEnd++
 			case err == nil && code == http.StatusOK && lat <= g.Timeout:
 				res.Completed++
 				res.LatSum += lat.Seconds()

@@ -57,6 +57,7 @@ type Stats struct {
 	Completed  int64   `json:"completed"`
 	TimedOut   int64   `json:"timed_out"`
 	Failed     int64   `json:"failed"`
+	InFlight   int64   `json:"in_flight_at_end"` // unanswered when the run's duration ended: not in the latencies
 	ErrorPct   float64 `json:"error_percent"`
 	MeanMs     float64 `json:"mean_ms"`
 	P50Ms      float64 `json:"p50_ms"`
@@ -132,7 +133,7 @@ type Report struct {
 func (r *realRun) stats() Stats {
 	l := r.load
 	s := Stats{
-		Requests: l.Sent, Completed: l.Completed, TimedOut: l.TimedOut, Failed: l.Failed + l.Dropped,
+		Requests: l.Sent, Completed: l.Completed, TimedOut: l.TimedOut, Failed: l.Failed + l.Dropped, InFlight: l.InFlightAtEnd,
 		P50Ms: histMs(l.Latency, 50), P90Ms: histMs(l.Latency, 90), P99Ms: histMs(l.Latency, 99), MaxMs: float64(l.Latency.Max()) / 1000,
 		SendLagP99Ms: histMs(l.Lag, 99), SendLagMaxMs: float64(l.Lag.Max()) / 1000, HostCPUPercent: r.cpu, FirstError: l.FirstErr,
 		ServiceInflationPct: r.inflation,
@@ -149,7 +150,7 @@ func (r *realRun) stats() Stats {
 func simStats(res *sim.Result) Stats {
 	c := res.Requests
 	s := Stats{
-		Requests: c.Total, Completed: c.Completed, TimedOut: c.TimedOut, Failed: c.Rejected,
+		Requests: c.Total, Completed: c.Completed, TimedOut: c.TimedOut, Failed: c.Rejected, InFlight: c.InFlightAtEnd,
 		MeanMs: res.MeanLatencyMs(), P50Ms: res.LatencyMs(50), P90Ms: res.LatencyMs(90), P99Ms: res.LatencyMs(99), MaxMs: res.LatencyMs(100),
 	}
 	if c.Total > 0 {
@@ -215,14 +216,14 @@ func (r *Report) WriteTable(w io.Writer) {
 		fmt.Fprintf(tw, "%s\t%.4g\t%.4g\t%s\t%s\t%s\n", row.Metric, row.Sim, row.Real, diff, row.Limit, ok)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "real: %d sent, %d completed, %d timed out, %d failed; mean %.3g ms, max %.4g ms; send lag p99 %.3g ms, max %.3g ms; service time %+.1f %% of asked; host CPU %.0f %%; stack overhead %.3g ms\n",
-		r.Real.Requests, r.Real.Completed, r.Real.TimedOut, r.Real.Failed, r.Real.MeanMs, r.Real.MaxMs,
+	fmt.Fprintf(w, "real: %d sent, %d completed, %d timed out, %d failed, %d in flight at the end; mean %.3g ms, max %.4g ms; send lag p99 %.3g ms, max %.3g ms; service time %+.1f %% of asked; host CPU %.0f %%; stack overhead %.3g ms\n",
+		r.Real.Requests, r.Real.Completed, r.Real.TimedOut, r.Real.Failed, r.Real.InFlight, r.Real.MeanMs, r.Real.MaxMs,
 		r.Real.SendLagP99Ms, r.Real.SendLagMaxMs, r.Real.ServiceInflationPct, r.Real.HostCPUPercent, r.OverheadMs)
 	if r.Real.FirstError != "" {
 		fmt.Fprintf(w, "real: first error: %s\n", r.Real.FirstError)
 	}
-	fmt.Fprintf(w, "sim:  %d requests, %d completed, %d timed out, %d rejected; mean %.3g ms, max %.4g ms\n",
-		r.Sim.Requests, r.Sim.Completed, r.Sim.TimedOut, r.Sim.Failed, r.Sim.MeanMs, r.Sim.MaxMs)
+	fmt.Fprintf(w, "sim:  %d requests, %d completed, %d timed out, %d rejected, %d in flight at the end; mean %.3g ms, max %.4g ms\n",
+		r.Sim.Requests, r.Sim.Completed, r.Sim.TimedOut, r.Sim.Failed, r.Sim.InFlight, r.Sim.MeanMs, r.Sim.MaxMs)
 	if r.Real.HostCPUPercent > 70 {
 		fmt.Fprintf(w, "warning: the host was %.0f %% busy: the real side's latencies include waiting for a core\n", r.Real.HostCPUPercent)
 	}

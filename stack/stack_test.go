@@ -63,32 +63,56 @@ func parse(t *testing.T, yaml string) *scenarios.Scenario {
 }
 
 // TestValidateMDc runs the real stack (HAProxy, two backend processes, the
-// generator) for 10 s and requires it to agree with the simulation within
-// the default tolerance, and every process it started to be gone after.
+// generator) for 10 s with each queue placement and requires it to agree
+// with the simulation within the default tolerance, and every process it
+// started to be gone after.
 func TestValidateMDc(t *testing.T) {
 	haproxyOrSkip(t)
-	var log strings.Builder
+	for _, queue := range []string{"instance", "lb"} {
+		t.Run(queue, func(t *testing.T) {
+			var log strings.Builder
+			rep, err := Validate(context.Background(), parse(t, mdc), Options{
+				Duration: 10 * time.Second,
+				Backend:  testLauncher(t),
+				Queue:    queue,
+				Log:      &log,
+			})
+			if err != nil {
+				t.Fatalf("%v\n%s", err, log.String())
+			}
+			var table strings.Builder
+			rep.WriteTable(&table)
+			t.Logf("\n%s%s", log.String(), table.String())
+			if len(rep.PIDs) != 3 {
+				t.Errorf("started %d processes, want 2 backends + HAProxy", len(rep.PIDs))
+			}
+			assertGone(t, rep.PIDs)
+			if rep.Real.Requests < 900 || rep.Sim.Requests != rep.Real.Requests {
+				t.Errorf("real sent %d, simulation had %d requests: want the same ~1000", rep.Real.Requests, rep.Sim.Requests)
+			}
+			if !rep.OK {
+				t.Errorf("the real stack is outside tolerance of the simulation")
+			}
+		})
+	}
+}
+
+// TestValidateDetectsADifference breaks the stack on purpose (backends
+// with half the slots the simulation has): the validation must fail.
+func TestValidateDetectsADifference(t *testing.T) {
+	haproxyOrSkip(t)
 	rep, err := Validate(context.Background(), parse(t, mdc), Options{
-		Duration: 10 * time.Second,
-		Backend:  testLauncher(t),
-		Log:      &log,
+		Duration: 5 * time.Second, Backend: testLauncher(t), realSlots: 1,
 	})
 	if err != nil {
-		t.Fatalf("%v\n%s", err, log.String())
+		t.Fatal(err)
 	}
 	var table strings.Builder
 	rep.WriteTable(&table)
-	t.Logf("\n%s%s", log.String(), table.String())
-	if len(rep.PIDs) != 3 {
-		t.Errorf("started %d processes, want 2 backends + HAProxy", len(rep.PIDs))
+	if rep.OK {
+		t.Errorf("backends with 1 slot instead of 2 passed the validation:\n%s", table.String())
 	}
 	assertGone(t, rep.PIDs)
-	if rep.Real.Requests < 900 || rep.Sim.Requests != rep.Real.Requests {
-		t.Errorf("real sent %d, simulation had %d requests: want the same ~1000", rep.Real.Requests, rep.Sim.Requests)
-	}
-	if !rep.OK {
-		t.Errorf("the real stack is outside tolerance of the simulation")
-	}
 }
 
 // TestValidateCancelled cancels a run in the middle (as Ctrl-C does) and

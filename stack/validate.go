@@ -24,12 +24,22 @@ type Options struct {
 	Tolerance Tolerance     // zero: DefaultTolerance
 	Backend   Launcher      // how to start a backend process (required)
 	HAProxy   string        // haproxy binary ("" : FindHAProxy)
-	// Queue says where requests wait for a slot: "lb" (default) sets each
-	// server's maxconn to its slots, so they wait in HAProxy's queue;
-	// "instance" lets HAProxy forward at once and they wait in the
-	// backend, in arrival order, as behind an ALB (the simulator's model).
+	// Queue says where requests wait for a slot. "instance" (default):
+	// HAProxy forwards at once (server maxconn = slots + the scenario's
+	// queue_limit) and a request waits in its backend, in arrival order,
+	// as behind an ALB: the simulator's model, for every algorithm.
+	// "lb": server maxconn = slots, so requests wait in HAProxy's queue
+	// (visible as qcur) — one queue for the fleet instead of one per
+	// instance, and each slot stays taken for HAProxy's round trip after
+	// the response before it hands the slot to the next request, which on
+	// a busy 2-core host measurably adds to the service time (README).
 	Queue string
 	Log   io.Writer // progress lines (nil: none)
+
+	// realSlots, when > 0, starts the backends with this many slots
+	// whatever the plan says: a broken stack, for the test that shows a
+	// real difference fails the validation.
+	realSlots int
 }
 
 // InputError is a problem with the scenario or the options: the command
@@ -53,7 +63,7 @@ func Validate(ctx context.Context, sc *scenarios.Scenario, opt Options) (*Report
 		opt.Tolerance = DefaultTolerance
 	}
 	if opt.Queue == "" {
-		opt.Queue = "lb"
+		opt.Queue = "instance"
 	}
 	if opt.Queue != "lb" && opt.Queue != "instance" {
 		return nil, InputError{fmt.Errorf("queue %q: want lb or instance", opt.Queue)}
@@ -114,7 +124,7 @@ func Validate(ctx context.Context, sc *scenarios.Scenario, opt Options) (*Report
 	logf("running %d backend(s) × %d slot(s), HAProxy balance %s, %.4g req/s for %v (%d requests)",
 		plan.To.Instances, plan.To.Slots, balance, plan.To.Rate, opt.Duration, len(reqs))
 
-	real, err := runReal(ctx, opt, rep, plan, balance, timeout, reqs, sc.Name)
+	real, err := runReal(ctx, opt, rep, plan, balance, timeout, cfg.QueueLimit, reqs, sc.Name)
 	if err != nil {
 		return rep, err
 	}
@@ -201,7 +211,7 @@ type realRun struct {
 
 // runReal starts the backends and HAProxy, calibrates the fixed overhead,
 // runs the load and stops everything.
-func runReal(ctx context.Context, opt Options, rep *Report, plan Plan, balance string, timeout time.Duration, reqs []Planned, name string) (_ *realRun, err error) {
+func runReal(ctx context.Context, opt Options, rep *Report, plan Plan, balance string, timeout time.Duration, queueLimit int, reqs []Planned, name string) (_ *realRun, err error) {
 	bin := opt.HAProxy
 	if bin == "" {
 		if bin, err = FindHAProxy(); err != nil {
@@ -234,7 +244,11 @@ func runReal(ctx context.Context, opt Options, rep *Report, plan Plan, balance s
 	}()
 	hc := HAProxyConfig{Name: name, Balance: balance, Bind: "fd@3", Socket: filepath.Join(dir, "admin.sock"), Queue: timeout}
 	for i := range plan.To.Instances {
-		b, err := startBackend(ctx, opt.Backend, plan.To.Slots)
+		slots := plan.To.Slots
+		if opt.realSlots > 0 {
+			slots = opt.realSlots
+		}
+		b, err := startBackend(ctx, opt.Backend, slots)
 		if err != nil {
 			return nil, err
 		}
@@ -242,7 +256,8 @@ func runReal(ctx context.Context, opt Options, rep *Report, plan Plan, balance s
 		rep.PIDs = append(rep.PIDs, b.child.pid())
 		maxconn := plan.To.Slots
 		if opt.Queue == "instance" {
-			maxconn = len(reqs) // no HAProxy queue: the backend queues
+			// No HAProxy queue: the backend queues, up to queue_limit.
+			maxconn = plan.To.Slots + queueLimit
 		}
 		hc.Servers = append(hc.Servers, Server{Name: fmt.Sprintf("i%d", i+1), Addr: b.Addr, MaxConn: maxconn})
 	}
@@ -266,7 +281,9 @@ func runReal(ctx context.Context, opt Options, rep *Report, plan Plan, balance s
 	}
 	rep.OverheadMs = overhead.Seconds() * 1000
 	cpu0, _ := hostCPU()
-	load := gen.Run(ctx, reqs)
+	main := gen
+	main.End = opt.Duration
+	load := main.Run(ctx, reqs)
 	cpu1, _ := hostCPU()
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -275,23 +292,29 @@ func runReal(ctx context.Context, opt Options, rep *Report, plan Plan, balance s
 		return nil, err
 	}
 	run := &realRun{load: load, cpu: cpu1.busySince(cpu0)}
-	// How long the backends really held their slots, against the service
-	// times asked for (the calibration's requests excluded).
+	// How long the backends really held their slots, per request served,
+	// against the mean service time asked for (the calibration's requests
+	// left out). Means, because an overloaded run serves only some of its
+	// requests before the end.
 	var planned time.Duration
 	for _, r := range reqs {
 		planned += r.Service
 	}
 	var busy time.Duration
+	var served int64
 	for _, b := range backends {
 		st, err := b.stats(ctx, gen.Client)
 		if err != nil {
 			return nil, err
 		}
 		busy += time.Duration(st.BusyNs)
+		served += st.Served
 	}
 	busy -= calibrations * calibrationService
-	if planned > 0 {
-		run.inflation = (busy.Seconds()/planned.Seconds() - 1) * 100
+	served -= calibrations
+	if planned > 0 && served > 0 {
+		asked := planned.Seconds() / float64(len(reqs))
+		run.inflation = (busy.Seconds()/float64(served)/asked - 1) * 100
 	}
 	return run, nil
 }

@@ -34,7 +34,7 @@ func validateCommand() *cli.Command {
 		Flags: []cli.Flag{
 			&cli.DurationFlag{Name: "duration", Value: 20 * time.Second, Usage: "how long to send load (5s–5m)"},
 			&cli.PathFlag{Name: "json", Usage: "write the report as JSON to `FILE` (- for stdout)"},
-			&cli.StringFlag{Name: "queue", Value: "lb", Usage: "where requests wait for a slot: lb (HAProxy's queue, server maxconn = slots) or instance (in the backend, as behind an ALB)"},
+			&cli.StringFlag{Name: "queue", Value: "instance", Usage: "where requests wait for a slot: instance (in the backend, as behind an ALB: the simulator's model) or lb (HAProxy's queue, server maxconn = slots)"},
 			&cli.Uint64Flag{Name: "seed", Usage: "override the scenario's seed"},
 		},
 		Action: validateAction,
