@@ -53,8 +53,9 @@ type Plan struct {
 //  1. time: a mean service time outside [MinService, MaxService] is moved to
 //     the nearer bound by a time factor k (service × k, rate ÷ k);
 //  2. instances: at most MaxInstances, the rate cut in proportion;
-//  3. rate above MaxRate: fewer instances, then fewer slots per instance,
-//     then a larger k, each cutting the rate in proportion.
+//  3. rate above MaxRate: slower time (a larger k, up to a mean service of
+//     MaxService), then fewer instances, then fewer slots per instance,
+//     then a larger k still, each cutting the rate in proportion.
 //
 // The simulation the run is compared with is of the scaled scenario, so
 // the comparison is exact about what was run; the scaling only decides how
@@ -75,12 +76,20 @@ func Scale(s Shape, lim Limits) (Plan, error) {
 	if p.TimeFactor != 1 {
 		t.Rate /= p.TimeFactor
 		note("time × %.4g: mean service %v → %v, rate ÷ %.4g (service times and the timeout are stretched alike)",
-			p.TimeFactor, s.Service, scaleDur(s.Service, p.TimeFactor), p.TimeFactor)
+			p.TimeFactor, s.Service.Round(100*time.Microsecond), scaleDur(s.Service, p.TimeFactor).Round(100*time.Microsecond), p.TimeFactor)
 	}
 	if t.Instances > lim.MaxInstances {
 		t.Rate *= float64(lim.MaxInstances) / float64(t.Instances)
 		note("instances %d → %d (rate cut in proportion)", t.Instances, lim.MaxInstances)
 		t.Instances = lim.MaxInstances
+	}
+	if svc := float64(s.Service) * p.TimeFactor; t.Rate > lim.MaxRate && svc < float64(lim.MaxService) {
+		// Slower time first: it keeps the fleet's shape.
+		k := math.Min(t.Rate/lim.MaxRate, float64(lim.MaxService)/svc)
+		p.TimeFactor *= k
+		t.Rate /= k
+		note("time × %.4g to keep the rate under %.0f req/s: mean service %v (service times and the timeout are stretched alike)",
+			k, lim.MaxRate, scaleDur(s.Service, p.TimeFactor).Round(100*time.Microsecond))
 	}
 	if t.Rate > lim.MaxRate && t.Instances > 1 {
 		n := max(1, int(math.Floor(float64(t.Instances)*lim.MaxRate/t.Rate)))
