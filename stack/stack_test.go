@@ -159,15 +159,21 @@ func TestValidateBadInput(t *testing.T) {
 	}
 }
 
+// assertProcsGone checks that no process in pids exists any more.
+func assertProcsGone(t *testing.T, pids []int) {
+	t.Helper()
+	for _, pid := range pids {
+		if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
+			t.Errorf("process %d still exists (kill 0: %v)", pid, err)
+		}
+	}
+}
+
 // assertGone checks that no process in pids exists any more and that
 // this test process has no children left (pgrep -P).
 func assertGone(t *testing.T, pids []int) {
 	t.Helper()
-	for _, pid := range pids {
-		if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
-			t.Errorf("process %d still exists after Validate returned (kill 0: %v)", pid, err)
-		}
-	}
+	assertProcsGone(t, pids)
 	out, err := exec.Command("pgrep", "-P", strconv.Itoa(os.Getpid())).Output()
 	// pgrep itself is our child while it runs, but it does not list itself.
 	if s := strings.TrimSpace(string(out)); s != "" {
