@@ -27,6 +27,10 @@
 //     then serve the very same requests, and a difference between them is
 //     the stack's, not sampling noise.
 //
+// Fleet (fleet.go) changes a running stack through HAProxy's runtime API
+// (add server, drain, del server): the mechanics of the live autoscaler
+// loop, which is not built yet.
+//
 // Every process is started in its own process group with Pdeathsig, and
 // stopped (SIGUSR1 for HAProxy, SIGTERM for backends, SIGKILL after a
 // grace period) on success, failure and cancellation; backends also exit
