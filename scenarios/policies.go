@@ -330,6 +330,9 @@ func (c *checker) predictive(p string, pol *Policy) {
 		c.bad(p+".metric", "predictive scaling forecasts cpu or request_count_per_target, got %q", pol.Metric)
 	}
 	c.target(p, pol)
+	if per := c.s.Metrics.Period; per > 0 && per < Duration(time.Minute) {
+		c.bad(p+".type", "predictive scaling needs metrics.period of at least 60s: CloudWatch keeps high-resolution data for 3 h only, and the forecast needs 24 h of history")
+	}
 	c.enum(p+".mode", &pol.Mode, "forecast_only", "forecast_only", "forecast_and_scale")
 	c.enum(p+".max_capacity_breach_behavior", &pol.MaxCapacityBreachBehavior, "HonorMaxCapacity", "HonorMaxCapacity", "IncreaseMaxCapacity")
 	if pol.SchedulingBuffer == nil {

@@ -45,9 +45,16 @@ func (e *engine) closePeriod() {
 	}
 	pc := &e.period
 	noRequests := pc.routed == 0 && pc.errors == 0
+	keep := int(retention(p) / p)
 	put := func(m Metric, d Datapoint) {
 		d.Start = start
-		e.series[m] = append(e.series[m], d)
+		s := append(e.series[m], d)
+		if len(s) >= keep+keep/4 {
+			// Past CloudWatch's retention the datapoints are gone: keep
+			// memory flat on long runs by dropping the oldest fifth.
+			s = append(s[:0], s[len(s)-keep:]...)
+		}
+		e.series[m] = s
 	}
 	put(MetricCPU, cpu.average())
 	put(MetricNetworkIn, netIn.average())
@@ -89,6 +96,19 @@ func (e *engine) closePeriod() {
 	if hist != nil {
 		hist.Reset()
 	}
+}
+
+// retention is how long CloudWatch keeps datapoints of a period
+// (AWS-SEMANTICS §2.1): under 60 s for 3 h, 60 s for 15 days, 300 s for 63
+// days. Policies never look further back (predictive scaling reads 14 days).
+func retention(period Time) Time {
+	switch {
+	case period < Minute:
+		return 3 * Hour
+	case period < 5*Minute:
+		return 15 * 24 * Hour
+	}
+	return 63 * 24 * Hour
 }
 
 // stats gathers per-instance values into one datapoint.
