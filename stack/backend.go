@@ -226,9 +226,9 @@ func startBackend(ctx context.Context, l Launcher, slots int) (*backendProc, err
 }
 
 // stop closes the backend's stdin and signals it, and waits for it.
-func (b *backendProc) stop() error {
+func (b *backendProc) stop() {
 	b.stdin.Close()
-	return b.child.stop()
+	b.child.stop()
 }
 
 // firstLine passes the first line written to it to ch and discards the rest.

@@ -87,6 +87,7 @@ func TestGeneratorIsOpenLoop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer http.DefaultClient.CloseIdleConnections() // no goroutine left for goleak
 	defer resp.Body.Close()
 	var st BackendStats
 	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {

@@ -60,10 +60,9 @@ func newCmd(parent context.Context, stop syscall.Signal, name string, args ...st
 	return cmd, cancel
 }
 
-// stop asks the child to stop and waits for it; after stopGrace the
-// whole process group is killed. It returns Wait's error unless the child
-// exited because it was asked to.
-func (c *child) stop() error {
+// stop asks the child to stop (its stop signal) and waits for it to exit;
+// WaitDelay kills it after stopGrace, and then its whole process group.
+func (c *child) stop() {
 	c.cancel()
 	select {
 	case <-c.done:
@@ -73,7 +72,6 @@ func (c *child) stop() error {
 		_ = syscall.Kill(-c.cmd.Process.Pid, syscall.SIGKILL)
 		<-c.done
 	}
-	return nil
 }
 
 // exited reports whether the child has exited, and how, without waiting.
@@ -200,9 +198,10 @@ func (h *HAProxy) Command(cmd string) (string, error) {
 func (h *HAProxy) PID() int { return h.child.pid() }
 
 // Stop soft-stops HAProxy (SIGUSR1: unbind, finish what is in flight,
-// exit) and waits for it; SIGKILL after the grace period.
-func (h *HAProxy) Stop() error {
-	return h.child.stop()
+// exit; hard-stop-after bounds it) and waits for it; SIGKILL after the
+// grace period.
+func (h *HAProxy) Stop() {
+	h.child.stop()
 }
 
 // Alive reports an error if HAProxy has exited.
