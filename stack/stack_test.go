@@ -70,29 +70,35 @@ func TestValidateMDc(t *testing.T) {
 	haproxyOrSkip(t)
 	for _, queue := range []string{"instance", "lb"} {
 		t.Run(queue, func(t *testing.T) {
-			var log strings.Builder
-			rep, err := Validate(context.Background(), parse(t, mdc), Options{
-				Duration: 10 * time.Second,
-				Backend:  testLauncher(t),
-				Queue:    queue,
-				Log:      &log,
-			})
-			if err != nil {
-				t.Fatalf("%v\n%s", err, log.String())
+			// The verdict is statistical (about 1,000 requests through real
+			// processes on two shared cores): a miss gets one more attempt,
+			// two misses fail. Every other assertion holds on every attempt.
+			for attempt := 1; attempt <= 2; attempt++ {
+				var log strings.Builder
+				rep, err := Validate(context.Background(), parse(t, mdc), Options{
+					Duration: 10 * time.Second,
+					Backend:  testLauncher(t),
+					Queue:    queue,
+					Log:      &log,
+				})
+				if err != nil {
+					t.Fatalf("%v\n%s", err, log.String())
+				}
+				var table strings.Builder
+				rep.WriteTable(&table)
+				t.Logf("attempt %d:\n%s%s", attempt, log.String(), table.String())
+				if len(rep.PIDs) != 3 {
+					t.Errorf("started %d processes, want 2 backends + HAProxy", len(rep.PIDs))
+				}
+				assertGone(t, rep.PIDs)
+				if rep.Real.Requests < 900 || rep.Sim.Requests != rep.Real.Requests {
+					t.Errorf("real sent %d, simulation had %d requests: want the same ~1000", rep.Real.Requests, rep.Sim.Requests)
+				}
+				if rep.OK {
+					return
+				}
 			}
-			var table strings.Builder
-			rep.WriteTable(&table)
-			t.Logf("\n%s%s", log.String(), table.String())
-			if len(rep.PIDs) != 3 {
-				t.Errorf("started %d processes, want 2 backends + HAProxy", len(rep.PIDs))
-			}
-			assertGone(t, rep.PIDs)
-			if rep.Real.Requests < 900 || rep.Sim.Requests != rep.Real.Requests {
-				t.Errorf("real sent %d, simulation had %d requests: want the same ~1000", rep.Real.Requests, rep.Sim.Requests)
-			}
-			if !rep.OK {
-				t.Errorf("the real stack is outside tolerance of the simulation")
-			}
+			t.Errorf("the real stack is outside tolerance of the simulation, twice")
 		})
 	}
 }
