@@ -123,18 +123,7 @@ func ReadCatalogue(r io.Reader, name string) (*Catalogue, error) {
 	}
 	c := &Catalogue{Source: name, OS: "linux", types: map[string]sim.InstanceType{}}
 	same := map[string]string{}
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		line, _ := cr.FieldPos(0)
-		if len(rec) != len(head) {
-			return nil, fmt.Errorf("line %d: %d fields, the header has %d", line, len(rec), len(head))
-		}
+	err = eachRow(cr, head, func(line int, rec []string) error {
 		get := func(n string) string {
 			if i, ok := col[n]; ok {
 				return strings.TrimSpace(rec[i])
@@ -143,27 +132,27 @@ func ReadCatalogue(r io.Reader, name string) (*Catalogue, error) {
 		}
 		vcpu, err := strconv.Atoi(get("vcpu"))
 		if err != nil || vcpu < 1 {
-			return nil, fmt.Errorf("line %d: bad vcpu %q", line, get("vcpu"))
+			return fmt.Errorf("line %d: bad vcpu %q", line, get("vcpu"))
 		}
 		mem, err := strconv.ParseFloat(get("memory_gib"), 64)
 		if err != nil || mem < 0 || mem != mem {
-			return nil, fmt.Errorf("line %d: bad memory_gib %q", line, get("memory_gib"))
+			return fmt.Errorf("line %d: bad memory_gib %q", line, get("memory_gib"))
 		}
 		usd, err := strconv.ParseFloat(get("ondemand_usd_per_hour"), 64)
 		if err != nil || usd < 0 || usd != usd || usd > 1e6 {
-			return nil, fmt.Errorf("line %d: bad ondemand_usd_per_hour %q", line, get("ondemand_usd_per_hour"))
+			return fmt.Errorf("line %d: bad ondemand_usd_per_hour %q", line, get("ondemand_usd_per_hour"))
 		}
 		n := get("instance_type")
 		if n == "" {
-			return nil, fmt.Errorf("line %d: empty instance_type", line)
+			return fmt.Errorf("line %d: empty instance_type", line)
 		}
 		if _, dup := c.types[n]; dup {
-			return nil, fmt.Errorf("line %d: instance_type %q appears twice", line, n)
+			return fmt.Errorf("line %d: instance_type %q appears twice", line, n)
 		}
 		for _, k := range []string{"region", "source_date", "source", "operating_system"} {
 			v := get(k)
 			if prev, seen := same[k]; seen && prev != v {
-				return nil, fmt.Errorf("line %d: %s %q differs from earlier rows (%q): one catalogue holds one %s", line, k, v, prev, k)
+				return fmt.Errorf("line %d: %s %q differs from earlier rows (%q): one catalogue holds one %s", line, k, v, prev, k)
 			}
 			same[k] = v
 		}
@@ -172,6 +161,10 @@ func ReadCatalogue(r io.Reader, name string) (*Catalogue, error) {
 			Arch: get("arch"), Burstable: Burstable(n),
 		}
 		c.names = append(c.names, n)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(c.names) == 0 {
 		return nil, fmt.Errorf("no instance types after the header")

@@ -154,29 +154,18 @@ func ReadSpotSeries(r io.Reader) (*SpotSeries, error) {
 		return nil, fmt.Errorf("header needs instance_type, timestamp and usd_per_hour columns (got %s)", strings.Join(head, ","))
 	}
 	s := &SpotSeries{points: map[string]map[string][]SpotPoint{}, zones: map[string][]string{}}
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		line, _ := cr.FieldPos(0)
-		if len(rec) != len(head) {
-			return nil, fmt.Errorf("line %d: %d fields, the header has %d", line, len(rec), len(head))
-		}
+	err = eachRow(cr, head, func(line int, rec []string) error {
 		ts, err := time.Parse(time.RFC3339, strings.TrimSpace(rec[ct]))
 		if err != nil {
-			return nil, fmt.Errorf("line %d: timestamp %q is not RFC 3339", line, rec[ct])
+			return fmt.Errorf("line %d: timestamp %q is not RFC 3339", line, rec[ct])
 		}
 		usd, err := strconv.ParseFloat(strings.TrimSpace(rec[cu]), 64)
 		if err != nil || usd < 0 || usd != usd || usd > 1e6 {
-			return nil, fmt.Errorf("line %d: bad usd_per_hour %q", line, rec[cu])
+			return fmt.Errorf("line %d: bad usd_per_hour %q", line, rec[cu])
 		}
 		t, zone := strings.TrimSpace(rec[ci]), ""
 		if t == "" {
-			return nil, fmt.Errorf("line %d: empty instance_type", line)
+			return fmt.Errorf("line %d: empty instance_type", line)
 		}
 		if cz >= 0 {
 			zone = strings.TrimSpace(rec[cz])
@@ -188,6 +177,10 @@ func ReadSpotSeries(r io.Reader) (*SpotSeries, error) {
 			s.zones[t] = append(s.zones[t], zone)
 		}
 		s.points[t][zone] = append(s.points[t][zone], SpotPoint{ts, zone, usd})
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(s.points) == 0 {
 		return nil, fmt.Errorf("no prices after the header")

@@ -14,17 +14,9 @@ import (
 	"github.com/capsim/capsim/pricing"
 )
 
-// pricingBase is a valid scenario; the cases append a pricing block.
-const pricingBase = `duration: 2h
-traffic:
-  synthetic: {shape: constant, rps: 100}
-workload:
-  service_time: {dist: exponential, mean: 50ms}
-fleet:
-  instance_type: m5.large
-  min: 2
-  max: 10
-`
+// pricingBase is the errors test's valid scenario over two hours; the
+// cases append a pricing block.
+var pricingBase = strings.Replace(valid, "duration: 1h", "duration: 2h", 1)
 
 // TestPricingErrors: each mistake in pricing is reported at its key with
 // line and column (exit 2 in the CLI).

@@ -137,18 +137,28 @@ func oneFile(c *cli.Context, cmd string) (string, error) {
 	return c.Args().First(), nil
 }
 
-func traceInspect(c *cli.Context) error {
-	path, err := oneFile(c, "trace inspect")
+// openTrace takes the one trace file a trace command names, with its
+// reading options, and opens it.
+func openTrace(c *cli.Context, cmd string) (string, scenarios.TraceOptions, *os.File, error) {
+	path, err := oneFile(c, cmd)
 	if err != nil {
-		return err
+		return "", scenarios.TraceOptions{}, nil, err
 	}
 	o, err := traceOptions(c, path)
 	if err != nil {
-		return badInput(err)
+		return "", scenarios.TraceOptions{}, nil, badInput(err)
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return badInput(err)
+		return "", scenarios.TraceOptions{}, nil, badInput(err)
+	}
+	return path, o, f, nil
+}
+
+func traceInspect(c *cli.Context) error {
+	path, o, f, err := openTrace(c, "trace inspect")
+	if err != nil {
+		return err
 	}
 	defer f.Close()
 	s, err := scenarios.InspectTrace(f, path, o)
@@ -211,17 +221,9 @@ func lineList(lines []int) string {
 }
 
 func traceConvert(c *cli.Context) error {
-	path, err := oneFile(c, "trace convert")
+	path, o, f, err := openTrace(c, "trace convert")
 	if err != nil {
 		return err
-	}
-	o, err := traceOptions(c, path)
-	if err != nil {
-		return badInput(err)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return badInput(err)
 	}
 	defer f.Close()
 	to := c.String("to")
