@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-// State is a CloudWatch alarm state (AWS-SEMANTICS §2.1).
+// State is a CloudWatch alarm state (docs/aws-model.md §2.1).
 type State uint8
 
 // The alarm states. The zero value is INSUFFICIENT_DATA, the state of a new
@@ -67,7 +67,7 @@ func (c Comparison) Breaches(value, threshold float64) bool {
 	return false
 }
 
-// MissingData is an alarm's TreatMissingData setting (AWS-SEMANTICS §2.1).
+// MissingData is an alarm's TreatMissingData setting (docs/aws-model.md §2.1).
 type MissingData uint8
 
 // The TreatMissingData values. The zero value, TreatMissing, is AWS's default.
@@ -120,7 +120,7 @@ func (p Point) String() string {
 }
 
 // Alarm is a CloudWatch metric alarm on one statistic of one metric
-// (AWS-SEMANTICS §2.1, CW-API PutMetricAlarm).
+// (docs/aws-model.md §2.1, CW-API PutMetricAlarm).
 type Alarm struct {
 	Period            time.Duration // 10 s, 30 s or a multiple of 60 s
 	EvaluationPeriods int           // N
@@ -146,7 +146,7 @@ func (a Alarm) m() int {
 
 // Range is the number of periods the alarm fetches at each evaluation. AWS
 // says only that it is larger than N and that it is 5 for N = 3
-// (AWS-SEMANTICS §2.1); we take N + 2, which matches that example, gives
+// (docs/aws-model.md §2.1); we take N + 2, which matches that example, gives
 // every N the same two periods of slack for late or absent data, and never
 // changes the answer when N real points exist.
 func (a Alarm) Range() int {
@@ -196,7 +196,7 @@ func (a Alarm) String() string {
 // periods (oldest first, newest last; a slice shorter than Range counts the
 // absent older periods as missing) and the state before this evaluation.
 // With N = EvaluationPeriods, M = DatapointsToAlarm and R = Range()
-// (AWS-SEMANTICS §2.1):
+// (docs/aws-model.md §2.1):
 //
 //  1. Only the newest R periods are looked at.
 //  2. If at least N of them hold real data, the newest N real points decide:
@@ -305,7 +305,7 @@ func (a Alarm) Evaluate(points []Point, prev State) State {
 
 // premature applies CloudWatch's premature-alarm rule to the newest N
 // periods (oldest first): the oldest breaching point is at least M periods
-// old and every newer period is breaching or missing (AWS-SEMANTICS §2.1).
+// old and every newer period is breaching or missing (docs/aws-model.md §2.1).
 func (a Alarm) premature(last []Point, breach func(Point) bool) bool {
 	n := len(last)
 	for i, p := range last {
@@ -328,7 +328,7 @@ func (a Alarm) premature(last []Point, breach func(Point) bool) bool {
 // StatKind is a CloudWatch statistic.
 type StatKind uint8
 
-// The statistics an alarm or a policy can use (AWS-SEMANTICS §2.1).
+// The statistics an alarm or a policy can use (docs/aws-model.md §2.1).
 const (
 	StatAverage StatKind = iota
 	StatSum
@@ -412,7 +412,7 @@ func (s Stat) Of(samples []float64) (v float64, ok bool) {
 // LowSampleCount reports whether n samples are too few for the percentile
 // to be statistically significant, the case EvaluateLowSampleCountPercentile
 // governs: fewer than 10/(1−p) samples for p ≥ 0.5 (p99 → 1000), fewer than
-// 10/p for p < 0.5 (AWS-SEMANTICS §2.1). Always false for other statistics.
+// 10/p for p < 0.5 (docs/aws-model.md §2.1). Always false for other statistics.
 func (s Stat) LowSampleCount(n int) bool {
 	if s.Kind != StatPercentile {
 		return false

@@ -34,7 +34,7 @@ func alarm3of3(md MissingData) Alarm {
 		Comparison: GreaterThanThreshold, Threshold: 50, TreatMissingData: md}
 }
 
-// TestAlarmTruthTable is the missing-data table of AWS-SEMANTICS §2.1
+// TestAlarmTruthTable is the missing-data table of docs/aws-model.md §2.1
 // (CW-UG AlarmThatSendsEmail.md, N = M = 3, an evaluation range of 5), one
 // row per pattern and one column per TreatMissingData; "retain" is checked
 // from both OK and ALARM.
@@ -75,7 +75,7 @@ func TestAlarmTruthTable(t *testing.T) {
 }
 
 // TestAlarmEvaluate covers M of N, the evaluation range, the edges of each
-// comparison and partial fills (AWS-SEMANTICS §2.1).
+// comparison and partial fills (docs/aws-model.md §2.1).
 func TestAlarmEvaluate(t *testing.T) {
 	cases := []struct {
 		name   string
@@ -113,7 +113,7 @@ func TestAlarmEvaluate(t *testing.T) {
 }
 
 // TestAlarmLowSampleCount: EvaluateLowSampleCountPercentile = ignore keeps
-// the state while a used point is a low-sample percentile (AWS-SEMANTICS §2.1).
+// the state while a used point is a low-sample percentile (docs/aws-model.md §2.1).
 func TestAlarmLowSampleCount(t *testing.T) {
 	a := Alarm{Period: time.Minute, EvaluationPeriods: 1, Threshold: 50}
 	low := []Point{{Value: 100, LowSamples: true}}
@@ -162,7 +162,7 @@ func TestAlarmValidate(t *testing.T) {
 }
 
 // TestStat: the statistics over raw samples and the low-sample rule of
-// EvaluateLowSampleCountPercentile (AWS-SEMANTICS §2.1).
+// EvaluateLowSampleCountPercentile (docs/aws-model.md §2.1).
 func TestStat(t *testing.T) {
 	samples := []float64{5, 1, 4, 2, 3, 6, 8, 7, 10, 9}
 	cases := []struct {

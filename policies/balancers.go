@@ -49,7 +49,7 @@ var (
 )
 
 // RoundRobin sends each request to the next target in turn: the ALB default
-// (AWS-SEMANTICS §4.1).
+// (docs/aws-model.md §4.1).
 type RoundRobin struct{ next int }
 
 func (r *RoundRobin) Pick(t *sim.Targets) int {
@@ -110,7 +110,7 @@ func (PowerOfTwo) Pick(t *sim.Targets) int {
 }
 
 // WeightedRandom picks a target with probability proportional to its
-// weight (ALB weighted_random, AWS-SEMANTICS §4.1; without anomaly
+// weight (ALB weighted_random, docs/aws-model.md §4.1; without anomaly
 // mitigation, which capsim does not model). Weight is capacity (vCPU ×
 // speed) times the slow-start ramp.
 type WeightedRandom struct{}

@@ -9,7 +9,7 @@ import (
 )
 
 // This file is the Kubernetes Horizontal Pod Autoscaler as a comparison
-// point (AWS-SEMANTICS §7): the replica calculator (K8S-RC at commit
+// point (docs/aws-model.md §7): the replica calculator (K8S-RC at commit
 // 00067268, whose tests are ported in hpa_test.go) and the controller's
 // behaviour (stabilization windows and scaling policies, K8S-HPA-DOC).
 // Written from the documented algorithm; no Kubernetes code is copied.
@@ -68,7 +68,7 @@ type PodMetric struct {
 type PodMetrics map[string]PodMetric
 
 // ReplicaCalculator turns metrics into a replica count, the way the HPA's
-// replica calculator does (AWS-SEMANTICS §7).
+// replica calculator does (docs/aws-model.md §7).
 type ReplicaCalculator struct {
 	// Tolerance: no change while |ratio − 1| ≤ Tolerance (default 0.1).
 	Tolerance float64
@@ -395,7 +395,7 @@ func deleteAll(m PodMetrics, names []string) {
 // CombineMetrics merges the replica counts of several metrics: the largest
 // wins; if any metric failed (invalid > 0), a scale-down is not allowed and
 // ok is false (keep current), as is the case of every metric failing
-// (AWS-SEMANTICS §7).
+// (docs/aws-model.md §7).
 func CombineMetrics(current int, replicas []int, invalid int) (desired int, ok bool) {
 	if len(replicas) == 0 {
 		return current, false
@@ -486,7 +486,7 @@ type HPABehavior struct {
 	ScaleUp, ScaleDown HPARules
 }
 
-// DefaultHPABehavior is Kubernetes' default behaviour (AWS-SEMANTICS §7):
+// DefaultHPABehavior is Kubernetes' default behaviour (docs/aws-model.md §7):
 // scale up without stabilization by the larger of 100 % and 4 pods per
 // 15 s; scale down after a 300-s stabilization window by up to 100 % per 15 s.
 func DefaultHPABehavior() HPABehavior {
@@ -540,7 +540,7 @@ type hpaEvent struct {
 // HPA is the controller around the replica calculator: every sync it takes
 // the calculator's recommendation and returns the replica count to set,
 // applying min/max, the stabilization windows and the rate policies
-// (AWS-SEMANTICS §7, K8S-HPA-DOC). It keeps the recommendations and scale
+// (docs/aws-model.md §7, K8S-HPA-DOC). It keeps the recommendations and scale
 // events it needs; it is deterministic and does no I/O.
 type HPA struct {
 	MinReplicas, MaxReplicas int

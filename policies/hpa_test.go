@@ -12,7 +12,7 @@ import (
 )
 
 // TestReplicaCalculatorCases runs the 49 cases of Kubernetes'
-// replica_calculator_test.go (AWS-SEMANTICS §7; testdata/README.md for the
+// replica_calculator_test.go (docs/aws-model.md §7; testdata/README.md for the
 // source and units) against the calculator, with that file's constants:
 // tolerance from the row, CPU initialization period 2 min, readiness delay
 // 10 s. A "cool" pod started 3 min ago, a "hot" one now; each sample has
@@ -167,7 +167,7 @@ func repeatInts(v, n int) []int {
 }
 
 // TestHPABehavior: the controller's behaviour from the Kubernetes
-// documentation (AWS-SEMANTICS §7, K8S-HPA-DOC).
+// documentation (docs/aws-model.md §7, K8S-HPA-DOC).
 func TestHPABehavior(t *testing.T) {
 	t.Run("default scale-up: max(+100 %, +4 pods) per 15 s", func(t *testing.T) {
 		got := hpaRun(NewHPA(1, 100), 1, 40, 40, 40, 40)
@@ -267,7 +267,7 @@ func TestHPABehavior(t *testing.T) {
 }
 
 // TestCombineMetrics: several metrics → the largest; a failed metric blocks
-// a scale-down (AWS-SEMANTICS §7).
+// a scale-down (docs/aws-model.md §7).
 func TestCombineMetrics(t *testing.T) {
 	cases := []struct {
 		current  int

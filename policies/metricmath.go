@@ -10,7 +10,7 @@ import (
 )
 
 // Expression is simple metric math over the engine's metrics
-// (AWS-SEMANTICS §2.1, §1.5: an alarm or a target-tracking policy may use an
+// (docs/aws-model.md §2.1, §1.5: an alarm or a target-tracking policy may use an
 // expression that returns one series): numbers, metric names, + − × ÷ and
 // parentheses, e.g. "errors / request_count * 100". Each metric stands for
 // its datapoint's own statistic (Value) in the same period; a period where

@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// Predictive scaling (AWS-SEMANTICS §1.6): an hourly forecast of load for
+// Predictive scaling (docs/aws-model.md §1.6): an hourly forecast of load for
 // the next 48 h from up to 14 days of hourly history (at least 24 h),
 // refreshed every 6 h, turned into a capacity floor that is in place
 // SchedulingBuffer before each hour. It never scales in: the engine takes
@@ -115,7 +115,7 @@ func (p Predictive) Validate() error {
 }
 
 // InferredCapacity is AWS's capacity needed for an hour:
-// capacity units × metric value / target (AWS-SEMANTICS §1.6: 10 instances
+// capacity units × metric value / target (docs/aws-model.md §1.6: 10 instances
 // at 30 % CPU with a 60 % target → 5).
 func InferredCapacity(capacityUnits, metric, target float64) float64 {
 	return capacityUnits * metric / target
@@ -248,7 +248,7 @@ func (p Predictive) Plan(f Forecast, now time.Duration, minSize, maxSize int) (p
 
 // WithPredictive combines a dynamic policy's desired capacity with a
 // predictive floor: the larger wins, so the forecast never scales in
-// (AWS-SEMANTICS §1.6).
+// (docs/aws-model.md §1.6).
 func WithPredictive(dynamic int, plan PredictivePlan, ok bool) int {
 	if !ok || !plan.Scale {
 		return dynamic

@@ -9,7 +9,7 @@ import (
 
 // Guards that filter a proposed capacity after the scaling policies have
 // merged: the THROTTLE and PRICE trigger kinds of the original brief
-// (DESIGN.md §5). Each is a pure function of the proposal and the state
+// (docs/architecture.md). Each is a pure function of the proposal and the state
 // the caller passes in; the reason says why a proposal was cut, "" if it
 // was not.
 

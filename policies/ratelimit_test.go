@@ -8,7 +8,7 @@ import (
 )
 
 // TestRateLimit: THROTTLE, a maximum step and a minimum interval between
-// actions (DESIGN.md §5).
+// actions (docs/architecture.md).
 func TestRateLimit(t *testing.T) {
 	s := time.Second
 	r := RateLimit{MaxStep: 3, MinInterval: 120 * s}
@@ -42,7 +42,7 @@ func TestRateLimit(t *testing.T) {
 }
 
 // TestBudget: PRICE, an hourly budget cap that limits scale-out, and a
-// spot-price threshold (DESIGN.md §5).
+// spot-price threshold (docs/architecture.md).
 func TestBudget(t *testing.T) {
 	within := []struct {
 		budget, price float64

@@ -172,7 +172,7 @@ func newestValues(points []Point, n int) []float64 {
 }
 
 // StepScaler is a step scaling policy on a CloudWatch alarm
-// (AWS-SEMANTICS §1.3): while the alarm is in ALARM it is re-invoked every
+// (docs/aws-model.md §1.3): while the alarm is in ALARM it is re-invoked every
 // evaluation, applies the step for the aggregated metric, and counts
 // instances still launching or warming toward desired capacity, so one
 // breach launches once.
@@ -211,7 +211,7 @@ func (s *StepScaler) Evaluate(now sim.Time, g *sim.Group) sim.Proposal {
 		Reason: fmt.Sprintf("alarm %s %.4g %s %g: %s", s.Alarm.name(), m, s.Alarm.Comparison, s.Alarm.Threshold, reason)}
 }
 
-// SimpleScaler is a simple scaling policy (AWS-SEMANTICS §1.2): one
+// SimpleScaler is a simple scaling policy (docs/aws-model.md §1.2): one
 // adjustment when its alarm is in ALARM, then it waits for the activity to
 // finish and for its cooldown before it responds again.
 type SimpleScaler struct {
@@ -258,7 +258,7 @@ func first(v []float64) float64 {
 }
 
 // HPAScaler is the Kubernetes Horizontal Pod Autoscaler on CPU utilisation
-// (AWS-SEMANTICS §7), with instances as pods: every 15 s the replica
+// (docs/aws-model.md §7), with instances as pods: every 15 s the replica
 // calculator turns per-instance CPU into a recommendation, and the
 // controller applies stabilization windows and rate policies.
 type HPAScaler struct {
@@ -319,7 +319,7 @@ func (h *HPAScaler) Evaluate(now sim.Time, g *sim.Group) sim.Proposal {
 }
 
 // PredictiveScaler forecasts the load of its metric from the run's own
-// history and provisions ahead of it (AWS-SEMANTICS §1.6). The load is
+// history and provisions ahead of it (docs/aws-model.md §1.6). The load is
 // metric × instances measured: requests per minute for
 // request_count_per_target, busy CPU-percent-instances for cpu.
 type PredictiveScaler struct {
@@ -418,7 +418,7 @@ func (p *PredictiveScaler) Forecast() []sim.ForecastPoint {
 	return out
 }
 
-// ScheduledScaler runs scheduled actions (AWS-SEMANTICS §1.7) at their
+// ScheduledScaler runs scheduled actions (docs/aws-model.md §1.7) at their
 // local times; they ignore cooldowns.
 type ScheduledScaler struct {
 	Action ScheduledAction

@@ -52,7 +52,7 @@ func step(at sim.Time, lo, hi float64) func(sim.Time) float64 {
 	}
 }
 
-// TestStepScalerEndToEnd: AWS's step example (AWS-SEMANTICS §1.3) on a real
+// TestStepScalerEndToEnd: AWS's step example (docs/aws-model.md §1.3) on a real
 // load. Threshold 50 % CPU, +10 % in [60, 70), +30 % from 70: 10 instances
 // at 25 % CPU, then the load quadruples so CPU saturates: +30 % of 10 → 13.
 func TestStepScalerEndToEnd(t *testing.T) {
@@ -80,7 +80,7 @@ func TestStepScalerEndToEnd(t *testing.T) {
 
 // TestSimpleScalerCooldown: a simple policy adds one instance, then waits
 // for the activity to end and for its cooldown before adding the next
-// (AWS-SEMANTICS §1.2).
+// (docs/aws-model.md §1.2).
 func TestSimpleScalerCooldown(t *testing.T) {
 	s := &policies.SimpleScaler{
 		Alarm: policies.AlarmSpec{Metric: sim.MetricCPU, Statistic: policies.Stat{Kind: policies.StatAverage},
@@ -137,7 +137,7 @@ func TestScheduledAcrossDST(t *testing.T) {
 // TestPredictiveScalesBeforePeak: a recurring daily peak at 14:00. With
 // two days of history, predictive scaling has capacity in place before the
 // peak on the third day, where target tracking alone only reacts after it
-// starts (AWS-SEMANTICS §1.6).
+// starts (docs/aws-model.md §1.6).
 func TestPredictiveScalesBeforePeak(t *testing.T) {
 	peak := func(t sim.Time) float64 {
 		h := math.Mod(t.Seconds()/3600, 24)

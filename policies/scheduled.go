@@ -9,7 +9,7 @@ import (
 	"github.com/robfig/cron/v3"
 )
 
-// ScheduledAction is an EC2 Auto Scaling scheduled action (AWS-SEMANTICS
+// ScheduledAction is an EC2 Auto Scaling scheduled action (docs/aws-model.md
 // §1.7): at StartTime once, or on a 5-field Unix cron Recurrence
 // ("[min] [hour] [dom] [month] [dow]", e.g. "30 6 * * 2") read in an IANA
 // TimeZone (default UTC, DST handled by the zone), between optional
@@ -190,7 +190,7 @@ func (a ScheduledAction) Next(after time.Time) time.Time {
 
 // Apply returns the group's min, max and desired after the action: the
 // fields it sets replace the current ones, the others are kept
-// (AWS-SEMANTICS §1.1: an action that omits min/max keeps the limits), and
+// (docs/aws-model.md §1.1: an action that omits min/max keeps the limits), and
 // desired is then brought within [min, max].
 func (a ScheduledAction) Apply(minSize, maxSize, desired int) (newMin, newMax, newDesired int) {
 	if a.Min != nil {

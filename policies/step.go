@@ -10,7 +10,7 @@ import (
 )
 
 // AdjustmentType says how a scaling adjustment changes capacity
-// (AWS-SEMANTICS §1.3).
+// (docs/aws-model.md §1.3).
 type AdjustmentType uint8
 
 // The adjustment types. The zero value is ChangeInCapacity.
@@ -40,7 +40,7 @@ func ParseAdjustmentType(s string) (AdjustmentType, error) {
 }
 
 // Adjust returns the capacity that an adjustment of the given type asks for
-// from current, before min and max are applied (AWS-SEMANTICS §1.3):
+// from current, before min and max are applied (docs/aws-model.md §1.3):
 //
 //	ChangeInCapacity:        current + adj
 //	ExactCapacity:           adj
@@ -62,7 +62,7 @@ func Adjust(t AdjustmentType, adj, current, minMagnitude int) int {
 
 // PercentChange is the rounded change of a PercentChangeInCapacity
 // adjustment of pct % at current capacity, with MinAdjustmentMagnitude
-// (AWS-SEMANTICS §1.3; see Adjust).
+// (docs/aws-model.md §1.3; see Adjust).
 func PercentChange(current, pct, minMagnitude int) int {
 	x := float64(current) * float64(pct) / 100
 	var r int
@@ -103,7 +103,7 @@ var Unbounded = math.Inf(1)
 
 // StepAdjustment is one step of a step scaling policy. Bounds are relative
 // to the alarm threshold (metric − threshold), as in the API; ±Unbounded
-// stands for a null bound (AWS-SEMANTICS §1.3, ASG-API StepAdjustment).
+// stands for a null bound (docs/aws-model.md §1.3, ASG-API StepAdjustment).
 type StepAdjustment struct {
 	Lower, Upper float64
 	Adjustment   int
@@ -141,7 +141,7 @@ func (s StepAdjustment) contains(d float64) bool {
 
 // Aggregation is a step policy's MetricAggregationType: how the most recent
 // datapoints are combined before the result is compared with the step
-// bounds (AWS-SEMANTICS §1.3).
+// bounds (docs/aws-model.md §1.3).
 type Aggregation uint8
 
 // The aggregation types. The zero value, AggAverage, is AWS's default.
@@ -194,7 +194,7 @@ func (a Aggregation) Of(values []float64) (v float64, ok bool) {
 
 // StepPolicy is an EC2 Auto Scaling step scaling policy: the alarm breach
 // (aggregated metric − threshold) selects one step, whose adjustment is
-// applied to the current capacity (AWS-SEMANTICS §1.3).
+// applied to the current capacity (docs/aws-model.md §1.3).
 type StepPolicy struct {
 	Name                   string
 	AdjustmentType         AdjustmentType
@@ -218,7 +218,7 @@ func (p StepPolicy) String() string {
 }
 
 // Validate applies the API's rules for step adjustments (ASG-API
-// StepAdjustment, AWS-SEMANTICS §1.3): at least one step, at most 20; no
+// StepAdjustment, docs/aws-model.md §1.3): at least one step, at most 20; no
 // step with both bounds null; at most one null lower and one null upper
 // bound; lower < upper; sorted by lower bound the steps neither overlap nor
 // leave gaps; a negative lower bound needs a step with a null lower bound,
@@ -325,7 +325,7 @@ func (p StepPolicy) Step(d float64) (s StepAdjustment, ok bool) {
 // Capacity returns the capacity the policy asks for when its alarm is in
 // ALARM with the given aggregated metric value (MetricAggregationType over
 // the alarm's newest datapoints) and threshold, from current capacity
-// (desired capacity, warming instances included: AWS-SEMANTICS §1.3).
+// (desired capacity, warming instances included: docs/aws-model.md §1.3).
 // ok is false when no step covers the breach. Min and max are not applied.
 func (p StepPolicy) Capacity(current int, metric, threshold float64) (capacity int, ok bool) {
 	s, ok := p.Step(metric - threshold)
@@ -335,7 +335,7 @@ func (p StepPolicy) Capacity(current int, metric, threshold float64) (capacity i
 	return Adjust(p.AdjustmentType, s.Adjustment, current, p.MinAdjustmentMagnitude), true
 }
 
-// Decide is Capacity with the warm-up rules of AWS-SEMANTICS §1.3–§1.4.
+// Decide is Capacity with the warm-up rules of docs/aws-model.md §1.3–§1.4.
 // current is the desired capacity, which counts instances still pending or
 // warming up; warming is how many of those the policy's earlier scale-outs
 // launched and have not finished warming. The step's adjustment applies to
@@ -369,7 +369,7 @@ func (p StepPolicy) Decide(current, warming int, metric, threshold float64) (cap
 }
 
 // SimplePolicy is a simple scaling policy: one adjustment each time its
-// alarm is in ALARM and the cooldown allows (AWS-SEMANTICS §1.2).
+// alarm is in ALARM and the cooldown allows (docs/aws-model.md §1.2).
 type SimplePolicy struct {
 	Name                   string
 	AdjustmentType         AdjustmentType
@@ -414,7 +414,7 @@ func (p SimplePolicy) Validate() error {
 
 // Largest merges the capacities asked for by several policies triggered at
 // once: the largest resulting capacity wins, for scale-out and scale-in
-// alike (AWS-SEMANTICS §1.3: at 8, "−3" → 5 and "−25 %" → 6; 6 wins). ok is
+// alike (docs/aws-model.md §1.3: at 8, "−3" → 5 and "−25 %" → 6; 6 wins). ok is
 // false for no proposals.
 func Largest(capacities ...int) (capacity int, ok bool) {
 	if len(capacities) == 0 {
@@ -423,12 +423,12 @@ func Largest(capacities ...int) (capacity int, ok bool) {
 	return slices.Max(capacities), true
 }
 
-// Clamp applies MinSize ≤ desired ≤ MaxSize (AWS-SEMANTICS §1.1).
+// Clamp applies MinSize ≤ desired ≤ MaxSize (docs/aws-model.md §1.1).
 func Clamp(desired, minSize, maxSize int) int {
 	return min(max(desired, minSize), maxSize)
 }
 
-// DefaultCooldown is the group's DefaultCooldown when unset (AWS-SEMANTICS §1.2).
+// DefaultCooldown is the group's DefaultCooldown when unset (docs/aws-model.md §1.2).
 const DefaultCooldown = 300 * time.Second
 
 // NoActivity is the lastEnd to pass to Cooldown.Allows (and RateLimit) when
@@ -436,7 +436,7 @@ const DefaultCooldown = 300 * time.Second
 const NoActivity = time.Duration(math.MinInt64)
 
 // EffectiveCooldown is the cooldown a simple policy waits: its own if set,
-// else the group's DefaultCooldown if set, else 300 s (AWS-SEMANTICS §1.2).
+// else the group's DefaultCooldown if set, else 300 s (docs/aws-model.md §1.2).
 func EffectiveCooldown(policy, group *time.Duration) time.Duration {
 	switch {
 	case policy != nil:
@@ -447,7 +447,7 @@ func EffectiveCooldown(policy, group *time.Duration) time.Duration {
 	return DefaultCooldown
 }
 
-// Cooldown gates a simple scaling policy (AWS-SEMANTICS §1.2). It starts
+// Cooldown gates a simple scaling policy (docs/aws-model.md §1.2). It starts
 // when the last scaling activity ends (the last instance is InService, or,
 // on scale-in, deregistration finished), and the policy also waits while an
 // activity is in progress. It does not gate step or target-tracking

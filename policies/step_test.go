@@ -8,7 +8,7 @@ import (
 
 var posInf = Unbounded
 
-// The worked example of AWS-SEMANTICS §1.3 (ASG-UG as-scaling-simple-step.md):
+// The worked example of docs/aws-model.md §1.3 (ASG-UG as-scaling-simple-step.md):
 // threshold 50, PercentChangeInCapacity.
 var (
 	exampleOut = StepPolicy{Name: "out", AdjustmentType: PercentChangeInCapacity, Steps: []StepAdjustment{
@@ -109,7 +109,7 @@ func TestStepBands(t *testing.T) {
 }
 
 // TestAdjust: adjustment types, percent rounding and MinAdjustmentMagnitude
-// (AWS-SEMANTICS §1.3).
+// (docs/aws-model.md §1.3).
 func TestAdjust(t *testing.T) {
 	cases := []struct {
 		name             string
@@ -170,7 +170,7 @@ func TestLargestWins(t *testing.T) {
 	}
 }
 
-// TestStepValidate: the ASG-API StepAdjustment rules (AWS-SEMANTICS §1.3).
+// TestStepValidate: the ASG-API StepAdjustment rules (docs/aws-model.md §1.3).
 func TestStepValidate(t *testing.T) {
 	cases := []struct {
 		name  string

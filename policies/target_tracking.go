@@ -8,7 +8,7 @@ import (
 )
 
 // TargetTracking keeps a group metric near Target, the way EC2 Auto Scaling's
-// target tracking does (AWS-SEMANTICS §1.4–§1.5):
+// target tracking does (docs/aws-model.md §1.4–§1.5):
 //
 //   - its managed high alarm fires when the metric exceeds the target in
 //     OutPoints of the last OutPeriods datapoints (AWS: 3 of 3);
@@ -114,7 +114,7 @@ func (p *TargetTracking) evaluate(now sim.Time, g *sim.Group) sim.Proposal {
 
 // breaching applies an M-of-N alarm to the newest N datapoints. ok is false
 // when fewer than N datapoints exist or the newest is missing (the managed
-// alarms treat missing data as missing: INSUFFICIENT_DATA, AWS-SEMANTICS
+// alarms treat missing data as missing: INSUFFICIENT_DATA, docs/aws-model.md
 // §1.5, §2.1). Missing points among the N do not breach.
 func breaching(pts []sim.Datapoint, n, m int, breach func(sim.Datapoint) bool) (alarm, ok bool) {
 	if len(pts) < n || pts[len(pts)-1].Missing {

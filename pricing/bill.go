@@ -5,7 +5,7 @@ import (
 )
 
 // MinimumBilledSeconds is EC2's minimum charge per launch for per-second
-// billed instances (AWS-SEMANTICS §5.3).
+// billed instances (docs/aws-model.md §5.3).
 const MinimumBilledSeconds = 60
 
 // Cost lines of a Bill: they add up to Bill.TotalUSD.
@@ -66,7 +66,7 @@ type PriceFunc func(instanceType string) float64
 
 // OnDemand bills instance lifetimes with no commitments and no extra
 // lines: on-demand (and spot, at the default discount, for spot records)
-// per second with a 60-second minimum per launch (AWS-SEMANTICS §5.3). It
+// per second with a 60-second minimum per launch (docs/aws-model.md §5.3). It
 // is Charge with a Plan holding only prices.
 func OnDemand(records []sim.InstanceRecord, price PriceFunc, duration sim.Time) Bill {
 	return Charge(Plan{OnDemand: price}, &sim.Result{Instances: records, Duration: duration})

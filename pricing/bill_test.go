@@ -10,7 +10,7 @@ import (
 func flat(usd float64) PriceFunc { return func(string) float64 { return usd } }
 
 // TestOnDemandMinimum checks EC2's per-second billing with a 60-s minimum per
-// launch (AWS-SEMANTICS §5.3) at its edges.
+// launch (docs/aws-model.md §5.3) at its edges.
 func TestOnDemandMinimum(t *testing.T) {
 	const price = 0.096 // m5.large, USD/h
 	cases := []struct {

@@ -4,7 +4,7 @@ import (
 	"strings"
 )
 
-// CreditSpec is a burstable type's CPU-credit figures (AWS-SEMANTICS §5.2,
+// CreditSpec is a burstable type's CPU-credit figures (docs/aws-model.md §5.2,
 // from EC2-UG burstable-credits-baseline-concepts.md). One credit is one
 // vCPU at 100 % for one minute.
 type CreditSpec struct {
@@ -59,7 +59,7 @@ func Burstable(instanceType string) bool {
 	return ok
 }
 
-// Credit modes (AWS-SEMANTICS §5.2).
+// Credit modes (docs/aws-model.md §5.2).
 const (
 	Standard  = "standard"
 	Unlimited = "unlimited"
@@ -75,12 +75,12 @@ func DefaultCreditMode(instanceType string) string {
 }
 
 // DefaultSurplusUSDPerVCPUHour is what unlimited mode charges for surplus
-// credits on Linux: $0.05 per vCPU-hour (AWS-SEMANTICS §5.2, the EC2 user
+// credits on Linux: $0.05 per vCPU-hour (docs/aws-model.md §5.2, the EC2 user
 // guide's t3.large example), i.e. $0.05/60 per credit.
 const DefaultSurplusUSDPerVCPUHour = 0.05
 
 // CreditAccount follows one instance's CPU credits minute by minute
-// (AWS-SEMANTICS §5.2): it earns PerHour/60 credits a minute, spends
+// (docs/aws-model.md §5.2): it earns PerHour/60 credits a minute, spends
 // vCPUs × utilisation, holds at most Max accrued credits (plus T2 launch
 // credits, spent first, in standard mode). In standard mode the balance
 // never goes below zero: the instance is held to its baseline instead —

@@ -10,7 +10,7 @@ import (
 	"github.com/capsim/capsim/sim"
 )
 
-// Operating systems, for the billing granularity (AWS-SEMANTICS §5.3):
+// Operating systems, for the billing granularity (docs/aws-model.md §5.3):
 // Linux and Windows bill per second with a 60-s minimum per launch; RHEL
 // and SUSE bill per started hour.
 const (
@@ -94,7 +94,7 @@ type Plan struct {
 }
 
 // BilledSeconds is how many seconds of one launch EC2 charges
-// (AWS-SEMANTICS §5.3):
+// (docs/aws-model.md §5.3):
 //
 //   - spot interrupted by EC2 in its first hour: nothing; later: every
 //     second, or for RHEL/SUSE the full hours only (no charge for the
@@ -182,7 +182,7 @@ type hourUse struct {
 }
 
 // Charge bills a run under a plan: the one entry point reports use. The
-// rules, with their sources (AWS-SEMANTICS §5.2, §5.3):
+// rules, with their sources (docs/aws-model.md §5.2, §5.3):
 //
 //  1. Instance time: BilledSeconds per launch, at the on-demand price, or
 //     for spot records at the spot price in effect in each minute.
@@ -367,7 +367,7 @@ func (b *Bill) spreadHour(ck clock, h int, usd float64) {
 	}
 }
 
-// reserve applies the RIs to clock-hour h (AWS-SEMANTICS §5.3) and bills
+// reserve applies the RIs to clock-hour h (docs/aws-model.md §5.3) and bills
 // their fees. It returns the hour's capacity and use in normalized
 // instance-seconds.
 func (b *Bill) reserve(rs []Reservation, items []*odUse, h int, f float64, ck clock) (capacity, used float64) {

@@ -10,7 +10,7 @@ import (
 	"github.com/capsim/capsim/sim"
 )
 
-const m5Large = 0.096 // USD/h, AWS-SEMANTICS §5.4
+const m5Large = 0.096 // USD/h, docs/aws-model.md §5.4
 
 func prices(t string) float64 {
 	return map[string]float64{"m5.large": 0.096, "m5.xlarge": 0.192, "m5.2xlarge": 0.384, "c5.large": 0.085,
@@ -29,7 +29,7 @@ func rec(typ string, from, to sim.Time) sim.InstanceRecord {
 }
 
 // TestBilledSecondsHourlyOS: RHEL and SUSE bill per started hour, Linux and
-// Windows per second with a 60-s minimum (AWS-SEMANTICS §5.3).
+// Windows per second with a 60-s minimum (docs/aws-model.md §5.3).
 func TestBilledSecondsHourlyOS(t *testing.T) {
 	cases := []struct {
 		os      string
@@ -56,7 +56,7 @@ func TestBilledSecondsHourlyOS(t *testing.T) {
 
 // TestSpotFirstHour: a spot instance EC2 interrupts in its first hour is
 // free; later, per second (Linux/Windows) or full hours only (SUSE/RHEL);
-// one the user terminates pays per second (AWS-SEMANTICS §5.3, "Interrupted
+// one the user terminates pays per second (docs/aws-model.md §5.3, "Interrupted
 // Spot billing").
 func TestSpotFirstHour(t *testing.T) {
 	cases := []struct {
@@ -107,7 +107,7 @@ func TestDefaultSpotRatio(t *testing.T) {
 }
 
 // TestSpotSeries: the price in effect is the latest change at or before
-// the moment (AWS-SEMANTICS §6.2), per zone.
+// the moment (docs/aws-model.md §6.2), per zone.
 func TestSpotSeries(t *testing.T) {
 	s, err := ReadSpotSeries(strings.NewReader("instance_type,availability_zone,timestamp,usd_per_hour\n" +
 		"m5.large,us-east-1a,2026-03-02T00:30:00Z,0.04\n" +
@@ -131,7 +131,7 @@ func TestSpotSeries(t *testing.T) {
 	}
 }
 
-// TestMixedSplit reproduces the table of AWS-SEMANTICS §1.10 (ASG-UG
+// TestMixedSplit reproduces the table of docs/aws-model.md §1.10 (ASG-UG
 // ec2-auto-scaling-mixed-instances-groups.md): percentages round up in
 // favour of On-Demand.
 func TestMixedSplit(t *testing.T) {
@@ -150,7 +150,7 @@ func TestMixedSplit(t *testing.T) {
 	}
 }
 
-// TestReservedExample is AWS's example (AWS-SEMANTICS §5.3, EC2-UG
+// TestReservedExample is AWS's example (docs/aws-model.md §5.3, EC2-UG
 // concepts-reserved-instances-application.md): one RI and four instances
 // of 15 minutes each in one clock-hour are fully covered.
 func TestReservedExample(t *testing.T) {
@@ -174,7 +174,7 @@ func TestReservedExample(t *testing.T) {
 }
 
 // TestReservedSizeFlexibility: regional Linux RIs cover any size of their
-// family by normalization factor, smallest size first (AWS-SEMANTICS §5.3,
+// family by normalization factor, smallest size first (docs/aws-model.md §5.3,
 // EC2-UG apply_ri.md).
 func TestReservedSizeFlexibility(t *testing.T) {
 	hour := func(types ...string) []sim.InstanceRecord {
@@ -220,7 +220,7 @@ func TestReservedBilledUnused(t *testing.T) {
 }
 
 // TestSavingsPlans: applied after RIs, EC2 Instance plans before Compute,
-// highest savings first, unused commitment billed (AWS-SEMANTICS §5.3,
+// highest savings first, unused commitment billed (docs/aws-model.md §5.3,
 // sp-applying.html).
 func TestSavingsPlans(t *testing.T) {
 	oneHour := &sim.Result{Instances: []sim.InstanceRecord{rec("m5.large", 0, sim.Hour)}, Duration: sim.Hour}
@@ -266,7 +266,7 @@ func TestSavingsPlans(t *testing.T) {
 	})
 }
 
-// TestUnlimitedT3LargeExample is the EC2 user guide's example (AWS-SEMANTICS
+// TestUnlimitedT3LargeExample is the EC2 user guide's example (docs/aws-model.md
 // §5.2): a t3.large at 42.5 % CPU in unlimited mode costs what an m5.large
 // does — $0.0835 + (42.5 − 30) % × 2 vCPU × $0.05 = $0.096 an hour.
 func TestUnlimitedT3LargeExample(t *testing.T) {
@@ -285,7 +285,7 @@ func TestUnlimitedT3LargeExample(t *testing.T) {
 }
 
 // TestCreditCapCharge: surplus beyond the 24-h earnings cap is charged at
-// the end of each clock-hour, the rest at termination (AWS-SEMANTICS §5.2).
+// the end of each clock-hour, the rest at termination (docs/aws-model.md §5.2).
 func TestCreditCapCharge(t *testing.T) {
 	r := rec("t3.nano", 0, 48*sim.Hour) // earns 6/h, spends 120/h at 100 %
 	r.CPUByMinute = make([]float32, 48*60)

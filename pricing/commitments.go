@@ -3,7 +3,7 @@ package pricing
 import "fmt"
 
 // normalizationFactors are the size-flexibility units of regional Linux
-// Reserved Instances (AWS-SEMANTICS §5.3, EC2-UG apply_ri.md).
+// Reserved Instances (docs/aws-model.md §5.3, EC2-UG apply_ri.md).
 var normalizationFactors = map[string]float64{
 	"nano": 0.25, "micro": 0.5, "small": 1, "medium": 2, "large": 4, "xlarge": 8,
 	"2xlarge": 16, "3xlarge": 24, "4xlarge": 32, "6xlarge": 48, "8xlarge": 64, "9xlarge": 72,
@@ -25,7 +25,7 @@ func NormalizationFactor(sizeOrType string) (float64, bool) {
 
 // Reservation is Reserved Instances of one type (or family and size):
 // Count of them, billed every clock-hour of the run whether used or not
-// (AWS-SEMANTICS §5.3). Each covers 3600 instance-seconds per clock-hour.
+// (docs/aws-model.md §5.3). Each covers 3600 instance-seconds per clock-hour.
 // With Flexible (regional Linux RIs) the coverage is in normalization
 // units across the whole family, applied to the smallest sizes first;
 // otherwise it covers its exact type only.
@@ -40,7 +40,7 @@ func (r Reservation) String() string {
 	return fmt.Sprintf("%d × %s RI at $%.4g/h", r.Count, r.Type, r.USDPerHour)
 }
 
-// Savings Plan kinds (AWS-SEMANTICS §5.3).
+// Savings Plan kinds (docs/aws-model.md §5.3).
 const (
 	ComputeSP     = "compute"
 	EC2InstanceSP = "ec2_instance"

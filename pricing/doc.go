@@ -8,7 +8,7 @@
 //     (BilledSeconds: per second with a 60-s minimum, or per hour for
 //     RHEL/SUSE; interrupted spot free in its first hour), Reserved
 //     Instances, Savings Plans, burstable surplus credits, EBS, load
-//     balancer and data transfer lines (AWS-SEMANTICS §5.2, §5.3).
+//     balancer and data transfer lines (docs/aws-model.md §5.2, §5.3).
 //   - spot.go: spot prices, a discount (by default the family's median
 //     ratio from a 2022 sample) or a price history file.
 //   - commitments.go: RIs with normalization factors, Savings Plans.

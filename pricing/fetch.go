@@ -19,7 +19,7 @@ import (
 )
 
 // PriceListRegion is the region whose Price List API endpoint to call for
-// prices of region (AWS-SEMANTICS §6.1: only a few regions host the API;
+// prices of region (docs/aws-model.md §6.1: only a few regions host the API;
 // Karpenter calls us-east-1, ap-south-1 from ap-*, eu-central-1 from eu-*,
 // cn-northwest-1 from China).
 func PriceListRegion(region string) string {
@@ -40,7 +40,7 @@ var priceListOS = map[string]string{OSLinux: "Linux", OSRHEL: "RHEL", OSSUSE: "S
 // spotProduct is DescribeSpotPriceHistory's product description of an OS.
 var spotProduct = map[string]string{OSLinux: "Linux/UNIX", OSRHEL: "Red Hat Enterprise Linux", OSSUSE: "SUSE Linux", OSWindows: "Windows"}
 
-// OnDemandFilters are the GetProducts filters of AWS-SEMANTICS §6.1 (as
+// OnDemandFilters are the GetProducts filters of docs/aws-model.md §6.1 (as
 // Karpenter uses them), plus instanceType when one type is asked for.
 func OnDemandFilters(region, osName, instanceType string) []ptypes.Filter {
 	f := func(field, value string) ptypes.Filter {
@@ -62,7 +62,7 @@ func OnDemandFilters(region, osName, instanceType string) []ptypes.Filter {
 }
 
 // priceListItem is the part of a PriceList JSON document capsim reads
-// (AWS-SEMANTICS §6.1).
+// (docs/aws-model.md §6.1).
 type priceListItem struct {
 	Product struct {
 		Attributes map[string]string `json:"attributes"`
@@ -192,7 +192,7 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 // FetchSpot asks EC2 DescribeSpotPriceHistory (paginated) for the spot
-// price changes of types since since (AWS-SEMANTICS §6.2: with since =
+// price changes of types since since (docs/aws-model.md §6.2: with since =
 // now, the price in effect now in each zone). The client must be
 // configured for the region itself.
 func FetchSpot(ctx context.Context, client ec2.DescribeSpotPriceHistoryAPIClient, osName string, types []string, since time.Time) ([]SpotRecord, error) {

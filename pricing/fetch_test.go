@@ -20,7 +20,7 @@ import (
 	awspricing "github.com/aws/aws-sdk-go-v2/service/pricing"
 )
 
-// product is a PriceList document in the shape of AWS-SEMANTICS §6.1.
+// product is a PriceList document in the shape of docs/aws-model.md §6.1.
 func product(t, vcpu, mem, cpu, usd string) string {
 	return fmt.Sprintf(`{"product":{"productFamily":"Compute Instance","attributes":{"instanceType":%q,"regionCode":"eu-west-1","operatingSystem":"Linux","tenancy":"Shared","vcpu":%q,"memory":%q,"physicalProcessor":%q},"sku":"SKU%s"},`+
 		`"terms":{"OnDemand":{"SKU%s.JRTCKXETXF":{"offerTermCode":"JRTCKXETXF","priceDimensions":{"SKU%s.JRTCKXETXF.6YS6EN2CT7":{"unit":"Hrs","pricePerUnit":{"USD":%q}}}}},"Reserved":{}}}`,

@@ -1,7 +1,7 @@
 package pricing
 
 // MixedSplit divides an Auto Scaling group's capacity between On-Demand
-// and Spot under a mixed-instances policy (AWS-SEMANTICS §1.10): the first
+// and Spot under a mixed-instances policy (docs/aws-model.md §1.10): the first
 // base units are On-Demand, and of the rest, percentAboveBase percent are
 // On-Demand, rounded up — "in favour of On-Demand" — and the remainder
 // Spot. It reproduces the table of ASG-UG ec2-auto-scaling-mixed-instances-
@@ -18,7 +18,7 @@ func MixedSplit(total, base, percentAboveBase int) (onDemand, spot int) {
 	return base + od, above - od
 }
 
-// Spot allocation strategies of a mixed-instances group (AWS-SEMANTICS
+// Spot allocation strategies of a mixed-instances group (docs/aws-model.md
 // §1.10).
 const (
 	LowestPrice            = "lowest-price"

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// TestAllocateSpot: the three allocation strategies of AWS-SEMANTICS §1.10
+// TestAllocateSpot: the three allocation strategies of docs/aws-model.md §1.10
 // as documented approximations.
 func TestAllocateSpot(t *testing.T) {
 	pools := []SpotPool{

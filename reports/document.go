@@ -1,5 +1,5 @@
 // Package reports turns simulation results into what people and pipelines
-// read: the versioned JSON result (DESIGN.md §12), the per-minute CSV time
+// read: the versioned JSON result (docs/result.md), the per-minute CSV time
 // series, a self-contained HTML report and a terminal summary. It never
 // simulates.
 package reports
@@ -10,7 +10,7 @@ import "github.com/capsim/capsim/pricing"
 // key changes meaning or disappears; adding keys keeps it.
 const SchemaVersion = "1.0"
 
-// Document is one run's JSON result: the machine contract of DESIGN.md §12.
+// Document is one run's JSON result: the machine contract of docs/result.md.
 // Key names are an interface users script against: add, never rename.
 type Document struct {
 	SchemaVersion     string     `json:"schema_version"`

@@ -49,7 +49,7 @@ const (
 	chartCPU       = "cpu"
 )
 
-// rowSeconds is the length of one Row: DESIGN.md §12 fixes the time series at
+// rowSeconds is the length of one Row: docs/result.md fixes the time series at
 // one row per minute, so Arrivals/rowSeconds is the arrival rate.
 const rowSeconds = 60
 

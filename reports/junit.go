@@ -7,7 +7,7 @@ import (
 )
 
 // JUnit XML, the format CI systems read: one test suite per run, one test
-// case per SLO check (DESIGN.md §7).
+// case per SLO check (docs/outputs.md).
 type junitSuites struct {
 	XMLName xml.Name     `xml:"testsuites"`
 	Name    string       `xml:"name,attr"`

@@ -9,7 +9,7 @@ import (
 )
 
 // Runs returns the scenarios to compare: the base scenario, then one per
-// variant (DESIGN.md §11), each named after its variant. A variant is the
+// variant (docs/scenario.md), each named after its variant. A variant is the
 // base file with its set paths replaced and then read again from scratch,
 // so defaults that depend on other keys (desired = min, a policy's name)
 // are worked out anew and every check runs on the variant too.

@@ -1,4 +1,4 @@
-// Package scenarios reads scenario files (DESIGN.md §11) into validated
+// Package scenarios reads scenario files (docs/scenario.md) into validated
 // values and builds engine configurations from them.
 //
 // Load or Parse a file: it is parsed with goccy/go-yaml, decoded strictly
@@ -63,7 +63,7 @@
 //     given (rates $0.08/GB-month, $0.09/GB); burstable mode AWS's per
 //     type (pricing.go lists the pricing keys).
 //   - Variants and sweeps are decoded and their field paths checked, but
-//     not run yet. DESIGN.md writes a variant as
+//     not run yet. docs/architecture.md writes a variant as
 //     set: {scaling.policies[0].target: 70}, which strict YAML rejects ('['
 //     in a flow-mapping key); Parse accepts it.
 package scenarios

@@ -7,7 +7,7 @@ import (
 	"github.com/capsim/capsim/sim"
 )
 
-// Lifecycle holds the group's instance-lifecycle options (AWS-SEMANTICS
+// Lifecycle holds the group's instance-lifecycle options (docs/aws-model.md
 // §1.8), all optional.
 type Lifecycle struct {
 	LaunchHook    *Hook `yaml:"launch_hook,omitempty" json:"launch_hook,omitempty" jsonschema_description:"Pending:Wait while an action runs"`

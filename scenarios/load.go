@@ -96,7 +96,7 @@ func Parse(name string, data []byte, dir string) (_ *Scenario, err error) {
 func parseYAML(name string, data []byte) (body ast.Node, rewritten bool, _ *Error) {
 	f, err := parseSafely(data)
 	if err != nil {
-		// DESIGN.md §11 writes variants as set: {scaling.policies[0].target: 70},
+		// docs/scenario.md writes variants as set: {scaling.policies[0].target: 70},
 		// which YAML forbids ('[' inside a flow mapping's plain key). Accept
 		// it: write such keys' brackets as parentheses (same length, so every
 		// column stays put), parse again, and turn them back in the paths.

@@ -121,7 +121,7 @@ func TestNASAExample(t *testing.T) {
 func TestDesignExampleParses(t *testing.T) {
 	s, err := Load("testdata/design_example.yaml")
 	if err != nil {
-		t.Fatalf("the DESIGN.md §11 example does not load:\n%v", err)
+		t.Fatalf("the docs/scenario.md example does not load:\n%v", err)
 	}
 	if len(s.Variants) != 2 || s.Variants[0].Set[0].Path != "scaling.policies[0].target" || s.Variants[0].Set[0].Value != int64(70) {
 		t.Errorf("variants %+v", s.Variants)
@@ -140,7 +140,7 @@ func TestDesignExampleParses(t *testing.T) {
 	run(t, s, 5*time.Minute, nil)
 }
 
-// TestResolvedDefaults checks the defaults DESIGN.md §11 and the brief
+// TestResolvedDefaults checks the defaults docs/scenario.md and the brief
 // name, as they appear in the JSON of the resolved scenario.
 func TestResolvedDefaults(t *testing.T) {
 	s, err := Parse("checkout.yaml", []byte(valid), "")

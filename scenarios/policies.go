@@ -13,7 +13,7 @@ import (
 )
 
 // AlarmSpec is a CloudWatch alarm on one of the simulated metrics
-// (AWS-SEMANTICS §2.1).
+// (docs/aws-model.md §2.1).
 type AlarmSpec struct {
 	Metric            string   `yaml:"metric,omitempty" json:"metric,omitempty" jsonschema_description:"one of metric or expression"`
 	Expression        string   `yaml:"expression,omitempty" json:"expression,omitempty" jsonschema_description:"metric math, e.g. errors / request_count * 100"`
@@ -27,14 +27,14 @@ type AlarmSpec struct {
 }
 
 // StepSpec is one step adjustment; bounds are relative to the alarm
-// threshold, and a missing bound is unbounded (AWS-SEMANTICS §1.3).
+// threshold, and a missing bound is unbounded (docs/aws-model.md §1.3).
 type StepSpec struct {
 	Lower      *float64 `yaml:"lower,omitempty" json:"lower,omitempty"`
 	Upper      *float64 `yaml:"upper,omitempty" json:"upper,omitempty"`
 	Adjustment int      `yaml:"adjustment" json:"adjustment"`
 }
 
-// HPABehavior is the HPA's scaleUp and scaleDown behavior (AWS-SEMANTICS §7).
+// HPABehavior is the HPA's scaleUp and scaleDown behavior (docs/aws-model.md §7).
 type HPABehavior struct {
 	ScaleUp   *HPARules `yaml:"scale_up,omitempty" json:"scale_up,omitempty"`
 	ScaleDown *HPARules `yaml:"scale_down,omitempty" json:"scale_down,omitempty"`
@@ -178,7 +178,7 @@ func (c *checker) targetTracking(p string, pol *Policy) {
 		c.bad(p, "target_tracking needs a metric (e.g. cpu or request_count_per_target) or an expression")
 	case !c.metricName(p+".metric", pol.Metric):
 	case pol.Metric == "request_count" || pol.Metric == "errors":
-		// AWS-SEMANTICS §1.5: the metric must fall as capacity grows.
+		// docs/aws-model.md §1.5: the metric must fall as capacity grows.
 		c.bad(p+".metric", "target tracking needs a metric that falls as capacity grows (AWS rejects totals such as %s); use request_count_per_target, or a step policy", pol.Metric)
 	}
 	c.target(p, pol)

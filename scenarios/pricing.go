@@ -262,7 +262,7 @@ func (c *checker) reserved() {
 		flex := p.OS == pricing.OSLinux
 		if r.SizeFlexible != nil {
 			if *r.SizeFlexible && p.OS != pricing.OSLinux {
-				c.bad(at+".size_flexible", "size flexibility applies to Linux regional RIs only, not os %s (AWS-SEMANTICS §5.3)", p.OS)
+				c.bad(at+".size_flexible", "size flexibility applies to Linux regional RIs only, not os %s (docs/aws-model.md §5.3)", p.OS)
 			}
 			flex = *r.SizeFlexible
 		}

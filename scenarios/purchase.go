@@ -6,7 +6,7 @@ import (
 )
 
 // InstancesDistribution is the mixed-instances policy's purchase split
-// (AWS-SEMANTICS §1.10), with AWS's names and defaults.
+// (docs/aws-model.md §1.10), with AWS's names and defaults.
 type InstancesDistribution struct {
 	OnDemandBaseCapacity                *int   `yaml:"on_demand_base_capacity,omitempty" json:"on_demand_base_capacity,omitempty" jsonschema_description:"default 0"`
 	OnDemandPercentageAboveBaseCapacity *int   `yaml:"on_demand_percentage_above_base_capacity,omitempty" json:"on_demand_percentage_above_base_capacity,omitempty" jsonschema_description:"0–100 (default 100)"`

@@ -18,7 +18,7 @@ func TestPurchaseKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.Close()
-	// AWS-SEMANTICS §1.10: base 10, 50 % → 10 of 10, 15 of 20, 25 of 40 on-demand.
+	// docs/aws-model.md §1.10: base 10, 50 % → 10 of 10, 15 of 20, 25 of 40 on-demand.
 	for total, want := range map[int]int{10: 10, 20: 15, 40: 25} {
 		if got := cfg.Fleet.OnDemandFor(total); got != want {
 			t.Errorf("on-demand of %d: %d, want %d", total, got, want)

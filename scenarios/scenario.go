@@ -4,7 +4,7 @@ import (
 	"time"
 )
 
-// Scenario is one scenario file (DESIGN.md §11) as Go values. Parse fills
+// Scenario is one scenario file (docs/scenario.md) as Go values. Parse fills
 // every default in, so a parsed Scenario marshalled to JSON is the resolved
 // scenario the JSON result carries. The yaml and json tag names are the
 // file's key names: a user contract, never renamed.
@@ -169,14 +169,14 @@ type Fleet struct {
 	Zones               int      `yaml:"zones" json:"zones" jsonschema_description:"availability zones (default 3)"`
 	TerminationPolicies []string `yaml:"termination_policies" json:"termination_policies" jsonschema_description:"applied in order; Default must be last (default [Default])"`
 
-	// Lifecycle options (AWS-SEMANTICS §1.8); see lifecycle.go.
+	// Lifecycle options (docs/aws-model.md §1.8); see lifecycle.go.
 	Lifecycle               Lifecycle `yaml:"lifecycle,omitempty" json:"lifecycle,omitempty"`
 	FailuresPerInstanceHour float64   `yaml:"failures_per_instance_hour,omitempty" json:"failures_per_instance_hour,omitempty" jsonschema_description:"random instance failures; the group detects and replaces them (default 0)"`
 	ProtectFromScaleIn      bool      `yaml:"protect_from_scale_in,omitempty" json:"protect_from_scale_in,omitempty" jsonschema_description:"NewInstancesProtectedFromScaleIn"`
 	MaxInstanceLifetime     Duration  `yaml:"max_instance_lifetime,omitempty" json:"max_instance_lifetime,omitempty" jsonschema_description:"0 (off) or at least 24h"`
 	WarmPool                *WarmPool `yaml:"warm_pool,omitempty" json:"warm_pool,omitempty"`
 
-	// Purchase options (AWS-SEMANTICS §1.10, §5.3); see purchase.go.
+	// Purchase options (docs/aws-model.md §1.10, §5.3); see purchase.go.
 	InstancesDistribution    *InstancesDistribution `yaml:"instances_distribution,omitempty" json:"instances_distribution,omitempty" jsonschema_description:"on-demand base and percentage above it; the rest runs on spot"`
 	SpotInterruptionsPerHour float64                `yaml:"spot_interruptions_per_hour,omitempty" json:"spot_interruptions_per_hour,omitempty" jsonschema_description:"rate at which EC2 reclaims each spot instance (2-minute notice)"`
 	CapacityRebalance        bool                   `yaml:"capacity_rebalance,omitempty" json:"capacity_rebalance,omitempty" jsonschema_description:"launch the replacement at the notice, not after the termination"`

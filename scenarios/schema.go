@@ -25,7 +25,7 @@ func Schema() ([]byte, error) {
 	s := r.Reflect(&Scenario{})
 	s.ID = SchemaID
 	s.Title = "capsim scenario"
-	s.Description = "A capsim scenario file (DESIGN.md §11): traffic, workload, fleet, load balancer, scaling policies, pricing and SLOs."
+	s.Description = "A capsim scenario file (docs/scenario.md): traffic, workload, fleet, load balancer, scaling policies, pricing and SLOs."
 	return json.MarshalIndent(s, "", "  ")
 }
 

@@ -113,12 +113,12 @@ func lastKey(path string) string {
 	return strings.TrimPrefix(path[len(parentPath(path)):], ".")
 }
 
-// notBuilt names things DESIGN.md lists that this version cannot run yet.
+// notBuilt names things docs/architecture.md lists that this version cannot run yet.
 func notBuilt(what string) string {
 	return what + " is not built yet"
 }
 
-// The defaults of DESIGN.md §11 and AWS-SEMANTICS.md.
+// The defaults of docs/scenario.md and docs/aws-model.md.
 var (
 	defaultStart        = time.Unix(0, 0).UTC()
 	defaultBootTime     = DistSpec{Dist: "lognormal", Median: Duration(90 * time.Second), P99: Duration(180 * time.Second)}
@@ -638,7 +638,7 @@ func (c *checker) loadBalancer() {
 	c.intAtLeast("load_balancer.health_check.unhealthy_threshold", &lb.HealthCheck.UnhealthyThreshold, 1, 2)
 	c.nonNegDur("load_balancer.deregistration_delay", &lb.DeregistrationDelay, Duration(300*time.Second))
 	c.nonNegDur("load_balancer.slow_start", &lb.SlowStart, 0)
-	// AWS-SEMANTICS §4.1: 30–900 s, and not with least outstanding requests.
+	// docs/aws-model.md §4.1: 30–900 s, and not with least outstanding requests.
 	if lb.SlowStart > 0 && (lb.SlowStart < Duration(30*time.Second) || lb.SlowStart > Duration(900*time.Second)) {
 		c.bad("load_balancer.slow_start", "slow start must be 0s (off) or between 30s and 900s, as on an ALB (got %s)", lb.SlowStart)
 	}

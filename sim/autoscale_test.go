@@ -106,7 +106,7 @@ func TestDeterminism(t *testing.T) {
 }
 
 // checkFleetBounds: in-service and desired capacity stay within [min, max]
-// in every minute (AWS-SEMANTICS §1.1).
+// in every minute (docs/aws-model.md §1.1).
 func checkFleetBounds(t *testing.T, res *sim.Result, lo, hi int) {
 	t.Helper()
 	for _, m := range res.Minutes {
@@ -116,7 +116,7 @@ func checkFleetBounds(t *testing.T, res *sim.Result, lo, hi int) {
 	}
 }
 
-// TestSlowStart: with slow start (AWS-SEMANTICS §4.1) the instances that
+// TestSlowStart: with slow start (docs/aws-model.md §4.1) the instances that
 // join at the scale-out take a smaller share of requests during their ramp
 // than without it; by the end of the ramp round robin treats them equally.
 func TestSlowStart(t *testing.T) {

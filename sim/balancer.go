@@ -2,7 +2,7 @@ package sim
 
 import "math/rand/v2"
 
-// Balancer picks the target for one request (DESIGN.md §5). It is called
+// Balancer picks the target for one request (docs/architecture.md). It is called
 // once per arrival, so implementations must not allocate.
 type Balancer interface {
 	// Pick returns a position in [0, t.Len()); t.Len() is at least 1.

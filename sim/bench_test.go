@@ -14,7 +14,7 @@ import (
 // BenchmarkEngineMMc runs M/M/c with c = 10, ρ = 0.8 through the real
 // request path (balancer, instance slots and queue, HDR histograms,
 // metric ticks). One op is one request, i.e. two events (arrival and
-// departure); events/s is the figure to compare with PERFORMANCE.md.
+// departure); events/s is the figure to compare with docs/performance.md.
 func BenchmarkEngineMMc(b *testing.B) {
 	cfg := mmc(10, 0.8, 0.010, max(b.N, 1000), 1)
 	cfg.Balancer = &policies.LeastOutstanding{}
@@ -52,7 +52,7 @@ func BenchmarkEngineFleet(b *testing.B) {
 
 // BenchmarkMinimalLoop is the floor: a hand-written M/M/c loop with a typed
 // 4-ary heap, no allocation per event and a log-bucket histogram, and no
-// model around it (PERFORMANCE.md's "minimal loop"). capsim's engine is
+// model around it (docs/performance.md's "minimal loop"). capsim's engine is
 // judged by its ratio to this number on the same machine.
 func BenchmarkMinimalLoop(b *testing.B) {
 	const c, lambda, mu = 10, 8.0, 1.0

@@ -20,14 +20,14 @@ type InstanceType struct {
 	Burstable bool
 }
 
-// HealthCheck is the load balancer's target health check (AWS-SEMANTICS §4.1).
+// HealthCheck is the load balancer's target health check (docs/aws-model.md §4.1).
 type HealthCheck struct {
 	Interval           Time
 	HealthyThreshold   int
 	UnhealthyThreshold int
 }
 
-// FleetConfig is an EC2 Auto Scaling group (AWS-SEMANTICS §1).
+// FleetConfig is an EC2 Auto Scaling group (docs/aws-model.md §1).
 type FleetConfig struct {
 	Type             InstanceType
 	Min, Max         int
@@ -39,7 +39,7 @@ type FleetConfig struct {
 	// Termination lists termination policies in order; see engine.pickVictim.
 	Termination []string
 
-	// Lifecycle (AWS-SEMANTICS §1.8); all optional.
+	// Lifecycle (docs/aws-model.md §1.8); all optional.
 	LaunchHook, TerminateHook *LifecycleHook
 	// FailuresPerInstanceHour makes in-service instances fail at random
 	// (exponential times) so a run shows how the group heals: the load
@@ -54,7 +54,7 @@ type FleetConfig struct {
 	MaxInstanceLifetime Time
 	WarmPool            *WarmPool
 
-	// Purchase options (AWS-SEMANTICS §1.10, §5.3). OnDemandFor returns how
+	// Purchase options (docs/aws-model.md §1.10, §5.3). OnDemandFor returns how
 	// many of a group of total instances are on-demand (the mixed-instances
 	// split; nil: all of them); the rest are spot.
 	OnDemandFor func(total int) int
@@ -69,7 +69,7 @@ type FleetConfig struct {
 	// Credits, for burstable types in standard mode, returns a fresh
 	// credit account per instance; when the credits run out the instance
 	// runs its vCPUs at ThrottledSpeed until it has credits again
-	// (AWS-SEMANTICS §5.2).
+	// (docs/aws-model.md §5.2).
 	Credits        func() CreditMeter
 	ThrottledSpeed float64
 }
@@ -92,7 +92,7 @@ type LifecycleHook struct {
 	Abandon          bool // DefaultResult ABANDON (the AWS default) vs CONTINUE
 }
 
-// WarmPool keeps pre-initialised instances beside the group (AWS-SEMANTICS
+// WarmPool keeps pre-initialised instances beside the group (docs/aws-model.md
 // §1.8). Its size is MaxPrepared (or max) − desired, at least MinSize.
 // Launching from the pool takes BootTime instead of the fleet's boot time.
 type WarmPool struct {
@@ -127,12 +127,12 @@ type Config struct {
 	HealthCheck         HealthCheck
 	DeregistrationDelay Time
 	// CrossZoneOff makes each zone's load-balancer node route only to its
-	// own zone's targets, the nodes sharing traffic equally (AWS-SEMANTICS
+	// own zone's targets, the nodes sharing traffic equally (docs/aws-model.md
 	// §4.1); the ALB default is cross-zone on.
 	CrossZoneOff bool
 	// SlowStart ramps a newly healthy target's share of requests linearly
 	// from 0 to full over this time (ALB slow_start.duration_seconds,
-	// AWS-SEMANTICS §4.1); 0 disables it.
+	// docs/aws-model.md §4.1); 0 disables it.
 	SlowStart Time
 
 	Scalers      []Scaler

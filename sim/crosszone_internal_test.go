@@ -9,7 +9,7 @@ type firstTarget struct{}
 
 func (firstTarget) Pick(t *Targets) int { return t.Rand().IntN(t.Len()) }
 
-// TestCrossZone reproduces AWS's example (AWS-SEMANTICS §4.1): two zones
+// TestCrossZone reproduces AWS's example (docs/aws-model.md §4.1): two zones
 // with 2 and 8 targets. With cross-zone load balancing each target gets
 // 10 % of requests; without it each zone's node gets half, so the 2 targets
 // get 25 % each and the 8 get 6.25 % each.

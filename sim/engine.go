@@ -52,7 +52,7 @@ type engine struct {
 	lastReason map[string]string // per policy, the last non-decision recorded
 
 	// The group's limits: scheduled actions change min and max; predictive
-	// scaling sets a floor and may raise max (AWS-SEMANTICS §1.6, §1.7).
+	// scaling sets a floor and may raise max (docs/aws-model.md §1.6, §1.7).
 	min, max        int
 	floor           int
 	floorBy         string
@@ -427,7 +427,7 @@ func (e *engine) depart(id int32, arr, overhead, timeout Time) {
 	e.syncOutstanding(in)
 	if in.state == draining && in.outstanding == 0 {
 		// Deregistration completes early once nothing is in flight
-		// (AWS-SEMANTICS §4.1).
+		// (docs/aws-model.md §4.1).
 		e.terminate(id)
 	}
 }
@@ -507,7 +507,7 @@ func (e *engine) enterService(id int32, warm bool) {
 	in.periodArea = in.busyArea
 	w := float64(in.slots) * in.speed
 	// Slow start applies only when a healthy target outside slow start
-	// already takes traffic (AWS-SEMANTICS §4.1).
+	// already takes traffic (docs/aws-model.md §4.1).
 	if e.cfg.SlowStart > 0 && len(e.targets.ids) > e.slowStarting {
 		in.slowStart = true
 		e.slowStarting++
@@ -606,7 +606,7 @@ func (e *engine) setDesired(d int) {
 		v := e.pickVictim()
 		if v < 0 {
 			// AWS lowers desired capacity but terminates nothing
-			// (AWS-SEMANTICS §1.8, scale-in protection).
+			// (docs/aws-model.md §1.8, scale-in protection).
 			e.note("group", "could not scale to desired capacity: every instance is protected from scale-in")
 			break
 		}
@@ -616,7 +616,7 @@ func (e *engine) setDesired(d int) {
 }
 
 // pickVictim chooses the instance to terminate on scale-in
-// (AWS-SEMANTICS §1.9): first the zone with the most active instances that
+// (docs/aws-model.md §1.9): first the zone with the most active instances that
 // has an unprotected one, then the termination policies in order, then
 // random. It returns -1 when every instance is protected.
 func (e *engine) pickVictim() int32 {

@@ -36,7 +36,7 @@ func (a *event) before(b *event) bool {
 // eventQueue is a 4-ary min-heap on (time, sequence). Ties resolve by
 // insertion order, so every run takes the same path. A 4-ary heap is
 // shallower than a binary one and its children share cache lines
-// (PERFORMANCE.md: 40 ns per hold at 16 pending events).
+// (docs/performance.md: 40 ns per hold at 16 pending events).
 //
 // The loop handles the earliest event while it is still at the root
 // (holding): the first event pushed while handling it takes its place with

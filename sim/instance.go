@@ -1,6 +1,6 @@
 package sim
 
-// state is an instance's lifecycle state (AWS-SEMANTICS §1.8).
+// state is an instance's lifecycle state (docs/aws-model.md §1.8).
 type state uint8
 
 const (

@@ -2,7 +2,7 @@ package sim
 
 import "fmt"
 
-// Instance lifecycle beyond boot and drain (AWS-SEMANTICS §1.8): lifecycle
+// Instance lifecycle beyond boot and drain (docs/aws-model.md §1.8): lifecycle
 // hooks, failures and their replacement, maximum instance lifetime, and
 // the warm pool.
 
@@ -37,7 +37,7 @@ func (e *engine) hookDone(id int32) {
 }
 
 // terminateHookDelay is how long a terminating instance stays billed in
-// Terminating:Wait (the cooldown does not wait for it, AWS-SEMANTICS §1.2).
+// Terminating:Wait (the cooldown does not wait for it, docs/aws-model.md §1.2).
 func (e *engine) terminateHookDelay() Time {
 	h := e.cfg.Fleet.TerminateHook
 	if h == nil {
@@ -113,7 +113,7 @@ func (e *engine) dropInFlight(in *instance) {
 
 // checkLifetime replaces the oldest instance past the maximum instance
 // lifetime, one at a time and only while no other activity is in progress
-// (AWS-SEMANTICS §1.8).
+// (docs/aws-model.md §1.8).
 func (e *engine) checkLifetime() {
 	life := e.cfg.Fleet.MaxInstanceLifetime
 	if life <= 0 || e.transitioning() > 0 {

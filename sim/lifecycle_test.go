@@ -31,7 +31,7 @@ func activitiesWith(res *sim.Result, s string) int {
 
 // TestFailuresHeal: instances that fail are detected after the unhealthy
 // threshold, terminated and replaced; requests on them are lost; the group
-// returns to its size (AWS-SEMANTICS §1.8).
+// returns to its size (docs/aws-model.md §1.8).
 func TestFailuresHeal(t *testing.T) {
 	cfg := fixed(4, 6*sim.Hour)
 	cfg.Fleet.FailuresPerInstanceHour = 0.5
@@ -78,7 +78,7 @@ func TestScaleInProtection(t *testing.T) {
 
 // TestLaunchHook: a hook's action delays InService by its duration; one
 // that outlasts the heartbeat timeout with ABANDON terminates the instance
-// and launches another (AWS-SEMANTICS §1.8).
+// and launches another (docs/aws-model.md §1.8).
 func TestLaunchHook(t *testing.T) {
 	run := func(d float64, abandon bool) *sim.Result {
 		cfg := fixed(1, 2*sim.Hour)

@@ -101,7 +101,7 @@ func TestMergeRules(t *testing.T) {
 }
 
 // TestWarmupBlocksScaleIn: no policy scales in while an instance warms up
-// (AWS-SEMANTICS §1.4), and the log says why.
+// (docs/aws-model.md §1.4), and the log says why.
 func TestWarmupBlocksScaleIn(t *testing.T) {
 	cfg := stepLoad(1)
 	cfg.Traffic = &sim.ConstantRate{RPS: 10}

@@ -14,7 +14,7 @@ type periodCounters struct {
 }
 
 // closePeriod publishes one datapoint per metric for the period that just
-// ended (DESIGN.md §3, AWS-SEMANTICS §1.4, §2.1, §4.1):
+// ended (docs/architecture.md, docs/aws-model.md §1.4, §2.1, §4.1):
 //   - per-instance EC2 metrics (CPU, network) are averaged over in-service
 //     instances past their warm-up, and missing when there are none;
 //   - ALB metrics (request counts, latency, errors) are missing, not zero,
@@ -99,7 +99,7 @@ func (e *engine) closePeriod() {
 }
 
 // retention is how long CloudWatch keeps datapoints of a period
-// (AWS-SEMANTICS §2.1): under 60 s for 3 h, 60 s for 15 days, 300 s for 63
+// (docs/aws-model.md §2.1): under 60 s for 3 h, 60 s for 15 days, 300 s for 63
 // days. Policies never look further back (predictive scaling reads 14 days).
 func retention(period Time) Time {
 	switch {

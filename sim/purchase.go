@@ -1,7 +1,7 @@
 package sim
 
 // Purchase options and CPU credits: spot instances and their interruptions
-// (AWS-SEMANTICS §1.10, §5.3), burstable throttling (§5.2).
+// (docs/aws-model.md §1.10, §5.3), burstable throttling (§5.2).
 
 // spotNoticeTime is EC2's interruption notice.
 const spotNoticeTime = 2 * Minute
@@ -50,7 +50,7 @@ func (e *engine) choosePurchase(id int32) {
 }
 
 // preferSpotVictim says whether scale-in should take a spot instance: the
-// one over its share of the split goes first (AWS-SEMANTICS §1.9, Default
+// one over its share of the split goes first (docs/aws-model.md §1.9, Default
 // policy step 1).
 func (e *engine) preferSpotVictim() (spot, decided bool) {
 	f := &e.cfg.Fleet

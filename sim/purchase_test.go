@@ -8,7 +8,7 @@ import (
 )
 
 // split is AWS's mixed-instances rule with base 0 and 60 % on-demand above
-// it, rounded in favour of on-demand (AWS-SEMANTICS §1.10).
+// it, rounded in favour of on-demand (docs/aws-model.md §1.10).
 func split(total int) int { return int(math.Ceil(float64(total) * 0.6)) }
 
 func options(res *sim.Result) (od, spot, interrupted int) {

@@ -72,7 +72,7 @@ type InstanceRecord struct {
 	// PurchaseOption is "on_demand" or "spot".
 	PurchaseOption string
 	// Interrupted is true for a spot instance EC2 reclaimed (billing treats
-	// an interruption in the first hour as free, AWS-SEMANTICS §5.3).
+	// an interruption in the first hour as free, docs/aws-model.md §5.3).
 	Interrupted bool
 	VCPU        int
 	Routed      int64 // requests the load balancer sent to it

@@ -19,7 +19,7 @@ func (r *retained) Evaluate(now sim.Time, g *sim.Group) sim.Proposal {
 }
 
 // TestRetention: datapoints older than CloudWatch's retention for their
-// period (3 h below 60 s, AWS-SEMANTICS §2.1) are dropped, so memory stays
+// period (3 h below 60 s, docs/aws-model.md §2.1) are dropped, so memory stays
 // flat on long runs, and at least the retention is always kept.
 func TestRetention(t *testing.T) {
 	cfg := fixed(1, 8*sim.Hour)

@@ -5,7 +5,7 @@ import "math/rand/v2"
 // Stream names one purpose for random numbers. Each purpose has its own
 // seeded stream so that two variants that differ only in, say, the scaling
 // policy still see the same arrivals and the same service demands (common
-// random numbers, DESIGN.md §3).
+// random numbers, docs/architecture.md).
 type Stream uint64
 
 // The random streams of a run.

@@ -8,7 +8,7 @@ import (
 // Scaler is a scaling policy: given the group and the metric datapoints
 // published so far, it says what capacity it wants now. It is a pure
 // function of its inputs and its own state, with no I/O, so the same code
-// runs in the simulator and in a live autoscaler (DESIGN.md §2).
+// runs in the simulator and in a live autoscaler (docs/architecture.md).
 type Scaler interface {
 	Name() string
 	Evaluate(now Time, g *Group) Proposal
@@ -18,7 +18,7 @@ type Scaler interface {
 type Want uint8
 
 // The directions. Hold and NoData block a scale-in that needs every policy's
-// agreement (AWS-SEMANTICS §1.5).
+// agreement (docs/aws-model.md §1.5).
 const (
 	Hold   Want = iota // no change wanted
 	Out                // wants more capacity
@@ -39,16 +39,16 @@ type Proposal struct {
 	// it has no vote on scale-in.
 	NoScaleIn bool
 	// Consensus marks target tracking: its scale-in needs the agreement of
-	// every target-tracking policy that may scale in (AWS-SEMANTICS §1.5).
+	// every target-tracking policy that may scale in (docs/aws-model.md §1.5).
 	Consensus bool
 	// Blocked, with Want Hold, says why a policy that wanted to act did not
 	// (in cooldown, ...); the engine records it as a non-decision.
 	Blocked string
 
-	// A scheduled action sets any of these (AWS-SEMANTICS §1.7).
+	// A scheduled action sets any of these (docs/aws-model.md §1.7).
 	SetMin, SetMax, SetDesired *int
 	// Predictive scaling sets a capacity floor (nil: no opinion) and, with
-	// IncreaseMaxCapacity, a raised max (AWS-SEMANTICS §1.6).
+	// IncreaseMaxCapacity, a raised max (docs/aws-model.md §1.6).
 	Floor    *int
 	RaiseMax int
 }
@@ -128,7 +128,7 @@ func usesMetric(ss []Scaler, m Metric) bool {
 // Datapoint is one published metric value for the period [Start, Start+period).
 // Value is the metric's own statistic (the one target tracking uses:
 // Average for per-instance metrics, Sum for counts); the others let an
-// alarm pick the statistic it names (AWS-SEMANTICS §2.1).
+// alarm pick the statistic it names (docs/aws-model.md §2.1).
 type Datapoint struct {
 	Start   Time
 	Value   float64
@@ -167,7 +167,7 @@ type Group struct {
 }
 
 // NonWarming is the number of in-service instances past their warm-up: the
-// instances whose metrics count (AWS-SEMANTICS §1.4).
+// instances whose metrics count (docs/aws-model.md §1.4).
 func (g *Group) NonWarming() int { return g.InService - g.Warming }
 
 // Datapoints returns the datapoints of m visible at now (published after the

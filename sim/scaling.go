@@ -48,7 +48,7 @@ type proposed struct {
 }
 
 // evaluate asks the policies that are due and merges their answers, in
-// AWS's order (AWS-SEMANTICS §1.3, §1.5–§1.7):
+// AWS's order (docs/aws-model.md §1.3, §1.5–§1.7):
 //  1. scheduled actions set min, max and desired (no cooldown applies);
 //  2. predictive scaling sets a capacity floor, and may raise max;
 //  3. dynamic policies: target-tracking policies scale out if any wants to
@@ -164,7 +164,7 @@ func (e *engine) applyDynamic(props []proposed, warming int) {
 		e.activity("group", to, outBy)
 		return
 	case len(ins) > 0:
-		// The largest resulting capacity wins (AWS-SEMANTICS §1.3).
+		// The largest resulting capacity wins (docs/aws-model.md §1.3).
 		best := ins[0]
 		for _, x := range ins[1:] {
 			if x.p.Desired > best.p.Desired {
@@ -235,7 +235,7 @@ func (e *engine) transitioning() int {
 
 // noteTransition records the end of an activity: the moment the last
 // instance of it finished launching or terminating (the cooldown starts
-// then, AWS-SEMANTICS §1.2).
+// then, docs/aws-model.md §1.2).
 func (e *engine) noteTransition() {
 	if e.transitioning() == 0 {
 		e.lastActivityEnd = e.now

@@ -1,4 +1,4 @@
-// Package stack is capsim's real local test stack (DESIGN.md §2): HAProxy
+// Package stack is capsim's real local test stack (docs/architecture.md): HAProxy
 // as the load balancer, emulated instances as backend processes, an
 // open-loop load generator, and the comparison of what that stack measured
 // with what sim.Run predicts for the same scenario. `capsim validate` is

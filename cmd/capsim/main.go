@@ -12,7 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-// Exit codes (DESIGN.md §9).
+// Exit codes (docs/reliability.md).
 const (
 	exitOK     = 0
 	exitFailed = 1 // the run failed, or a check did not pass

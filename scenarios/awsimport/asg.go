@@ -6,7 +6,7 @@
 // Credentials and region come from the SDK's default chain
 // (config.LoadDefaultConfig); nothing secret is written anywhere. Every
 // setting capsim cannot model yet is written into the scenario as a
-// "# not modelled: ..." comment, never dropped silently (AWS-SEMANTICS.md
+// "# not modelled: ..." comment, never dropped silently (docs/aws-model.md
 // §6.3).
 package awsimport
 

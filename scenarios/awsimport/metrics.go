@@ -34,7 +34,7 @@ type TraceStats struct {
 // TargetResponseTime (Average) per period with GetMetricData, every page,
 // and writes a rate-csv trace: time_utc, unix_ts, requests,
 // target_response_time_s. A period without a RequestCount datapoint is 0
-// requests (the ALB publishes only when requests flow, AWS-SEMANTICS.md
+// requests (the ALB publishes only when requests flow, docs/aws-model.md
 // §6.4); its response time is left empty. StartTime is inclusive and
 // EndTime exclusive, as in CloudWatch; both are aligned down to the
 // period.
