@@ -1,6 +1,5 @@
 package sim
 
-
 // Periodic is implemented by scalers evaluated on their own cadence (the
 // Kubernetes HPA syncs every 15 s); the others are evaluated every
 // Config.EvalInterval, as CloudWatch evaluates alarms every minute.
