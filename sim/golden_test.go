@@ -94,19 +94,19 @@ func featureRuns() map[string]*sim.Config {
 // CAPSIM_PRINT_DIGESTS=1 go test -run TestSameResults ./sim
 // when a change of results is intended, and say so in the commit.
 var goldenDigests = map[string]string{
-	"credits": "804e47bf63b4e802e6f42704ed7542a701c2600dd7e8583663f7a7a5c8e354f1",
-	"failures": "4c130952e76405ddf34d685a997710a96a551a1e69f79e0631d4ca830988c6af",
-	"guard-timeouts": "f9d6022eeac67d3b98507c09aa60fbd551a9a6de90326f271a1ff14d3c32e62b",
-	"hooks": "f378238ef1d8efe0645a19477fcc83e33ba373afa577e4c81f987da253f818ad",
-	"lifetime": "b4866fa1a11d2d360ce0dff5dd7b7f06836d26ee6e602fddc631c259a98ed498",
-	"protected": "9e41a261f2cb60d8e146d7054ba7119dc94a242777dc452dcdd4aa928245cbce",
+	"credits":              "804e47bf63b4e802e6f42704ed7542a701c2600dd7e8583663f7a7a5c8e354f1",
+	"failures":             "4c130952e76405ddf34d685a997710a96a551a1e69f79e0631d4ca830988c6af",
+	"guard-timeouts":       "f9d6022eeac67d3b98507c09aa60fbd551a9a6de90326f271a1ff14d3c32e62b",
+	"hooks":                "f378238ef1d8efe0645a19477fcc83e33ba373afa577e4c81f987da253f818ad",
+	"lifetime":             "b4866fa1a11d2d360ce0dff5dd7b7f06836d26ee6e602fddc631c259a98ed498",
+	"protected":            "9e41a261f2cb60d8e146d7054ba7119dc94a242777dc452dcdd4aa928245cbce",
 	"scheduled-predictive": "e59fe204eeed05604e9fe7b194e8a12ce5737a4cb9163f49a09151dbd6a84a7a",
-	"slow-start-weighted": "0ce02313a99d2b97fda0bb6c1346b54677062f137a3b547199a792e770cc978e",
-	"slow-start-zonal": "bff4400c8ec757f7579ad9eeadc4ded94e77f2335910a1d848c3f1d633d40109",
-	"spot-oldest": "10704d2ad7cd9a3417609b9fddc743a51adc12e70497ec31d39e823ae472f43e",
-	"spot-rebalance": "ae2e7e8e3ec79f09df718fa36fbb115e5884e376c4422a54aacc5d0889960bde",
-	"target-tracking": "b701c00a7ef1ad948ab430d6c04f0a55b68e4e9907b0d62a3e312093d9348974",
-	"warm-pool": "b3d0ccd42dbb45e564e4a2c0cfb5bc7d876fe5d84843502fa669d00176604470",
+	"slow-start-weighted":  "0ce02313a99d2b97fda0bb6c1346b54677062f137a3b547199a792e770cc978e",
+	"slow-start-zonal":     "bff4400c8ec757f7579ad9eeadc4ded94e77f2335910a1d848c3f1d633d40109",
+	"spot-oldest":          "10704d2ad7cd9a3417609b9fddc743a51adc12e70497ec31d39e823ae472f43e",
+	"spot-rebalance":       "ae2e7e8e3ec79f09df718fa36fbb115e5884e376c4422a54aacc5d0889960bde",
+	"target-tracking":      "b701c00a7ef1ad948ab430d6c04f0a55b68e4e9907b0d62a3e312093d9348974",
+	"warm-pool":            "b3d0ccd42dbb45e564e4a2c0cfb5bc7d876fe5d84843502fa669d00176604470",
 }
 
 func TestSameResults(t *testing.T) {
