@@ -78,11 +78,17 @@ func (r *router) remove(inst []instance, id int32) {
 	}
 }
 
-// pick returns the target for one request; there is at least one.
+// pick returns the target for one request; there is at least one. It is
+// small enough to inline: one target needs no balancer.
 func (r *router) pick(inst []instance) int32 {
-	if r.all.Len() == 1 {
+	if len(r.all.ids) == 1 {
 		return r.all.ids[0]
 	}
+	return r.pickAmong(inst)
+}
+
+// pickAmong asks the balancer to choose among two or more targets.
+func (r *router) pickAmong(inst []instance) int32 {
 	if r.zonal != nil {
 		return r.pickZonal()
 	}
