@@ -125,16 +125,18 @@ func WriteMarkdown(w io.Writer, c *Comparison) error {
 
 // mdEscape makes a user's string (a run name) plain text in a GitHub
 // Flavored Markdown table cell, whatever it holds: control characters go
-// (safetext.Line), every ASCII punctuation character is backslash-escaped
-// (CommonMark allows it for all of them, and GFM tables need it for "|"),
-// so no link, image, HTML tag, emphasis, autolink or entity can form; and
+// (safetext.Line), every character that can start inline markup is
+// backslash-escaped (links and images [ ] ( ) !, HTML and autolinks < > :
+// / . @, code `, emphasis * _ ~, entities &, math $, cells |, and \
+// itself), so no link, image, HTML tag, emphasis, autolink or entity can
+// form; a name like cpu-80 stays readable in the raw file; and
 // "@" and "#" are followed by a zero-width space, because GitHub turns
 // @name and #123 in the rendered text into mentions and issue links, which
 // a backslash does not prevent (docs/reliability.md, "Output files").
 func mdEscape(s string) string {
 	var b strings.Builder
 	for _, r := range safetext.Line(s) {
-		if r < 0x80 && strings.ContainsRune(asciiPunctuation, r) {
+		if strings.ContainsRune(markdownActive, r) {
 			b.WriteByte('\\')
 		}
 		b.WriteRune(r)
@@ -145,5 +147,6 @@ func mdEscape(s string) string {
 	return b.String()
 }
 
-// asciiPunctuation is CommonMark's list of backslash-escapable characters.
-const asciiPunctuation = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+// markdownActive are the characters mdEscape escapes; all are ASCII
+// punctuation, which CommonMark lets a backslash escape.
+const markdownActive = "\\`*_~[]()!<>&|:/.@$#"
