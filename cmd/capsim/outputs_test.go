@@ -312,3 +312,51 @@ func TestOutputLock(t *testing.T) {
 		t.Fatalf("after the lock is released: exit %d: %s", code, stderr)
 	}
 }
+
+// TestHostileNamesOnTheTerminalAndInMarkdown: a scenario and a variant
+// named to inject markup and escape sequences (issue 9, item 7). Nothing
+// printed carries a control character; compare.md and check.md show the
+// names as text (reports.TestMarkdownEscapesHostileNames renders them).
+func TestHostileNamesOnTheTerminalAndInMarkdown(t *testing.T) {
+	hostile := strings.Replace(short, "name: short", `name: "base\e[2J\e]0;pwned\a ![px](http://127.0.0.1:9/px.png) @someone"`, 1) +
+		"variants:\n  - name: \"v\\r| x | y |\\e[31m [click](http://127.0.0.1:9/) <b>x</b>\"\n    set: {scaling.policies[0].target: 80}\n"
+	p := writeScenario(t, hostile)
+	dir := t.TempDir()
+	md := filepath.Join(dir, "check.md")
+	for _, args := range [][]string{
+		{"compare", "--out", dir, p},
+		{"check", "--variants", "--markdown", md, p},
+		{"run", "-q", "--json", filepath.Join(dir, "r.json"), p},
+		{"run", "-q", "--out", dir, p},
+	} {
+		code, stdout, stderr := capsim(t, args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+		if strings.ContainsAny(stdout+stderr, "\x1b\a\r") {
+			t.Errorf("%s printed a control character: %q", args[0], stdout+stderr)
+		}
+	}
+	for _, f := range []string{filepath.Join(dir, "compare.md"), md} {
+		b, _ := os.ReadFile(f)
+		s := string(b)
+		for _, bad := range []string{"\x1b", "\a", "\r", "](http", "<b>", "@someone", "| x |"} {
+			if strings.Contains(s, bad) {
+				t.Errorf("%s contains %q:\n%s", filepath.Base(f), bad, s)
+			}
+		}
+		if !strings.Contains(s, `!\[px\]\(http\:\/\/127\.0\.0\.1\:9\/px\.png\)`) {
+			t.Errorf("%s does not show the name escaped:\n%s", filepath.Base(f), s)
+		}
+	}
+	// The JSON keeps the name exactly (escaped the JSON way).
+	b, _ := os.ReadFile(filepath.Join(dir, "r.json"))
+	if !strings.Contains(string(b), `"name": "base\u001b[2J\u001b]0;pwned\u0007 ![px]`) {
+		t.Errorf("result.json does not keep the name: %.300s", b)
+	}
+	// An error message quoting a hostile path reaches stderr without it.
+	_, _, stderr := capsim(t, "run", "-q", filepath.Join(t.TempDir(), "x\x1b[2Jy.yaml"))
+	if strings.Contains(stderr, "\x1b") || !strings.Contains(stderr, "x[2Jy.yaml") {
+		t.Errorf("stderr: %q", stderr)
+	}
+}
