@@ -328,6 +328,8 @@ func TestHostileNamesOnTheTerminalAndInMarkdown(t *testing.T) {
 		{"check", "--variants", "--markdown", md, p},
 		{"run", "-q", "--json", filepath.Join(dir, "r.json"), p},
 		{"run", "-q", "--out", dir, p},
+		// The "wrote …" line quotes the path as given.
+		{"run", "-q", "--out", filepath.Join(dir, "x\x1b[31my"), p},
 	} {
 		code, stdout, stderr := capsim(t, args...)
 		if code != 0 {
