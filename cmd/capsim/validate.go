@@ -106,7 +106,7 @@ func backendCommand() *cli.Command {
 		SkipFlagParsing: true,
 		Usage:           "an emulated instance for validate: --slots S [--port P]",
 		Action: func(c *cli.Context) error {
-			if code := stack.BackendMain(c.Args().Slice(), os.Stdin, c.App.Writer, c.App.ErrWriter); code != 0 {
+			if code := stack.BackendMain(c.Args().Slice(), os.Stdin, rawStdout(c), rawStderr(c)); code != 0 {
 				return cli.Exit("", code)
 			}
 			return nil
