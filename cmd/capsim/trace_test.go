@@ -8,7 +8,9 @@ import (
 	"testing"
 )
 
-const nasaLog = "../../../shared/data/traces/nasa_1995-08-01_access.log"
+// The example scenarios' NASA access log, gzipped as real logs arrive
+// (scenarios/examples/data/README.md gives its source).
+const nasaLog = "../../scenarios/examples/data/nasa_1995-08-01_access.log.gz"
 
 func TestTraceInspect(t *testing.T) {
 	html := filepath.Join(t.TempDir(), "plot.html")
