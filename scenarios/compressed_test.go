@@ -162,3 +162,33 @@ func TestGzipDamaged(t *testing.T) {
 		}
 	}
 }
+
+// A durations file for dist: empirical reads the same gzipped.
+func TestGzipEmpirical(t *testing.T) {
+	dir := t.TempDir()
+	durations := []byte("0.01\n0.02\n0.03\n")
+	broken := gzipped(t, durations)
+	broken = broken[:len(broken)-6]
+	for name, data := range map[string][]byte{"st.txt.gz": gzipped(t, durations), "broken.gz": broken} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	base := "duration: 1m\ntraffic: {synthetic: {shape: constant, rps: 5}}\nfleet: {instance_type: c5.large, min: 1, max: 1}\n"
+	s, err := Parse("e.yaml", []byte(base+"workload: {service_time: {dist: empirical, file: st.txt.gz}}\n"), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, closer, err := s.Build(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	closer.Close()
+	if m := cfg.Service.Mean(); m < 0.02-1e-12 || m > 0.02+1e-12 {
+		t.Errorf("mean %g s, want the durations' 0.02", m)
+	}
+	_, err = Parse("e.yaml", []byte(base+"workload: {service_time: {dist: empirical, file: broken.gz}}\n"), dir)
+	if err == nil || !strings.Contains(err.Error(), "workload.service_time.file") || !strings.Contains(err.Error(), "broken.gz") || !strings.Contains(err.Error(), "damaged or cut short") {
+		t.Errorf("a cut gzip durations file: %v", err)
+	}
+}
