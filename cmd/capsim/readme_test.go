@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -24,6 +25,25 @@ const readmeCLIEnv = "CAPSIM_TEST_BINARY_IS_CLI"
 var readmeNotRun = []struct{ prefix, why string }{
 	{"capsim pricing update", "calls the AWS Price List, EC2 and Savings Plans APIs (credentials, network)"},
 	{"capsim import", "calls the AWS Auto Scaling and CloudWatch APIs (credentials, network)"},
+}
+
+// readmeVerdicts are the commands whose exit 1 is a verdict, not a broken
+// line: check's on the scenario's SLOs (a README may show a failing gate),
+// validate's on the real stack against the simulation on this machine
+// (the stack package's tests own that). Exit 2 (usage, input) still fails.
+var readmeVerdicts = []string{"capsim check", "capsim validate"}
+
+func isVerdict(text string, err error) bool {
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitFailed {
+		return false
+	}
+	for _, p := range readmeVerdicts {
+		if strings.HasPrefix(text, p+" ") {
+			return true
+		}
+	}
+	return false
 }
 
 // readmeKnownFailures: README lines that fail today for reasons being fixed
@@ -236,11 +256,19 @@ func TestReadmeCommandsParse(t *testing.T) {
 	if got := outputsOf("capsim pricing update --out a.csv --spot-out b.csv --region R"); strings.Join(got, ",") != "a.csv,b.csv" {
 		t.Errorf("outputsOf: %q", got)
 	}
+	if _, err := exec.LookPath("sh"); err == nil {
+		exit1, exit2 := exec.Command("sh", "-c", "exit 1").Run(), exec.Command("sh", "-c", "exit 2").Run()
+		if !isVerdict("capsim check a.yaml", exit1) || isVerdict("capsim check a.yaml", exit2) || isVerdict("capsim run a.yaml", exit1) || isVerdict("capsim checkout", exit1) {
+			t.Error("isVerdict: only check and validate may exit 1")
+		}
+	}
 }
 
 // TestReadmeCommands runs every capsim line of the README's shell blocks as
 // written, through sh, in a copy of the repository, with this test binary
-// as capsim on the PATH. A line passes when it exits 0.
+// as capsim on the PATH, one after the other (a line may read what an
+// earlier one wrote). A line passes when it exits 0 and writes the files
+// its output flags name (or exits 1 as a verdict, see readmeVerdicts).
 func TestReadmeCommands(t *testing.T) {
 	shell, err := exec.LookPath("sh")
 	if err != nil {
@@ -296,6 +324,8 @@ func TestReadmeCommands(t *testing.T) {
 		cancel()
 		known, listed := knownFailure(c.text)
 		switch {
+		case isVerdict(c.text, err):
+			t.Logf("README.md:%d: exit 1, a verdict, in %.2fs: %s\n%s", c.line, time.Since(start).Seconds(), c.text, out)
 		case err != nil && listed:
 			t.Logf("README.md:%d: fails as known (%s): %s", c.line, known, c.text)
 		case err != nil:
