@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -50,7 +49,7 @@ func fitWorkload(c *cli.Context) error {
 			return err
 		}
 	}
-	f, err := os.Open(path)
+	f, err := scenarios.OpenInput(path)
 	if err != nil {
 		return badInput(err)
 	}
