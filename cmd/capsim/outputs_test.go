@@ -234,6 +234,9 @@ func TestOutputToSpecialFiles(t *testing.T) {
 	os.Mkdir(folder, 0o755)
 	toFolder := filepath.Join(dir, "to-folder")
 	os.Symlink(folder, toFolder)
+	withFolderOutput := t.TempDir()
+	folderOutput := filepath.Join(withFolderOutput, "result.json")
+	os.Mkdir(folderOutput, 0o755)
 	for _, c := range []struct {
 		name string
 		args []string
@@ -248,15 +251,9 @@ func TestOutputToSpecialFiles(t *testing.T) {
 		{"check --junit FOLDER", []string{"check", "--junit", folder, sc}, folder, "--junit: "},
 		{"check --markdown under a file", []string{"check", "--markdown", filepath.Join(regular, "x.md"), sc}, regular, "is not a folder"},
 		{"sweep --out FILE", []string{"sweep", "--out", regular, sweep}, regular, "not a folder"},
-		{"run --out DIR whose result.json is a folder", []string{"run", "-q", "--out", dir, sc}, folder, ""},
+		{"run --out DIR whose result.json is a folder", []string{"run", "-q", "--out", withFolderOutput, sc}, folderOutput, "result.json is a folder"},
 	} {
 		t.Run("refused: "+c.name, func(t *testing.T) {
-			if c.want == "" {
-				// dir holds "folder" but not result.json as a folder: make one.
-				d := t.TempDir()
-				os.Mkdir(filepath.Join(d, "result.json"), 0o755)
-				c.args[3], c.path, c.want = d, filepath.Join(d, "result.json"), "result.json is a folder"
-			}
 			before := kindOf(t, c.path)
 			code, _, stderr := capsim(t, c.args...)
 			if code != 2 || !strings.Contains(stderr, c.want) {

@@ -233,7 +233,7 @@ func (d *Folder) swap(set map[string][]byte) error {
 		}
 	}
 	pause("swap")
-	if err := unix.Renameat2(unix.AT_FDCWD, stage, unix.AT_FDCWD, d.dir, unix.RENAME_EXCHANGE); err != nil {
+	if err := exchange(stage, d.dir); err != nil {
 		return fail(err)
 	}
 	// The new folder is in place and still locked by release's lock; the
@@ -249,7 +249,10 @@ func (d *Folder) swap(set map[string][]byte) error {
 			}
 		}
 	}
-	return os.RemoveAll(stage)
+	// The set is in place: a folder left here by a failure is stale and the
+	// next run removes it, so this run does not fail for it.
+	_ = os.RemoveAll(stage)
+	return nil
 }
 
 // renameEach writes every file under a temporary name in the folder, then
