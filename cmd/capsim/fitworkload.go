@@ -2,11 +2,11 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/capsim/capsim/internal/output"
 	"github.com/capsim/capsim/scenarios"
 )
 
@@ -43,7 +43,13 @@ func fitWorkload(c *cli.Context) error {
 	if c.Int("max-samples") < 2 {
 		return badInput(fmt.Errorf("--max-samples must be at least 2"))
 	}
-	f, err := os.Open(path)
+	var samplesOut *output.File
+	if out := c.Path("samples-out"); out != "" {
+		if samplesOut, err = outFile(c, "samples-out", out); err != nil {
+			return err
+		}
+	}
+	f, err := scenarios.OpenInput(path)
 	if err != nil {
 		return badInput(err)
 	}
@@ -71,13 +77,13 @@ func fitWorkload(c *cli.Context) error {
 		}
 		if dist == "empirical" {
 			fit.Spec.File = "SAMPLES.txt"
-			if out := c.Path("samples-out"); out != "" {
-				fit.Spec.File = out
+			if samplesOut != nil {
+				fit.Spec.File = samplesOut.Name()
 				var b strings.Builder
 				for _, x := range d.Sample {
 					fmt.Fprintf(&b, "%g\n", x)
 				}
-				if err := writeFiles(map[string][]byte{out: []byte(b.String())}); err != nil {
+				if err := samplesOut.Write([]byte(b.String())); err != nil {
 					return err
 				}
 			} else {
