@@ -284,6 +284,9 @@ func (h *HPAScaler) String() string {
 
 func (h *HPAScaler) Evaluate(now sim.Time, g *sim.Group) sim.Proposal {
 	t := dur(now)
+	// The controller's first reconcile records the current count even when
+	// no metric is available yet (docs/hpa.md, first sync).
+	h.Controller.RecordInitial(t, g.Desired)
 	pods := make([]Pod, 0, len(g.Instances))
 	metrics := PodMetrics{}
 	for _, in := range g.Instances {
