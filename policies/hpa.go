@@ -526,4 +526,3 @@ func (b HPABehavior) Validate() error {
 	}
 	return errors.Join(errs...)
 }
-
