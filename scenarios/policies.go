@@ -362,11 +362,6 @@ func (c *checker) hpa(p string, pol *Policy) {
 	if !c.has(p + ".name") {
 		pol.Name = fmt.Sprintf("hpa-cpu-%g", pol.Target)
 	}
-	if c.given(p+".behavior") && pol.Behavior == nil {
-		// "behavior:" with no value is still a behavior key: the behavior
-		// path with its defaults, as for "behavior: {}" (docs/hpa.md).
-		pol.Behavior = &HPABehavior{}
-	}
 	if b, err := pol.hpaBehavior(); err != nil {
 		c.bad(p+".behavior", "%v", err)
 	} else if err := b.Validate(); err != nil {
