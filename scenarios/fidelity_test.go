@@ -125,20 +125,11 @@ func TestHPALegacyLimitScenario(t *testing.T) {
 	}
 }
 
-// TestStepScaleInWhileDraining (docs/scaling-policies.md): "While scaling
-// in, we consider instances that are terminating as part of the current
-// capacity of the group" (EC2 Auto Scaling user guide, step and simple
-// scaling policies). 14 instances of 16 vCPU at about 30 % CPU serving
-// 100-s requests, a step policy removing 1 while CPU < 40 %, evaluated
-// every minute on a datapoint a minute old, deregistration delay 300 s: a
-// victim drains its in-flight requests for up to 100 s. While it drains the
-// group counts it as current capacity, so the next breach (on a datapoint
-// measured before the scale-in) asks for what is already being removed;
-// the next instance goes only after the previous one is gone. Before the
-// rule the group lost one instance a minute while the previous victims
-// still drained.
-func TestStepScaleInWhileDraining(t *testing.T) {
-	res := runYAML(t, `duration: 40m
+// drainScenario: 14 instances of 16 vCPU at about 30 % CPU serving
+// constant 100-s requests (so a victim drains for up to 100 s within the
+// 300-s deregistration delay), with the given scaling policy.
+func drainScenario(policy string) string {
+	return `duration: 40m
 seed: 5
 traffic:
   synthetic: {shape: constant, rps: 0.672}
@@ -156,13 +147,41 @@ fleet:
   warmup: 0s
 scaling:
   policies:
-    - name: cpu-low
+` + policy
+}
+
+// goneBefore counts the instances terminated by at (all terminations in
+// these runs are scale-in victims).
+func goneBefore(res *sim.Result, at sim.Time) int {
+	n := 0
+	for _, in := range res.Instances {
+		if !in.Running && in.Terminated <= at {
+			n++
+		}
+	}
+	return n
+}
+
+// TestStepScaleInWhileDraining (docs/scaling-policies.md): "While scaling
+// in, we consider instances that are terminating as part of the current
+// capacity of the group" (EC2 Auto Scaling user guide, step and simple
+// scaling policies). 14 instances of 16 vCPU at about 30 % CPU serving
+// 100-s requests, a step policy removing 1 while CPU < 40 %, evaluated
+// every minute on a datapoint a minute old, deregistration delay 300 s: a
+// victim drains its in-flight requests for up to 100 s. While it drains the
+// group counts it as current capacity, so the next breach (on a datapoint
+// measured before the scale-in) asks for what is already being removed;
+// the next instance goes only after the previous one is gone. Before the
+// rule the group lost one instance a minute while the previous victims
+// still drained.
+func TestStepScaleInWhileDraining(t *testing.T) {
+	res := runYAML(t, drainScenario(`    - name: cpu-low
       type: step
       alarm: {metric: cpu, comparison: LessThanThreshold, threshold: 40, evaluation_periods: 1}
       adjustment_type: ChangeInCapacity
       steps:
         - {upper: 0, adjustment: -1}
-`)
+`))
 	var ins []sim.Activity
 	for _, a := range changes(res) {
 		if a.To < a.From && strings.HasPrefix(a.Reason, "cpu-low") {
@@ -175,14 +194,8 @@ scaling:
 	// At every scale-in, every victim of an earlier one is gone.
 	drained := false
 	for i, a := range ins {
-		gone := 0
-		for _, in := range res.Instances {
-			if !in.Running && in.Terminated <= a.Time {
-				gone++
-			}
-		}
-		if gone < i {
-			t.Errorf("scale-in %d → %d at %v while %d earlier victims were still terminating", a.From, a.To, a.Time, i-gone)
+		if gone := goneBefore(res, a.Time); gone < i {
+			t.Errorf("scale-in %d → %d at %v while %d earlier victims were still terminating", a.From, a.To, a.Time, i-goneBefore(res, a.Time))
 		}
 		if i > 0 && a.Time-ins[i-1].Time > sim.Minute {
 			drained = true
@@ -196,5 +209,64 @@ scaling:
 	// survivors' share of the load ramps up over 100 s.
 	if last := ins[len(ins)-1].To; last < 9 || last > 11 {
 		t.Errorf("scaled in to %d, want 9 to 11 (67 busy vCPUs stay under 40 %% of 16 vCPUs above 10.5 instances)", last)
+	}
+}
+
+// TestSimpleScaleInWhileDraining (docs/scaling-policies.md): a simple
+// policy meets the terminating-capacity rule by waiting: after an activity
+// starts it waits for the activity to finish (on scale-in, deregistration
+// included) and then for its cooldown (EC2 Auto Scaling user guide,
+// "Scaling cooldowns"), so no scale-in starts while a victim drains, and
+// the next one comes a cooldown after the last victim is gone.
+func TestSimpleScaleInWhileDraining(t *testing.T) {
+	res := runYAML(t, drainScenario(`    - name: cpu-low
+      type: simple
+      alarm: {metric: cpu, comparison: LessThanThreshold, threshold: 40, evaluation_periods: 1}
+      adjustment_type: ChangeInCapacity
+      adjustment: -1
+      cooldown: 60s
+`))
+	var ins []sim.Activity
+	for _, a := range changes(res) {
+		if a.To < a.From {
+			ins = append(ins, a)
+		}
+	}
+	if len(ins) < 3 {
+		t.Fatalf("%d scale-ins, want at least 3: %+v", len(ins), ins)
+	}
+	for i, a := range ins {
+		if gone := goneBefore(res, a.Time); gone < i {
+			t.Errorf("scale-in %d → %d at %v while %d earlier victims were still terminating", a.From, a.To, a.Time, i-gone)
+		}
+	}
+	// The victim of the first scale-in drains, then the 60-s cooldown runs.
+	var end sim.Time
+	for _, in := range res.Instances {
+		if !in.Running && in.Terminated > end && in.Terminated <= ins[1].Time {
+			end = in.Terminated
+		}
+	}
+	if end <= ins[0].Time {
+		t.Fatalf("the first victim terminated at %v, not after the scale-in at %v: it never drained", end, ins[0].Time)
+	}
+	if ins[1].Time < end+sim.Minute {
+		t.Errorf("second scale-in at %v, before the first victim's end %v + the 60-s cooldown", ins[1].Time, end)
+	}
+}
+
+// TestTargetTrackingScaleInWhileDraining (docs/scaling-policies.md): target
+// tracking meets the terminating-capacity rule by construction: its low
+// alarm counts only datapoints measured after the last change of in-service
+// capacity, and a victim leaves service when it starts draining, so the
+// metric behind the next scale-in was measured on the instances that
+// remain and the victim is counted nowhere twice. At 30 % CPU on 14
+// instances and a target of 50 the policy asks for ceil(14 × 30 / 50) = 9
+// once; at 9, 47 % is above the low alarm's 35 %, and the group stays.
+func TestTargetTrackingScaleInWhileDraining(t *testing.T) {
+	res := runYAML(t, drainScenario("    - {name: cpu50, type: target_tracking, metric: cpu, target: 50}\n"))
+	ch := changes(res)
+	if len(ch) != 1 || ch[0].From != 14 || ch[0].To != 9 {
+		t.Fatalf("changes %+v, want one scale-in 14 → 9", ch)
 	}
 }
