@@ -7,6 +7,8 @@ import (
 	"io"
 	"strconv"
 	"text/tabwriter"
+
+	"github.com/capsim/capsim/internal/safetext"
 )
 
 // WriteJSON writes the document as indented JSON. Go sorts map keys, so the
@@ -54,7 +56,7 @@ func WriteSummary(w io.Writer, d *Document) error {
 	s := d.Summary
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	rows := [][2]string{
-		{"scenario", d.Name},
+		{"scenario", safetext.Line(d.Name)},
 		{"simulated", d.Duration + " from " + d.Start},
 		{"requests", fmt.Sprintf("%d (completed %d, rejected %d, timed out %d, in flight %d)",
 			s.Requests.Total, s.Requests.Completed, s.Requests.Rejected, s.Requests.TimedOut, s.Requests.InFlightAtEnd)},
