@@ -2,8 +2,10 @@ package reports
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"math"
+	"strconv"
 	"testing"
 	"time"
 
@@ -132,5 +134,30 @@ func TestLittlesLaw(t *testing.T) {
 				t.Errorf("minute %d: L = %.4f, λW = %d/60 s × %.3f ms = %.4f (> 2 %%)", i, m.InSystem, m.Completed, *m.MeanLatencyMs, lw)
 			}
 		}
+	}
+}
+
+// TestLittleCSVColumns: timeseries.csv carries the same two columns, after
+// the old ones (existing column positions are unchanged).
+func TestLittleCSVColumns(t *testing.T) {
+	d := littleRun(t, false)
+	var b bytes.Buffer
+	if err := WriteCSV(&b, d); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&b).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := rows[0]
+	if n := len(head); n < 2 || head[n-2] != "in_system" || head[n-1] != "mean_latency_ms" || head[n-3] != "capacity_rps" {
+		t.Fatalf("header %v", head)
+	}
+	r, n := d.Timeseries[5], len(head)
+	if got := rows[6][n-2]; got != strconv.FormatFloat(r.InSystem, 'f', -1, 64) {
+		t.Errorf("in_system %s, JSON %g", got, r.InSystem)
+	}
+	if got := rows[6][n-1]; r.MeanLatencyMs == nil || got != strconv.FormatFloat(*r.MeanLatencyMs, 'f', -1, 64) {
+		t.Errorf("mean_latency_ms %s, JSON %v", got, r.MeanLatencyMs)
 	}
 }
