@@ -20,6 +20,9 @@ type fleet struct {
 	peak       int   // most instances in service at once
 	// capacityChanged is when in-service capacity last changed.
 	capacityChanged Time
+	// held holds when each terminated instance still in Terminating:Wait
+	// (a terminate lifecycle hook) ends; see terminating.
+	held []Time
 
 	// The warm pool (docs/aws-model.md §1.8): poolReadyN instances
 	// prepared, poolFilling initialising, its time integral up to poolAt.
@@ -86,6 +89,14 @@ func (f *fleet) launching() int { return f.count[pending] + f.count[registering]
 // transitioning counts instances on their way in or out: booting,
 // registering, draining. An activity is in progress while any are.
 func (f *fleet) transitioning() int { return f.launching() + f.count[draining] }
+
+// terminating counts the instances on their way out that still make up
+// current capacity on a scale-in: draining, or terminated but held in
+// Terminating:Wait until after now (docs/aws-model.md §1.3, §1.8).
+func (f *fleet) terminating(now Time) int {
+	f.held = slices.DeleteFunc(f.held, func(end Time) bool { return end <= now })
+	return f.count[draining] + len(f.held)
+}
 
 // launch starts a new instance in the zone with the fewest active instances.
 func (e *engine) launch() int32 {
@@ -194,6 +205,9 @@ func (e *engine) terminate(id int32) {
 	e.fleet.setState(id, terminated, e.now)
 	in.warming = false
 	in.terminatedAt = e.now + e.terminateHookDelay()
+	if in.terminatedAt > e.now {
+		e.fleet.held = append(e.fleet.held, in.terminatedAt)
+	}
 	in.q = nil
 	e.meter.res.Terminations++
 	e.noteTransition()

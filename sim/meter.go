@@ -17,6 +17,8 @@ type meter struct {
 	capArea       float64 // in-service slot-seconds
 	inSystemArea  float64
 	inServiceArea float64
+	// minuteInSystem is inSystemArea when the current minute began.
+	minuteInSystem float64
 
 	series [numMetrics][]Datapoint
 	period periodCounters
@@ -78,6 +80,7 @@ func (m *meter) outcome(k outcome, n int64, sojourn, lat Time) {
 		m.res.SojournN++
 		m.res.Requests.Completed++
 		m.minute.Completed++
+		m.minute.LatencySum += lat.Seconds()
 		m.res.LatencySum += lat.Seconds()
 		recordMicros(m.res.Latency, lat)
 		recordMicros(m.minuteHist, lat)
@@ -126,6 +129,7 @@ func (e *engine) closeMinute() {
 	}
 	row.P50 = quantileOrNaN(m.minuteHist, 50)
 	row.P99 = quantileOrNaN(m.minuteHist, 99)
+	m.closeMinuteInSystem(&row, e.now)
 	m.res.Minutes = append(m.res.Minutes, row)
 	m.minute = MinuteRow{}
 	m.minuteHist.Reset()

@@ -131,7 +131,7 @@ func (e *engine) group() Group {
 	g := Group{
 		Min: e.asg.lim.Min, Max: e.asg.lim.effectiveMax(), Desired: e.asg.desired,
 		InService: f.count[inService], Period: e.cfg.MetricPeriod,
-		Pending: f.launching(), Draining: f.count[draining],
+		Pending: f.launching(), Draining: f.count[draining], Terminating: f.terminating(e.now),
 		CapacityChanged: f.capacityChanged,
 		LastActivityEnd: e.asg.lastActivityEnd,
 		Wall:            e.cfg.Start.Add(e.now.Duration()),
