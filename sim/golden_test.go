@@ -16,7 +16,7 @@ import (
 // featureRuns are short runs that each drive one part of the engine the
 // example scenarios do not reach (warm pool, spot, hooks, failures, slow
 // start, cross-zone off, lifetime, protection, scheduled and predictive
-// actions, guards, CPU credits, timeouts).
+// actions, guards, CPU credits, timeouts, the terminating count).
 func featureRuns() map[string]*sim.Config {
 	runs := map[string]*sim.Config{}
 	add := func(name string, edit func(c *sim.Config)) {
@@ -85,12 +85,23 @@ func featureRuns() map[string]*sim.Config {
 		c.Fleet.Credits = func() sim.CreditMeter { return &bucket{credits: 20} }
 		c.Fleet.ThrottledSpeed = 0.4
 	})
+	add("terminating-count", func(c *sim.Config) {
+		c.Fleet.TerminateHook = &sim.LifecycleHook{Duration: sim.Constant{Value: 150}}
+		c.DeregistrationDelay = 90 * sim.Second
+		c.Service = sim.Exponential{MeanSeconds: 0.010}
+		c.Scalers = append(c.Scalers, scripted{"probe", func(_ sim.Time, g *sim.Group) sim.Proposal {
+			// The log records each change of the view's counts.
+			return sim.Proposal{Want: sim.Hold, Blocked: fmt.Sprintf("%d pending, %d draining, %d terminating",
+				g.Pending, g.Draining, g.Terminating)}
+		}})
+	})
 	return runs
 }
 
 // goldenDigests are the digests of featureRuns recorded at the commit
 // before the engine was split into fleet, router, meter and merge (issue
-// 11): the split changed no result. Print new ones with
+// 11; terminating-count at the merge of issue 10 into main): the split
+// changed no result. Print new ones with
 // CAPSIM_PRINT_DIGESTS=1 go test -run TestSameResults ./sim
 // when a change of results is intended, and say so in the commit.
 var goldenDigests = map[string]string{
@@ -106,6 +117,7 @@ var goldenDigests = map[string]string{
 	"spot-oldest":          "10704d2ad7cd9a3417609b9fddc743a51adc12e70497ec31d39e823ae472f43e",
 	"spot-rebalance":       "ae2e7e8e3ec79f09df718fa36fbb115e5884e376c4422a54aacc5d0889960bde",
 	"target-tracking":      "b701c00a7ef1ad948ab430d6c04f0a55b68e4e9907b0d62a3e312093d9348974",
+	"terminating-count":    "f0c86d4b604af10db013b47bf50c9a30b9191bbf29096572729bbbf55cef9505",
 	"warm-pool":            "b3d0ccd42dbb45e564e4a2c0cfb5bc7d876fe5d84843502fa669d00176604470",
 }
 
