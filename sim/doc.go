@@ -17,8 +17,9 @@
 //     and victim choice, hooks, failures, lifetime, warm pool, spot;
 //   - targets.go, balancer.go: what the load balancer routes to, its zonal
 //     views, slow start, and the outstanding counts (router.addOutstanding);
-//   - meter.go, metrics.go, result.go: results, the time series and the
-//     metric periods; meter.outcome is the one place a request is counted;
+//   - meter.go, metrics.go, little.go, result.go: results, the time series
+//     and the metric periods; meter.outcome is the one place a request is
+//     counted;
 //   - merge.go: the pure function that merges the policies' proposals
 //     into a decision (AWS's rules, table-tested); scaling.go applies it.
 //
