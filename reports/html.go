@@ -24,16 +24,23 @@ import (
 // npm (pinned in assets/package.json) and copies into assets/; see
 // assets/README.md. The patterns take every top-level file of assets/ whose
 // name holds a dot or a hyphen. Each always matches a committed file
-// (README.md, package-lock.json), so the package compiles before `make
-// assets`; once built, echarts.min.js and the licence files match too;
-// node_modules matches neither and is never embedded.
+// (README.md, package-lock.json, echarts-sri.txt), so the package compiles
+// before `make assets`; once built, echarts.min.js and the licence files
+// match too; node_modules matches neither and is never embedded.
 //
 //go:embed assets/*.* assets/*-*
 var assetFS embed.FS
 
-// ErrAssetsNotBuilt is returned (wrapped) by WriteHTML when the embedded
-// ECharts bundle is missing: the binary was built before `make assets`.
+// ErrAssetsNotBuilt says the embedded ECharts bundle is missing: the binary
+// was built before `make assets`. WriteHTML does not fail for it: the page
+// then loads ECharts from EChartsCDN (see EChartsEmbedded).
 var ErrAssetsNotBuilt = errors.New("echarts.min.js is not built: run 'make assets'")
+
+// EChartsCDN is where a report loads ECharts from when the bundle was not
+// embedded: the same pinned version from jsDelivr, which serves npm
+// packages' files unchanged, checked by the browser against the
+// subresource-integrity hash in assets/echarts-sri.txt.
+const EChartsCDN = "https://cdn.jsdelivr.net/npm/echarts@%s/dist/echarts.min.js"
 
 // MaxActivityRows caps each run's scaling-activity table in the HTML report;
 // the JSON result always has every activity.
@@ -53,11 +60,22 @@ const (
 // one row per minute, so Arrivals/rowSeconds is the arrival rate.
 const rowSeconds = 60
 
-// echartsBundle is the embedded ECharts build and what the report says about it.
+// echartsBundle is how the page gets ECharts, and what it says about it:
+// inlined (js set) or loaded from the CDN (src and integrity set).
 type echartsBundle struct {
-	js      string
-	version string
-	notice  string // echarts' NOTICE file, reproduced in the report footer
+	js             string
+	src, integrity string
+	version        string
+	notice         string // echarts' NOTICE file, reproduced in the report footer
+}
+
+// script is the <script> element that brings ECharts into the page.
+func (b echartsBundle) script() string {
+	if b.js != "" {
+		return "<script>" + b.js + "</script>"
+	}
+	return `<script src="` + template.HTMLEscapeString(b.src) + `" integrity="` + template.HTMLEscapeString(b.integrity) +
+		`" crossorigin="anonymous"></script>`
 }
 
 var loadECharts = sync.OnceValues(func() (echartsBundle, error) {
@@ -67,7 +85,7 @@ var loadECharts = sync.OnceValues(func() (echartsBundle, error) {
 	}
 	js, err := assetFS.ReadFile("assets/echarts.min.js")
 	if errors.Is(err, fs.ErrNotExist) {
-		return echartsBundle{}, fmt.Errorf("html report: %w", ErrAssetsNotBuilt)
+		return cdnBundle(version)
 	}
 	if err != nil {
 		return echartsBundle{}, fmt.Errorf("html report: %w", err)
@@ -81,10 +99,42 @@ var loadECharts = sync.OnceValues(func() (echartsBundle, error) {
 	}
 	notice, err := assetFS.ReadFile("assets/ECHARTS-NOTICE")
 	if err != nil {
-		return echartsBundle{}, fmt.Errorf("html report: ECHARTS-NOTICE is missing (%w): run 'make assets'", ErrAssetsNotBuilt)
+		return echartsBundle{}, fmt.Errorf("html report: ECHARTS-NOTICE is missing (%w)", ErrAssetsNotBuilt)
 	}
 	return echartsBundle{js: string(js), version: version, notice: strings.TrimSpace(string(notice))}, nil
 })
+
+// cdnBundle is the pinned ECharts version on EChartsCDN, with its hash.
+func cdnBundle(version string) (echartsBundle, error) {
+	sri, err := pinnedEChartsSRI()
+	if err != nil {
+		return echartsBundle{}, err
+	}
+	return echartsBundle{src: fmt.Sprintf(EChartsCDN, version), integrity: sri, version: version}, nil
+}
+
+// pinnedEChartsSRI reads the subresource-integrity hash of the pinned
+// dist/echarts.min.js from assets/echarts-sri.txt (a test checks it against
+// the built bundle).
+func pinnedEChartsSRI() (string, error) {
+	b, err := assetFS.ReadFile("assets/echarts-sri.txt")
+	if err != nil {
+		return "", fmt.Errorf("html report: %w", err)
+	}
+	sri := strings.TrimSpace(string(b))
+	if !strings.HasPrefix(sri, "sha384-") {
+		return "", fmt.Errorf("html report: reports/assets/echarts-sri.txt holds %q, want sha384-<base64>", sri)
+	}
+	return sri, nil
+}
+
+// EChartsEmbedded says whether this binary carries the ECharts bundle, so
+// its HTML reports open offline. Without it (built before `make assets`)
+// they load ECharts from EChartsCDN and need the network.
+func EChartsEmbedded() bool {
+	b, err := loadECharts()
+	return err == nil && b.js != ""
+}
 
 // pinnedEChartsVersion reads the echarts version from the embedded
 // package.json, the single place it is written down.
@@ -112,7 +162,8 @@ func pinnedEChartsVersion() (string, error) {
 // chart carries one set of series per document, so variants compare side by
 // side; the page title and the description come from the first.
 //
-// ECharts is inlined, so the page opens with no network. Every string taken
+// ECharts is inlined, so the page opens with no network; a binary built
+// without the bundle links the pinned version on EChartsCDN instead. Every string taken
 // from a document is escaped, in the HTML and inside the chart scripts. The
 // output depends only on the documents: same input, same bytes.
 func WriteHTML(w io.Writer, docs ...*Document) error {
@@ -128,7 +179,10 @@ func WriteHTML(w io.Writer, docs ...*Document) error {
 	if err != nil {
 		return err
 	}
+	return writeHTML(w, bundle, docs)
+}
 
+func writeHTML(w io.Writer, bundle echartsBundle, docs []*Document) error {
 	safe := &scriptSafeOptions{}
 	lay := buildCharts(docs, safe)
 	page := components.NewPage()
@@ -141,7 +195,7 @@ func WriteHTML(w io.Writer, docs ...*Document) error {
 	page.Assets.AddCustomizedHeaders(
 		`<meta name="viewport" content="width=device-width, initial-scale=1">`,
 		"<style>"+reportCSS+"</style>",
-		"<script>"+bundle.js+"</script>",
+		bundle.script(),
 	)
 	var rendered bytes.Buffer
 	if err := page.Render(&rendered); err != nil {
@@ -167,6 +221,7 @@ func WriteHTML(w io.Writer, docs ...*Document) error {
 	}
 	before := make([][]byte, len(lay.before))
 	for i, names := range lay.before {
+		var err error
 		if before[i], err = section(names); err != nil {
 			return fmt.Errorf("html report: %w", err)
 		}
@@ -500,6 +555,7 @@ type bottomData struct {
 	Activities     []activityView
 	CapsimVersion  string
 	EChartsVersion string
+	EChartsCDN     string // where the page loads ECharts from; empty when inlined
 	Notice         string
 	MaxRows        int
 }
@@ -603,6 +659,7 @@ func bottomView(docs []*Document, b echartsBundle) bottomData {
 	out := bottomData{
 		CapsimVersion:  docs[0].CapsimVersion,
 		EChartsVersion: b.version,
+		EChartsCDN:     b.src,
 		Notice:         b.notice,
 		MaxRows:        MaxActivityRows,
 	}
@@ -728,7 +785,7 @@ var reportTemplates = template.Must(template.New("report").Parse(`
 </section>
 {{- end}}
 <footer>
-<p>Made by capsim{{with .CapsimVersion}} {{.}}{{end}}. Charts drawn by Apache ECharts {{.EChartsVersion}} (Apache License 2.0), inlined so this file opens without a network.</p>
+<p>Made by capsim{{with .CapsimVersion}} {{.}}{{end}}. Charts drawn by Apache ECharts {{.EChartsVersion}} (Apache License 2.0), {{if .EChartsCDN}}loaded from {{.EChartsCDN}}: the charts need the network (a capsim built with <code>make</code> inlines ECharts, so its reports open offline){{else}}inlined so this file opens without a network{{end}}.</p>
 {{- with .Notice}}
 <details><summary>Third-party notices</summary><pre>{{.}}</pre></details>
 {{- end}}

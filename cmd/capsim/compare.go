@@ -100,6 +100,7 @@ func compareAction(c *cli.Context) error {
 	if err := reports.WriteHTML(&html, docs...); err != nil {
 		return err
 	}
+	noteOnlineReport(c.App.ErrWriter)
 	dir := c.Path("out")
 	if err := writeFiles(map[string][]byte{
 		filepath.Join(dir, "compare.json"): js.Bytes(),

@@ -73,6 +73,7 @@ func runAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	noteOnlineReport(c.App.ErrWriter)
 	if err := writeFiles(files); err != nil {
 		return err
 	}

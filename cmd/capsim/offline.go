@@ -1,0 +1,21 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/capsim/capsim/reports"
+)
+
+// noteOnlineReport says, once per command that writes an HTML report, that
+// this binary was built without the ECharts bundle (go install, go build or
+// go run before `make assets`), so its report loads ECharts from a CDN.
+func noteOnlineReport(stderr io.Writer) {
+	if reports.EChartsEmbedded() {
+		return
+	}
+	fmt.Fprintf(stderr, "capsim: note: report.html loads ECharts from %s, so it needs the network to draw its charts; "+
+		"build capsim with `make` (it runs `make assets` first) for reports that open offline\n", cdnHost)
+}
+
+const cdnHost = "cdn.jsdelivr.net"
