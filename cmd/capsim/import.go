@@ -22,15 +22,18 @@ func importCommand() *cli.Command {
 		Usage: "read a real Auto Scaling group or ALB traffic from AWS (credentials from the SDK's default chain)",
 		Subcommands: []*cli.Command{
 			{
-				Name:      "asg",
-				Usage:     "write a scenario reproducing an Auto Scaling group, its policies, alarms and scheduled actions",
-				ArgsUsage: "NAME",
-				Flags:     []cli.Flag{region, &cli.PathFlag{Name: "out", Usage: "write the scenario to `FILE` (default: standard output)"}},
-				Action:    importASG,
+				Name:        "asg",
+				Usage:       "write a scenario reproducing an Auto Scaling group, its policies, alarms and scheduled actions",
+				ArgsUsage:   "NAME",
+				Description: examples("capsim import asg web-asg --region eu-west-1 --out web.yaml"),
+				Flags:       []cli.Flag{region, &cli.PathFlag{Name: "out", Usage: "write the scenario to `FILE` (default: standard output)"}},
+				Action:      importASG,
 			},
 			{
 				Name:  "metrics",
 				Usage: "write an ALB's per-minute RequestCount (and TargetResponseTime) from CloudWatch as a rate-csv trace",
+				Description: examples("capsim import metrics --load-balancer app/web/0123456789abcdef " +
+					"--start 2026-03-01T00:00:00Z --end 2026-03-08T00:00:00Z --out week.csv"),
 				Flags: []cli.Flag{region,
 					&cli.StringFlag{Name: "load-balancer", Required: true, Usage: "the ALB as app/NAME/ID"},
 					&cli.StringFlag{Name: "target-group", Usage: "only this target group, as targetgroup/NAME/ID"},
@@ -62,8 +65,8 @@ func awsConfig(c *cli.Context) (aws.Config, error) {
 }
 
 func importASG(c *cli.Context) error {
-	if c.NArg() != 1 {
-		return badInput(fmt.Errorf("import asg: name one Auto Scaling group (got %d arguments)", c.NArg()))
+	if err := wantArgs(c, 1, 1, "Auto Scaling group name"); err != nil {
+		return err
 	}
 	cfg, err := awsConfig(c)
 	if err != nil {
@@ -79,8 +82,8 @@ func importASG(c *cli.Context) error {
 }
 
 func importMetrics(c *cli.Context) error {
-	if c.NArg() != 0 {
-		return badInput(fmt.Errorf("import metrics: unexpected arguments %v (everything is a flag)", c.Args().Slice()))
+	if err := wantArgs(c, 0, 0, ""); err != nil {
+		return err
 	}
 	q := awsimport.TraceRequest{LoadBalancer: c.String("load-balancer"), TargetGroup: c.String("target-group"),
 		Start: *c.Timestamp("start"), End: *c.Timestamp("end"), Period: c.Duration("period")}

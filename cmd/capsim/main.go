@@ -12,11 +12,11 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-// Exit codes (docs/reliability.md).
+// Exit codes (docs/cli.md).
 const (
 	exitOK     = 0
 	exitFailed = 1 // the run failed, or a check did not pass
-	exitInput  = 2 // bad usage or bad input
+	exitInput  = 2 // bad usage (unknown command or flag, wrong arguments) or bad input
 )
 
 // inputError marks a problem with what the user gave us: exit code 2.
@@ -34,7 +34,12 @@ func main() {
 // run is main without os.Exit, so tests can drive the whole CLI.
 func run(args []string, stdout, stderr io.Writer) int {
 	app := newApp(stdout, stderr)
-	err := app.Run(flagsFirst(args))
+	args, err := normalizeArgs(app.Commands, args)
+	if err == nil {
+		err = app.Run(args)
+	} else {
+		err = badInput(err)
+	}
 	if err == nil {
 		return exitOK
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"net/url"
 
 	"github.com/capsim/capsim/reports"
 )
@@ -15,7 +16,14 @@ func noteOnlineReport(stderr io.Writer) {
 		return
 	}
 	fmt.Fprintf(stderr, "capsim: note: report.html loads ECharts from %s, so it needs the network to draw its charts; "+
-		"build capsim with `make` (it runs `make assets` first) for reports that open offline\n", cdnHost)
+		"build capsim with `make` (it runs `make assets` first) for reports that open offline\n", cdnHost())
 }
 
-const cdnHost = "cdn.jsdelivr.net"
+// cdnHost is the host of reports.EChartsCDN.
+func cdnHost() string {
+	u, err := url.Parse(reports.EChartsCDN)
+	if err != nil {
+		return reports.EChartsCDN
+	}
+	return u.Host
+}

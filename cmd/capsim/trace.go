@@ -113,13 +113,17 @@ func traceCommand() *cli.Command {
 				Name:      "inspect",
 				Usage:     "duration, totals, mean and peak rate, gaps, burstiness and a sparkline of a trace",
 				ArgsUsage: "FILE",
-				Flags:     append(traceFlags(), &cli.PathFlag{Name: "html", Usage: "also write a plot of the request rate to `FILE`"}),
-				Action:    traceInspect,
+				Description: examples("capsim trace inspect access.log --html trace.html",
+					"capsim trace inspect rates.csv --time-column time --value-column requests"),
+				Flags:  append(traceFlags(), &cli.PathFlag{Name: "html", Usage: "also write a plot of the request rate to `FILE`"}),
+				Action: traceInspect,
 			},
 			{
 				Name:      "convert",
 				Usage:     "convert a trace to rate-csv (any input) or requests-csv (a log)",
 				ArgsUsage: "FILE",
+				Description: examples("capsim trace convert access.log --interval 5m --out rates.csv",
+					"capsim trace convert alb.log.gz --to requests-csv --out requests.csv"),
 				Flags: append(traceFlags(),
 					&cli.StringFlag{Name: "to", Value: "rate-csv", Usage: "rate-csv | requests-csv"},
 					&cli.DurationFlag{Name: "interval", Value: time.Minute, Usage: "rate-csv: the output's interval"},
@@ -131,8 +135,8 @@ func traceCommand() *cli.Command {
 }
 
 func oneFile(c *cli.Context, cmd string) (string, error) {
-	if c.NArg() != 1 {
-		return "", badInput(fmt.Errorf("%s: name one trace file (got %d arguments)", cmd, c.NArg()))
+	if err := wantArgs(c, 1, 1, "trace file"); err != nil {
+		return "", err
 	}
 	return c.Args().First(), nil
 }
