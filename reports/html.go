@@ -18,6 +18,8 @@ import (
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/components"
 	"github.com/go-echarts/go-echarts/v2/opts"
+
+	"github.com/capsim/capsim/internal/humanize"
 )
 
 // The HTML report inlines Apache ECharts, which `make assets` fetches from
@@ -521,16 +523,10 @@ func sloLimit(d *Document, name string) (float64, bool) {
 type summaryRow struct {
 	Name                                   string
 	Requests, Completed, Rejected, Timeout string
-	ErrorRate, P50, P99                    summaryCell
+	ErrorRate, P50, P99                    cell
 	Peak                                   string
-	Mean, Cost                             summaryCell
+	Mean, Cost                             cell
 	SLOClass, SLOText, SLODetail           string
-}
-
-// summaryCell is a value that may be the best of its column (★).
-type summaryCell struct {
-	Text string
-	Best bool
 }
 
 type activityView struct {
@@ -564,7 +560,7 @@ func topView(docs []*Document) topData {
 	first := docs[0]
 	t := topData{Title: pageTitle(first), Description: first.Description, Multi: len(docs) > 1}
 	for _, kv := range [][2]string{
-		{"start", first.Start}, {"duration", first.Duration},
+		{"start", StartText(first.Start)}, {"duration", DurationText(first.Duration)},
 		{"seed", strconv.FormatUint(first.Seed, 10)}, {"capsim", first.CapsimVersion},
 	} {
 		if kv[1] != "" {
@@ -575,16 +571,16 @@ func topView(docs []*Document) topData {
 		s := d.Summary
 		row := summaryRow{
 			Name:      pageTitle(d),
-			Requests:  groupDigits(s.Requests.Total),
-			Completed: groupDigits(s.Requests.Completed),
-			Rejected:  groupDigits(s.Requests.Rejected),
-			Timeout:   groupDigits(s.Requests.TimedOut),
-			ErrorRate: summaryCell{Text: percentErrors(errorRate(s.Requests))},
-			P50:       summaryCell{Text: strconv.FormatFloat(s.LatencyMs.P50, 'f', 1, 64)},
-			P99:       summaryCell{Text: strconv.FormatFloat(s.LatencyMs.P99, 'f', 1, 64)},
+			Requests:  humanize.Int(s.Requests.Total),
+			Completed: humanize.Int(s.Requests.Completed),
+			Rejected:  humanize.Int(s.Requests.Rejected),
+			Timeout:   humanize.Int(s.Requests.TimedOut),
+			ErrorRate: cell{Text: humanize.Percent(errorRate(s.Requests)), Value: errorRate(s.Requests)},
+			P50:       cell{Text: humanize.Millis(s.LatencyMs.P50), Value: s.LatencyMs.P50},
+			P99:       cell{Text: humanize.Millis(s.LatencyMs.P99), Value: s.LatencyMs.P99},
 			Peak:      strconv.Itoa(s.Instances.Peak),
-			Mean:      summaryCell{Text: strconv.FormatFloat(s.Instances.Mean, 'f', 2, 64)},
-			Cost:      summaryCell{Text: usd(s.Cost.TotalUSD)},
+			Mean:      cell{Text: humanize.Sig(s.Instances.Mean), Value: s.Instances.Mean},
+			Cost:      cell{Text: humanize.USD(s.Cost.TotalUSD), Value: s.Cost.TotalUSD},
 		}
 		switch {
 		case len(s.SLO.Checks) == 0:
@@ -600,7 +596,8 @@ func topView(docs []*Document) topData {
 			if !c.Met {
 				op = ">"
 			}
-			detail = append(detail, fmt.Sprintf("%s %.4g %s %.4g", c.Name, c.Value, op, c.Limit))
+			v, l := c.Human()
+			detail = append(detail, c.Label()+" "+v+" "+op+" "+l)
 		}
 		row.SLODetail = strings.Join(detail, ", ")
 		t.Summary = append(t.Summary, row)
@@ -610,37 +607,16 @@ func topView(docs []*Document) topData {
 }
 
 // markBest marks, with several runs, the lowest value of each column whose
-// smaller is better: error rate, p50, p99, mean instances and cost. Values
-// compare as shown (rounded), so runs that look equal are marked alike.
+// smaller is better: error rate, p50, p99, mean instances and cost.
 func markBest(rows []summaryRow) {
-	if len(rows) < 2 {
-		return
-	}
-	cols := []func(r *summaryRow) *summaryCell{
-		func(r *summaryRow) *summaryCell { return &r.ErrorRate },
-		func(r *summaryRow) *summaryCell { return &r.P50 },
-		func(r *summaryRow) *summaryCell { return &r.P99 },
-		func(r *summaryRow) *summaryCell { return &r.Mean },
-		func(r *summaryRow) *summaryCell { return &r.Cost },
-	}
-	for _, col := range cols {
-		best, found := math.Inf(1), false
-		vals := make([]float64, len(rows))
-		for i := range rows {
-			v, err := strconv.ParseFloat(strings.ReplaceAll(strings.Trim(col(&rows[i]).Text, "$% "), ",", ""), 64)
-			if err != nil || math.IsNaN(v) {
-				vals[i] = math.NaN()
-				continue
-			}
-			vals[i] = v
-			if v < best {
-				best, found = v, true
-			}
-		}
-		for i := range rows {
-			col(&rows[i]).Best = found && vals[i] == best
+	cols := make([][]*cell, 5)
+	for i := range rows {
+		r := &rows[i]
+		for k, c := range []*cell{&r.ErrorRate, &r.P50, &r.P99, &r.Mean, &r.Cost} {
+			cols[k] = append(cols[k], c)
 		}
 	}
+	markLowest(cols)
 }
 
 // errorRate is (rejected + timed out) / total, as Compare computes it.
@@ -649,10 +625,6 @@ func errorRate(r Requests) float64 {
 		return 0
 	}
 	return float64(r.Rejected+r.TimedOut) / float64(r.Total)
-}
-
-func percentErrors(rate float64) string {
-	return strconv.FormatFloat(rate*100, 'f', 4, 64) + "%"
 }
 
 func bottomView(docs []*Document, b echartsBundle) bottomData {
@@ -673,47 +645,18 @@ func bottomView(docs []*Document, b echartsBundle) bottomData {
 			acts, v.Truncated = acts[:MaxActivityRows], true
 		}
 		for _, a := range acts {
-			v.Rows = append(v.Rows, activityRow{
+			row := activityRow{
 				Time: a.Time, Offset: a.Offset, Policy: a.Policy,
 				Change: strconv.Itoa(a.From) + " → " + strconv.Itoa(a.To), Reason: a.Reason,
-			})
+			}
+			if d.Start == defaultStart { // no wall clock: time since t = 0 says more
+				row.Time, row.Offset = "+"+a.Offset, ""
+			}
+			v.Rows = append(v.Rows, row)
 		}
 		out.Activities = append(out.Activities, v)
 	}
 	return out
-}
-
-// groupDigits writes 1234567 as 1,234,567.
-func groupDigits(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
-
-// usd writes dollars with cents (four decimals below $1) and thousands
-// separators: $0.0961, $44.07, $5,361.34.
-func usd(v float64) string {
-	if math.Abs(v) < 1 {
-		return "$" + strconv.FormatFloat(v, 'f', 4, 64)
-	}
-	s := strconv.FormatFloat(v, 'f', 2, 64)
-	whole, cents, _ := strings.Cut(s, ".")
-	n, err := strconv.ParseInt(whole, 10, 64)
-	if err != nil { // beyond int64: leave the digits ungrouped
-		return "$" + s
-	}
-	return "$" + groupDigits(n) + "." + cents
 }
 
 var reportTemplates = template.Must(template.New("report").Parse(`
@@ -730,7 +673,7 @@ var reportTemplates = template.Must(template.New("report").Parse(`
 <section class="summary">
 <h2>Summary</h2>
 <table>
-<thead><tr><th>run</th><th>requests</th><th>completed</th><th>rejected</th><th>timed out</th><th>error rate</th><th>p50 ms</th><th>p99 ms</th><th>peak instances</th><th>mean instances</th><th>cost</th><th>SLO</th></tr></thead>
+<thead><tr><th>run</th><th>requests</th><th>completed</th><th>rejected</th><th>timed out</th><th>error rate</th><th>p50</th><th>p99</th><th>peak instances</th><th>mean instances</th><th>cost</th><th>SLO</th></tr></thead>
 <tbody>
 {{- range .Summary}}
 <tr><td class="name">{{.Name}}</td><td>{{.Requests}}</td><td>{{.Completed}}</td><td>{{.Rejected}}</td><td>{{.Timeout}}</td>{{template "cell" .ErrorRate}}{{template "cell" .P50}}{{template "cell" .P99}}<td>{{.Peak}}</td>{{template "cell" .Mean}}{{template "cell" .Cost}}<td class="slo {{.SLOClass}}"{{with .SLODetail}} title="{{.}}"{{end}}>{{.SLOText}}{{with .SLODetail}}<br><small>{{.}}</small>{{end}}</td></tr>

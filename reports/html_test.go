@@ -121,7 +121,7 @@ func sampleCost() Cost {
 		Idle:                  IdleCost{PaidVCPUHours: 46.2, BusyVCPUHours: 20.1, IdleShare: 0.5649, IdleUSD: 1.0734},
 		PriceList:             PriceList{Source: "AWS Price List API via Karpenter, us-east-1, 2026-07-20", Date: "2026-07-20", Region: "us-east-1", OS: "linux"},
 		Commitments:           Commitments{ReservedUsedShare: 0.8, SavingsPlanUsedShare: 1},
-		SavingsPlanWhatIf: &pricing.WhatIf{Kind: "compute", Discount: 0.28, DiscountSource: "assumed", NoPlanUSD: 2.2176,
+		SavingsPlanWhatIf: &pricing.WhatIf{Kind: "compute", Discount: 0.28, DiscountSource: "assumed", NoPlanUSD: 2.2176, AllOnDemandUSD: 2.4,
 			BestUSDPerHour: 0.2, BestUSD: 1.9, BreakEvenUSDPerHour: 0.45, Points: []pricing.WhatIfPoint{
 				{USDPerHour: 0, TotalUSD: 2.2176}, {USDPerHour: 0.1, TotalUSD: 2.05}, {USDPerHour: 0.2, TotalUSD: 1.9},
 				{USDPerHour: 0.3, TotalUSD: 2.0}, {USDPerHour: 0.6, TotalUSD: 2.6}}},
