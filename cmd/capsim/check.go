@@ -67,7 +67,7 @@ func checkAction(c *cli.Context) error {
 				verdict = "FAIL"
 				failed++
 			}
-			fmt.Fprintf(c.App.Writer, "%s %s: %s = %.4g (limit %.4g)\n", verdict, r.Name, ch.Name, ch.Value, ch.Limit)
+			fmt.Fprintf(c.App.Writer, "%s %s: %s\n", verdict, r.Name, ch.Describe())
 		}
 		if len(d.Summary.SLO.Checks) == 0 {
 			fmt.Fprintf(c.App.Writer, "ok   %s: no slo set, nothing checked\n", r.Name)
