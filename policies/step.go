@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/capsim/capsim/internal/humanize"
 )
 
 // AdjustmentType says how a scaling adjustment changes capacity
@@ -347,25 +349,52 @@ func (p StepPolicy) Capacity(current int, metric, threshold float64) (capacity i
 //
 // Example (§1.3 bands, threshold 50): 10 running + 1 warming (desired 11):
 // metric 62 → +10 % of 10 = 11, already launching: no action; metric 75 →
-// +30 % of 10 = 13: desired 13.
+// +30 % of 10 = 13: desired 13, and the reason reads "11 → 13 (the step
+// applies to 10 instances; 1 more is launching or warming up)".
 func (p StepPolicy) Decide(current, warming int, metric, threshold float64) (capacity int, ok bool, reason string) {
 	base := current - max(warming, 0)
 	s, found := p.Step(metric - threshold)
+	at := humanize.Sig(metric)
 	if !found {
-		return current, false, fmt.Sprintf("no step covers %g (threshold %g)", metric, threshold)
+		return current, false, fmt.Sprintf("no step covers %s (threshold %g)", at, threshold)
 	}
+	step := p.stepText(s) + " at " + at
 	want := Adjust(p.AdjustmentType, s.Adjustment, base, p.MinAdjustmentMagnitude)
+	// The reason's from → to is the group's (desired capacity), like the
+	// activity it explains; the base the step applied to is said apart.
+	onBase := ""
+	if base != current && p.AdjustmentType != ExactCapacity {
+		verb := "are"
+		if current-base == 1 {
+			verb = "is"
+		}
+		onBase = fmt.Sprintf(" (the step applies to %d instances; %d more %s launching or warming up)", base, current-base, verb)
+	}
 	switch {
 	case want > current:
-		return want, true, fmt.Sprintf("step %s at %g: %d → %d", s, metric, base, want)
+		return want, true, fmt.Sprintf("%s: %d → %d%s", step, current, want, onBase)
 	case want < current && warming > 0:
 		return current, false, fmt.Sprintf("scale-in blocked: %d instances warming up", warming)
 	case want < current:
-		return want, true, fmt.Sprintf("step %s at %g: %d → %d", s, metric, base, want)
+		return want, true, fmt.Sprintf("%s: %d → %d%s", step, current, want, onBase)
 	case warming > 0:
-		return current, false, fmt.Sprintf("step %s at %g: capacity already launching covers it", s, metric)
+		return current, false, fmt.Sprintf("%s: capacity already launching covers it%s", step, onBase)
 	}
-	return current, false, fmt.Sprintf("step %s at %g: no change", s, metric)
+	return current, false, fmt.Sprintf("%s: no change", step)
+}
+
+// stepText writes a step with its adjustment's unit: "step [10, 25) +30 %"
+// for PercentChangeInCapacity, "step [10, 25) +3" for ChangeInCapacity,
+// "step [10, 25) = 5" for ExactCapacity.
+func (p StepPolicy) stepText(s StepAdjustment) string {
+	b := "step [" + boundString(s.Lower) + ", " + boundString(s.Upper) + ") "
+	switch p.AdjustmentType {
+	case PercentChangeInCapacity:
+		return b + fmt.Sprintf("%+d %%", s.Adjustment)
+	case ExactCapacity:
+		return b + fmt.Sprintf("= %d", s.Adjustment)
+	}
+	return b + fmt.Sprintf("%+d", s.Adjustment)
 }
 
 // SimplePolicy is a simple scaling policy: one adjustment each time its
@@ -386,6 +415,17 @@ func (p SimplePolicy) String() string {
 		cd = p.Cooldown.String()
 	}
 	return fmt.Sprintf("SimplePolicy{%s %s %+d, cooldown %s}", p.Name, p.AdjustmentType, p.ScalingAdjustment, cd)
+}
+
+// adjustmentText writes the adjustment with its unit: "+1", "+30 %", "= 5".
+func (p SimplePolicy) adjustmentText() string {
+	switch p.AdjustmentType {
+	case PercentChangeInCapacity:
+		return fmt.Sprintf("%+d %%", p.ScalingAdjustment)
+	case ExactCapacity:
+		return fmt.Sprintf("= %d", p.ScalingAdjustment)
+	}
+	return fmt.Sprintf("%+d", p.ScalingAdjustment)
 }
 
 // Capacity returns the capacity asked for from current (min and max not
