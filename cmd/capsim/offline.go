@@ -12,12 +12,15 @@ import (
 // this binary was built without the ECharts bundle (go install, go build or
 // go run before `make assets`), so its report loads ECharts from a CDN.
 func noteOnlineReport(stderr io.Writer) {
-	if reports.EChartsEmbedded() {
+	if echartsEmbedded() {
 		return
 	}
 	fmt.Fprintf(stderr, "capsim: note: report.html loads ECharts from %s, so it needs the network to draw its charts; "+
 		"build capsim with `make` (it runs `make assets` first) for reports that open offline\n", cdnHost())
 }
+
+// echartsEmbedded is reports.EChartsEmbedded; tests replace it.
+var echartsEmbedded, defaultEChartsEmbedded = reports.EChartsEmbedded, reports.EChartsEmbedded
 
 // cdnHost is the host of reports.EChartsCDN.
 func cdnHost() string {

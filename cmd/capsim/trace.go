@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/capsim/capsim/internal/humanize"
 	"github.com/capsim/capsim/reports"
 	"github.com/capsim/capsim/scenarios"
 )
@@ -174,17 +176,18 @@ func traceInspect(c *cli.Context) error {
 	fmt.Fprintf(w, "  span        %s → %s (%s)\n", s.Start.Format(time.RFC3339), s.End.Format(time.RFC3339), s.Duration())
 	unit := "requests"
 	if s.Format == "rate-csv" {
-		fmt.Fprintf(w, "  rows        %d\n", s.Rows)
+		fmt.Fprintf(w, "  rows        %s\n", humanize.Int(int64(s.Rows)))
 	}
-	fmt.Fprintf(w, "  %-11s %.0f\n", unit, s.Requests)
-	fmt.Fprintf(w, "  mean rate   %.4g req/s\n", s.MeanRPS)
+	fmt.Fprintf(w, "  %-11s %s\n", unit, humanize.Int(int64(math.Round(s.Requests))))
+	fmt.Fprintf(w, "  mean rate   %s req/s\n", humanize.Sig(s.MeanRPS))
 	peakWhat := "busiest second"
 	if s.Format == "rate-csv" {
 		peakWhat = "busiest row"
 	}
-	fmt.Fprintf(w, "  peak rate   %.4g req/s (%s); %.0f requests in the busiest minute (%.4g req/s)\n", s.PeakRPS, peakWhat, s.PeakMinute, s.PeakMinute/60)
+	fmt.Fprintf(w, "  peak rate   %s req/s (%s); %s requests in the busiest minute (%s req/s)\n", humanize.Sig(s.PeakRPS), peakWhat,
+		humanize.Int(int64(math.Round(s.PeakMinute))), humanize.Sig(s.PeakMinute/60))
 	if s.Format != "rate-csv" {
-		fmt.Fprintf(w, "  burstiness  inter-arrival CV %.3g (1 = Poisson)\n", s.InterArrivalCV)
+		fmt.Fprintf(w, "  burstiness  inter-arrival CV %s (1 = Poisson)\n", humanize.Sig(s.InterArrivalCV))
 		fmt.Fprintf(w, "  skipped     %d unparseable line(s)%s; %d line(s) sorted into place\n", s.Skipped, lineList(s.FirstSkipped), s.Reordered)
 	}
 	fmt.Fprintf(w, "  gaps        %d of at least %s without data, %s in all\n", s.GapCount, s.GapThreshold, s.GapTime)

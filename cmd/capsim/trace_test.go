@@ -16,7 +16,7 @@ func TestTraceInspect(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	for _, s := range []string{"(clf)", "requests    30969", "12h52m2s", "inter-arrival CV", "gaps        1 of at least 5m0s", "rate        ▂"} {
+	for _, s := range []string{"(clf)", "requests    30,969", "12h52m2s", "inter-arrival CV", "gaps        1 of at least 5m0s", "rate        ▂"} {
 		if !strings.Contains(out, s) {
 			t.Errorf("output lacks %q:\n%s", s, out)
 		}
