@@ -16,7 +16,7 @@ import (
 )
 
 func importCommand() *cli.Command {
-	region := &cli.StringFlag{Name: "region", Usage: "AWS region (default: the SDK's chain: AWS_REGION, ~/.aws/config)"}
+	region := &cli.StringFlag{Name: "region", Usage: "AWS region", DefaultText: "the SDK's chain: AWS_REGION, ~/.aws/config"}
 	return &cli.Command{
 		Name:  "import",
 		Usage: "read a real Auto Scaling group or ALB traffic from AWS (credentials from the SDK's default chain)",
@@ -26,7 +26,7 @@ func importCommand() *cli.Command {
 				Usage:       "write a scenario reproducing an Auto Scaling group, its policies, alarms and scheduled actions",
 				ArgsUsage:   "NAME",
 				Description: examples("capsim import asg web-asg --region eu-west-1 --out web.yaml"),
-				Flags:       []cli.Flag{region, &cli.PathFlag{Name: "out", Usage: "write the scenario to `FILE` (default: standard output)"}},
+				Flags:       []cli.Flag{region, &cli.PathFlag{Name: "out", Usage: "write the scenario to `FILE`", DefaultText: "standard output"}},
 				Action:      importASG,
 			},
 			{
@@ -35,12 +35,12 @@ func importCommand() *cli.Command {
 				Description: examples("capsim import metrics --load-balancer app/web/0123456789abcdef " +
 					"--start 2026-03-01T00:00:00Z --end 2026-03-08T00:00:00Z --out week.csv"),
 				Flags: []cli.Flag{region,
-					&cli.StringFlag{Name: "load-balancer", Required: true, Usage: "the ALB as app/NAME/ID"},
+					&cli.StringFlag{Name: "load-balancer", Required: true, Usage: "the ALB as app/NAME/ID (required)"},
 					&cli.StringFlag{Name: "target-group", Usage: "only this target group, as targetgroup/NAME/ID"},
-					&cli.TimestampFlag{Name: "start", Layout: time.RFC3339, Required: true, Usage: "first minute (RFC 3339, inclusive)"},
-					&cli.TimestampFlag{Name: "end", Layout: time.RFC3339, Required: true, Usage: "end (RFC 3339, exclusive)"},
+					&cli.TimestampFlag{Name: "start", Layout: time.RFC3339, Required: true, Usage: "first minute (RFC 3339, inclusive; required)"},
+					&cli.TimestampFlag{Name: "end", Layout: time.RFC3339, Required: true, Usage: "end (RFC 3339, exclusive; required)"},
 					&cli.DurationFlag{Name: "period", Value: time.Minute, Usage: "a multiple of 60s (CloudWatch keeps 1-minute data 15 days, 5-minute 63 days)"},
-					&cli.PathFlag{Name: "out", Usage: "write the trace to `FILE` (default: standard output)"}},
+					&cli.PathFlag{Name: "out", Usage: "write the trace to `FILE`", DefaultText: "standard output"}},
 				Action: importMetrics,
 			},
 		},

@@ -19,8 +19,8 @@ func pricingShowCommand() *cli.Command {
 		Description: examples("capsim pricing show m5.large c7g.xlarge",
 			"capsim pricing show m5.large --scenario scenarios/examples/finance.yaml"),
 		Flags: []cli.Flag{
-			&cli.PathFlag{Name: "scenario", Usage: "use this scenario's pricing (catalogue, instance_types, os, spot, burstable mode)"},
-			&cli.PathFlag{Name: "catalogue", Usage: "a catalogue file from capsim pricing update (default: the embedded one)"},
+			&cli.PathFlag{Name: "scenario", Usage: "use the pricing of scenario `FILE` (catalogue, instance_types, os, spot, burstable mode)"},
+			&cli.PathFlag{Name: "catalogue", Usage: "a catalogue `FILE` from capsim pricing update", DefaultText: "the embedded one"},
 		},
 		Action: pricingShow,
 	}

@@ -28,8 +28,8 @@ func pricingUpdateCommand() *cli.Command {
 			"Name the file in a scenario with pricing.catalogue, and the spot file with pricing.spot.price_file.\n\n" +
 			examples("capsim pricing update --region eu-west-1 --types m5.large,c7g.xlarge --spot --out prices-eu-west-1.csv"),
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "region", Usage: "the region whose prices to fetch, e.g. eu-west-1"},
-			&cli.StringSliceFlag{Name: "types", Usage: "instance types (comma-separated or repeated); default: every type"},
+			&cli.StringFlag{Name: "region", Usage: "the region whose prices to fetch, e.g. eu-west-1 (required)"},
+			&cli.StringSliceFlag{Name: "types", Usage: "instance types (comma-separated or repeated)", DefaultText: "every type"},
 			&cli.StringFlag{Name: "os", Value: pricing.OSLinux, Usage: "linux | rhel | suse | windows"},
 			&cli.BoolFlag{Name: "spot", Usage: "also fetch spot prices per zone (EC2 DescribeSpotPriceHistory)"},
 			&cli.DurationFlag{Name: "spot-history", Usage: "how far back to fetch spot price changes (≤ 90 days)", DefaultText: "the prices in effect now"},

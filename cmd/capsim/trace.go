@@ -22,16 +22,16 @@ import (
 // mirror the scenario's traffic.trace keys.
 func traceFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "format", Usage: "rate-csv | requests-csv | clf | alb (default: guessed from the first line)"},
+		&cli.StringFlag{Name: "format", Usage: "rate-csv | requests-csv | clf | alb", DefaultText: "guessed from the first line"},
 		&cli.StringFlag{Name: "time-column", Usage: "rate-csv, requests-csv: header name of the time column"},
 		&cli.StringFlag{Name: "value-column", Usage: "rate-csv: header name of the value column"},
-		&cli.DurationFlag{Name: "trace-interval", Usage: "rate-csv: time one row covers (default: the first two rows' spacing)"},
+		&cli.DurationFlag{Name: "trace-interval", Usage: "rate-csv: time one row covers", DefaultText: "the first two rows' spacing"},
 		&cli.StringFlag{Name: "value-is", Value: "count", Usage: "rate-csv: count (per interval) or rate (per second)"},
 		&cli.StringFlag{Name: "duration-column", Usage: "requests-csv: column of recorded service times"},
-		&cli.StringFlag{Name: "time-zone", Usage: "requests-csv: IANA zone of timestamps without one (default UTC)"},
+		&cli.StringFlag{Name: "time-zone", Usage: "requests-csv: IANA zone of timestamps without one", DefaultText: "UTC"},
 		&cli.DurationFlag{Name: "reorder-window", Value: 5 * time.Second, Usage: "logs: sort lines up to this much out of order"},
 		&cli.IntFlag{Name: "max-bad-lines", Usage: "logs: skip (and count) up to this many unparseable lines"},
-		&cli.DurationFlag{Name: "spread", Usage: "logs: spread requests sharing a timestamp evenly over this long (1s for whole-second logs)"},
+		&cli.DurationFlag{Name: "spread", Usage: "logs: spread requests sharing a timestamp evenly over this long (1s for whole-second logs)", DefaultText: "off"},
 		&cli.StringFlag{Name: "gaps", Value: "zero", Usage: "stretches without data: zero | skip | interpolate"},
 		&cli.DurationFlag{Name: "gap-threshold", Value: 5 * time.Minute, Usage: "shortest stretch without data that is a gap"},
 	}
@@ -129,7 +129,7 @@ func traceCommand() *cli.Command {
 				Flags: append(traceFlags(),
 					&cli.StringFlag{Name: "to", Value: "rate-csv", Usage: "rate-csv | requests-csv"},
 					&cli.DurationFlag{Name: "interval", Value: time.Minute, Usage: "rate-csv: the output's interval"},
-					&cli.PathFlag{Name: "out", Usage: "write to `FILE` (default: standard output)"}),
+					&cli.PathFlag{Name: "out", Usage: "write to `FILE`", DefaultText: "standard output"}),
 				Action: traceConvert,
 			},
 		},
