@@ -24,8 +24,8 @@ func sweepCommand() *cli.Command {
 		Usage:     "run every point of the scenario's sweep grid (or one shard of it) on all cores",
 		ArgsUsage: "SCENARIO.yaml",
 		Description: examples(
-			"capsim sweep scenarios/examples/compare-policies.yaml --out sweep-out   # the file's sweep: grid",
-			"capsim sweep scenarios/examples/compare-policies.yaml --shard 0/4 --out shard-0"),
+			"capsim sweep scenarios/examples/sweep.yaml --out sweep-out",
+			"capsim sweep scenarios/examples/sweep.yaml --shard 0/2 --out shards   # writes shards/sweep-0-of-2.json"),
 		Flags: []cli.Flag{
 			&cli.PathFlag{Name: "out", Value: "capsim-out", Usage: "write sweep.json and sweep.md into `DIR`"},
 			&cli.StringFlag{Name: "shard", Usage: "run points i with i mod K = I, as `I/K`; defaults from JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs) with CAPSIM_SHARD_COUNT, AWS_BATCH_JOB_ARRAY_INDEX/_SIZE, or CAPSIM_SHARD_INDEX/_COUNT"},
@@ -170,7 +170,7 @@ func mergeCommand() *cli.Command {
 		Usage:     "combine the shard files of one sweep; fails if a grid point is missing or repeated",
 		ArgsUsage: "SWEEP-SHARD.json...",
 		Description: examples(
-			"capsim merge shard-0/sweep-0-of-2.json shard-1/sweep-1-of-2.json --out sweep-out"),
+			"capsim merge shards/sweep-0-of-2.json shards/sweep-1-of-2.json --out sweep-out"),
 		Flags: []cli.Flag{
 			&cli.PathFlag{Name: "out", Value: "capsim-out", Usage: "write sweep.json and sweep.md into `DIR`"},
 		},
