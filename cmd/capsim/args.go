@@ -145,7 +145,8 @@ func wantArgs(c *cli.Context, lo, hi int, what string) error {
 		got = fmt.Sprintf("%d: %s", n, strings.Join(c.Args().Slice(), " "))
 	}
 	name := commandPath(c)
-	return badInput(fmt.Errorf("%s: expected %s, got %s (usage: capsim %s %s)", name, want, got, name, c.Command.ArgsUsage))
+	usage := strings.TrimSpace("capsim " + name + " " + c.Command.ArgsUsage)
+	return badInput(fmt.Errorf("%s: expected %s, got %s (usage: %s)", name, want, got, usage))
 }
 
 // commandPath is the command's full name, "trace inspect" for a
