@@ -24,9 +24,9 @@ var echartsEmbedded, defaultEChartsEmbedded = reports.EChartsEmbedded, reports.E
 
 // cdnHost is the host of reports.EChartsCDN.
 func cdnHost() string {
-	u, err := url.Parse(reports.EChartsCDN)
-	if err != nil {
-		return reports.EChartsCDN
+	u, err := url.Parse(fmt.Sprintf(reports.EChartsCDN, "0"))
+	if err != nil || u.Host == "" {
+		return "a CDN"
 	}
 	return u.Host
 }
