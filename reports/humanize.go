@@ -81,7 +81,7 @@ type cell struct {
 func markLowest(cols [][]*cell) {
 	for _, col := range cols {
 		if len(col) < 2 {
-			return
+			continue
 		}
 		lo := -1
 		for i, c := range col {

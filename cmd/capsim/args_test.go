@@ -85,6 +85,8 @@ sweep:
 	}{
 		{[]string{"run", sc, "--out", filepath.Join(dir, "run"), "--quiet", "--seed", "3"}, []string{"run/result.json"}, "scenario"},
 		{[]string{"run", sc, "--json", filepath.Join(dir, "r.json"), "-q"}, []string{"r.json"}, ""},
+		{[]string{"run", sc, "--json", "-", "-q"}, nil, `"schema_version"`},
+		{[]string{"--help", "run"}, nil, "capsim run [command options]"},
 		{[]string{"compare", sc, "--out", filepath.Join(dir, "cmp"), "--seed", "3"}, []string{"cmp/compare.md"}, "cpu-80"},
 		{[]string{"check", sc, "--junit", filepath.Join(dir, "slo.xml"), "--markdown", filepath.Join(dir, "slo.md"), "--variants"}, []string{"slo.xml", "slo.md"}, "cpu-80"},
 		{[]string{"sweep", sc, "--out", filepath.Join(dir, "sw"), "--shard", "0/1"}, []string{"sw/sweep.json"}, "grid points"},
