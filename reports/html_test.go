@@ -305,6 +305,10 @@ func TestWriteHTMLSelfContained(t *testing.T) {
 		`["2026-03-02T02:00:00Z",null]`, // minute 120 has no latency: a gap
 		`"name":"SLO p99","yAxis":500`,
 		`<td class="change">3 → `,
+		// The summary is rounded for people; the JSON keeps 412.25.
+		`<td>52.5 ms</td><td>412 ms</td><td>7</td><td>4.62</td><td>$2.22</td>`,
+		`<small>p99 412 ms ≤ 500 ms</small>`,
+		`start 2026-03-02T00:00:00Z · duration 5 h · seed 42`,
 	} {
 		if !strings.Contains(s, want) {
 			t.Errorf("page lacks %q", want)
