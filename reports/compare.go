@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/capsim/capsim/internal/humanize"
+	"github.com/capsim/capsim/internal/safetext"
 )
 
 // Comparison is `capsim compare`'s JSON: every run's full document, plus
@@ -87,7 +88,7 @@ func WriteComparison(w io.Writer, c *Comparison) error {
 	fmt.Fprintln(tw, "run\terrors\tp50\tp99\tinstances mean / peak\tcost\tper M requests\tslo")
 	for i, cells := range c.comparisonCells() {
 		r := c.Table[i]
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s / %d\t%s\t%s\t%s\n", r.Name, star(cells[0]), star(cells[1]), star(cells[2]),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s / %d\t%s\t%s\t%s\n", safetext.Line(r.Name), star(cells[0]), star(cells[1]), star(cells[2]),
 			star(cells[3]), r.PeakInstances, star(cells[4]), humanize.USD(r.PerMillionRequestsUSD), sloText(r))
 	}
 	return tw.Flush()
@@ -140,7 +141,7 @@ func WriteMarkdown(w io.Writer, c *Comparison) error {
 			slo = "**" + verdict + "**"
 		}
 		if len(missed) > 0 {
-			slo += ": " + mdEscape(strings.Join(missed, "; "))
+			slo += ": " + strings.Join(missed, "; ") // our own words and numbers: nothing to escape
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s / %d | %s | %s | %s |\n", mdEscape(r.Name),
 			bold(cells[0]), bold(cells[1]), bold(cells[2]), bold(cells[3]), r.PeakInstances,
@@ -150,9 +151,30 @@ func WriteMarkdown(w io.Writer, c *Comparison) error {
 	return err
 }
 
-// mdEscape keeps a user's run name from breaking the table or injecting
-// markup.
+// mdEscape makes a user's string (a run name) plain text in a GitHub
+// Flavored Markdown table cell, whatever it holds: control characters go
+// (safetext.Line), every character that can start inline markup is
+// backslash-escaped (links and images [ ] ( ) !, HTML and autolinks < > :
+// / . @, code `, emphasis * _ ~, entities &, math $, cells |, and \
+// itself), so no link, image, HTML tag, emphasis, autolink or entity can
+// form; a name like cpu-80 stays readable in the raw file; and
+// "@" and "#" are followed by a zero-width space, because GitHub turns
+// @name and #123 in the rendered text into mentions and issue links, which
+// a backslash does not prevent (docs/reliability.md, "Output files").
 func mdEscape(s string) string {
-	r := strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;", "\n", " ", "`", "\\`", "*", `\*`, "_", `\_`)
-	return r.Replace(s)
+	var b strings.Builder
+	for _, r := range safetext.Line(s) {
+		if strings.ContainsRune(markdownActive, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+		if r == '@' || r == '#' {
+			b.WriteRune('\u200b')
+		}
+	}
+	return b.String()
 }
+
+// markdownActive are the characters mdEscape escapes; all are ASCII
+// punctuation, which CommonMark lets a backslash escape.
+const markdownActive = "\\`*_~[]()!<>&|:/.@$#"

@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/capsim/capsim/internal/humanize"
+	"github.com/capsim/capsim/internal/safetext"
 )
 
 // WriteJSON writes the document as indented JSON. Go sorts map keys, so the
@@ -59,7 +60,7 @@ func WriteSummary(w io.Writer, d *Document) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	n := humanize.Int
 	rows := [][2]string{
-		{"scenario", d.Name},
+		{"scenario", safetext.Line(d.Name)},
 		{"simulated", DurationText(d.Duration) + " from " + StartText(d.Start)},
 		{"requests", n(s.Requests.Total) + " (completed " + n(s.Requests.Completed) + ", rejected " + n(s.Requests.Rejected) +
 			", timed out " + n(s.Requests.TimedOut) + ", in flight " + n(s.Requests.InFlightAtEnd) + ")"},
