@@ -130,6 +130,15 @@ func pinnedEChartsSRI() (string, error) {
 	return sri, nil
 }
 
+// CheckECharts returns the error WriteHTML would return for want of
+// ECharts (an embedded bundle of another version than package.json pins,
+// a missing integrity hash), so a command can fail before it simulates
+// rather than after. A bundle that was simply not built is no error.
+func CheckECharts() error {
+	_, err := loadECharts()
+	return err
+}
+
 // EChartsEmbedded says whether this binary carries the ECharts bundle, so
 // its HTML reports open offline. Without it (built before `make assets`)
 // they load ECharts from EChartsCDN and need the network.

@@ -69,6 +69,9 @@ func compareAction(c *cli.Context) error {
 			return err
 		}
 		defer dir.Close()
+		if err := reports.CheckECharts(); err != nil { // fail before simulating, not after
+			return err
+		}
 	}
 	docs := make([]*reports.Document, len(runs))
 	errs := make([]error, len(runs))

@@ -65,6 +65,9 @@ func runAction(c *cli.Context) error {
 			return err
 		}
 		defer dir.Close()
+		if err := reports.CheckECharts(); err != nil { // fail before simulating, not after
+			return err
+		}
 	}
 
 	bar := newProgress(rawStderr(c), c.Bool("quiet"), cfg.Duration)
