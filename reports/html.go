@@ -737,7 +737,7 @@ var reportTemplates = template.Must(template.New("report").Parse(`
 </section>
 {{- end}}
 <footer>
-<p>Made by capsim{{with .CapsimVersion}} {{.}}{{end}}. Charts drawn by Apache ECharts {{.EChartsVersion}} (Apache License 2.0), {{if .EChartsCDN}}loaded from {{.EChartsCDN}}: the charts need the network (a capsim built with <code>make</code> inlines ECharts, so its reports open offline){{else}}inlined so this file opens without a network{{end}}.</p>
+<p>Made by capsim{{with .CapsimVersion}} {{.}}{{end}}. Charts drawn by Apache ECharts {{.EChartsVersion}} (Apache License 2.0), {{if .EChartsCDN}}loaded from {{.EChartsCDN}}: the charts need the network (a capsim built after <code>make assets</code> inlines ECharts, so its reports open offline){{else}}inlined so this file opens without a network{{end}}.</p>
 {{- with .Notice}}
 <details><summary>Third-party notices</summary><pre>{{.}}</pre></details>
 {{- end}}

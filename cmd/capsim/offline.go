@@ -16,7 +16,7 @@ func noteOnlineReport(stderr io.Writer) {
 		return
 	}
 	fmt.Fprintf(stderr, "capsim: note: report.html loads ECharts from %s, so it needs the network to draw its charts; "+
-		"build capsim with `make` (it runs `make assets` first) for reports that open offline\n", cdnHost())
+		"build it after `make assets` (make assets && go install ./cmd/capsim) for reports that open offline\n", cdnHost())
 }
 
 // echartsEmbedded is reports.EChartsEmbedded; tests replace it.
