@@ -77,6 +77,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 	}
 	for _, c := range cmds {
 		c.OnUsageError = usage
+		quietBoolDefaults(c)
 	}
 	// What is printed for people goes through safetext: no name, path or
 	// message can send control sequences to the terminal. Data written to
@@ -92,5 +93,18 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		ExitErrHandler: func(*cli.Context, error) {},
 		OnUsageError:   usage,
 		Commands:       cmds,
+	}
+}
+
+// quietBoolDefaults drops urfave/cli's "(default: false)" after every
+// switch of c and its subcommands: a switch is off unless given.
+func quietBoolDefaults(c *cli.Command) {
+	for _, f := range c.Flags {
+		if b, ok := f.(*cli.BoolFlag); ok {
+			b.DisableDefaultText = true
+		}
+	}
+	for _, sub := range c.Subcommands {
+		quietBoolDefaults(sub)
 	}
 }
