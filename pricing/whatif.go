@@ -18,8 +18,9 @@ import (
 // exactly. BreakEvenUSDPerHour is the largest commitment whose bill is no
 // more than with no Savings Plan (NoPlanUSD, the scenario's RIs kept):
 // commit more and the plan loses money. AllOnDemandUSD is the same run with
-// no commitment at all (no RI, no Savings Plan): with the bill as charged,
-// it is the second baseline a what-if saving is told against.
+// no commitment at all (no RI, no Savings Plan; spot instances stay spot):
+// with the bill as charged, it is the second baseline a what-if saving is
+// told against.
 type WhatIf struct {
 	Kind                string        `json:"kind"`
 	Discount            float64       `json:"discount"`
