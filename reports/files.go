@@ -24,7 +24,7 @@ func WriteJSON(w io.Writer, d *Document) error {
 
 // CSVHeader is the time-series column order.
 var CSVHeader = []string{"time", "arrivals", "completed", "rejected", "timed_out", "in_service", "pending",
-	"desired", "cpu_percent", "p50_ms", "p99_ms", "cost_usd", "capacity_rps"}
+	"desired", "cpu_percent", "p50_ms", "p99_ms", "cost_usd", "capacity_rps", "in_system", "mean_latency_ms"}
 
 // WriteCSV writes the per-minute time series; empty p50/p99 cells mean no
 // request completed in that minute.
@@ -44,7 +44,7 @@ func WriteCSV(w io.Writer, d *Document) error {
 	for _, r := range d.Timeseries {
 		rec := []string{r.Time, i(r.Arrivals, 10), i(r.Completed, 10), i(r.Rejected, 10), i(r.TimedOut, 10),
 			strconv.Itoa(r.InService), strconv.Itoa(r.Pending), strconv.Itoa(r.Desired), f(r.CPUPercent),
-			opt(r.P50Ms), opt(r.P99Ms), f(r.CostUSD), f(r.CapacityRPS)}
+			opt(r.P50Ms), opt(r.P99Ms), f(r.CostUSD), f(r.CapacityRPS), f(r.InSystem), opt(r.MeanLatencyMs)}
 		if err := cw.Write(rec); err != nil {
 			return err
 		}
