@@ -175,6 +175,9 @@ func (m *merger) dynamic(props []proposed, warming int) {
 			m.note("group", "at max capacity")
 			return
 		}
+		if to < out { // the reason's from → to asked for more than max allows
+			outBy += fmt.Sprintf("; capped at max %d", hi)
+		}
 		m.step(stepScale, "group", to, outBy)
 		return
 	case len(ins) > 0:
@@ -199,7 +202,14 @@ func (m *merger) dynamic(props []proposed, warming int) {
 				}
 				break
 			}
-			m.step(stepScale, "group", to, best.name+": "+best.p.Reason)
+			reason := best.name + ": " + best.p.Reason
+			switch {
+			case to > best.p.Desired && to == m.lim.Floor && m.lim.Floor > m.lim.Min:
+				reason += fmt.Sprintf("; held at the predictive floor %d", to)
+			case to > best.p.Desired:
+				reason += fmt.Sprintf("; held at min %d", to)
+			}
+			m.step(stepScale, "group", to, reason)
 			return
 		}
 	}

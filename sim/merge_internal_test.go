@@ -35,7 +35,7 @@ func TestMerge(t *testing.T) {
 		{
 			rule: "§1.1 max holds: a scale-out stops at max (asg-capacity-limits.html)",
 			in:   mergeInput{Proposals: []proposed{tt("a", Out, 99)}, Limits: lim, Desired: 8},
-			want: []mergeStep{scale(8, 20, "a: a", lim)},
+			want: []mergeStep{scale(8, 20, "a: a; capped at max 20", lim)},
 		},
 		{
 			rule: "§1.1 at max: a scale-out has nothing to do and says so (asg-capacity-limits.html)",
@@ -45,7 +45,7 @@ func TestMerge(t *testing.T) {
 		{
 			rule: "§1.1 min holds: a scale-in stops at min (asg-capacity-limits.html)",
 			in:   mergeInput{Proposals: []proposed{step("s", In, 0)}, Limits: lim, Desired: 8},
-			want: []mergeStep{scale(8, 2, "s: s", lim)},
+			want: []mergeStep{scale(8, 2, "s: s; held at min 2", lim)},
 		},
 		{
 			rule: "§1.1 at min: a scale-in has nothing to do and says so (asg-capacity-limits.html)",
@@ -125,7 +125,7 @@ func TestMerge(t *testing.T) {
 			rule: "§1.6 desired = max(predictive, dynamic): a scale-in stops at the floor (ec2-auto-scaling-predictive-scaling.html)",
 			in: mergeInput{Proposals: []proposed{{"p", Proposal{Want: Hold, Floor: ip(6), Reason: "forecast"}}, step("s", In, 3)},
 				Limits: lim, Desired: 8},
-			want:    []mergeStep{scale(8, 6, "s: s", groupLimits{Min: 2, Max: 20, Floor: 6, FloorBy: "p: forecast"})},
+			want:    []mergeStep{scale(8, 6, "s: s; held at the predictive floor 6", groupLimits{Min: 2, Max: 20, Floor: 6, FloorBy: "p: forecast"})},
 			wantLim: groupLimits{Min: 2, Max: 20, Floor: 6, FloorBy: "p: forecast"},
 		},
 		{
@@ -170,7 +170,7 @@ func TestMerge(t *testing.T) {
 				Limits: lim, Desired: 8},
 			want: []mergeStep{
 				{Kind: stepScheduled, Policy: "sched", From: 8, To: 6, Reason: "scheduled: min 2, max 6", Limits: groupLimits{Min: 2, Max: 6}},
-				scale(6, 2, "a: a", groupLimits{Min: 2, Max: 6}),
+				scale(6, 2, "a: a; held at min 2", groupLimits{Min: 2, Max: 6}),
 			},
 			wantLim: groupLimits{Min: 2, Max: 6},
 		},

@@ -1,5 +1,7 @@
 package sim
 
+import "fmt"
+
 // Periodic is implemented by scalers evaluated on their own cadence (the
 // Kubernetes HPA syncs every 15 s); the others are evaluated every
 // Config.EvalInterval, as CloudWatch evaluates alarms every minute.
@@ -89,6 +91,9 @@ func (e *engine) activity(policy string, to int, reason string) {
 		allowed, why := g.Limit(e.now, e.asg.lastAction, e.asg.desired, to)
 		if why != "" {
 			e.note("guard", why)
+		}
+		if allowed != to && allowed != e.asg.desired { // say why the change is smaller than the reason asked
+			reason += fmt.Sprintf("; limited to %d by a guard", allowed)
 		}
 		to = allowed
 	}
