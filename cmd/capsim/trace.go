@@ -82,7 +82,7 @@ func traceOptions(c *cli.Context, path string) (scenarios.TraceOptions, error) {
 
 // sniffFormat guesses a trace's format from its first non-blank line.
 func sniffFormat(path string) (string, error) {
-	f, err := os.Open(path)
+	f, err := scenarios.OpenInput(path)
 	if err != nil {
 		return "", err
 	}
@@ -139,7 +139,7 @@ func oneFile(c *cli.Context, cmd string) (string, error) {
 
 // openTrace takes the one trace file a trace command names, with its
 // reading options, and opens it.
-func openTrace(c *cli.Context, cmd string) (string, scenarios.TraceOptions, *os.File, error) {
+func openTrace(c *cli.Context, cmd string) (string, scenarios.TraceOptions, *scenarios.Input, error) {
 	path, err := oneFile(c, cmd)
 	if err != nil {
 		return "", scenarios.TraceOptions{}, nil, err
@@ -148,7 +148,7 @@ func openTrace(c *cli.Context, cmd string) (string, scenarios.TraceOptions, *os.
 	if err != nil {
 		return "", scenarios.TraceOptions{}, nil, badInput(err)
 	}
-	f, err := os.Open(path)
+	f, err := scenarios.OpenInput(path)
 	if err != nil {
 		return "", scenarios.TraceOptions{}, nil, badInput(err)
 	}
