@@ -335,35 +335,52 @@ func (p StepPolicy) Capacity(current int, metric, threshold float64) (capacity i
 	return Adjust(p.AdjustmentType, s.Adjustment, current, p.MinAdjustmentMagnitude), true
 }
 
-// Decide is Capacity with the warm-up rules of docs/aws-model.md §1.3–§1.4.
-// current is the desired capacity, which counts instances still pending or
-// warming up; warming is how many of those the policy's earlier scale-outs
-// launched and have not finished warming. The step's adjustment applies to
-// the capacity before them (current − warming), so a repeated breach in the
-// same step asks for what is already launching and does nothing, while a
-// breach in a higher step adds only the difference; scale-in is blocked
-// while any instance warms up. ok is false when no change is made; reason
-// says why in either case.
+// Decide is Capacity with the rules of docs/aws-model.md §1.3–§1.4 on what
+// counts as current capacity (docs/scaling-policies.md). current is the
+// desired capacity, which counts instances still pending or warming up;
+// warming is how many of those have not finished warming; terminating is
+// how many instances are on their way out (draining, or held in
+// Terminating:Wait) and so no longer in desired capacity.
+//
+//   - Scaling out, warming instances are not part of current capacity: the
+//     step's adjustment applies to current − warming, so a repeated breach
+//     in the same step asks for what is already launching and does
+//     nothing, while a breach in a higher step adds only the difference.
+//   - Scaling in, terminating instances are part of current capacity: the
+//     adjustment applies to current + terminating, so a repeated breach
+//     while the previous victims still drain asks for what is already
+//     being removed and does nothing ("we don't remove more instances from
+//     the Auto Scaling group than necessary").
+//   - Scale-in is blocked while any instance warms up.
+//
+// ok is false when no change is made; reason says why in either case.
 //
 // Example (§1.3 bands, threshold 50): 10 running + 1 warming (desired 11):
 // metric 62 → +10 % of 10 = 11, already launching: no action; metric 75 →
-// +30 % of 10 = 13: desired 13.
-func (p StepPolicy) Decide(current, warming int, metric, threshold float64) (capacity int, ok bool, reason string) {
-	base := current - max(warming, 0)
+// +30 % of 10 = 13: desired 13. Desired 13 with 1 draining: metric 40 →
+// −10 % of 14 = 13, already being removed: no action.
+func (p StepPolicy) Decide(current, warming, terminating int, metric, threshold float64) (capacity int, ok bool, reason string) {
 	s, found := p.Step(metric - threshold)
 	if !found {
 		return current, false, fmt.Sprintf("no step covers %g (threshold %g)", metric, threshold)
 	}
-	want := Adjust(p.AdjustmentType, s.Adjustment, base, p.MinAdjustmentMagnitude)
+	outBase := current - max(warming, 0)
+	if want := Adjust(p.AdjustmentType, s.Adjustment, outBase, p.MinAdjustmentMagnitude); want > current {
+		return want, true, fmt.Sprintf("step %s at %g: %d → %d", s, metric, outBase, want)
+	}
+	inBase := current + max(terminating, 0)
+	want := Adjust(p.AdjustmentType, s.Adjustment, inBase, p.MinAdjustmentMagnitude)
 	switch {
-	case want > current:
-		return want, true, fmt.Sprintf("step %s at %g: %d → %d", s, metric, base, want)
 	case want < current && warming > 0:
 		return current, false, fmt.Sprintf("scale-in blocked: %d instances warming up", warming)
+	case want < current && terminating > 0:
+		return want, true, fmt.Sprintf("step %s at %g: %d (%d still terminating) → %d", s, metric, inBase, terminating, want)
 	case want < current:
-		return want, true, fmt.Sprintf("step %s at %g: %d → %d", s, metric, base, want)
-	case warming > 0:
+		return want, true, fmt.Sprintf("step %s at %g: %d → %d", s, metric, inBase, want)
+	case warming > 0 && s.Adjustment > 0:
 		return current, false, fmt.Sprintf("step %s at %g: capacity already launching covers it", s, metric)
+	case terminating > 0 && want < inBase:
+		return current, false, fmt.Sprintf("step %s at %g: %d instances still terminating cover it", s, metric, terminating)
 	}
 	return current, false, fmt.Sprintf("step %s at %g: no change", s, metric)
 }

@@ -57,20 +57,27 @@ func TestStepWarmup(t *testing.T) {
 		name             string
 		policy           StepPolicy
 		current, warming int
+		terminating      int
 		metric           float64
 		want             int
 		ok               bool
 	}{
-		{"same step again while warming: nothing", exampleOut, 11, 1, 62, 11, false},
-		{"higher step while warming: the difference", exampleOut, 11, 1, 75, 13, true},
-		{"after warm-up the same step acts again", exampleOut, 11, 0, 62, 12, true}, // +10 % of 11 = 1.1 → 1
-		{"scale-in blocked while warming", exampleIn, 11, 1, 35, 11, false},
-		{"scale-in after warm-up", exampleIn, 14, 0, 40, 13, true},
-		{"no step: nothing", exampleOut, 10, 0, 45, 10, false},
-		{"bottom step of 0: nothing", exampleOut, 10, 0, 55, 10, false},
+		{"same step again while warming: nothing", exampleOut, 11, 1, 0, 62, 11, false},
+		{"higher step while warming: the difference", exampleOut, 11, 1, 0, 75, 13, true},
+		{"after warm-up the same step acts again", exampleOut, 11, 0, 0, 62, 12, true}, // +10 % of 11 = 1.1 → 1
+		{"scale-in blocked while warming", exampleIn, 11, 1, 0, 35, 11, false},
+		{"scale-in after warm-up", exampleIn, 14, 0, 0, 40, 13, true},
+		{"no step: nothing", exampleOut, 10, 0, 0, 45, 10, false},
+		{"bottom step of 0: nothing", exampleOut, 10, 0, 0, 55, 10, false},
+		// docs/aws-model.md §1.3: terminating instances are current capacity on a scale-in.
+		{"same step again while the victim drains: nothing", exampleIn, 13, 0, 1, 40, 13, false},  // −10 % of 14 = 13
+		{"lower step while the victim drains: the difference", exampleIn, 13, 0, 1, 25, 10, true}, // −30 % of 14 = −4.2 → −4
+		{"after the victim is gone the same step acts again", exampleIn, 13, 0, 0, 40, 12, true},  // −10 % of 13 = −1.3 → −1
+		{"terminating instances do not change a scale-out", exampleOut, 10, 0, 2, 62, 11, true},
+		{"scale-in still blocked while warming", exampleIn, 13, 1, 1, 25, 13, false},
 	}
 	for _, c := range cases {
-		got, ok, reason := c.policy.Decide(c.current, c.warming, c.metric, 50)
+		got, ok, reason := c.policy.Decide(c.current, c.warming, c.terminating, c.metric, 50)
 		if got != c.want || ok != c.ok || reason == "" {
 			t.Errorf("%s: got %d %v %q, want %d %v", c.name, got, ok, reason, c.want, c.ok)
 		}

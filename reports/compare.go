@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/capsim/capsim/internal/safetext"
 )
 
 // Comparison is `capsim compare`'s JSON: every run's full document, plus
@@ -84,7 +86,7 @@ func WriteComparison(w io.Writer, c *Comparison) error {
 	fmt.Fprintln(tw, "run\terrors\tp50 ms\tp99 ms\tinstances mean/peak\tcost USD\tUSD per M req\tslo")
 	for i, r := range c.Table {
 		m := c.bestMarks()[i]
-		fmt.Fprintf(tw, "%s\t%.4f%%%s\t%.1f%s\t%.1f%s\t%.2f%s / %d\t%.2f%s\t%.4f\t%s\n", r.Name,
+		fmt.Fprintf(tw, "%s\t%.4f%%%s\t%.1f%s\t%.1f%s\t%.2f%s / %d\t%.2f%s\t%.4f\t%s\n", safetext.Line(r.Name),
 			100*r.ErrorRate, star(m[0]), r.P50Ms, star(m[1]), r.P99Ms, star(m[2]), r.MeanInstances, star(m[3]),
 			r.PeakInstances, r.CostUSD, star(m[4]), r.PerMillionRequestsUSD, met(r.SLOMet))
 	}
@@ -121,9 +123,30 @@ func WriteMarkdown(w io.Writer, c *Comparison) error {
 	return err
 }
 
-// mdEscape keeps a user's run name from breaking the table or injecting
-// markup.
+// mdEscape makes a user's string (a run name) plain text in a GitHub
+// Flavored Markdown table cell, whatever it holds: control characters go
+// (safetext.Line), every character that can start inline markup is
+// backslash-escaped (links and images [ ] ( ) !, HTML and autolinks < > :
+// / . @, code `, emphasis * _ ~, entities &, math $, cells |, and \
+// itself), so no link, image, HTML tag, emphasis, autolink or entity can
+// form; a name like cpu-80 stays readable in the raw file; and
+// "@" and "#" are followed by a zero-width space, because GitHub turns
+// @name and #123 in the rendered text into mentions and issue links, which
+// a backslash does not prevent (docs/reliability.md, "Output files").
 func mdEscape(s string) string {
-	r := strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;", "\n", " ", "`", "\\`", "*", `\*`, "_", `\_`)
-	return r.Replace(s)
+	var b strings.Builder
+	for _, r := range safetext.Line(s) {
+		if strings.ContainsRune(markdownActive, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+		if r == '@' || r == '#' {
+			b.WriteRune('\u200b')
+		}
+	}
+	return b.String()
 }
+
+// markdownActive are the characters mdEscape escapes; all are ASCII
+// punctuation, which CommonMark lets a backslash escape.
+const markdownActive = "\\`*_~[]()!<>&|:/.@$#"

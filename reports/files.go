@@ -7,6 +7,8 @@ import (
 	"io"
 	"strconv"
 	"text/tabwriter"
+
+	"github.com/capsim/capsim/internal/safetext"
 )
 
 // WriteJSON writes the document as indented JSON. Go sorts map keys, so the
@@ -20,7 +22,7 @@ func WriteJSON(w io.Writer, d *Document) error {
 
 // CSVHeader is the time-series column order.
 var CSVHeader = []string{"time", "arrivals", "completed", "rejected", "timed_out", "in_service", "pending",
-	"desired", "cpu_percent", "p50_ms", "p99_ms", "cost_usd", "capacity_rps"}
+	"desired", "cpu_percent", "p50_ms", "p99_ms", "cost_usd", "capacity_rps", "in_system", "mean_latency_ms"}
 
 // WriteCSV writes the per-minute time series; empty p50/p99 cells mean no
 // request completed in that minute.
@@ -40,7 +42,7 @@ func WriteCSV(w io.Writer, d *Document) error {
 	for _, r := range d.Timeseries {
 		rec := []string{r.Time, i(r.Arrivals, 10), i(r.Completed, 10), i(r.Rejected, 10), i(r.TimedOut, 10),
 			strconv.Itoa(r.InService), strconv.Itoa(r.Pending), strconv.Itoa(r.Desired), f(r.CPUPercent),
-			opt(r.P50Ms), opt(r.P99Ms), f(r.CostUSD), f(r.CapacityRPS)}
+			opt(r.P50Ms), opt(r.P99Ms), f(r.CostUSD), f(r.CapacityRPS), f(r.InSystem), opt(r.MeanLatencyMs)}
 		if err := cw.Write(rec); err != nil {
 			return err
 		}
@@ -54,7 +56,7 @@ func WriteSummary(w io.Writer, d *Document) error {
 	s := d.Summary
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	rows := [][2]string{
-		{"scenario", d.Name},
+		{"scenario", safetext.Line(d.Name)},
 		{"simulated", d.Duration + " from " + d.Start},
 		{"requests", fmt.Sprintf("%d (completed %d, rejected %d, timed out %d, in flight %d)",
 			s.Requests.Total, s.Requests.Completed, s.Requests.Rejected, s.Requests.TimedOut, s.Requests.InFlightAtEnd)},

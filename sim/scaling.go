@@ -265,6 +265,11 @@ func (e *engine) group() Group {
 				Started: in.launch, CPU: in.lastCPU, HasCPU: in.inServiceAt+e.cfg.MetricPeriod <= e.now})
 		case draining:
 			g.Draining++
+			g.Terminating++
+		case terminated:
+			if in.terminatedAt > e.now { // in Terminating:Wait
+				g.Terminating++
+			}
 		}
 	}
 	g.ActivityInProgress = g.Pending+g.Draining > 0

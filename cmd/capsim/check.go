@@ -1,12 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
-	"path/filepath"
+	"io"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/capsim/capsim/internal/output"
+	"github.com/capsim/capsim/internal/safetext"
 	"github.com/capsim/capsim/reports"
 	"github.com/capsim/capsim/scenarios"
 	"github.com/capsim/capsim/sim"
@@ -43,6 +44,18 @@ func checkAction(c *cli.Context) error {
 			return badInput(err)
 		}
 	}
+	// Both outputs are checked before anything runs.
+	var junit, md *output.File
+	if p := c.Path("junit"); p != "" {
+		if junit, err = outFile(c, "junit", p); err != nil {
+			return err
+		}
+	}
+	if p := c.Path("markdown"); p != "" {
+		if md, err = outFile(c, "markdown", p); err != nil {
+			return err
+		}
+	}
 	seed := seedFlag(c, &sc.Seed)
 	var docs []*reports.Document
 	failed := 0
@@ -64,29 +77,21 @@ func checkAction(c *cli.Context) error {
 				verdict = "FAIL"
 				failed++
 			}
-			fmt.Fprintf(c.App.Writer, "%s %s: %s = %.4g (limit %.4g)\n", verdict, r.Name, ch.Name, ch.Value, ch.Limit)
+			fmt.Fprintf(c.App.Writer, "%s %s: %s = %.4g (limit %.4g)\n", verdict, safetext.Line(r.Name), ch.Name, ch.Value, ch.Limit)
 		}
 		if len(d.Summary.SLO.Checks) == 0 {
-			fmt.Fprintf(c.App.Writer, "ok   %s: no slo set, nothing checked\n", r.Name)
+			fmt.Fprintf(c.App.Writer, "ok   %s: no slo set, nothing checked\n", safetext.Line(r.Name))
 		}
 	}
-	files := map[string][]byte{}
-	if p := c.Path("junit"); p != "" {
-		var b bytes.Buffer
-		if err := reports.WriteJUnit(&b, docs...); err != nil {
+	if junit != nil {
+		if err := junit.WriteWith(func(w io.Writer) error { return reports.WriteJUnit(w, docs...) }); err != nil {
 			return err
 		}
-		files[filepath.Clean(p)] = b.Bytes()
 	}
-	if p := c.Path("markdown"); p != "" {
-		var b bytes.Buffer
-		if err := reports.WriteMarkdown(&b, reports.Compare(version, docs)); err != nil {
+	if md != nil {
+		if err := md.WriteWith(func(w io.Writer) error { return reports.WriteMarkdown(w, reports.Compare(version, docs)) }); err != nil {
 			return err
 		}
-		files[filepath.Clean(p)] = b.Bytes()
-	}
-	if err := writeFiles(files); err != nil {
-		return err
 	}
 	if failed > 0 {
 		return cli.Exit(fmt.Sprintf("check: %d SLO check(s) missed", failed), exitFailed)

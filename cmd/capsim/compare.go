@@ -10,6 +10,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/capsim/capsim/internal/output"
 	"github.com/capsim/capsim/reports"
 	"github.com/capsim/capsim/scenarios"
 	"github.com/capsim/capsim/sim"
@@ -54,6 +55,18 @@ func compareAction(c *cli.Context) error {
 		defer closer.Close()
 		cfgs[i] = cfg
 	}
+	var jsonOut *output.File
+	var dir *output.Folder
+	if path := c.Path("json"); path != "" {
+		if jsonOut, err = outFile(c, "json", path); err != nil {
+			return err
+		}
+	} else {
+		if dir, err = outFolder(c, "compare.json", "compare.md", "report.html"); err != nil {
+			return err
+		}
+		defer dir.Close()
+	}
 	docs := make([]*reports.Document, len(runs))
 	errs := make([]error, len(runs))
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
@@ -86,12 +99,8 @@ func compareAction(c *cli.Context) error {
 	if err := enc.Encode(cmp); err != nil {
 		return err
 	}
-	if path := c.Path("json"); path != "" {
-		if path == "-" {
-			_, err := c.App.Writer.Write(js.Bytes())
-			return err
-		}
-		return writeFiles(map[string][]byte{path: js.Bytes()})
+	if jsonOut != nil {
+		return jsonOut.Write(js.Bytes())
 	}
 	var md, html bytes.Buffer
 	if err := reports.WriteMarkdown(&md, cmp); err != nil {
@@ -100,17 +109,16 @@ func compareAction(c *cli.Context) error {
 	if err := reports.WriteHTML(&html, docs...); err != nil {
 		return err
 	}
-	dir := c.Path("out")
-	if err := writeFiles(map[string][]byte{
-		filepath.Join(dir, "compare.json"): js.Bytes(),
-		filepath.Join(dir, "compare.md"):   md.Bytes(),
-		filepath.Join(dir, "report.html"):  html.Bytes(),
+	if err := dir.Commit(map[string][]byte{
+		"compare.json": js.Bytes(),
+		"compare.md":   md.Bytes(),
+		"report.html":  html.Bytes(),
 	}); err != nil {
 		return err
 	}
 	if err := reports.WriteComparison(c.App.Writer, cmp); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.App.Writer, "wrote %s\n", filepath.Join(dir, "{compare.json,compare.md,report.html}"))
+	fmt.Fprintf(c.App.Writer, "wrote %s\n", filepath.Join(c.Path("out"), "{compare.json,compare.md,report.html}"))
 	return nil
 }

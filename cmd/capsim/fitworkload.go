@@ -6,6 +6,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/capsim/capsim/internal/output"
 	"github.com/capsim/capsim/scenarios"
 )
 
@@ -42,6 +43,12 @@ func fitWorkload(c *cli.Context) error {
 	if c.Int("max-samples") < 2 {
 		return badInput(fmt.Errorf("--max-samples must be at least 2"))
 	}
+	var samplesOut *output.File
+	if out := c.Path("samples-out"); out != "" {
+		if samplesOut, err = outFile(c, "samples-out", out); err != nil {
+			return err
+		}
+	}
 	f, err := scenarios.OpenInput(path)
 	if err != nil {
 		return badInput(err)
@@ -70,13 +77,13 @@ func fitWorkload(c *cli.Context) error {
 		}
 		if dist == "empirical" {
 			fit.Spec.File = "SAMPLES.txt"
-			if out := c.Path("samples-out"); out != "" {
-				fit.Spec.File = out
+			if samplesOut != nil {
+				fit.Spec.File = samplesOut.Name()
 				var b strings.Builder
 				for _, x := range d.Sample {
 					fmt.Fprintf(&b, "%g\n", x)
 				}
-				if err := writeFiles(map[string][]byte{out: []byte(b.String())}); err != nil {
+				if err := samplesOut.Write([]byte(b.String())); err != nil {
 					return err
 				}
 			} else {

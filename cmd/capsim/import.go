@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/urfave/cli/v2"
 
+	"github.com/capsim/capsim/internal/output"
 	"github.com/capsim/capsim/scenarios/awsimport"
 )
 
@@ -65,6 +66,10 @@ func importASG(c *cli.Context) error {
 	if c.NArg() != 1 {
 		return badInput(fmt.Errorf("import asg: name one Auto Scaling group (got %d arguments)", c.NArg()))
 	}
+	out, err := importOut(c)
+	if err != nil {
+		return err
+	}
 	cfg, err := awsConfig(c)
 	if err != nil {
 		return err
@@ -75,7 +80,7 @@ func importASG(c *cli.Context) error {
 	if err != nil {
 		return fmt.Errorf("import asg: %w", err)
 	}
-	return writeOut(c, []byte(g.Scenario()))
+	return out.Write([]byte(g.Scenario()))
 }
 
 func importMetrics(c *cli.Context) error {
@@ -86,6 +91,10 @@ func importMetrics(c *cli.Context) error {
 		Start: *c.Timestamp("start"), End: *c.Timestamp("end"), Period: c.Duration("period")}
 	if err := q.Check(); err != nil {
 		return badInput(fmt.Errorf("import metrics: %w", err))
+	}
+	out, err := importOut(c)
+	if err != nil {
+		return err
 	}
 	cfg, err := awsConfig(c)
 	if err != nil {
@@ -98,7 +107,7 @@ func importMetrics(c *cli.Context) error {
 	if err != nil {
 		return fmt.Errorf("import metrics: %w", err)
 	}
-	if err := writeOut(c, buf.Bytes()); err != nil {
+	if err := out.Write(buf.Bytes()); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.App.ErrWriter, "%d periods, %.0f requests, %d periods without a datapoint written as 0 requests (AWS publishes none when no requests flow), %d GetMetricData page(s)\n",
@@ -106,10 +115,12 @@ func importMetrics(c *cli.Context) error {
 	return nil
 }
 
-func writeOut(c *cli.Context, b []byte) error {
-	if out := c.Path("out"); out != "" && out != "-" {
-		return writeFiles(map[string][]byte{out: b})
+// importOut is the --out file, standard output by default, checked
+// before AWS is called.
+func importOut(c *cli.Context) (*output.File, error) {
+	out := c.Path("out")
+	if out == "" {
+		out = "-"
 	}
-	_, err := c.App.Writer.Write(b)
-	return err
+	return outFile(c, "out", out)
 }

@@ -10,6 +10,8 @@ import (
 	"os"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/capsim/capsim/internal/safetext"
 )
 
 // Exit codes (docs/reliability.md).
@@ -38,7 +40,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintln(stderr, "capsim:", err)
+	fmt.Fprintln(stderr, "capsim:", safetext.Clean(err.Error()))
 	var in inputError
 	if errors.As(err, &in) {
 		return exitInput
@@ -71,12 +73,16 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 	for _, c := range cmds {
 		c.OnUsageError = usage
 	}
+	// What is printed for people goes through safetext: no name, path or
+	// message can send control sequences to the terminal. Data written to
+	// standard output (--json -, trace convert) uses the raw writer.
 	return &cli.App{
+		Metadata:  map[string]any{rawStdoutKey: stdout, rawStderrKey: stderr},
 		Name:      "capsim",
 		Usage:     "simulate an elastic fleet: what will this scaling policy cost, and what latency will users see?",
 		Version:   version,
-		Writer:    stdout,
-		ErrWriter: stderr,
+		Writer:    safetext.NewWriter(stdout),
+		ErrWriter: safetext.NewWriter(stderr),
 		// Errors are printed once, by run, with the right exit code.
 		ExitErrHandler: func(*cli.Context, error) {},
 		OnUsageError:   usage,

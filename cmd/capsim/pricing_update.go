@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/savingsplans"
 	"github.com/urfave/cli/v2"
 
+	"github.com/capsim/capsim/internal/output"
 	"github.com/capsim/capsim/pricing"
 )
 
@@ -89,6 +90,18 @@ func pricingUpdate(c *cli.Context) error {
 	if spOut == "" {
 		spOut = strings.TrimSuffix(out, filepath.Ext(out)) + "-savings-plans.csv"
 	}
+	// Every file this run may write is checked before AWS is called.
+	outs := map[string]*output.File{}
+	for flag, p := range map[string]string{"out": out, "spot-out": spotOut, "savings-plans-out": spOut} {
+		if flag == "spot-out" && !c.Bool("spot") || flag == "savings-plans-out" && spKind == "" {
+			continue
+		}
+		f, err := outFile(c, flag, p)
+		if err != nil {
+			return err
+		}
+		outs[p] = f
+	}
 	opts := []func(*config.LoadOptions) error{config.WithRegion(pricing.PriceListRegion(region))}
 	if u := c.String("endpoint-url"); u != "" {
 		opts = append(opts, config.WithBaseEndpoint(u))
@@ -141,8 +154,10 @@ func pricingUpdate(c *cli.Context) error {
 		files[spOut] = sp.Bytes()
 		msg += fmt.Sprintf(" and %d %s Savings Plan rates to %s", len(rates.Rates), spKind, spOut)
 	}
-	if err := writeFiles(files); err != nil {
-		return err
+	for p, b := range files {
+		if err := outs[p].Write(b); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintf(c.App.Writer, "%s (%s)\n", msg, src)
 	return nil

@@ -3,11 +3,12 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"os"
+	"io"
 	"path/filepath"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/capsim/capsim/internal/output"
 	"github.com/capsim/capsim/pricing"
 	"github.com/capsim/capsim/reports"
 	"github.com/capsim/capsim/scenarios"
@@ -48,8 +49,20 @@ func runAction(c *cli.Context) error {
 		return badInput(err)
 	}
 	defer closer.Close()
+	var jsonOut *output.File
+	var dir *output.Folder
+	if path := c.Path("json"); path != "" {
+		if jsonOut, err = outFile(c, "json", path); err != nil {
+			return err
+		}
+	} else {
+		if dir, err = outFolder(c, "result.json", "timeseries.csv", "report.html"); err != nil {
+			return err
+		}
+		defer dir.Close()
+	}
 
-	bar := newProgress(c.App.ErrWriter, c.Bool("quiet"), cfg.Duration)
+	bar := newProgress(rawStderr(c), c.Bool("quiet"), cfg.Duration)
 	cfg.Progress = bar.update
 	res, err := sim.Run(cfg)
 	bar.finish()
@@ -58,22 +71,14 @@ func runAction(c *cli.Context) error {
 	}
 	doc := reportFor(sc, cfg, res)
 
-	if path := c.Path("json"); path != "" {
-		var buf bytes.Buffer
-		if err := reports.WriteJSON(&buf, doc); err != nil {
-			return err
-		}
-		if path == "-" {
-			_, err := c.App.Writer.Write(buf.Bytes())
-			return err
-		}
-		return writeFiles(map[string][]byte{path: buf.Bytes()})
+	if jsonOut != nil {
+		return jsonOut.WriteWith(func(w io.Writer) error { return reports.WriteJSON(w, doc) })
 	}
-	files, err := renderAll(doc, c.Path("out"))
+	files, err := renderAll(doc)
 	if err != nil {
 		return err
 	}
-	if err := writeFiles(files); err != nil {
+	if err := dir.Commit(files); err != nil {
 		return err
 	}
 	if err := reports.WriteSummary(c.App.Writer, doc); err != nil {
@@ -130,7 +135,7 @@ func sloSpec(s scenarios.SLO) reports.SLOSpec {
 
 // renderAll renders every output in memory first, so a failure leaves no
 // partial report behind.
-func renderAll(doc *reports.Document, dir string) (map[string][]byte, error) {
+func renderAll(doc *reports.Document) (map[string][]byte, error) {
 	var js, csv, html bytes.Buffer
 	if err := reports.WriteJSON(&js, doc); err != nil {
 		return nil, err
@@ -142,49 +147,8 @@ func renderAll(doc *reports.Document, dir string) (map[string][]byte, error) {
 		return nil, err
 	}
 	return map[string][]byte{
-		filepath.Join(dir, "result.json"):    js.Bytes(),
-		filepath.Join(dir, "timeseries.csv"): csv.Bytes(),
-		filepath.Join(dir, "report.html"):    html.Bytes(),
+		"result.json":    js.Bytes(),
+		"timeseries.csv": csv.Bytes(),
+		"report.html":    html.Bytes(),
 	}, nil
-}
-
-// writeFiles writes each file to a temporary name beside it, then renames
-// them all into place: readers never see a half-written report.
-func writeFiles(files map[string][]byte) error {
-	type pending struct{ tmp, final string }
-	var done []pending
-	cleanup := func() {
-		for _, p := range done {
-			os.Remove(p.tmp)
-		}
-	}
-	for path, b := range files {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			cleanup()
-			return err
-		}
-		f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-		if err != nil {
-			cleanup()
-			return err
-		}
-		done = append(done, pending{f.Name(), path})
-		// CreateTemp makes the file private; reports are meant to be shared.
-		_ = f.Chmod(0o644)
-		_, werr := f.Write(b)
-		if cerr := f.Close(); werr == nil {
-			werr = cerr
-		}
-		if werr != nil {
-			cleanup()
-			return fmt.Errorf("writing %s: %w", path, werr)
-		}
-	}
-	for _, p := range done {
-		if err := os.Rename(p.tmp, p.final); err != nil {
-			cleanup()
-			return err
-		}
-	}
-	return nil
 }

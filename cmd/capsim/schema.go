@@ -15,7 +15,7 @@ func schemaCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			_, err = c.App.Writer.Write(append(b, '\n'))
+			_, err = rawStdout(c).Write(append(b, '\n'))
 			return err
 		},
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/capsim/capsim/internal/output"
 	"github.com/capsim/capsim/reports"
 	"github.com/capsim/capsim/scenarios"
 	"github.com/capsim/capsim/sim"
@@ -97,6 +98,15 @@ func sweepAction(c *cli.Context) error {
 		defer closer.Close()
 		cfgs[k] = cfg
 	}
+	name := "sweep.json"
+	if shard.Count > 1 {
+		name = fmt.Sprintf("sweep-%d-of-%d.json", shard.Index, shard.Count)
+	}
+	dir, err := outFolder(c, name, sweepMarkdown(name))
+	if err != nil {
+		return err
+	}
+	defer dir.Close()
 	docs := make([]*reports.Document, len(points))
 	errs := make([]error, len(points))
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
@@ -128,14 +138,13 @@ func sweepAction(c *cli.Context) error {
 	if c.Bool("full") {
 		sw.Runs = docs
 	}
-	name := "sweep.json"
-	if shard.Count > 1 {
-		name = fmt.Sprintf("sweep-%d-of-%d.json", shard.Index, shard.Count)
-	}
-	return writeSweep(c, sw, name)
+	return writeSweep(c, dir, sw, name)
 }
 
-func writeSweep(c *cli.Context, sw *reports.Sweep, name string) error {
+// sweepMarkdown is the name of the Markdown table beside a sweep file.
+func sweepMarkdown(name string) string { return strings.TrimSuffix(name, ".json") + ".md" }
+
+func writeSweep(c *cli.Context, dir *output.Folder, sw *reports.Sweep, name string) error {
 	var js, md bytes.Buffer
 	enc := json.NewEncoder(&js)
 	enc.SetIndent("", "  ")
@@ -147,17 +156,13 @@ func writeSweep(c *cli.Context, sw *reports.Sweep, name string) error {
 	if err := reports.WriteMarkdown(&md, cmp); err != nil {
 		return err
 	}
-	dir := c.Path("out")
-	if err := writeFiles(map[string][]byte{
-		filepath.Join(dir, name):                                    js.Bytes(),
-		filepath.Join(dir, strings.TrimSuffix(name, ".json")+".md"): md.Bytes(),
-	}); err != nil {
+	if err := dir.Commit(map[string][]byte{name: js.Bytes(), sweepMarkdown(name): md.Bytes()}); err != nil {
 		return err
 	}
 	if err := reports.WriteComparison(c.App.Writer, cmp); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.App.Writer, "wrote %s (%d of %d grid points)\n", filepath.Join(dir, name), len(sw.Table), sw.Points)
+	fmt.Fprintf(c.App.Writer, "wrote %s (%d of %d grid points)\n", filepath.Join(c.Path("out"), name), len(sw.Table), sw.Points)
 	return nil
 }
 
@@ -173,6 +178,11 @@ func mergeCommand() *cli.Command {
 			if c.NArg() == 0 {
 				return badInput(fmt.Errorf("merge: name the shard files"))
 			}
+			dir, err := outFolder(c, "sweep.json", "sweep.md")
+			if err != nil {
+				return err
+			}
+			defer dir.Close()
 			var parts []*reports.Sweep
 			for _, p := range c.Args().Slice() {
 				b, err := os.ReadFile(p)
@@ -189,7 +199,7 @@ func mergeCommand() *cli.Command {
 			if err != nil {
 				return badInput(err)
 			}
-			return writeSweep(c, merged, "sweep.json")
+			return writeSweep(c, dir, merged, "sweep.json")
 		},
 	}
 }

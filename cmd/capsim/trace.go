@@ -5,13 +5,13 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/capsim/capsim/internal/output"
 	"github.com/capsim/capsim/reports"
 	"github.com/capsim/capsim/scenarios"
 )
@@ -161,6 +161,12 @@ func traceInspect(c *cli.Context) error {
 		return err
 	}
 	defer f.Close()
+	var html *output.File
+	if out := c.Path("html"); out != "" {
+		if html, err = outFile(c, "html", out); err != nil {
+			return err
+		}
+	}
 	s, err := scenarios.InspectTrace(f, path, o)
 	if err != nil {
 		return badInput(err)
@@ -192,16 +198,16 @@ func traceInspect(c *cli.Context) error {
 		fmt.Fprintf(w, "              %s → %s (%s), before line %d\n", g.From.Format(time.RFC3339), g.To.Format(time.RFC3339), g.To.Sub(g.From), g.Line)
 	}
 	fmt.Fprintf(w, "  rate        %s\n", scenarios.Sparkline(s.Series, 60))
-	if out := c.Path("html"); out != "" {
+	if html != nil {
 		var buf bytes.Buffer
 		title := fmt.Sprintf("%s: requests per %s", filepath.Base(path), s.SeriesStep)
 		if err := reports.WriteTracePlot(&buf, title, s.Start, s.SeriesStep, s.Series); err != nil {
 			return err
 		}
-		if err := writeFiles(map[string][]byte{out: buf.Bytes()}); err != nil {
+		if err := html.Write(buf.Bytes()); err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "wrote %s\n", out)
+		fmt.Fprintf(w, "wrote %s\n", html.Name())
 	}
 	return nil
 }
@@ -240,32 +246,24 @@ func traceConvert(c *cli.Context) error {
 		return scenarios.ConvertToRequestsCSV(w, f, path, o)
 	}
 	out := c.Path("out")
-	if out == "" || out == "-" {
-		if err := convert(c.App.Writer); err != nil {
-			return badInput(err)
-		}
-		return nil
+	if out == "" {
+		out = "-"
 	}
-	// Stream into a temporary file beside the output, then rename it into
-	// place: a failed conversion leaves nothing that looks complete.
-	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*")
+	dst, err := outFile(c, "out", out)
 	if err != nil {
 		return err
 	}
-	_ = tmp.Chmod(0o644)
-	cerr := convert(tmp)
-	if err := tmp.Close(); cerr == nil && err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
+	// A file is filled under a temporary name and renamed into place only
+	// when the conversion succeeds; a stream gets the rows as they come.
+	var cerr error
+	werr := dst.WriteWith(func(w io.Writer) error {
+		cerr = convert(w)
+		return cerr
+	})
 	if cerr != nil {
-		os.Remove(tmp.Name())
 		return badInput(cerr)
 	}
-	return os.Rename(tmp.Name(), out)
+	return werr
 }
 
 // reportSkipped says on stderr how many lines of a request log were

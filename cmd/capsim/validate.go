@@ -7,12 +7,12 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"syscall"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/capsim/capsim/internal/output"
 	"github.com/capsim/capsim/scenarios"
 	"github.com/capsim/capsim/stack"
 )
@@ -53,6 +53,12 @@ func validateAction(c *cli.Context) error {
 	if err != nil {
 		return badInput(err)
 	}
+	var jsonOut *output.File
+	if p := c.Path("json"); p != "" {
+		if jsonOut, err = outFile(c, "json", p); err != nil {
+			return err
+		}
+	}
 	exe, err := os.Executable()
 	if err != nil {
 		return fmt.Errorf("validate: cannot find the capsim executable to start backends: %w", err)
@@ -76,15 +82,12 @@ func validateAction(c *cli.Context) error {
 		return fmt.Errorf("validate: %w", err)
 	}
 	rep.WriteTable(c.App.Writer)
-	if p := c.Path("json"); p != "" {
+	if jsonOut != nil {
 		b, err := json.MarshalIndent(rep, "", "  ")
 		if err != nil {
 			return err
 		}
-		b = append(b, '\n')
-		if p == "-" {
-			c.App.Writer.Write(b)
-		} else if err := writeFiles(map[string][]byte{filepath.Clean(p): b}); err != nil {
+		if err := jsonOut.Write(append(b, '\n')); err != nil {
 			return err
 		}
 	}
@@ -103,7 +106,7 @@ func backendCommand() *cli.Command {
 		SkipFlagParsing: true,
 		Usage:           "an emulated instance for validate: --slots S [--port P]",
 		Action: func(c *cli.Context) error {
-			if code := stack.BackendMain(c.Args().Slice(), os.Stdin, c.App.Writer, c.App.ErrWriter); code != 0 {
+			if code := stack.BackendMain(c.Args().Slice(), os.Stdin, rawStdout(c), rawStderr(c)); code != 0 {
 				return cli.Exit("", code)
 			}
 			return nil
