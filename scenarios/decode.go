@@ -265,8 +265,12 @@ func isNull(n ast.Node) bool {
 }
 
 // step counts nodes against maxNodes; false means stop decoding.
-func (d *decoder) step(path string, n ast.Node) bool {
-	d.nodes++
+func (d *decoder) step(path string, n ast.Node) bool { return d.charge(path, n, 1) }
+
+// charge counts k values against maxNodes: a merge key copies a whole
+// mapping's entries, so they count one by one.
+func (d *decoder) charge(path string, n ast.Node, k int) bool {
+	d.nodes += k
 	if d.nodes > maxNodes {
 		if !d.tooBig {
 			d.tooBig = true
@@ -377,6 +381,9 @@ func (d *decoder) pairs(path string, n ast.Node) ([]pair, bool) {
 	default:
 		return nil, false
 	}
+	if d.tooBig || !d.charge(path, n, len(values)) {
+		return nil, true
+	}
 	var explicit, merged []pair
 	for _, mv := range values {
 		if mv == nil {
@@ -419,6 +426,9 @@ func (d *decoder) mergePairs(path string, n ast.Node) []pair {
 	}
 	n = d.resolve(path, n)
 	if s, ok := n.(*ast.SequenceNode); ok {
+		if !d.charge(path, n, len(s.Values)) {
+			return nil
+		}
 		var out []pair
 		for _, e := range s.Values {
 			out = append(out, d.mergePairs(path, e)...)

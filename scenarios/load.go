@@ -3,6 +3,7 @@ package scenarios
 import (
 	"bytes"
 	_ "embed"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 
+	"github.com/capsim/capsim/internal/bounded"
 	"github.com/capsim/capsim/sim"
 )
 
@@ -20,7 +22,9 @@ import (
 var debugPanics = false
 
 // maxFileSize bounds a scenario file; real ones are a few kilobytes.
-const maxFileSize = 4 << 20
+const maxFileSize = 1 << 20
+
+var tooLargeMsg = fmt.Sprintf("the file is larger than %s, the most a scenario file may be (real ones are a few KiB)", bounded.Size(maxFileSize))
 
 // Load reads, strictly decodes and validates a scenario file. Relative
 // trace paths resolve against the file's directory. Problems come back as
@@ -33,10 +37,17 @@ func Load(path string) (*Scenario, error) {
 	if st.IsDir() {
 		return nil, fmt.Errorf("cannot read scenario: %s is a directory", path)
 	}
-	if st.Size() > maxFileSize {
-		return nil, Errors{{File: path, Msg: fmt.Sprintf("the file is %d bytes; a scenario file is at most %d", st.Size(), maxFileSize)}}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read scenario: %w", err)
 	}
-	data, err := os.ReadFile(path)
+	defer f.Close()
+	// Measured while reading: stat says 0 for /dev/zero and FIFOs.
+	data, err := bounded.ReadAll(f, maxFileSize)
+	var tooLarge *bounded.TooLargeError
+	if errors.As(err, &tooLarge) {
+		return nil, Errors{{File: path, Line: 1, Column: 1, Msg: tooLargeMsg}}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("cannot read scenario: %w", err)
 	}
@@ -62,7 +73,12 @@ func Parse(name string, data []byte, dir string) (_ *Scenario, err error) {
 		}
 	}()
 	if len(data) > maxFileSize {
-		return nil, Errors{{File: name, Msg: fmt.Sprintf("the file is %d bytes; a scenario file is at most %d", len(data), maxFileSize)}}
+		return nil, Errors{{File: name, Line: 1, Column: 1, Msg: tooLargeMsg}}
+	}
+	// A byte order mark is not content; editors on Windows write one.
+	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
+	if e := prescan(data); e != nil {
+		return nil, Errors{{File: name, Line: e.line, Column: e.col, Msg: e.msg}}
 	}
 	body, rewritten, perr := parseYAML(name, data)
 	if perr != nil {

@@ -1,0 +1,38 @@
+package bounded
+
+import (
+	"fmt"
+	"io"
+)
+
+// TooLargeError says a file is larger than the most its reader accepts.
+type TooLargeError struct{ Max int64 }
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("the file is larger than %s, the most this reader accepts", Size(e.Max))
+}
+
+// ReadAll reads r to its end, or fails with a *TooLargeError as soon as
+// more than max bytes arrive (so /dev/zero costs max+1 bytes, not all of
+// memory).
+func ReadAll(r io.Reader, max int64) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > max {
+		return nil, &TooLargeError{Max: max}
+	}
+	return b, nil
+}
+
+// Size prints a byte count in the largest binary unit that divides it.
+func Size(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
