@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/capsim/capsim/internal/bounded"
 	"github.com/capsim/capsim/sim"
 )
 
@@ -130,8 +131,7 @@ func LoadSpotSeries(path string) (*SpotSeries, error) {
 
 // ReadSpotSeries reads a spot price file (see LoadSpotSeries).
 func ReadSpotSeries(r io.Reader) (*SpotSeries, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
+	cr := newCSV(r)
 	head, err := cr.Read()
 	if err != nil {
 		return nil, fmt.Errorf("header: %v", err)
@@ -157,11 +157,11 @@ func ReadSpotSeries(r io.Reader) (*SpotSeries, error) {
 	err = eachRow(cr, head, func(line int, rec []string) error {
 		ts, err := time.Parse(time.RFC3339, strings.TrimSpace(rec[ct]))
 		if err != nil {
-			return fmt.Errorf("line %d: timestamp %q is not RFC 3339", line, rec[ct])
+			return fmt.Errorf("line %d: timestamp %s is not RFC 3339", line, bounded.Quote(rec[ct]))
 		}
 		usd, err := strconv.ParseFloat(strings.TrimSpace(rec[cu]), 64)
 		if err != nil || usd < 0 || usd != usd || usd > 1e6 {
-			return fmt.Errorf("line %d: bad usd_per_hour %q", line, rec[cu])
+			return fmt.Errorf("line %d: bad usd_per_hour %s", line, bounded.Quote(rec[cu]))
 		}
 		t, zone := strings.TrimSpace(rec[ci]), ""
 		if t == "" {

@@ -470,6 +470,10 @@ func (l *RequestLog) reordered() (LogRecord, error) {
 			}
 			continue
 		}
+		var long *lineTooLong
+		if errors.As(err, &long) {
+			return LogRecord{}, l.errorf(long.line, "%v", err)
+		}
 		if err != nil {
 			return LogRecord{}, err
 		}

@@ -368,7 +368,7 @@ func (s *Scenario) openTrace() (*os.File, string, error) {
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(s.dir, path)
 	}
-	f, err := os.Open(path)
+	f, err := OpenTraceFile(path)
 	if err != nil {
 		why := err
 		if pe, ok := err.(*os.PathError); ok {
@@ -378,10 +378,6 @@ func (s *Scenario) openTrace() (*os.File, string, error) {
 			return nil, "", fmt.Errorf("cannot open trace %s (resolved to %s, relative to the scenario file): %v", t.File, path, why)
 		}
 		return nil, "", fmt.Errorf("cannot open trace %s: %v", t.File, why)
-	}
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		f.Close()
-		return nil, "", fmt.Errorf("trace %s is a directory, not a file", t.File)
 	}
 	return f, t.File, nil
 }

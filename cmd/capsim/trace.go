@@ -82,7 +82,7 @@ func traceOptions(c *cli.Context, path string) (scenarios.TraceOptions, error) {
 
 // sniffFormat guesses a trace's format from its first non-blank line.
 func sniffFormat(path string) (string, error) {
-	f, err := os.Open(path)
+	f, err := scenarios.OpenTraceFile(path)
 	if err != nil {
 		return "", err
 	}
@@ -148,7 +148,7 @@ func openTrace(c *cli.Context, cmd string) (string, scenarios.TraceOptions, *os.
 	if err != nil {
 		return "", scenarios.TraceOptions{}, nil, badInput(err)
 	}
-	f, err := os.Open(path)
+	f, err := scenarios.OpenTraceFile(path)
 	if err != nil {
 		return "", scenarios.TraceOptions{}, nil, badInput(err)
 	}

@@ -5,8 +5,9 @@ import (
 	"unicode/utf8"
 )
 
-// MaxQuoted is how many bytes of a value a message quotes.
-const MaxQuoted = 80
+// MaxQuoted is how many bytes of a value from a file a message quotes:
+// enough to recognise a timestamp or a number, too few to leak a line.
+const MaxQuoted = 32
 
 // Clip cuts s to at most MaxQuoted bytes at a character boundary, adding
 // "…" when it cut, so that a message quotes a short value, never a whole

@@ -36,3 +36,30 @@ func Size(n int64) string {
 	}
 	return fmt.Sprintf("%d bytes", n)
 }
+
+// SizeLimit passes a stream through and fails with a *TooLargeError once
+// more than its limit has arrived: for readers that keep what they read
+// (a price file read whole, a sample of durations).
+type SizeLimit struct {
+	r    io.Reader
+	left int64
+	max  int64
+}
+
+// NewSizeLimit wraps r to at most max bytes.
+func NewSizeLimit(r io.Reader, max int64) *SizeLimit { return &SizeLimit{r: r, left: max, max: max} }
+
+func (s *SizeLimit) Read(p []byte) (int, error) {
+	if s.left < 0 {
+		return 0, &TooLargeError{Max: s.max}
+	}
+	if int64(len(p)) > s.left+1 {
+		p = p[:s.left+1]
+	}
+	n, err := s.r.Read(p)
+	s.left -= int64(n)
+	if s.left < 0 {
+		return 0, &TooLargeError{Max: s.max}
+	}
+	return n, err
+}
