@@ -38,6 +38,7 @@ type decoder struct {
 	nodes   int
 	depth   int
 	tooBig  bool
+	numbers []numberAt // decoded numbers within their upper bound: see checkLowerBounds
 
 	flowPaths bool // path keys were rewritten to parse: see parseYAML
 }
@@ -705,6 +706,7 @@ func (d *decoder) scalar(path string, n ast.Node, v reflect.Value) {
 			return
 		}
 		v.SetInt(x)
+		d.checkRange(path, n, float64(x))
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
 		i, ok := n.(*ast.IntegerNode)
 		if !ok {
@@ -727,6 +729,7 @@ func (d *decoder) scalar(path string, n ast.Node, v reflect.Value) {
 			return
 		}
 		v.SetUint(x)
+		d.checkRange(path, n, float64(x))
 	case reflect.Float32, reflect.Float64:
 		f, ok := floatValue(n)
 		if !ok {
@@ -738,6 +741,7 @@ func (d *decoder) scalar(path string, n ast.Node, v reflect.Value) {
 			return
 		}
 		v.SetFloat(f)
+		d.checkRange(path, n, f)
 	default:
 		d.fail(path, n, "internal: cannot decode into %s", v.Type())
 	}

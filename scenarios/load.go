@@ -94,6 +94,7 @@ func Parse(name string, data []byte, dir string) (_ *Scenario, err error) {
 	d.value("", body, reflect.ValueOf(s).Elem())
 	if !d.tooBig {
 		(&checker{d: d, s: s}).check()
+		d.checkLowerBounds()
 	}
 	if len(d.errs) > 0 {
 		d.errs.sort()
