@@ -149,6 +149,7 @@ func (c *checker) check() {
 	}
 	c.traffic()
 	c.timeline()
+	c.derivedRate()
 	c.workload()
 	c.catalogue()
 	c.instanceTypes()
@@ -521,6 +522,28 @@ func (c *checker) dist(p string, d *DistSpec, allowZero bool) {
 	}
 	if slices.Contains(use, "k") && (d.K < 1 || d.K > 1000) {
 		c.bad(p+".k", "must be between 1 and 1000, got %d", d.K)
+	}
+	c.distMean(p, d)
+}
+
+// maxDistMean bounds the mean of a duration distribution, in seconds (a
+// year): the parameters may each be in range and still combine into a
+// lognormal whose mean overflows (p99 a million times the median).
+const maxDistMean = 365 * 24 * 3600
+
+// distMean checks the distribution the parameters make: a derived
+// quantity no single field's range bounds.
+func (c *checker) distMean(p string, d *DistSpec) {
+	if hasErrorUnder(c.d.errs, p) || !c.ok(p) {
+		return
+	}
+	dist, err := d.build()
+	if err != nil {
+		c.bad(p, "%v", err)
+		return
+	}
+	if m := dist.Mean(); !(m >= 0 && m <= maxDistMean) {
+		c.bad(p, "the distribution's mean is %s s, more than a year (%d s): check its parameters", num(m), maxDistMean)
 	}
 }
 

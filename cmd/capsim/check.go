@@ -24,6 +24,7 @@ func checkCommand() *cli.Command {
 			&cli.PathFlag{Name: "markdown", Usage: "write a Markdown summary (for a pull request comment) to `FILE`"},
 			&cli.BoolFlag{Name: "variants", Usage: "check every variant too"},
 			&cli.Uint64Flag{Name: "seed", Usage: "override the scenario's seed"},
+			maxRequestsFlag(),
 		},
 		Action: checkAction,
 	}
@@ -42,6 +43,9 @@ func checkAction(c *cli.Context) error {
 		if runs, err = sc.Runs(); err != nil {
 			return badInput(err)
 		}
+	}
+	if err := checkBudget(c, runs...); err != nil {
+		return err
 	}
 	seed := seedFlag(c, &sc.Seed)
 	var docs []*reports.Document

@@ -24,6 +24,7 @@ func runCommand() *cli.Command {
 			&cli.PathFlag{Name: "json", Usage: "write only the JSON result, to `FILE` (- for standard output)"},
 			&cli.Uint64Flag{Name: "seed", Usage: "override the scenario's seed"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress bar"},
+			maxRequestsFlag(),
 		},
 		Action: runAction,
 	}
@@ -42,6 +43,9 @@ func runAction(c *cli.Context) error {
 		reportSkipped(c, sc)
 	} else {
 		sc, _ = scenarios.Default()
+	}
+	if err := checkBudget(c, sc); err != nil {
+		return err
 	}
 	cfg, closer, err := sc.Build(seedFlag(c, nil))
 	if err != nil {

@@ -28,6 +28,7 @@ func sweepCommand() *cli.Command {
 			&cli.StringFlag{Name: "shard", Usage: "run points i with i mod K = I, as `I/K`; defaults from JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs) with CAPSIM_SHARD_COUNT, AWS_BATCH_JOB_ARRAY_INDEX/_SIZE, or CAPSIM_SHARD_INDEX/_COUNT"},
 			&cli.BoolFlag{Name: "full", Usage: "keep every run's full document (time series included) in sweep.json"},
 			&cli.Uint64Flag{Name: "seed", Usage: "override the scenario's seed (every point uses the same one)"},
+			maxRequestsFlag(),
 		},
 		Action: sweepAction,
 	}
@@ -89,6 +90,9 @@ func sweepAction(c *cli.Context) error {
 	for k, p := range points {
 		if runs[k], err = sc.SweepRun(p); err != nil {
 			return badInput(err)
+		}
+		if err := checkBudget(c, runs[k]); err != nil {
+			return err
 		}
 		cfg, closer, err := runs[k].Build(seed)
 		if err != nil {
