@@ -39,6 +39,8 @@ func pricingUpdateCommand() *cli.Command {
 			&cli.StringFlag{Name: "sp-payment", Value: pricing.NoUpfront, Usage: "no_upfront | partial_upfront | all_upfront"},
 			&cli.PathFlag{Name: "savings-plans-out", Usage: "Savings Plan rates file to write (default: the catalogue's name with -savings-plans)"},
 			&cli.StringFlag{Name: "endpoint-url", Usage: "send every AWS call to this URL instead (a proxy or an emulator)"},
+			&cli.DurationFlag{Name: "aws-timeout", Value: pricing.DefaultCallPolicy.AttemptTimeout, Usage: "give up an AWS call's attempt after `D` without a whole answer"},
+			&cli.IntFlag{Name: "aws-attempts", Value: pricing.DefaultCallPolicy.Attempts, Usage: "attempts per AWS call (retries of throttling, 5xx and timeouts included)"},
 		},
 		Action: pricingUpdate,
 	}
@@ -89,7 +91,11 @@ func pricingUpdate(c *cli.Context) error {
 	if spOut == "" {
 		spOut = strings.TrimSuffix(out, filepath.Ext(out)) + "-savings-plans.csv"
 	}
-	opts := []func(*config.LoadOptions) error{config.WithRegion(pricing.PriceListRegion(region))}
+	policy := pricing.CallPolicy{AttemptTimeout: c.Duration("aws-timeout"), Attempts: c.Int("aws-attempts"), MaxBackoff: pricing.DefaultCallPolicy.MaxBackoff}
+	if policy.AttemptTimeout <= 0 || policy.Attempts < 1 || policy.Attempts > 20 {
+		return badInput(fmt.Errorf("pricing update: --aws-timeout must be greater than 0 and --aws-attempts between 1 and 20"))
+	}
+	opts := append(policy.ConfigOptions(), config.WithRegion(pricing.PriceListRegion(region)))
 	if u := c.String("endpoint-url"); u != "" {
 		opts = append(opts, config.WithBaseEndpoint(u))
 	}
@@ -100,7 +106,7 @@ func pricingUpdate(c *cli.Context) error {
 	now := time.Now().UTC()
 	fetched, err := pricing.FetchOnDemand(c.Context, awspricing.NewFromConfig(cfg), region, osName, types)
 	if err != nil {
-		return fmt.Errorf("pricing update: %w", err)
+		return fmt.Errorf("pricing update: %w", policy.Explain(err))
 	}
 	if len(fetched) == 0 {
 		return badInput(fmt.Errorf("pricing update: the Price List has no on-demand %s prices for region %q: is it a region AWS has?", osName, region))
@@ -116,7 +122,7 @@ func pricingUpdate(c *cli.Context) error {
 		ec := ec2.NewFromConfig(cfg, func(o *ec2.Options) { o.Region = region })
 		recs, err := pricing.FetchSpot(c.Context, ec, osName, types, now.Add(-hist))
 		if err != nil {
-			return fmt.Errorf("pricing update: %w", err)
+			return fmt.Errorf("pricing update: %w", policy.Explain(err))
 		}
 		var sp bytes.Buffer
 		if err := pricing.WriteSpotRecords(&sp, recs); err != nil {
@@ -130,7 +136,7 @@ func pricingUpdate(c *cli.Context) error {
 		sc := savingsplans.NewFromConfig(cfg, func(o *savingsplans.Options) { o.Region = "us-east-1" })
 		rates, err := pricing.FetchSavingsPlanRates(c.Context, sc, spKind, c.Int("sp-term"), c.String("sp-payment"), region, osName, types)
 		if err != nil {
-			return fmt.Errorf("pricing update: %w", err)
+			return fmt.Errorf("pricing update: %w", policy.Explain(err))
 		}
 		rates.Date = now.Format(time.DateOnly)
 		rates.Source = "AWS savingsplans DescribeSavingsPlansOfferingRates, fetched " + now.Format(time.RFC3339)
