@@ -8,9 +8,12 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/token"
+
+	"github.com/capsim/capsim/internal/bounded"
 )
 
 // The scenario file is decoded by walking goccy's AST against the Go types
@@ -661,10 +664,7 @@ func describe(n ast.Node) string {
 		return "a list"
 	}
 	s, _ := scalarText(n)
-	if len(s) > 40 {
-		s = s[:37] + "..."
-	}
-	return strconv.Quote(s)
+	return strconv.Quote(bounded.ClipTo(s, 40))
 }
 
 func (d *decoder) scalar(path string, n ast.Node, v reflect.Value) {
@@ -673,6 +673,11 @@ func (d *decoder) scalar(path string, n ast.Node, v reflect.Value) {
 		s, ok := scalarText(n)
 		if !ok {
 			d.fail(path, n, "expected a string, got %s", describe(n))
+			return
+		}
+		if lastKey(path) == "name" && strings.ContainsFunc(s, unicode.IsControl) {
+			// Names reach terminals, Markdown and HTML: no escape sequences.
+			d.fail(path, n, "a name cannot hold control characters (tabs, newlines, escapes), got %s", describe(n))
 			return
 		}
 		v.SetString(s)

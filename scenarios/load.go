@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
@@ -77,6 +78,9 @@ func Parse(name string, data []byte, dir string) (_ *Scenario, err error) {
 	}
 	// A byte order mark is not content; editors on Windows write one.
 	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
+	if line, col, ok := firstInvalidUTF8(data); !ok {
+		return nil, Errors{{File: name, Line: line, Column: col, Msg: "the file is not valid UTF-8 here (YAML is UTF-8 text; save the file as UTF-8)"}}
+	}
 	if e := prescan(data); e != nil {
 		return nil, Errors{{File: name, Line: e.line, Column: e.col, Msg: e.msg}}
 	}
@@ -105,6 +109,28 @@ func Parse(name string, data []byte, dir string) (_ *Scenario, err error) {
 		s.tree = t
 	}
 	return s, nil
+}
+
+// firstInvalidUTF8 finds the first byte that is not UTF-8, as a line and
+// column (counted in characters); ok is true when there is none.
+func firstInvalidUTF8(data []byte) (line, col int, ok bool) {
+	if utf8.Valid(data) {
+		return 0, 0, true
+	}
+	line, col = 1, 1
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return line, col, false
+		}
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+		i += size
+	}
+	return line, col, false
 }
 
 // parseYAML parses one YAML document and returns its body (nil if empty).

@@ -49,6 +49,10 @@ type TraceInfo struct {
 	TimeColumn, ValueColumn string // the header names used
 }
 
+// maxTraceSpan bounds a trace's first to last time, as maxSimulated bounds
+// a run: a longer trace is reported at the line that goes past it.
+const maxTraceSpan = 100 * 365 * 24 * time.Hour
+
 // The range of trace times: representable in nanoseconds with room to
 // subtract any two of them.
 var (
@@ -378,6 +382,9 @@ func ScanRateCSV(r io.Reader, name string, o RateCSVOptions) (TraceInfo, error) 
 					shift += gap
 				}
 			}
+		}
+		if span := time.Duration(row.t - c.first - shift); span > maxTraceSpan {
+			return TraceInfo{}, c.errorf(row.line, "time %s is more than 100 years after the first row's (%s): a run covers at most 100 years of traffic", fmtUnix(row.t), fmtUnix(c.first))
 		}
 		info.Rows++
 		info.Requests += c.rateOf(row) * c.Interval().Seconds()

@@ -33,7 +33,54 @@ func (c *checker) bad(path, format string, a ...any) {
 		return
 	}
 	p := c.d.pos(path)
-	c.d.errs = append(c.d.errs, Error{File: c.d.file, Line: p.line, Column: p.col, Field: path, Msg: fmt.Sprintf(format, a...)})
+	// One problem a line: a second line would print without a position.
+	for _, m := range strings.Split(fmt.Sprintf(format, a...), "\n") {
+		if m = strings.TrimSpace(m); m != "" {
+			c.d.errs = append(c.d.errs, Error{File: c.d.file, Line: p.line, Column: p.col, Field: path, Msg: m})
+		}
+	}
+}
+
+// brokenUnder says path or a field under it failed to decode: a check of
+// the whole (a policy's Validate) would read that field as its zero value
+// and report a follow-on problem ("lower bound 0 must be below upper
+// bound 0").
+func (c *checker) brokenUnder(path string) bool {
+	if c.d.isBroken(path) {
+		return true
+	}
+	for p := range c.d.broken {
+		if strings.HasPrefix(p, path+".") || strings.HasPrefix(p, path+"[") {
+			return true
+		}
+	}
+	return false
+}
+
+// badEach reports every problem err holds (errors.Join, or lines of one
+// message), each at its own field when fieldOf names one (else at path),
+// so that no line of a message is left without a position.
+func (c *checker) badEach(path string, err error, fieldOf func(msg string) string) {
+	var msgs []string
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range j.Unwrap() {
+			msgs = append(msgs, strings.Split(e.Error(), "\n")...)
+		}
+	} else {
+		msgs = strings.Split(err.Error(), "\n")
+	}
+	for _, m := range msgs {
+		if m = strings.TrimSpace(m); m == "" {
+			continue
+		}
+		at := path
+		if fieldOf != nil {
+			if f := fieldOf(m); f != "" {
+				at = f
+			}
+		}
+		c.bad(at, "%s", m)
+	}
 }
 
 // ok says none of the paths is broken: a check that reads them may run.
@@ -111,11 +158,6 @@ func choices(got string, allowed []string) string {
 // lastKey is the last key of a field path: fleet.min → min.
 func lastKey(path string) string {
 	return strings.TrimPrefix(path[len(parentPath(path)):], ".")
-}
-
-// notBuilt names things docs/architecture.md lists that this version cannot run yet.
-func notBuilt(what string) string {
-	return what + " is not built yet"
 }
 
 // The defaults of docs/scenario.md and docs/aws-model.md.
