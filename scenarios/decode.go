@@ -628,6 +628,11 @@ func (d *decoder) toAny(path string, n ast.Node) any {
 		return math.NaN()
 	case *ast.BoolNode:
 		return v.Value
+	case *ast.StringNode:
+		// goccy leaves 1e8 a string; a variant's copy must keep it a number.
+		if f, ok := floatValue(v); ok {
+			return f
+		}
 	}
 	s, _ := scalarText(n)
 	return s

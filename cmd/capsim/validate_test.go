@@ -14,11 +14,17 @@ import (
 // backends as `<this executable> backend ...`, which here is the test
 // binary, so the test binary runs the CLI when asked for "backend".
 func TestMain(m *testing.M) {
+	if os.Getenv(childCLI) == "1" { // a child process of TestHostileInputs
+		os.Exit(run(append([]string{"capsim"}, os.Args[1:]...), os.Stdout, os.Stderr))
+	}
 	if len(os.Args) > 1 && os.Args[1] == "backend" {
 		os.Exit(run(append([]string{"capsim"}, os.Args[1:]...), os.Stdout, os.Stderr))
 	}
 	os.Exit(m.Run())
 }
+
+// childCLI set to 1 makes the test binary run the CLI (see TestMain).
+const childCLI = "CAPSIM_TEST_RUN_CLI"
 
 func TestValidateBadInputExits2(t *testing.T) {
 	ok := writeScenario(t, validateScenario)
