@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -79,7 +78,7 @@ func (c *Catalogue) Types() []string { return slices.Clone(c.names) }
 
 // LoadCatalogue reads a catalogue file (see ReadCatalogue).
 func LoadCatalogue(path string) (*Catalogue, error) {
-	f, err := os.Open(path)
+	f, err := bounded.OpenRegular(path)
 	if err != nil {
 		return nil, err
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -155,7 +154,7 @@ func WriteSavingsPlanRates(w io.Writer, r *SavingsPlanRates) error {
 // LoadSavingsPlanRates reads a Savings Plan rates file: one kind, term,
 // payment option and region, a rate per instance type.
 func LoadSavingsPlanRates(path string) (*SavingsPlanRates, error) {
-	f, err := os.Open(path)
+	f, err := bounded.OpenRegular(path)
 	if err != nil {
 		return nil, err
 	}

@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -116,7 +115,7 @@ var SpotPriceHeader = []string{"instance_type", "availability_zone", "timestamp"
 // availability_zone. The shared sample's column names (spot_usd_per_hour,
 // price_timestamp_utc, availability_zone_id) are accepted too.
 func LoadSpotSeries(path string) (*SpotSeries, error) {
-	f, err := os.Open(path)
+	f, err := bounded.OpenRegular(path)
 	if err != nil {
 		return nil, err
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -43,7 +42,7 @@ func fitWorkload(c *cli.Context) error {
 	if c.Int("max-samples") < 2 {
 		return badInput(fmt.Errorf("--max-samples must be at least 2"))
 	}
-	f, err := os.Open(path)
+	f, err := scenarios.OpenTraceFile(path)
 	if err != nil {
 		return badInput(err)
 	}

@@ -159,6 +159,10 @@ func hostileCases(silentAWS string) []hostileCase {
 		// Item 5: hangs.
 		{name: "trace FIFO", files: map[string]string{"s.yaml": traceScenario("{file: fifo.csv, format: rate-csv}"), "fifo.csv": "\x00fifo"},
 			args: []string{"lint", "s.yaml"}, code: 2, want: []string{"s.yaml:4:17: traffic.trace.file: cannot open trace fifo.csv: it is a FIFO"}},
+		{name: "durations FIFO", files: map[string]string{"s.yaml": with("{dist: exponential, mean: 10ms}", "{dist: empirical, file: fifo.txt}"), "fifo.txt": "\x00fifo"},
+			args: []string{"lint", "s.yaml"}, code: 2, want: []string{"s.yaml:6:", "fifo.txt", "it is a FIFO"}},
+		{name: "price file FIFO", files: map[string]string{"s.yaml": hostileBase + "pricing: {catalogue: fifo.csv}\n", "fifo.csv": "\x00fifo"},
+			args: []string{"lint", "s.yaml"}, code: 2, want: []string{"s.yaml:8:", "it is a FIFO"}},
 		{name: "trace inspect FIFO", files: map[string]string{"fifo.csv": "\x00fifo"},
 			args: []string{"trace", "inspect", "fifo.csv"}, code: 2, want: []string{"fifo.csv: it is a FIFO"}},
 		{name: "pricing update silent endpoint", args: []string{"pricing", "update", "--region", "us-east-1", "--endpoint-url", silentAWS, "--aws-timeout", "300ms", "--aws-attempts", "2", "--out", "p.csv"},
