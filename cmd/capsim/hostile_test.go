@@ -75,6 +75,7 @@ type hostileCase struct {
 	name  string
 	files map[string]string // written into the case's directory
 	args  []string          // run in that directory
+	env   []string          // added to the environment
 	code  int
 	want  []string // fragments of stderr+stdout, positions included
 	never []string // fragments that must not appear
@@ -168,6 +169,9 @@ func hostileCases(silentAWS string) []hostileCase {
 		{name: "pricing update silent endpoint", args: []string{"pricing", "update", "--region", "us-east-1", "--endpoint-url", silentAWS, "--aws-timeout", "300ms", "--aws-attempts", "2", "--out", "p.csv"},
 			code: 1, want: []string{"GetProducts", "at most 2 attempt(s) of 300ms each"}},
 
+		{name: "import asg silent endpoint", args: []string{"import", "asg", "--region", "us-east-1", "--aws-timeout", "300ms", "--aws-attempts", "2", "my-group"},
+			env: []string{"AWS_ENDPOINT_URL=" + silentAWS}, code: 1, want: []string{"import asg:", "at most 2 attempt(s) of 300ms each"}},
+
 		// Item 8: secrets in messages.
 		{name: "credentials as a trace", files: map[string]string{"s.yaml": traceScenario("{file: credentials, format: requests-csv}"), "credentials": creds},
 			args: []string{"lint", "s.yaml"}, code: 2, want: []string{"credentials:2: column \"[default]\":"},
@@ -233,6 +237,7 @@ func TestHostileInputs(t *testing.T) {
 			cmd.Dir = dir
 			cmd.Env = append(os.Environ(), childCLI+"=1", "AWS_ACCESS_KEY_ID=AKID", "AWS_SECRET_ACCESS_KEY=SECRET",
 				"AWS_CONFIG_FILE="+filepath.Join(dir, "no-aws-config"), "AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(dir, "no-aws-credentials"))
+			cmd.Env = append(cmd.Env, c.env...)
 			var out bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &out, &out
 			t0 := time.Now()

@@ -26,7 +26,7 @@ func pricingUpdateCommand() *cli.Command {
 		Description: "Credentials come from the AWS SDK's default chain (environment, shared files, SSO). The Price List API\n" +
 			"is called in us-east-1, ap-south-1 (for ap-* regions), eu-central-1 (eu-*) or cn-northwest-1 (China).\n" +
 			"Name the file in a scenario with pricing.catalogue, and the spot file with pricing.spot.price_file.",
-		Flags: []cli.Flag{
+		Flags: append(awsPolicyFlags(),
 			&cli.StringFlag{Name: "region", Usage: "the region whose prices to fetch, e.g. eu-west-1"},
 			&cli.StringSliceFlag{Name: "types", Usage: "instance types (comma-separated or repeated); default: every type"},
 			&cli.StringFlag{Name: "os", Value: pricing.OSLinux, Usage: "linux | rhel | suse | windows"},
@@ -39,9 +39,7 @@ func pricingUpdateCommand() *cli.Command {
 			&cli.StringFlag{Name: "sp-payment", Value: pricing.NoUpfront, Usage: "no_upfront | partial_upfront | all_upfront"},
 			&cli.PathFlag{Name: "savings-plans-out", Usage: "Savings Plan rates file to write (default: the catalogue's name with -savings-plans)"},
 			&cli.StringFlag{Name: "endpoint-url", Usage: "send every AWS call to this URL instead (a proxy or an emulator)"},
-			&cli.DurationFlag{Name: "aws-timeout", Value: pricing.DefaultCallPolicy.AttemptTimeout, Usage: "give up an AWS call's attempt after `D` without a whole answer"},
-			&cli.IntFlag{Name: "aws-attempts", Value: pricing.DefaultCallPolicy.Attempts, Usage: "attempts per AWS call (retries of throttling, 5xx and timeouts included)"},
-		},
+		),
 		Action: pricingUpdate,
 	}
 }
@@ -91,9 +89,9 @@ func pricingUpdate(c *cli.Context) error {
 	if spOut == "" {
 		spOut = strings.TrimSuffix(out, filepath.Ext(out)) + "-savings-plans.csv"
 	}
-	policy := pricing.CallPolicy{AttemptTimeout: c.Duration("aws-timeout"), Attempts: c.Int("aws-attempts"), MaxBackoff: pricing.DefaultCallPolicy.MaxBackoff}
-	if policy.AttemptTimeout <= 0 || policy.Attempts < 1 || policy.Attempts > 20 {
-		return badInput(fmt.Errorf("pricing update: --aws-timeout must be greater than 0 and --aws-attempts between 1 and 20"))
+	policy, err := awsPolicy(c)
+	if err != nil {
+		return err
 	}
 	opts := append(policy.ConfigOptions(), config.WithRegion(pricing.PriceListRegion(region)))
 	if u := c.String("endpoint-url"); u != "" {
