@@ -7,7 +7,7 @@ import (
 )
 
 func TestLookupSpotChecks(t *testing.T) {
-	// The spot checks of shared/data/README.md, taken from the AWS price list.
+	// Prices checked by hand against the AWS price list (data/README.md).
 	cases := []struct {
 		name      string
 		usd       float64

@@ -19,8 +19,8 @@ import (
 // The default spot price is the on-demand price times the median
 // spot/on-demand ratio of the type's family in a sample of us-east-1 Linux
 // spot prices (the last price per type and zone in a 6-hour window of
-// 2022-05-31, 1,558 rows, shared/data/pricing/
-// ec2_spot_linux_us-east-1_2022-05-31_sample.csv), or the median over all
+// 2022-05-31, 1,558 rows, testdata/
+// ec2_spot_linux_us-east-1_2022-05-31_sample.csv.gz), or the median over all
 // rows (0.374, a 62.6 % discount) for a family the sample lacks. The
 // embedded file holds only that summary; spot_test.go recomputes it from
 // the sample.
@@ -112,7 +112,7 @@ var SpotPriceHeader = []string{"instance_type", "availability_zone", "timestamp"
 
 // LoadSpotSeries reads a spot price file: a header with instance_type,
 // timestamp (RFC 3339) and usd_per_hour columns, and optionally
-// availability_zone. The shared sample's column names (spot_usd_per_hour,
+// availability_zone. The 2022 sample's column names (spot_usd_per_hour,
 // price_timestamp_utc, availability_zone_id) are accepted too.
 func LoadSpotSeries(path string) (*SpotSeries, error) {
 	f, err := bounded.OpenRegular(path)

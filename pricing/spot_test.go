@@ -2,6 +2,7 @@ package pricing
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/csv"
 	"fmt"
 	"os"
@@ -13,15 +14,19 @@ import (
 	"github.com/capsim/capsim/sim"
 )
 
-// TestSpotRatioSummary recomputes the embedded summary from the shared
-// sample it was made from (shared/data/pricing, CI has it there).
+// TestSpotRatioSummary recomputes the embedded summary from the sample it
+// was made from (testdata/README.md gives its source).
 func TestSpotRatioSummary(t *testing.T) {
-	f, err := os.Open("../../shared/data/pricing/ec2_spot_linux_us-east-1_2022-05-31_sample.csv")
+	f, err := os.Open("testdata/ec2_spot_linux_us-east-1_2022-05-31_sample.csv.gz")
 	if err != nil {
-		t.Fatalf("the shared sample is needed to check the embedded summary: %v", err)
+		t.Fatalf("the sample is needed to check the embedded summary: %v", err)
 	}
 	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
+	gz, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(gz).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -117,7 +117,7 @@ func (c *checker) empirical(p string, d *DistSpec) {
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(c.s.dir, path)
 	}
-	f, err := bounded.OpenRegular(path)
+	f, err := OpenInput(path)
 	if err != nil {
 		why := err
 		if pe, ok := err.(*os.PathError); ok {

@@ -98,9 +98,11 @@ func FuzzRateCSV(f *testing.F) {
 	f.Add([]byte("a,b\n1.5,2\n2.5,1e9\n"), false, int64(1))
 	f.Add([]byte("a,b\n\"1\",\"2\n"), false, int64(0))
 	f.Add([]byte("\ufeffa,b\n0,0\n"), true, int64(-1))
-	if b, err := os.ReadFile(tracesDir + "nasa_1995_per_minute.csv"); err == nil {
-		f.Add(b[:2000], false, int64(0))
+	b, err := readInput(nasaPerMinute)
+	if err != nil {
+		f.Fatal(err)
 	}
+	f.Add(b[:2000], false, int64(0))
 	f.Fuzz(func(t *testing.T, data []byte, rate bool, intervalSec int64) {
 		o := RateCSVOptions{ValueIsRate: rate}
 		if intervalSec > 0 && intervalSec < 1e6 {

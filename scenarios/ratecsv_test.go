@@ -12,7 +12,13 @@ import (
 	"github.com/capsim/capsim/sim"
 )
 
-const tracesDir = "../../shared/data/traces/"
+// The example scenarios' real traces (examples/data/README.md gives their
+// sources); the two NASA files are gzipped, which OpenInput undoes.
+const (
+	tracesDir     = "examples/data/"
+	nasaPerMinute = tracesDir + "nasa_1995_per_minute.csv.gz"
+	wikipedia     = tracesDir + "wikipedia_en_2016-01_hourly.csv"
+)
 
 // drain reads every segment, checking they are ordered and well formed,
 // and returns the requests they hold (∫ rate dt) and the end of the last.
@@ -37,7 +43,7 @@ func drain(t *testing.T, src sim.RateSource) (requests float64, end sim.Time, n 
 }
 
 func TestRateCSVNASA(t *testing.T) {
-	f, err := os.Open(tracesDir + "nasa_1995_per_minute.csv")
+	f, err := OpenInput(nasaPerMinute)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +55,7 @@ func TestRateCSVNASA(t *testing.T) {
 	if c.Interval() != time.Minute || c.Start() != time.Date(1995, 7, 1, 4, 0, 0, 0, time.UTC) {
 		t.Errorf("interval %v, start %v", c.Interval(), c.Start())
 	}
-	// The sum of the requests column (shared/data/README.md: 84,334 rows).
+	// The sum of the requests column (84,334 rows; examples/data/README.md).
 	const total = 3_461_610
 	got, end, _ := drain(t, c)
 	if math.Abs(got-total) > 1e-3 {
@@ -62,7 +68,7 @@ func TestRateCSVNASA(t *testing.T) {
 }
 
 func TestScanRateCSV(t *testing.T) {
-	f, err := os.Open(tracesDir + "nasa_1995_per_minute.csv")
+	f, err := OpenInput(nasaPerMinute)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +88,7 @@ func TestScanRateCSV(t *testing.T) {
 }
 
 func TestRateCSVWikipedia(t *testing.T) {
-	f, err := os.Open(tracesDir + "wikipedia_en_2016-01_hourly.csv")
+	f, err := os.Open(wikipedia)
 	if err != nil {
 		t.Fatal(err)
 	}

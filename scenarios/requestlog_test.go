@@ -7,7 +7,6 @@ import (
 	"errors"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -17,7 +16,7 @@ import (
 	"github.com/capsim/capsim/sim"
 )
 
-const nasaLog = tracesDir + "nasa_1995-08-01_access.log"
+const nasaLog = tracesDir + "nasa_1995-08-01_access.log.gz"
 
 func readAll(t *testing.T, l *RequestLog) []LogRecord {
 	t.Helper()
@@ -60,7 +59,7 @@ func logErr(format, text string, o LogOptions) error {
 }
 
 func TestCLFNASA(t *testing.T) {
-	f, err := os.Open(nasaLog)
+	f, err := OpenInput(nasaLog)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +79,7 @@ func TestCLFNASA(t *testing.T) {
 // per-minute trace for every minute it covers (the log is -0400, the
 // trace UTC).
 func TestNASALogToPerMinute(t *testing.T) {
-	f, err := os.Open(nasaLog)
+	f, err := OpenInput(nasaLog)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +100,7 @@ func TestNASALogToPerMinute(t *testing.T) {
 	if len(got) != 12*60+53 { // 06:00Z to 18:52Z inclusive
 		t.Errorf("%d minutes, want %d", len(got), 12*60+53)
 	}
-	pm, err := os.Open(tracesDir + "nasa_1995_per_minute.csv")
+	pm, err := OpenInput(nasaPerMinute)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +135,7 @@ func TestNASALogToPerMinute(t *testing.T) {
 // exactly, and a run sees every request.
 func TestNASALogReplayPerSecond(t *testing.T) {
 	// Count the log's seconds independently of the reader.
-	f, err := os.Open(nasaLog)
+	f, err := OpenInput(nasaLog)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -420,7 +419,7 @@ func TestRateCSVGaps(t *testing.T) {
 }
 
 func TestInspectAndSparkline(t *testing.T) {
-	f, err := os.Open(nasaLog)
+	f, err := OpenInput(nasaLog)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -439,7 +438,7 @@ func TestInspectAndSparkline(t *testing.T) {
 	if sp := Sparkline([]float64{0, 1, 2, 3, 4, 5, 6, 7}, 8); sp != "▁▂▃▄▅▆▇█" {
 		t.Errorf("sparkline %q", sp)
 	}
-	pm, err := os.Open(tracesDir + "nasa_1995_per_minute.csv")
+	pm, err := OpenInput(nasaPerMinute)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -457,7 +456,7 @@ func TestInspectAndSparkline(t *testing.T) {
 // BenchmarkCLFNASA reads the NASA log (30,969 lines) from memory through
 // the reorder buffer: the reader's cost per line.
 func BenchmarkCLFNASA(b *testing.B) {
-	data, err := os.ReadFile(nasaLog)
+	data, err := readInput(nasaLog)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -488,7 +487,7 @@ func BenchmarkCLFNASA(b *testing.B) {
 // evenly, without changing any second's count or the order.
 func TestLogSpread(t *testing.T) {
 	read := func(spread time.Duration) []LogRecord {
-		f, err := os.Open(nasaLog)
+		f, err := OpenInput(nasaLog)
 		if err != nil {
 			t.Fatal(err)
 		}

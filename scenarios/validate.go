@@ -402,7 +402,7 @@ func hasErrorUnder(es Errors, path string) bool {
 
 // openTrace opens the trace file; shown is its name for messages (as the
 // scenario wrote it).
-func (s *Scenario) openTrace() (*os.File, string, error) {
+func (s *Scenario) openTrace() (*Input, string, error) {
 	t := s.Traffic.Trace
 	if t == nil || t.File == "" {
 		return nil, "", fmt.Errorf("no trace file given")
@@ -411,7 +411,7 @@ func (s *Scenario) openTrace() (*os.File, string, error) {
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(s.dir, path)
 	}
-	f, err := OpenTraceFile(path)
+	f, err := OpenInput(path)
 	if err != nil {
 		why := err
 		if pe, ok := err.(*os.PathError); ok {

@@ -18,7 +18,7 @@ type groenveldRow struct {
 	factor float64 // Wq / mean service time, as printed (4 decimals)
 }
 
-// A copy of shared/data/queueing/mmn_waiting_factors_groenveld2007.csv.
+// Groenveld 2007, Table I (testdata/README.md gives the source).
 const groenveldFile = "testdata/mmn_waiting_factors_groenveld2007.csv"
 
 func readGroenveld(t *testing.T) []groenveldRow {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/capsim/capsim/internal/output"
 	"github.com/capsim/capsim/scenarios"
 	"github.com/capsim/capsim/sim"
 )
@@ -202,6 +203,9 @@ func meanRate(cfg *sim.Config) (float64, error) {
 	return sum / end.Seconds(), nil
 }
 
+// validateTempPrefix names validate's temporary folders in os.TempDir().
+const validateTempPrefix = "capsim-validate-"
+
 // realRun is what the real stack measured.
 type realRun struct {
 	load      *LoadResult
@@ -221,11 +225,18 @@ func runReal(ctx context.Context, opt Options, rep *Report, plan Plan, balance s
 	if opt.Backend.Path == "" {
 		return nil, errors.New("validate: no backend launcher")
 	}
-	dir, err := os.MkdirTemp("", "capsim-validate-")
+	// The folder (HAProxy's configuration and admin socket) is locked while
+	// this run lives; what a SIGKILLed run left is removed here, at the next
+	// start (docs/reliability.md, "Output files").
+	output.RemoveStale(os.TempDir(), validateTempPrefix)
+	dir, release, err := output.LockedTempDir("", validateTempPrefix)
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(dir)
+	defer func() {
+		os.RemoveAll(dir)
+		release()
+	}()
 
 	var backends []*backendProc
 	var hap *HAProxy

@@ -1,12 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
-	"path/filepath"
+	"io"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/capsim/capsim/internal/output"
+	"github.com/capsim/capsim/internal/safetext"
 	"github.com/capsim/capsim/reports"
 	"github.com/capsim/capsim/scenarios"
 	"github.com/capsim/capsim/sim"
@@ -19,11 +20,14 @@ func checkCommand() *cli.Command {
 		Name:      "check",
 		Usage:     "CI gate: simulate and exit 1 when an SLO is missed; JUnit XML and a Markdown summary",
 		ArgsUsage: "SCENARIO.yaml",
+		Description: examples(
+			"capsim check scenarios/examples/default.yaml",
+			"capsim check scenarios/examples/compare-policies.yaml --variants --junit slo.xml --markdown slo.md"),
 		Flags: []cli.Flag{
 			&cli.PathFlag{Name: "junit", Usage: "write JUnit XML (one test case per SLO check) to `FILE`"},
 			&cli.PathFlag{Name: "markdown", Usage: "write a Markdown summary (for a pull request comment) to `FILE`"},
 			&cli.BoolFlag{Name: "variants", Usage: "check every variant too"},
-			&cli.Uint64Flag{Name: "seed", Usage: "override the scenario's seed"},
+			seedOption("use seed `N` instead of the scenario's"),
 			maxRequestsFlag(),
 		},
 		Action: checkAction,
@@ -31,8 +35,8 @@ func checkCommand() *cli.Command {
 }
 
 func checkAction(c *cli.Context) error {
-	if c.NArg() != 1 {
-		return badInput(fmt.Errorf("check: name one scenario file"))
+	if err := wantArgs(c, 1, 1, "scenario file"); err != nil {
+		return err
 	}
 	sc, err := scenarios.Load(c.Args().First())
 	if err != nil {
@@ -46,6 +50,18 @@ func checkAction(c *cli.Context) error {
 	}
 	if err := checkBudget(c, runs...); err != nil {
 		return err
+	}
+	// Both outputs are checked before anything runs.
+	var junit, md *output.File
+	if p := c.Path("junit"); p != "" {
+		if junit, err = outFile(c, "junit", p); err != nil {
+			return err
+		}
+	}
+	if p := c.Path("markdown"); p != "" {
+		if md, err = outFile(c, "markdown", p); err != nil {
+			return err
+		}
 	}
 	seed := seedFlag(c, &sc.Seed)
 	var docs []*reports.Document
@@ -68,29 +84,21 @@ func checkAction(c *cli.Context) error {
 				verdict = "FAIL"
 				failed++
 			}
-			fmt.Fprintf(c.App.Writer, "%s %s: %s = %.4g (limit %.4g)\n", verdict, r.Name, ch.Name, ch.Value, ch.Limit)
+			fmt.Fprintf(c.App.Writer, "%s %s: %s\n", verdict, safetext.Line(r.Name), ch.Describe())
 		}
 		if len(d.Summary.SLO.Checks) == 0 {
-			fmt.Fprintf(c.App.Writer, "ok   %s: no slo set, nothing checked\n", r.Name)
+			fmt.Fprintf(c.App.Writer, "ok   %s: no slo set, nothing checked\n", safetext.Line(r.Name))
 		}
 	}
-	files := map[string][]byte{}
-	if p := c.Path("junit"); p != "" {
-		var b bytes.Buffer
-		if err := reports.WriteJUnit(&b, docs...); err != nil {
+	if junit != nil {
+		if err := junit.WriteWith(func(w io.Writer) error { return reports.WriteJUnit(w, docs...) }); err != nil {
 			return err
 		}
-		files[filepath.Clean(p)] = b.Bytes()
 	}
-	if p := c.Path("markdown"); p != "" {
-		var b bytes.Buffer
-		if err := reports.WriteMarkdown(&b, reports.Compare(version, docs)); err != nil {
+	if md != nil {
+		if err := md.WriteWith(func(w io.Writer) error { return reports.WriteMarkdown(w, reports.Compare(version, docs)) }); err != nil {
 			return err
 		}
-		files[filepath.Clean(p)] = b.Bytes()
-	}
-	if err := writeFiles(files); err != nil {
-		return err
 	}
 	if failed > 0 {
 		return cli.Exit(fmt.Sprintf("check: %d SLO check(s) missed", failed), exitFailed)

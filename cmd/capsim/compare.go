@@ -10,6 +10,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/capsim/capsim/internal/output"
 	"github.com/capsim/capsim/reports"
 	"github.com/capsim/capsim/scenarios"
 	"github.com/capsim/capsim/sim"
@@ -20,10 +21,13 @@ func compareCommand() *cli.Command {
 		Name:      "compare",
 		Usage:     "simulate a scenario and each of its variants on the same traffic, and compare them",
 		ArgsUsage: "SCENARIO.yaml",
+		Description: examples(
+			"capsim compare scenarios/examples/compare-policies.yaml",
+			"capsim compare scenarios/examples/compare-policies.yaml --out compare-out --seed 3"),
 		Flags: []cli.Flag{
 			&cli.PathFlag{Name: "out", Value: "capsim-out", Usage: "write compare.json, compare.md and report.html into `DIR`"},
 			&cli.PathFlag{Name: "json", Usage: "write only the JSON comparison, to `FILE` (- for standard output)"},
-			&cli.Uint64Flag{Name: "seed", Usage: "override the scenario's seed (every run uses the same one)"},
+			seedOption("use seed `N` instead of the scenario's (every run uses the same one)"),
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "accepted for symmetry with run; compare shows no progress bar"},
 			maxRequestsFlag(),
 		},
@@ -32,8 +36,8 @@ func compareCommand() *cli.Command {
 }
 
 func compareAction(c *cli.Context) error {
-	if c.NArg() != 1 {
-		return badInput(fmt.Errorf("compare: name one scenario file with variants"))
+	if err := wantArgs(c, 1, 1, "scenario file"); err != nil {
+		return err
 	}
 	sc, err := scenarios.Load(c.Args().First())
 	if err != nil {
@@ -57,6 +61,21 @@ func compareAction(c *cli.Context) error {
 		}
 		defer closer.Close()
 		cfgs[i] = cfg
+	}
+	var jsonOut *output.File
+	var dir *output.Folder
+	if path := c.Path("json"); path != "" {
+		if jsonOut, err = outFile(c, "json", path); err != nil {
+			return err
+		}
+	} else {
+		if dir, err = outFolder(c, "compare.json", "compare.md", "report.html"); err != nil {
+			return err
+		}
+		defer dir.Close()
+		if err := reports.CheckECharts(); err != nil { // fail before simulating, not after
+			return err
+		}
 	}
 	docs := make([]*reports.Document, len(runs))
 	errs := make([]error, len(runs))
@@ -90,12 +109,8 @@ func compareAction(c *cli.Context) error {
 	if err := enc.Encode(cmp); err != nil {
 		return err
 	}
-	if path := c.Path("json"); path != "" {
-		if path == "-" {
-			_, err := c.App.Writer.Write(js.Bytes())
-			return err
-		}
-		return writeFiles(map[string][]byte{path: js.Bytes()})
+	if jsonOut != nil {
+		return jsonOut.Write(js.Bytes())
 	}
 	var md, html bytes.Buffer
 	if err := reports.WriteMarkdown(&md, cmp); err != nil {
@@ -104,17 +119,17 @@ func compareAction(c *cli.Context) error {
 	if err := reports.WriteHTML(&html, docs...); err != nil {
 		return err
 	}
-	dir := c.Path("out")
-	if err := writeFiles(map[string][]byte{
-		filepath.Join(dir, "compare.json"): js.Bytes(),
-		filepath.Join(dir, "compare.md"):   md.Bytes(),
-		filepath.Join(dir, "report.html"):  html.Bytes(),
+	noteOnlineReport(c.App.ErrWriter)
+	if err := dir.Commit(map[string][]byte{
+		"compare.json": js.Bytes(),
+		"compare.md":   md.Bytes(),
+		"report.html":  html.Bytes(),
 	}); err != nil {
 		return err
 	}
 	if err := reports.WriteComparison(c.App.Writer, cmp); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.App.Writer, "wrote %s\n", filepath.Join(dir, "{compare.json,compare.md,report.html}"))
+	fmt.Fprintf(c.App.Writer, "wrote %s\n", filepath.Join(c.Path("out"), "{compare.json,compare.md,report.html}"))
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/capsim/capsim/internal/output"
 	"github.com/capsim/capsim/scenarios"
 )
 
@@ -14,6 +15,8 @@ func fitWorkloadCommand() *cli.Command {
 		Name:      "fit-workload",
 		Usage:     "fit a service-time distribution to an ALB log's target_processing_time (or a requests-csv duration column) and print the scenario snippet",
 		ArgsUsage: "FILE",
+		Description: examples("capsim fit-workload alb.log --dist all          # an ALB access log: its target_processing_time",
+			"capsim fit-workload requests.csv --format requests-csv --duration-column duration --dist empirical --samples-out samples.txt"),
 		Flags: append(traceFlags(),
 			&cli.StringFlag{Name: "dist", Value: "lognormal", Usage: "lognormal | gamma | empirical | all"},
 			&cli.IntFlag{Name: "max-samples", Value: 1_000_000, Usage: "fit a uniform sample of at most this many durations"},
@@ -42,7 +45,13 @@ func fitWorkload(c *cli.Context) error {
 	if c.Int("max-samples") < 2 {
 		return badInput(fmt.Errorf("--max-samples must be at least 2"))
 	}
-	f, err := scenarios.OpenTraceFile(path)
+	var samplesOut *output.File
+	if out := c.Path("samples-out"); out != "" {
+		if samplesOut, err = outFile(c, "samples-out", out); err != nil {
+			return err
+		}
+	}
+	f, err := scenarios.OpenInput(path)
 	if err != nil {
 		return badInput(err)
 	}
@@ -70,13 +79,13 @@ func fitWorkload(c *cli.Context) error {
 		}
 		if dist == "empirical" {
 			fit.Spec.File = "SAMPLES.txt"
-			if out := c.Path("samples-out"); out != "" {
-				fit.Spec.File = out
+			if samplesOut != nil {
+				fit.Spec.File = samplesOut.Name()
 				var b strings.Builder
 				for _, x := range d.Sample {
 					fmt.Fprintf(&b, "%g\n", x)
 				}
-				if err := writeFiles(map[string][]byte{out: []byte(b.String())}); err != nil {
+				if err := samplesOut.Write([]byte(b.String())); err != nil {
 					return err
 				}
 			} else {

@@ -12,32 +12,36 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/urfave/cli/v2"
 
+	"github.com/capsim/capsim/internal/output"
 	"github.com/capsim/capsim/scenarios/awsimport"
 )
 
 func importCommand() *cli.Command {
-	region := &cli.StringFlag{Name: "region", Usage: "AWS region (default: the SDK's chain: AWS_REGION, ~/.aws/config)"}
+	region := &cli.StringFlag{Name: "region", Usage: "AWS region", DefaultText: "the SDK's chain: AWS_REGION, ~/.aws/config"}
 	return &cli.Command{
 		Name:  "import",
 		Usage: "read a real Auto Scaling group or ALB traffic from AWS (credentials from the SDK's default chain)",
 		Subcommands: []*cli.Command{
 			{
-				Name:      "asg",
-				Usage:     "write a scenario reproducing an Auto Scaling group, its policies, alarms and scheduled actions",
-				ArgsUsage: "NAME",
-				Flags:     append(awsPolicyFlags(), region, &cli.PathFlag{Name: "out", Usage: "write the scenario to `FILE` (default: standard output)"}),
-				Action:    importASG,
+				Name:        "asg",
+				Usage:       "write a scenario reproducing an Auto Scaling group, its policies, alarms and scheduled actions",
+				ArgsUsage:   "NAME",
+				Description: examples("capsim import asg web-asg --region eu-west-1 --out web.yaml"),
+				Flags:       append(awsPolicyFlags(), region, &cli.PathFlag{Name: "out", Usage: "write the scenario to `FILE`", DefaultText: "standard output"}),
+				Action:      importASG,
 			},
 			{
 				Name:  "metrics",
 				Usage: "write an ALB's per-minute RequestCount (and TargetResponseTime) from CloudWatch as a rate-csv trace",
+				Description: examples("capsim import metrics --load-balancer app/web/0123456789abcdef " +
+					"--start 2026-03-01T00:00:00Z --end 2026-03-08T00:00:00Z --out week.csv"),
 				Flags: append(awsPolicyFlags(), region,
-					&cli.StringFlag{Name: "load-balancer", Required: true, Usage: "the ALB as app/NAME/ID"},
+					&cli.StringFlag{Name: "load-balancer", Required: true, Usage: "the ALB as app/NAME/ID (required)"},
 					&cli.StringFlag{Name: "target-group", Usage: "only this target group, as targetgroup/NAME/ID"},
-					&cli.TimestampFlag{Name: "start", Layout: time.RFC3339, Required: true, Usage: "first minute (RFC 3339, inclusive)"},
-					&cli.TimestampFlag{Name: "end", Layout: time.RFC3339, Required: true, Usage: "end (RFC 3339, exclusive)"},
+					&cli.TimestampFlag{Name: "start", Layout: time.RFC3339, Required: true, Usage: "first minute (RFC 3339, inclusive; required)"},
+					&cli.TimestampFlag{Name: "end", Layout: time.RFC3339, Required: true, Usage: "end (RFC 3339, exclusive; required)"},
 					&cli.DurationFlag{Name: "period", Value: time.Minute, Usage: "a multiple of 60s (CloudWatch keeps 1-minute data 15 days, 5-minute 63 days)"},
-					&cli.PathFlag{Name: "out", Usage: "write the trace to `FILE` (default: standard output)"}),
+					&cli.PathFlag{Name: "out", Usage: "write the trace to `FILE`", DefaultText: "standard output"}),
 				Action: importMetrics,
 			},
 		},
@@ -66,8 +70,12 @@ func awsConfig(c *cli.Context) (aws.Config, error) {
 }
 
 func importASG(c *cli.Context) error {
-	if c.NArg() != 1 {
-		return badInput(fmt.Errorf("import asg: name one Auto Scaling group (got %d arguments)", c.NArg()))
+	if err := wantArgs(c, 1, 1, "Auto Scaling group name"); err != nil {
+		return err
+	}
+	out, err := importOut(c)
+	if err != nil {
+		return err
 	}
 	cfg, err := awsConfig(c)
 	if err != nil {
@@ -79,17 +87,21 @@ func importASG(c *cli.Context) error {
 	if err != nil {
 		return fmt.Errorf("import asg: %w", mustPolicy(c).Explain(err))
 	}
-	return writeOut(c, []byte(g.Scenario()))
+	return out.Write([]byte(g.Scenario()))
 }
 
 func importMetrics(c *cli.Context) error {
-	if c.NArg() != 0 {
-		return badInput(fmt.Errorf("import metrics: unexpected arguments %v (everything is a flag)", c.Args().Slice()))
+	if err := wantArgs(c, 0, 0, ""); err != nil {
+		return err
 	}
 	q := awsimport.TraceRequest{LoadBalancer: c.String("load-balancer"), TargetGroup: c.String("target-group"),
 		Start: *c.Timestamp("start"), End: *c.Timestamp("end"), Period: c.Duration("period")}
 	if err := q.Check(); err != nil {
 		return badInput(fmt.Errorf("import metrics: %w", err))
+	}
+	out, err := importOut(c)
+	if err != nil {
+		return err
 	}
 	cfg, err := awsConfig(c)
 	if err != nil {
@@ -102,7 +114,7 @@ func importMetrics(c *cli.Context) error {
 	if err != nil {
 		return fmt.Errorf("import metrics: %w", mustPolicy(c).Explain(err))
 	}
-	if err := writeOut(c, buf.Bytes()); err != nil {
+	if err := out.Write(buf.Bytes()); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.App.ErrWriter, "%d periods, %.0f requests, %d periods without a datapoint written as 0 requests (AWS publishes none when no requests flow), %d GetMetricData page(s)\n",
@@ -110,10 +122,12 @@ func importMetrics(c *cli.Context) error {
 	return nil
 }
 
-func writeOut(c *cli.Context, b []byte) error {
-	if out := c.Path("out"); out != "" && out != "-" {
-		return writeFiles(map[string][]byte{out: b})
+// importOut is the --out file, standard output by default, checked
+// before AWS is called.
+func importOut(c *cli.Context) (*output.File, error) {
+	out := c.Path("out")
+	if out == "" {
+		out = "-"
 	}
-	_, err := c.App.Writer.Write(b)
-	return err
+	return outFile(c, "out", out)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/savingsplans"
 	"github.com/urfave/cli/v2"
 
+	"github.com/capsim/capsim/internal/output"
 	"github.com/capsim/capsim/pricing"
 )
 
@@ -25,14 +26,15 @@ func pricingUpdateCommand() *cli.Command {
 		Usage: "fetch on-demand prices (AWS Price List API) and, with --spot, spot prices (EC2) into a catalogue file",
 		Description: "Credentials come from the AWS SDK's default chain (environment, shared files, SSO). The Price List API\n" +
 			"is called in us-east-1, ap-south-1 (for ap-* regions), eu-central-1 (eu-*) or cn-northwest-1 (China).\n" +
-			"Name the file in a scenario with pricing.catalogue, and the spot file with pricing.spot.price_file.",
+			"Name the file in a scenario with pricing.catalogue, and the spot file with pricing.spot.price_file.\n\n" +
+			examples("capsim pricing update --region eu-west-1 --types m5.large,c7g.xlarge --spot --out prices-eu-west-1.csv"),
 		Flags: append(awsPolicyFlags(),
-			&cli.StringFlag{Name: "region", Usage: "the region whose prices to fetch, e.g. eu-west-1"},
-			&cli.StringSliceFlag{Name: "types", Usage: "instance types (comma-separated or repeated); default: every type"},
+			&cli.StringFlag{Name: "region", Usage: "the region whose prices to fetch, e.g. eu-west-1 (required)"},
+			&cli.StringSliceFlag{Name: "types", Usage: "instance types (comma-separated or repeated)", DefaultText: "every type"},
 			&cli.StringFlag{Name: "os", Value: pricing.OSLinux, Usage: "linux | rhel | suse | windows"},
 			&cli.BoolFlag{Name: "spot", Usage: "also fetch spot prices per zone (EC2 DescribeSpotPriceHistory)"},
-			&cli.DurationFlag{Name: "spot-history", Usage: "how far back to fetch spot price changes (≤ 90 days; default: the prices in effect now)"},
-			&cli.PathFlag{Name: "out", Usage: "catalogue file to write (default prices-REGION.csv)"},
+			&cli.DurationFlag{Name: "spot-history", Usage: "how far back to fetch spot price changes (≤ 90 days)", DefaultText: "the prices in effect now"},
+			&cli.PathFlag{Name: "out", Usage: "catalogue file to write", DefaultText: "prices-REGION.csv"},
 			&cli.PathFlag{Name: "spot-out", Usage: "spot price file to write (default: the catalogue's name with -spot)"},
 			&cli.StringFlag{Name: "savings-plans", Usage: "also fetch Savings Plan rates of this kind (compute | ec2_instance) with DescribeSavingsPlansOfferingRates"},
 			&cli.IntFlag{Name: "sp-term", Value: 1, Usage: "Savings Plan term in years: 1 | 3"},
@@ -45,6 +47,9 @@ func pricingUpdateCommand() *cli.Command {
 }
 
 func pricingUpdate(c *cli.Context) error {
+	if err := wantArgs(c, 0, 0, ""); err != nil {
+		return err
+	}
 	region, osName := c.String("region"), c.String("os")
 	if region == "" {
 		return badInput(fmt.Errorf("pricing update: --region is required (the region whose prices to fetch)"))
@@ -88,6 +93,18 @@ func pricingUpdate(c *cli.Context) error {
 	spOut := c.Path("savings-plans-out")
 	if spOut == "" {
 		spOut = strings.TrimSuffix(out, filepath.Ext(out)) + "-savings-plans.csv"
+	}
+	// Every file this run may write is checked before AWS is called.
+	outs := map[string]*output.File{}
+	for flag, p := range map[string]string{"out": out, "spot-out": spotOut, "savings-plans-out": spOut} {
+		if flag == "spot-out" && !c.Bool("spot") || flag == "savings-plans-out" && spKind == "" {
+			continue
+		}
+		f, err := outFile(c, flag, p)
+		if err != nil {
+			return err
+		}
+		outs[p] = f
 	}
 	policy, err := awsPolicy(c)
 	if err != nil {
@@ -145,8 +162,10 @@ func pricingUpdate(c *cli.Context) error {
 		files[spOut] = sp.Bytes()
 		msg += fmt.Sprintf(" and %d %s Savings Plan rates to %s", len(rates.Rates), spKind, spOut)
 	}
-	if err := writeFiles(files); err != nil {
-		return err
+	for p, b := range files {
+		if err := outs[p].Write(b); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintf(c.App.Writer, "%s (%s)\n", msg, src)
 	return nil

@@ -3,11 +3,13 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"os"
+	"io"
 	"path/filepath"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/capsim/capsim/internal/output"
 	"github.com/capsim/capsim/pricing"
 	"github.com/capsim/capsim/reports"
 	"github.com/capsim/capsim/scenarios"
@@ -19,10 +21,14 @@ func runCommand() *cli.Command {
 		Name:      "run",
 		Usage:     "simulate one scenario (the embedded default when none is given) and write its report",
 		ArgsUsage: "[SCENARIO.yaml]",
+		Description: examples(
+			"capsim run                                         # the embedded default scenario",
+			"capsim run scenarios/examples/finance.yaml --out finance-out",
+			"capsim run scenarios/examples/default.yaml --seed 2 --json -"),
 		Flags: []cli.Flag{
 			&cli.PathFlag{Name: "out", Value: "capsim-out", Usage: "write result.json, timeseries.csv and report.html into `DIR`"},
 			&cli.PathFlag{Name: "json", Usage: "write only the JSON result, to `FILE` (- for standard output)"},
-			&cli.Uint64Flag{Name: "seed", Usage: "override the scenario's seed"},
+			seedOption("use seed `N` instead of the scenario's"),
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress bar"},
 			maxRequestsFlag(),
 		},
@@ -31,8 +37,8 @@ func runCommand() *cli.Command {
 }
 
 func runAction(c *cli.Context) error {
-	if c.NArg() > 1 {
-		return badInput(fmt.Errorf("run: one scenario at a time (got %d)", c.NArg()))
+	if err := wantArgs(c, 0, 1, "scenario file"); err != nil {
+		return err
 	}
 	var sc *scenarios.Scenario
 	if c.NArg() == 1 {
@@ -52,8 +58,23 @@ func runAction(c *cli.Context) error {
 		return badInput(err)
 	}
 	defer closer.Close()
+	var jsonOut *output.File
+	var dir *output.Folder
+	if path := c.Path("json"); path != "" {
+		if jsonOut, err = outFile(c, "json", path); err != nil {
+			return err
+		}
+	} else {
+		if dir, err = outFolder(c, "result.json", "timeseries.csv", "report.html"); err != nil {
+			return err
+		}
+		defer dir.Close()
+		if err := reports.CheckECharts(); err != nil { // fail before simulating, not after
+			return err
+		}
+	}
 
-	bar := newProgress(c.App.ErrWriter, c.Bool("quiet"), cfg.Duration)
+	bar := newProgress(rawStderr(c), c.Bool("quiet"), cfg.Duration)
 	cfg.Progress = bar.update
 	res, err := sim.Run(cfg)
 	bar.finish()
@@ -62,22 +83,15 @@ func runAction(c *cli.Context) error {
 	}
 	doc := reportFor(sc, cfg, res)
 
-	if path := c.Path("json"); path != "" {
-		var buf bytes.Buffer
-		if err := reports.WriteJSON(&buf, doc); err != nil {
-			return err
-		}
-		if path == "-" {
-			_, err := c.App.Writer.Write(buf.Bytes())
-			return err
-		}
-		return writeFiles(map[string][]byte{path: buf.Bytes()})
+	if jsonOut != nil {
+		return jsonOut.WriteWith(func(w io.Writer) error { return reports.WriteJSON(w, doc) })
 	}
-	files, err := renderAll(doc, c.Path("out"))
+	files, err := renderAll(doc)
 	if err != nil {
 		return err
 	}
-	if err := writeFiles(files); err != nil {
+	noteOnlineReport(c.App.ErrWriter)
+	if err := dir.Commit(files); err != nil {
 		return err
 	}
 	if err := reports.WriteSummary(c.App.Writer, doc); err != nil {
@@ -111,6 +125,18 @@ func reportFor(sc *scenarios.Scenario, cfg *sim.Config, res *sim.Result) *report
 	})
 }
 
+// seedOption is the --seed flag: its default is the scenario's own seed,
+// which the help says instead of urfave/cli's "(default: 0)".
+func seedOption(usage string) cli.Flag {
+	return &cli.Uint64Flag{Name: "seed", Usage: usage, DefaultText: "the scenario's seed"}
+}
+
+// examples is a command's help text: example command lines on files in
+// the repository.
+func examples(lines ...string) string {
+	return "Examples:\n  " + strings.Join(lines, "\n  ")
+}
+
 // seedFlag is the --seed override, or def when the flag is not given.
 func seedFlag(c *cli.Context, def *uint64) *uint64 {
 	if !c.IsSet("seed") {
@@ -134,7 +160,7 @@ func sloSpec(s scenarios.SLO) reports.SLOSpec {
 
 // renderAll renders every output in memory first, so a failure leaves no
 // partial report behind.
-func renderAll(doc *reports.Document, dir string) (map[string][]byte, error) {
+func renderAll(doc *reports.Document) (map[string][]byte, error) {
 	var js, csv, html bytes.Buffer
 	if err := reports.WriteJSON(&js, doc); err != nil {
 		return nil, err
@@ -146,49 +172,8 @@ func renderAll(doc *reports.Document, dir string) (map[string][]byte, error) {
 		return nil, err
 	}
 	return map[string][]byte{
-		filepath.Join(dir, "result.json"):    js.Bytes(),
-		filepath.Join(dir, "timeseries.csv"): csv.Bytes(),
-		filepath.Join(dir, "report.html"):    html.Bytes(),
+		"result.json":    js.Bytes(),
+		"timeseries.csv": csv.Bytes(),
+		"report.html":    html.Bytes(),
 	}, nil
-}
-
-// writeFiles writes each file to a temporary name beside it, then renames
-// them all into place: readers never see a half-written report.
-func writeFiles(files map[string][]byte) error {
-	type pending struct{ tmp, final string }
-	var done []pending
-	cleanup := func() {
-		for _, p := range done {
-			os.Remove(p.tmp)
-		}
-	}
-	for path, b := range files {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			cleanup()
-			return err
-		}
-		f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-		if err != nil {
-			cleanup()
-			return err
-		}
-		done = append(done, pending{f.Name(), path})
-		// CreateTemp makes the file private; reports are meant to be shared.
-		_ = f.Chmod(0o644)
-		_, werr := f.Write(b)
-		if cerr := f.Close(); werr == nil {
-			werr = cerr
-		}
-		if werr != nil {
-			cleanup()
-			return fmt.Errorf("writing %s: %w", path, werr)
-		}
-	}
-	for _, p := range done {
-		if err := os.Rename(p.tmp, p.final); err != nil {
-			cleanup()
-			return err
-		}
-	}
-	return nil
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/capsim/capsim/internal/output"
 	"github.com/capsim/capsim/reports"
 	"github.com/capsim/capsim/scenarios"
 	"github.com/capsim/capsim/sim"
@@ -23,11 +24,14 @@ func sweepCommand() *cli.Command {
 		Name:      "sweep",
 		Usage:     "run every point of the scenario's sweep grid (or one shard of it) on all cores",
 		ArgsUsage: "SCENARIO.yaml",
+		Description: examples(
+			"capsim sweep scenarios/examples/sweep.yaml --out sweep-out",
+			"capsim sweep scenarios/examples/sweep.yaml --shard 0/2 --out shards   # writes shards/sweep-0-of-2.json"),
 		Flags: []cli.Flag{
 			&cli.PathFlag{Name: "out", Value: "capsim-out", Usage: "write sweep.json and sweep.md into `DIR`"},
 			&cli.StringFlag{Name: "shard", Usage: "run points i with i mod K = I, as `I/K`; defaults from JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs) with CAPSIM_SHARD_COUNT, AWS_BATCH_JOB_ARRAY_INDEX/_SIZE, or CAPSIM_SHARD_INDEX/_COUNT"},
 			&cli.BoolFlag{Name: "full", Usage: "keep every run's full document (time series included) in sweep.json"},
-			&cli.Uint64Flag{Name: "seed", Usage: "override the scenario's seed (every point uses the same one)"},
+			seedOption("use seed `N` instead of the scenario's (every point uses the same one)"),
 			maxRequestsFlag(),
 		},
 		Action: sweepAction,
@@ -64,8 +68,8 @@ func shardOf(flag string) (reports.Shard, error) {
 }
 
 func sweepAction(c *cli.Context) error {
-	if c.NArg() != 1 {
-		return badInput(fmt.Errorf("sweep: name one scenario file with a sweep"))
+	if err := wantArgs(c, 1, 1, "scenario file"); err != nil {
+		return err
 	}
 	sc, err := scenarios.Load(c.Args().First())
 	if err != nil {
@@ -101,6 +105,15 @@ func sweepAction(c *cli.Context) error {
 		defer closer.Close()
 		cfgs[k] = cfg
 	}
+	name := "sweep.json"
+	if shard.Count > 1 {
+		name = fmt.Sprintf("sweep-%d-of-%d.json", shard.Index, shard.Count)
+	}
+	dir, err := outFolder(c, name, sweepMarkdown(name))
+	if err != nil {
+		return err
+	}
+	defer dir.Close()
 	docs := make([]*reports.Document, len(points))
 	errs := make([]error, len(points))
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
@@ -132,14 +145,13 @@ func sweepAction(c *cli.Context) error {
 	if c.Bool("full") {
 		sw.Runs = docs
 	}
-	name := "sweep.json"
-	if shard.Count > 1 {
-		name = fmt.Sprintf("sweep-%d-of-%d.json", shard.Index, shard.Count)
-	}
-	return writeSweep(c, sw, name)
+	return writeSweep(c, dir, sw, name)
 }
 
-func writeSweep(c *cli.Context, sw *reports.Sweep, name string) error {
+// sweepMarkdown is the name of the Markdown table beside a sweep file.
+func sweepMarkdown(name string) string { return strings.TrimSuffix(name, ".json") + ".md" }
+
+func writeSweep(c *cli.Context, dir *output.Folder, sw *reports.Sweep, name string) error {
 	var js, md bytes.Buffer
 	enc := json.NewEncoder(&js)
 	enc.SetIndent("", "  ")
@@ -151,17 +163,13 @@ func writeSweep(c *cli.Context, sw *reports.Sweep, name string) error {
 	if err := reports.WriteMarkdown(&md, cmp); err != nil {
 		return err
 	}
-	dir := c.Path("out")
-	if err := writeFiles(map[string][]byte{
-		filepath.Join(dir, name):                                    js.Bytes(),
-		filepath.Join(dir, strings.TrimSuffix(name, ".json")+".md"): md.Bytes(),
-	}); err != nil {
+	if err := dir.Commit(map[string][]byte{name: js.Bytes(), sweepMarkdown(name): md.Bytes()}); err != nil {
 		return err
 	}
 	if err := reports.WriteComparison(c.App.Writer, cmp); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.App.Writer, "wrote %s (%d of %d grid points)\n", filepath.Join(dir, name), len(sw.Table), sw.Points)
+	fmt.Fprintf(c.App.Writer, "wrote %s (%d of %d grid points)\n", filepath.Join(c.Path("out"), name), len(sw.Table), sw.Points)
 	return nil
 }
 
@@ -170,13 +178,20 @@ func mergeCommand() *cli.Command {
 		Name:      "merge",
 		Usage:     "combine the shard files of one sweep; fails if a grid point is missing or repeated",
 		ArgsUsage: "SWEEP-SHARD.json...",
+		Description: examples(
+			"capsim merge shards/sweep-0-of-2.json shards/sweep-1-of-2.json --out sweep-out"),
 		Flags: []cli.Flag{
 			&cli.PathFlag{Name: "out", Value: "capsim-out", Usage: "write sweep.json and sweep.md into `DIR`"},
 		},
 		Action: func(c *cli.Context) error {
-			if c.NArg() == 0 {
-				return badInput(fmt.Errorf("merge: name the shard files"))
+			if err := wantArgs(c, 1, -1, "sweep shard file"); err != nil {
+				return err
 			}
+			dir, err := outFolder(c, "sweep.json", "sweep.md")
+			if err != nil {
+				return err
+			}
+			defer dir.Close()
 			var parts []*reports.Sweep
 			for _, p := range c.Args().Slice() {
 				b, err := os.ReadFile(p)
@@ -193,7 +208,7 @@ func mergeCommand() *cli.Command {
 			if err != nil {
 				return badInput(err)
 			}
-			return writeSweep(c, merged, "sweep.json")
+			return writeSweep(c, dir, merged, "sweep.json")
 		},
 	}
 }

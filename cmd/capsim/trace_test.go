@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -8,7 +10,9 @@ import (
 	"testing"
 )
 
-const nasaLog = "../../../shared/data/traces/nasa_1995-08-01_access.log"
+// The example scenarios' NASA access log, gzipped as real logs arrive
+// (scenarios/examples/data/README.md gives its source).
+const nasaLog = "../../scenarios/examples/data/nasa_1995-08-01_access.log.gz"
 
 func TestTraceInspect(t *testing.T) {
 	html := filepath.Join(t.TempDir(), "plot.html")
@@ -16,7 +20,7 @@ func TestTraceInspect(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	for _, s := range []string{"(clf)", "requests    30969", "12h52m2s", "inter-arrival CV", "gaps        1 of at least 5m0s", "rate        ▂"} {
+	for _, s := range []string{"(clf)", "requests    30,969", "12h52m2s", "inter-arrival CV", "gaps        1 of at least 5m0s", "rate        ▂"} {
 		if !strings.Contains(out, s) {
 			t.Errorf("output lacks %q:\n%s", s, out)
 		}
@@ -76,7 +80,7 @@ func TestTraceBadInput(t *testing.T) {
 		{[]string{"trace", "convert", nasaLog, "--to", "json"}, `--to "json"`},
 		{[]string{"fit-workload", nasaLog}, "a clf log records no service times"},
 		{[]string{"import", "metrics", "--load-balancer", "web", "--start", "2026-01-01T00:00:00Z", "--end", "2026-01-02T00:00:00Z", "--region", "us-east-1"}, "give the ALB's dimension value app/NAME/ID"},
-		{[]string{"import", "asg"}, "name one Auto Scaling group"},
+		{[]string{"import", "asg"}, "import asg: expected one Auto Scaling group name, got none"},
 	}
 	for _, c := range cases {
 		code, _, errs := capsim(t, c.args...)
@@ -127,5 +131,37 @@ h - - [01/Aug/1995:02:00:03 -0400] "GET / HTTP/1.0" 200 1
 	os.WriteFile(sc, []byte(fmt.Sprintf(body, 0)), 0o644)
 	if code, _, errs := capsim(t, "run", sc, "--json", js); code != 2 || !strings.Contains(errs, "a.log:2: no [timestamp]") {
 		t.Errorf("exit %d, stderr %q", code, errs)
+	}
+}
+
+// The trace commands read gzip by content, and a damaged gzip file is bad
+// input (exit 2) named in the message.
+func TestTraceCommandsGzip(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	for i := 0; i < 500; i++ {
+		fmt.Fprintf(&b, "http 2026-03-02T10:00:%02d.%06dZ app/web/1 10.0.0.1:1 10.0.0.2:80 0.000 %.3f 0.000 200 200 10 20 \"GET http://x/ HTTP/1.1\" \"-\"\n", i/10, (i%10)*100000, 0.01+float64(i%50)/1000)
+	}
+	plain := filepath.Join(dir, "alb.log")
+	os.WriteFile(plain, []byte(b.String()), 0o644)
+	var z bytes.Buffer
+	w := gzip.NewWriter(&z)
+	w.Write([]byte(b.String()))
+	w.Close()
+	gz := filepath.Join(dir, "alb.log.gz")
+	os.WriteFile(gz, z.Bytes(), 0o644)
+	cut := filepath.Join(dir, "cut.log.gz")
+	os.WriteFile(cut, z.Bytes()[:z.Len()/2], 0o644)
+
+	for _, args := range [][]string{{"fit-workload", "--dist", "lognormal"}, {"trace", "inspect"}} {
+		_, want, errs := capsim(t, append(args, plain)...)
+		code, got, gerrs := capsim(t, append(args, gz)...)
+		if code != 0 || strings.ReplaceAll(got, gz, plain) != want {
+			t.Errorf("%v on the gzipped copy: exit %d, %s\n%s\nplain:\n%s%s", args, code, gerrs, got, want, errs)
+		}
+		code, _, errs = capsim(t, append(args, cut)...)
+		if code != exitInput || !strings.Contains(errs, cut) || !strings.Contains(errs, "damaged or cut short") {
+			t.Errorf("%v on a cut gzip file: exit %d, %s", args, code, errs)
+		}
 	}
 }

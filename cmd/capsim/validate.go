@@ -7,21 +7,15 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"syscall"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/capsim/capsim/internal/output"
 	"github.com/capsim/capsim/scenarios"
 	"github.com/capsim/capsim/stack"
 )
-
-func init() {
-	// capsim validate SCENARIO.yaml --duration 20s works as well as with
-	// the flags first.
-	interspersed["validate"] = map[string]bool{"help": true, "h": true}
-}
 
 // validateCommand replays a scenario, scaled down, against a real local
 // stack (HAProxy, backend processes, an open-loop load generator) and
@@ -31,11 +25,13 @@ func validateCommand() *cli.Command {
 		Name:      "validate",
 		Usage:     "run the scenario (scaled down, fixed fleet, constant rate) on a real HAProxy stack on 127.0.0.1 and compare with the simulation; exit 1 outside tolerance",
 		ArgsUsage: "SCENARIO.yaml",
+		Description: examples("capsim validate scenarios/examples/bench-2000rps.yaml --duration 20s",
+			"capsim validate scenarios/examples/default.yaml --queue lb --json validate.json"),
 		Flags: []cli.Flag{
 			&cli.DurationFlag{Name: "duration", Value: 20 * time.Second, Usage: "how long to send load (5s–5m)"},
 			&cli.PathFlag{Name: "json", Usage: "write the report as JSON to `FILE` (- for stdout)"},
 			&cli.StringFlag{Name: "queue", Value: "instance", Usage: "where requests wait for a slot: instance (in the backend, as behind an ALB: the simulator's model) or lb (HAProxy's queue, server maxconn = slots)"},
-			&cli.Uint64Flag{Name: "seed", Usage: "override the scenario's seed"},
+			seedOption("use seed `N` instead of the scenario's"),
 			maxRequestsFlag(),
 		},
 		Action: validateAction,
@@ -43,8 +39,8 @@ func validateCommand() *cli.Command {
 }
 
 func validateAction(c *cli.Context) error {
-	if c.NArg() != 1 {
-		return badInput(fmt.Errorf("validate: name one scenario file"))
+	if err := wantArgs(c, 1, 1, "scenario file"); err != nil {
+		return err
 	}
 	d := c.Duration("duration")
 	if d < 5*time.Second || d > 5*time.Minute {
@@ -57,6 +53,12 @@ func validateAction(c *cli.Context) error {
 	// The scaled run is small, but finding its rate reads the whole traffic.
 	if err := checkBudget(c, sc); err != nil {
 		return err
+	}
+	var jsonOut *output.File
+	if p := c.Path("json"); p != "" {
+		if jsonOut, err = outFile(c, "json", p); err != nil {
+			return err
+		}
 	}
 	exe, err := os.Executable()
 	if err != nil {
@@ -81,15 +83,12 @@ func validateAction(c *cli.Context) error {
 		return fmt.Errorf("validate: %w", err)
 	}
 	rep.WriteTable(c.App.Writer)
-	if p := c.Path("json"); p != "" {
+	if jsonOut != nil {
 		b, err := json.MarshalIndent(rep, "", "  ")
 		if err != nil {
 			return err
 		}
-		b = append(b, '\n')
-		if p == "-" {
-			c.App.Writer.Write(b)
-		} else if err := writeFiles(map[string][]byte{filepath.Clean(p): b}); err != nil {
+		if err := jsonOut.Write(append(b, '\n')); err != nil {
 			return err
 		}
 	}
@@ -108,7 +107,7 @@ func backendCommand() *cli.Command {
 		SkipFlagParsing: true,
 		Usage:           "an emulated instance for validate: --slots S [--port P]",
 		Action: func(c *cli.Context) error {
-			if code := stack.BackendMain(c.Args().Slice(), os.Stdin, c.App.Writer, c.App.ErrWriter); code != 0 {
+			if code := stack.BackendMain(c.Args().Slice(), os.Stdin, rawStdout(c), rawStderr(c)); code != 0 {
 				return cli.Exit("", code)
 			}
 			return nil

@@ -13,12 +13,19 @@ import (
 // TestMain lets `capsim validate` run inside the tests: validate starts its
 // backends as `<this executable> backend ...`, which here is the test
 // binary, so the test binary runs the CLI when asked for "backend".
+//
+// TestReadmeCommands runs the README's lines through a shell that finds this
+// binary as `capsim` on its PATH; it sets readmeCLIEnv so that the binary
+// is the CLI there too.
 func TestMain(m *testing.M) {
 	if os.Getenv(childCLI) == "1" { // a child process of TestHostileInputs
 		os.Exit(run(append([]string{"capsim"}, os.Args[1:]...), os.Stdout, os.Stderr))
 	}
 	if len(os.Args) > 1 && os.Args[1] == "backend" {
 		os.Exit(run(append([]string{"capsim"}, os.Args[1:]...), os.Stdout, os.Stderr))
+	}
+	if os.Getenv(readmeCLIEnv) == "1" {
+		os.Exit(run(os.Args, os.Stdout, os.Stderr))
 	}
 	os.Exit(m.Run())
 }
