@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"unicode"
 
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/token"
@@ -678,11 +677,6 @@ func (d *decoder) scalar(path string, n ast.Node, v reflect.Value) {
 		s, ok := scalarText(n)
 		if !ok {
 			d.fail(path, n, "expected a string, got %s", describe(n))
-			return
-		}
-		if lastKey(path) == "name" && strings.ContainsFunc(s, unicode.IsControl) {
-			// Names reach terminals, Markdown and HTML: no escape sequences.
-			d.fail(path, n, "a name cannot hold control characters (tabs, newlines, escapes), got %s", describe(n))
 			return
 		}
 		v.SetString(s)
