@@ -38,6 +38,8 @@ type Summary struct {
 	Utilization Utilization `json:"utilization"`
 	Cost        Cost        `json:"cost"`
 	SLO         SLO         `json:"slo"`
+	// Elasticity is the SPEC RG elasticity metrics (docs/elasticity.md).
+	Elasticity *Elasticity `json:"elasticity,omitempty"`
 }
 
 // Requests says how every request ended; the four outcomes add up to Total.
