@@ -30,6 +30,8 @@ type ComparisonRow struct {
 	CostUSD               float64 `json:"cost_usd"`
 	PerMillionRequestsUSD float64 `json:"per_million_requests_usd"`
 	SLOMet                bool    `json:"slo_met"`
+	// Elasticity is the run's summary.elasticity (docs/elasticity.md).
+	Elasticity *Elasticity `json:"elasticity,omitempty"`
 }
 
 // Compare builds the comparison of runs, in the order given.
@@ -39,7 +41,7 @@ func Compare(version string, docs []*Document) *Comparison {
 		s := d.Summary
 		row := ComparisonRow{Name: d.Name, Requests: s.Requests.Total, P50Ms: s.LatencyMs.P50, P99Ms: s.LatencyMs.P99,
 			PeakInstances: s.Instances.Peak, MeanInstances: s.Instances.Mean, CostUSD: s.Cost.TotalUSD,
-			PerMillionRequestsUSD: s.Cost.PerMillionRequestsUSD, SLOMet: s.SLO.Met}
+			PerMillionRequestsUSD: s.Cost.PerMillionRequestsUSD, SLOMet: s.SLO.Met, Elasticity: s.Elasticity}
 		if s.Requests.Total > 0 {
 			row.ErrorRate = round(float64(s.Requests.Rejected+s.Requests.TimedOut)/float64(s.Requests.Total), 6)
 		}
@@ -83,12 +85,12 @@ func star(b bool) string {
 // best value of a column.
 func WriteComparison(w io.Writer, c *Comparison) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "run\terrors\tp50 ms\tp99 ms\tinstances mean/peak\tcost USD\tUSD per M req\tslo")
+	fmt.Fprintln(tw, "run\terrors\tp50 ms\tp99 ms\tinstances mean/peak\tcost USD\tUSD per M req\t"+elasticityHeader+"\tslo")
 	for i, r := range c.Table {
 		m := c.bestMarks()[i]
-		fmt.Fprintf(tw, "%s\t%.4f%%%s\t%.1f%s\t%.1f%s\t%.2f%s / %d\t%.2f%s\t%.4f\t%s\n", safetext.Line(r.Name),
+		fmt.Fprintf(tw, "%s\t%.4f%%%s\t%.1f%s\t%.1f%s\t%.2f%s / %d\t%.2f%s\t%.4f\t%s\t%s\n", safetext.Line(r.Name),
 			100*r.ErrorRate, star(m[0]), r.P50Ms, star(m[1]), r.P99Ms, star(m[2]), r.MeanInstances, star(m[3]),
-			r.PeakInstances, r.CostUSD, star(m[4]), r.PerMillionRequestsUSD, met(r.SLOMet))
+			r.PeakInstances, r.CostUSD, star(m[4]), r.PerMillionRequestsUSD, elasticityCompact(r.Elasticity), met(r.SLOMet))
 	}
 	return tw.Flush()
 }
@@ -104,8 +106,8 @@ func met(ok bool) string {
 // request comment; best values are bold.
 func WriteMarkdown(w io.Writer, c *Comparison) error {
 	var b strings.Builder
-	b.WriteString("| run | errors | p50 ms | p99 ms | instances mean / peak | cost USD | USD per M req | SLO |\n")
-	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---|\n")
+	b.WriteString("| run | errors | p50 ms | p99 ms | instances mean / peak | cost USD | USD per M req | " + elasticityHeader + " | SLO |\n")
+	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---|\n")
 	bold := func(s string, on bool) string {
 		if on {
 			return "**" + s + "**"
@@ -114,10 +116,10 @@ func WriteMarkdown(w io.Writer, c *Comparison) error {
 	}
 	for i, r := range c.Table {
 		m := c.bestMarks()[i]
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s / %d | %s | %.4f | %s |\n", mdEscape(r.Name),
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s / %d | %s | %.4f | %s | %s |\n", mdEscape(r.Name),
 			bold(fmt.Sprintf("%.4f%%", 100*r.ErrorRate), m[0]), bold(fmt.Sprintf("%.1f", r.P50Ms), m[1]),
 			bold(fmt.Sprintf("%.1f", r.P99Ms), m[2]), bold(fmt.Sprintf("%.2f", r.MeanInstances), m[3]), r.PeakInstances,
-			bold(fmt.Sprintf("%.2f", r.CostUSD), m[4]), r.PerMillionRequestsUSD, met(r.SLOMet))
+			bold(fmt.Sprintf("%.2f", r.CostUSD), m[4]), r.PerMillionRequestsUSD, mdEscape(elasticityCompact(r.Elasticity)), met(r.SLOMet))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

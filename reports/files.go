@@ -66,6 +66,9 @@ func WriteSummary(w io.Writer, d *Document) error {
 		{"cost", fmt.Sprintf("$%.2f (≈ $%.2f/month, $%.4f per million requests)", s.Cost.TotalUSD, s.Cost.MonthlyProjectionUSD, s.Cost.PerMillionRequestsUSD)},
 	}
 	rows = append(rows, financeRows(s.Cost)...)
+	if s.Elasticity != nil {
+		rows = append(rows, [2]string{"elasticity", elasticityLine(s.Elasticity)})
+	}
 	if len(s.SLO.Checks) > 0 {
 		verdict := "met"
 		if !s.SLO.Met {

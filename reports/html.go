@@ -470,6 +470,7 @@ type summaryRow struct {
 	Peak                                   string
 	Mean, Cost                             summaryCell
 	SLOClass, SLOText, SLODetail           string
+	Elasticity                             string // θU/θO τU/τO υ, docs/elasticity.md
 }
 
 // summaryCell is a value that may be the best of its column (★).
@@ -518,17 +519,18 @@ func topView(docs []*Document) topData {
 	for _, d := range docs {
 		s := d.Summary
 		row := summaryRow{
-			Name:      pageTitle(d),
-			Requests:  groupDigits(s.Requests.Total),
-			Completed: groupDigits(s.Requests.Completed),
-			Rejected:  groupDigits(s.Requests.Rejected),
-			Timeout:   groupDigits(s.Requests.TimedOut),
-			ErrorRate: summaryCell{Text: percentErrors(errorRate(s.Requests))},
-			P50:       summaryCell{Text: strconv.FormatFloat(s.LatencyMs.P50, 'f', 1, 64)},
-			P99:       summaryCell{Text: strconv.FormatFloat(s.LatencyMs.P99, 'f', 1, 64)},
-			Peak:      strconv.Itoa(s.Instances.Peak),
-			Mean:      summaryCell{Text: strconv.FormatFloat(s.Instances.Mean, 'f', 2, 64)},
-			Cost:      summaryCell{Text: usd(s.Cost.TotalUSD)},
+			Name:       pageTitle(d),
+			Requests:   groupDigits(s.Requests.Total),
+			Completed:  groupDigits(s.Requests.Completed),
+			Rejected:   groupDigits(s.Requests.Rejected),
+			Timeout:    groupDigits(s.Requests.TimedOut),
+			ErrorRate:  summaryCell{Text: percentErrors(errorRate(s.Requests))},
+			P50:        summaryCell{Text: strconv.FormatFloat(s.LatencyMs.P50, 'f', 1, 64)},
+			P99:        summaryCell{Text: strconv.FormatFloat(s.LatencyMs.P99, 'f', 1, 64)},
+			Peak:       strconv.Itoa(s.Instances.Peak),
+			Mean:       summaryCell{Text: strconv.FormatFloat(s.Instances.Mean, 'f', 2, 64)},
+			Cost:       summaryCell{Text: usd(s.Cost.TotalUSD)},
+			Elasticity: elasticityCompact(s.Elasticity),
 		}
 		switch {
 		case len(s.SLO.Checks) == 0:
@@ -673,10 +675,10 @@ var reportTemplates = template.Must(template.New("report").Parse(`
 <section class="summary">
 <h2>Summary</h2>
 <table>
-<thead><tr><th>run</th><th>requests</th><th>completed</th><th>rejected</th><th>timed out</th><th>error rate</th><th>p50 ms</th><th>p99 ms</th><th>peak instances</th><th>mean instances</th><th>cost</th><th>SLO</th></tr></thead>
+<thead><tr><th>run</th><th>requests</th><th>completed</th><th>rejected</th><th>timed out</th><th>error rate</th><th>p50 ms</th><th>p99 ms</th><th>peak instances</th><th>mean instances</th><th>cost</th><th title="under/over-provisioning accuracy θU/θO, timeshare τU/τO, instability υ (docs/elasticity.md)">θU/θO τU/τO υ %</th><th>SLO</th></tr></thead>
 <tbody>
 {{- range .Summary}}
-<tr><td class="name">{{.Name}}</td><td>{{.Requests}}</td><td>{{.Completed}}</td><td>{{.Rejected}}</td><td>{{.Timeout}}</td>{{template "cell" .ErrorRate}}{{template "cell" .P50}}{{template "cell" .P99}}<td>{{.Peak}}</td>{{template "cell" .Mean}}{{template "cell" .Cost}}<td class="slo {{.SLOClass}}"{{with .SLODetail}} title="{{.}}"{{end}}>{{.SLOText}}{{with .SLODetail}}<br><small>{{.}}</small>{{end}}</td></tr>
+<tr><td class="name">{{.Name}}</td><td>{{.Requests}}</td><td>{{.Completed}}</td><td>{{.Rejected}}</td><td>{{.Timeout}}</td>{{template "cell" .ErrorRate}}{{template "cell" .P50}}{{template "cell" .P99}}<td>{{.Peak}}</td>{{template "cell" .Mean}}{{template "cell" .Cost}}<td>{{.Elasticity}}</td><td class="slo {{.SLOClass}}"{{with .SLODetail}} title="{{.}}"{{end}}>{{.SLOText}}{{with .SLODetail}}<br><small>{{.}}</small>{{end}}</td></tr>
 {{- end}}
 </tbody>
 </table>
