@@ -122,15 +122,42 @@ func TestShardedSweepThroughS3(t *testing.T) {
 	defer fake.Close()
 	fake.PageSize = 2 // the listing takes several pages
 	prefix := "s3://capsim-test/sweeps/2026-12-01"
+	// Shard 0 is named by flag, shard 1 as in a Kubernetes Indexed Job,
+	// shard 2 as in an AWS Batch array job (docs/distributed.md).
+	for _, v := range []string{"JOB_COMPLETION_INDEX", "CAPSIM_SHARD_COUNT", "AWS_BATCH_JOB_ARRAY_INDEX", "AWS_BATCH_JOB_ARRAY_SIZE", "CAPSIM_SHARD_INDEX"} {
+		t.Setenv(v, "")
+	}
 	for i := range 3 {
+		args := []string{"sweep", "--out", prefix, "--endpoint-url", fake.URL, sweepExample}
+		switch i {
+		case 0:
+			args = append([]string{"sweep", "--shard", "0/3"}, args[1:]...)
+		case 1:
+			t.Setenv("JOB_COMPLETION_INDEX", "1")
+			t.Setenv("CAPSIM_SHARD_COUNT", "3")
+		case 2:
+			t.Setenv("JOB_COMPLETION_INDEX", "")
+			t.Setenv("CAPSIM_SHARD_COUNT", "")
+			t.Setenv("AWS_BATCH_JOB_ARRAY_INDEX", "2")
+			t.Setenv("AWS_BATCH_JOB_ARRAY_SIZE", "3")
+		}
 		fake.FailNext = 1 // every shard's first request fails once
-		code, out, errs := capsim(t, "sweep", "--shard", fmt.Sprintf("%d/3", i), "--out", prefix, "--endpoint-url", fake.URL, sweepExample)
+		code, out, errs := capsim(t, args...)
 		if code != 0 {
 			t.Fatalf("shard %d/3: exit %d: %s", i, code, errs)
 		}
 		if want := fmt.Sprintf("wrote %s/sweep-%d-of-3.json", prefix, i); !strings.Contains(out, want) {
 			t.Errorf("shard %d says:\n%s\nwant %q", i, out, want)
 		}
+	}
+	puts := 0
+	for _, l := range fake.Log {
+		if strings.HasPrefix(l, "PUT ") {
+			puts++
+		}
+	}
+	if puts != 3*2+3 {
+		t.Errorf("%d PUT requests, want 9: 2 files per shard and one retried failure each: %v", puts, fake.Log)
 	}
 	fake.FailNext = 0
 	if code, _, errs := capsim(t, "merge", "--out", prefix+"/merged", "--endpoint-url", fake.URL, prefix); code != 0 {
