@@ -47,6 +47,12 @@ func MergeSweeps(parts []*Sweep) (*Sweep, error) {
 			return nil, fmt.Errorf("merge: file %d is from another sweep (%s, %d points) than file 0 (%s, %d points)",
 				i, p.Scenario, p.Points, first.Scenario, first.Points)
 		}
+		// Another capsim may simulate differently: its points would not be
+		// the one-machine sweep's.
+		if p.CapsimVersion != first.CapsimVersion {
+			return nil, fmt.Errorf("merge: file %d was written by capsim %s, file 0 by capsim %s: run every shard with the same capsim",
+				i, p.CapsimVersion, first.CapsimVersion)
+		}
 		if len(p.Runs) > 0 && len(p.Runs) != len(p.Table) {
 			return nil, fmt.Errorf("merge: file %d has %d full runs for %d grid points", i, len(p.Runs), len(p.Table))
 		}
