@@ -5,6 +5,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/capsim/capsim/internal/humanize"
 	"github.com/capsim/capsim/sim"
 )
 
@@ -172,10 +173,11 @@ func newestValues(points []Point, n int) []float64 {
 }
 
 // StepScaler is a step scaling policy on a CloudWatch alarm
-// (docs/aws-model.md §1.3): while the alarm is in ALARM it is re-invoked every
-// evaluation, applies the step for the aggregated metric, and counts
-// instances still launching or warming toward desired capacity, so one
-// breach launches once.
+// (docs/aws-model.md §1.3, docs/scaling-policies.md): while the alarm is in
+// ALARM it is re-invoked every evaluation and applies the step for the
+// aggregated metric; instances still launching or warming count toward
+// desired capacity, so one breach launches once, and instances still
+// terminating count as current capacity, so one breach removes once.
 type StepScaler struct {
 	Alarm  AlarmSpec
 	Policy StepPolicy
@@ -199,7 +201,7 @@ func (s *StepScaler) Evaluate(now sim.Time, g *sim.Group) sim.Proposal {
 	if !ok {
 		return sim.Proposal{Want: sim.NoData, Reason: "no datapoints to aggregate"}
 	}
-	capacity, ok, reason := s.Policy.Decide(g.Desired, g.Warming+g.Pending, m, s.Alarm.Threshold)
+	capacity, ok, reason := s.Policy.Decide(g.Desired, g.Warming+g.Pending, g.Terminating, m, s.Alarm.Threshold)
 	if !ok || capacity == g.Desired {
 		return sim.Proposal{Want: sim.Hold, Reason: reason}
 	}
@@ -208,7 +210,7 @@ func (s *StepScaler) Evaluate(now sim.Time, g *sim.Group) sim.Proposal {
 		want = sim.In
 	}
 	return sim.Proposal{Want: want, Desired: capacity,
-		Reason: fmt.Sprintf("alarm %s %.4g %s %g: %s", s.Alarm.name(), m, s.Alarm.Comparison, s.Alarm.Threshold, reason)}
+		Reason: fmt.Sprintf("alarm %s %s %g: %s", s.Alarm.name(), s.Alarm.Comparison.Symbol(), s.Alarm.Threshold, reason)}
 }
 
 // SimpleScaler is a simple scaling policy (docs/aws-model.md §1.2): one
@@ -247,7 +249,8 @@ func (s *SimpleScaler) Evaluate(now sim.Time, g *sim.Group) sim.Proposal {
 	}
 	v := newestValues(points, 1)
 	return sim.Proposal{Want: want, Desired: capacity,
-		Reason: fmt.Sprintf("alarm %s %.4g %s %g: %s", s.Alarm.name(), first(v), s.Alarm.Comparison, s.Alarm.Threshold, s.Policy)}
+		Reason: fmt.Sprintf("alarm %s %s %g at %s: %s: %d → %d", s.Alarm.name(), s.Alarm.Comparison.Symbol(), s.Alarm.Threshold,
+			humanize.Sig(first(v)), s.Policy.adjustmentText(), g.Desired, capacity)}
 }
 
 func first(v []float64) float64 {
@@ -284,6 +287,9 @@ func (h *HPAScaler) String() string {
 
 func (h *HPAScaler) Evaluate(now sim.Time, g *sim.Group) sim.Proposal {
 	t := dur(now)
+	// The controller's first reconcile records the current count even when
+	// no metric is available yet (docs/hpa.md, first sync).
+	h.Controller.RecordInitial(t, g.Desired)
 	pods := make([]Pod, 0, len(g.Instances))
 	metrics := PodMetrics{}
 	for _, in := range g.Instances {

@@ -57,22 +57,55 @@ func TestStepWarmup(t *testing.T) {
 		name             string
 		policy           StepPolicy
 		current, warming int
+		terminating      int
 		metric           float64
 		want             int
 		ok               bool
 	}{
-		{"same step again while warming: nothing", exampleOut, 11, 1, 62, 11, false},
-		{"higher step while warming: the difference", exampleOut, 11, 1, 75, 13, true},
-		{"after warm-up the same step acts again", exampleOut, 11, 0, 62, 12, true}, // +10 % of 11 = 1.1 → 1
-		{"scale-in blocked while warming", exampleIn, 11, 1, 35, 11, false},
-		{"scale-in after warm-up", exampleIn, 14, 0, 40, 13, true},
-		{"no step: nothing", exampleOut, 10, 0, 45, 10, false},
-		{"bottom step of 0: nothing", exampleOut, 10, 0, 55, 10, false},
+		{"same step again while warming: nothing", exampleOut, 11, 1, 0, 62, 11, false},
+		{"higher step while warming: the difference", exampleOut, 11, 1, 0, 75, 13, true},
+		{"after warm-up the same step acts again", exampleOut, 11, 0, 0, 62, 12, true}, // +10 % of 11 = 1.1 → 1
+		{"scale-in blocked while warming", exampleIn, 11, 1, 0, 35, 11, false},
+		{"scale-in after warm-up", exampleIn, 14, 0, 0, 40, 13, true},
+		{"no step: nothing", exampleOut, 10, 0, 0, 45, 10, false},
+		{"bottom step of 0: nothing", exampleOut, 10, 0, 0, 55, 10, false},
+		// docs/aws-model.md §1.3: terminating instances are current capacity on a scale-in.
+		{"same step again while the victim drains: nothing", exampleIn, 13, 0, 1, 40, 13, false},  // −10 % of 14 = 13
+		{"lower step while the victim drains: the difference", exampleIn, 13, 0, 1, 25, 10, true}, // −30 % of 14 = −4.2 → −4
+		{"after the victim is gone the same step acts again", exampleIn, 13, 0, 0, 40, 12, true},  // −10 % of 13 = −1.3 → −1
+		{"terminating instances do not change a scale-out", exampleOut, 10, 0, 2, 62, 11, true},
+		{"scale-in still blocked while warming", exampleIn, 13, 1, 1, 25, 13, false},
 	}
 	for _, c := range cases {
-		got, ok, reason := c.policy.Decide(c.current, c.warming, c.metric, 50)
+		got, ok, reason := c.policy.Decide(c.current, c.warming, c.terminating, c.metric, 50)
 		if got != c.want || ok != c.ok || reason == "" {
 			t.Errorf("%s: got %d %v %q, want %d %v", c.name, got, ok, reason, c.want, c.ok)
+		}
+	}
+}
+
+// TestStepReason: the reason's from → to is the group's desired capacity,
+// the same pair the activity records (a compare row once read 12 → 14
+// beside a reason ending 11 → 14), the base the step applied to is said
+// apart, and the metric has three significant digits.
+func TestStepReason(t *testing.T) {
+	for _, c := range []struct {
+		current, warming, terminating int
+		metric                        float64
+		want                          string
+	}{
+		{11, 1, 0, 75.2817541166146, "step [20, +∞) +30 % at 75.3: 11 → 13 (the step applies to 10 instances; 1 more is launching or warming up)"},
+		{11, 0, 0, 62.852865526270836, "step [10, 20) +10 % at 62.9: 11 → 12"},
+		{14, 0, 0, 39.99, "step [-20, -10) -10 % at 40: 14 → 13"},
+		{13, 0, 1, 25, "step [−∞, -20) -30 % at 25: 13 → 10 (the step applies to 14 instances; 1 of them is still terminating)"},
+		{11, 1, 0, 62, "step [10, 20) +10 % at 62: capacity already launching covers it (the step applies to 10 instances; 1 more is launching or warming up)"},
+	} {
+		p := exampleOut
+		if c.metric < 50 {
+			p = exampleIn
+		}
+		if _, _, got := p.Decide(c.current, c.warming, c.terminating, c.metric, 50); got != c.want {
+			t.Errorf("Decide(%d, %d, %d, %g):\n got %q\nwant %q", c.current, c.warming, c.terminating, c.metric, got, c.want)
 		}
 	}
 }

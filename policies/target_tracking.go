@@ -4,26 +4,35 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/capsim/capsim/internal/humanize"
 	"github.com/capsim/capsim/sim"
 )
 
 // TargetTracking keeps a group metric near Target, the way EC2 Auto Scaling's
-// target tracking does (docs/aws-model.md §1.4–§1.5):
+// target tracking does (docs/aws-model.md §1.4–§1.5, docs/scaling-policies.md):
 //
 //   - its managed high alarm fires when the metric exceeds the target in
-//     OutPoints of the last OutPeriods datapoints (AWS: 3 of 3);
+//     OutPoints of the last OutPeriods datapoints (3 of 3: observed, not
+//     documented, hence configurable);
 //   - its managed low alarm fires when the metric is below InRatio × Target
-//     in InPoints of the last InPeriods datapoints (AWS EC2: 15 of 15 at 0.7,
-//     undocumented and observed, hence configurable);
-//   - either way the new capacity is ceil(current × metric / target), where
-//     current is the in-service capacity past its warm-up (the instances the
-//     metric was measured on); instances still warming count toward desired
-//     capacity, so a breach they already cover launches nothing;
+//     in InPoints of the last InPeriods datapoints (EC2: 15 of 15 at 0.7,
+//     observed, not documented, hence configurable);
+//   - either way the new capacity is ceil(n × metric / target), where metric
+//     is the newest datapoint (published PublishDelay after its period, so
+//     one to two minutes old) and n is the in-service instances past their
+//     warm-up at the evaluation (Group.NonWarming), not a count taken when
+//     the datapoint was measured: AWS documents "current capacity" at the
+//     decision (warming instances excluded on a scale-out, terminating ones
+//     included on a scale-in) and publishes no formula; instances still
+//     warming count toward desired capacity, so a breach they already cover
+//     launches nothing;
 //   - a missing datapoint leaves the alarm in INSUFFICIENT_DATA: no action.
 //
 // The low alarm only counts datapoints measured entirely after the group's
 // last capacity change, so one stretch of low load scales in once, not once
-// a minute on stale data.
+// a minute on stale data; a scale-in victim leaves service when it starts
+// draining, so the datapoints behind the next scale-in were measured
+// without it and no terminating instance is counted twice.
 type TargetTracking struct {
 	PolicyName     string
 	Metric         sim.Metric
@@ -93,7 +102,7 @@ func (p *TargetTracking) evaluate(now sim.Time, g *sim.Group) sim.Proposal {
 			return sim.Proposal{Want: sim.Hold, Reason: "capacity already launched covers the breach", NoScaleIn: noIn}
 		}
 		return sim.Proposal{Want: sim.Out, Desired: need, NoScaleIn: noIn,
-			Reason: fmt.Sprintf("%s %.1f > target %g for %d of %d datapoints", p.Metric, latest.Value, p.Target, p.OutPoints, p.OutPeriods)}
+			Reason: fmt.Sprintf("%s %s > target %g for %d of %d datapoints", p.Metric, humanize.Sig(latest.Value), p.Target, p.OutPoints, p.OutPeriods)}
 	}
 	if noIn {
 		return sim.Proposal{Want: sim.Hold, NoScaleIn: true}
@@ -109,7 +118,7 @@ func (p *TargetTracking) evaluate(now sim.Time, g *sim.Group) sim.Proposal {
 		return sim.Proposal{Want: sim.Hold}
 	}
 	return sim.Proposal{Want: sim.In, Desired: need,
-		Reason: fmt.Sprintf("%s %.1f < %g × target %g for %d of %d datapoints", p.Metric, latest.Value, p.InRatio, p.Target, p.InPoints, p.InPeriods)}
+		Reason: fmt.Sprintf("%s %s < %g × target %g for %d of %d datapoints", p.Metric, humanize.Sig(latest.Value), p.InRatio, p.Target, p.InPoints, p.InPeriods)}
 }
 
 // breaching applies an M-of-N alarm to the newest N datapoints. ok is false

@@ -54,6 +54,7 @@ func Build(in Input) *Document {
 		P99: round(r.LatencyMs(99), 3), P999: round(r.LatencyMs(99.9), 3), Max: round(r.LatencyMs(100), 3),
 	}
 	s.WaitMs = Wait{Mean: round(r.MeanWaitMs(), 3), P99: round(r.WaitMs(99), 3)}
+	s.InSystem = inSystem(r)
 	s.Instances = Instances{
 		Peak: r.PeakInService, Mean: round(r.MeanInService, 3),
 		InstanceHours: round(r.InstanceHours(), 4),
@@ -94,6 +95,7 @@ func Build(in Input) *Document {
 			Desired: m.Desired, CPUPercent: round(m.CPUPercent, 2),
 			P50Ms: nullable(m.P50), P99Ms: nullable(m.P99),
 			CapacityRPS: round(float64(m.InService)*in.RPSPerInstance, 3),
+			InSystem:    round(m.InSystem, 4), MeanLatencyMs: nullable(m.MeanLatencyMs()),
 		}
 		if i < len(in.Bill.PerMinute) {
 			row.CostUSD = round(in.Bill.PerMinute[i], 8)

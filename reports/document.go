@@ -38,8 +38,21 @@ type Summary struct {
 	Utilization Utilization `json:"utilization"`
 	Cost        Cost        `json:"cost"`
 	SLO         SLO         `json:"slo"`
+	InSystem    InSystem    `json:"in_system"`
 	// Elasticity is the SPEC RG elasticity metrics (docs/elasticity.md).
 	Elasticity *Elasticity `json:"elasticity,omitempty"`
+}
+
+// InSystem is Little's law, L = λW (Little 1961), on the instances: Mean
+// is the time-average number of requests inside them (queued or in
+// service); LeftRPS the rate at which requests left one (served, or dropped
+// after their timeout); MeanTimeMs their mean time inside. On a finite run
+// Mean ≥ LeftRPS × MeanTimeMs / 1000, by the share of requests still inside
+// at the end or cut off by a termination.
+type InSystem struct {
+	Mean       float64 `json:"mean"`
+	LeftRPS    float64 `json:"left_rps"`
+	MeanTimeMs float64 `json:"mean_time_ms"`
 }
 
 // Requests says how every request ended; the four outcomes add up to Total.
@@ -146,6 +159,11 @@ type Row struct {
 	P99Ms       *float64 `json:"p99_ms"`
 	CostUSD     float64  `json:"cost_usd"`
 	CapacityRPS float64  `json:"capacity_rps"` // in-service instances × requests/s each sustains at 100 % CPU
+	// InSystem is the time-average number of requests inside instances
+	// over the minute (Little's L); MeanLatencyMs the mean end-to-end
+	// latency of the requests completed in it, null when none did.
+	InSystem      float64  `json:"in_system"`
+	MeanLatencyMs *float64 `json:"mean_latency_ms"`
 }
 
 // ForecastRow is one hour of a predictive policy's forecast. Load is the

@@ -478,6 +478,9 @@ func (pol Policy) predictive() policies.Predictive {
 	return p
 }
 
+// hpaBehavior is the behavior with the API server's defaults filled in
+// (the defaults alone when the key is absent; build then takes the legacy
+// path instead).
 func (pol Policy) hpaBehavior() (policies.HPABehavior, error) {
 	b := policies.DefaultHPABehavior()
 	if pol.Behavior == nil {
@@ -596,8 +599,14 @@ func (pol Policy) build() (sim.Scaler, error) {
 		}
 		calc := policies.NewReplicaCalculator()
 		calc.Tolerance = pol.Tolerance
-		ctl := policies.NewHPA(1, 1)
-		ctl.Behavior = b
+		// No behavior key: the controller's legacy path; a behavior key,
+		// even empty: the behavior path with the API server's defaults
+		// filled in (docs/hpa.md).
+		ctl := policies.NewLegacyHPA(1, 1)
+		if pol.Behavior != nil {
+			ctl = policies.NewHPA(1, 1)
+			ctl.Behavior = b
+		}
 		return &policies.HPAScaler{PolicyName: pol.Name, TargetCPU: int64(math.Round(pol.Target)), Calc: calc, Controller: ctl}, nil
 	}
 	return nil, fmt.Errorf("unknown policy type %q", pol.Type)

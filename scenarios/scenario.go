@@ -250,7 +250,7 @@ type Policy struct {
 
 	// hpa
 	Tolerance float64      `yaml:"tolerance,omitempty" json:"tolerance,omitempty" jsonschema_description:"default 0.1"`
-	Behavior  *HPABehavior `yaml:"behavior,omitempty" json:"behavior,omitempty" jsonschema_description:"default: Kubernetes' default behavior"`
+	Behavior  *HPABehavior `yaml:"behavior,omitempty" json:"behavior,omitempty" jsonschema_description:"absent: the controller's legacy rules (scale-up at most max(2 × current, 4) per sync, 5-min downscale stabilization); present, even empty: the behavior rules with Kubernetes' defaults for what is left out"`
 }
 
 // Metrics is the CloudWatch-like metric pipeline.

@@ -36,6 +36,7 @@ type engine struct {
 	busyArea       float64
 	capArea        float64 // in-service slot-seconds
 	inSystemArea   float64
+	minuteInSystem float64 // inSystemArea when the current minute began
 	inServiceArea  float64
 	inServiceSlots int64
 	inServiceCount int
@@ -398,6 +399,7 @@ func (e *engine) depart(id int32, arr, overhead, timeout Time) {
 	} else {
 		e.res.Requests.Completed++
 		e.minute.Completed++
+		e.minute.LatencySum += lat.Seconds()
 		e.res.LatencySum += lat.Seconds()
 		recordMicros(e.res.Latency, lat)
 		recordMicros(e.minuteHist, lat)
@@ -743,6 +745,7 @@ func (e *engine) closeMinute() {
 	}
 	m.P50 = quantileOrNaN(e.minuteHist, 50)
 	m.P99 = quantileOrNaN(e.minuteHist, 99)
+	e.closeMinuteInSystem(&m)
 	e.res.Minutes = append(e.res.Minutes, m)
 	e.minute = MinuteRow{}
 	e.minuteHist.Reset()

@@ -97,6 +97,12 @@ type MinuteRow struct {
 	Desired    int
 	CPUPercent float64 // busy / capacity of in-service instances over the minute
 	P50, P99   float64 // ms; NaN when nothing completed in the minute
+	// InSystem is the time-average number of requests inside instances
+	// (queued or in service) over the minute: Little's L (sim/little.go).
+	InSystem float64
+	// LatencySum is the end-to-end latency of the requests completed in
+	// the minute, in seconds (MeanLatencyMs).
+	LatencySum float64
 }
 
 // Result is everything one run measured.

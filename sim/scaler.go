@@ -148,6 +148,10 @@ type Group struct {
 	Warming   int // in service but still inside their warm-up
 	Pending   int // launched, not yet in service
 	Draining  int // deregistering, on their way out
+	// Terminating counts the instances on their way out that still make
+	// up current capacity on a scale-in: draining, or terminated but held
+	// in Terminating:Wait by a lifecycle hook (docs/aws-model.md §1.3, §1.8).
+	Terminating int
 	// ActivityInProgress is true while instances are launching or
 	// terminating; LastActivityEnd is when the last activity finished
 	// (-1 before the first).

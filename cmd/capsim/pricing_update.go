@@ -26,14 +26,15 @@ func pricingUpdateCommand() *cli.Command {
 		Usage: "fetch on-demand prices (AWS Price List API) and, with --spot, spot prices (EC2) into a catalogue file",
 		Description: "Credentials come from the AWS SDK's default chain (environment, shared files, SSO). The Price List API\n" +
 			"is called in us-east-1, ap-south-1 (for ap-* regions), eu-central-1 (eu-*) or cn-northwest-1 (China).\n" +
-			"Name the file in a scenario with pricing.catalogue, and the spot file with pricing.spot.price_file.",
+			"Name the file in a scenario with pricing.catalogue, and the spot file with pricing.spot.price_file.\n\n" +
+			examples("capsim pricing update --region eu-west-1 --types m5.large,c7g.xlarge --spot --out prices-eu-west-1.csv"),
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "region", Usage: "the region whose prices to fetch, e.g. eu-west-1"},
-			&cli.StringSliceFlag{Name: "types", Usage: "instance types (comma-separated or repeated); default: every type"},
+			&cli.StringFlag{Name: "region", Usage: "the region whose prices to fetch, e.g. eu-west-1 (required)"},
+			&cli.StringSliceFlag{Name: "types", Usage: "instance types (comma-separated or repeated)", DefaultText: "every type"},
 			&cli.StringFlag{Name: "os", Value: pricing.OSLinux, Usage: "linux | rhel | suse | windows"},
 			&cli.BoolFlag{Name: "spot", Usage: "also fetch spot prices per zone (EC2 DescribeSpotPriceHistory)"},
-			&cli.DurationFlag{Name: "spot-history", Usage: "how far back to fetch spot price changes (≤ 90 days; default: the prices in effect now)"},
-			&cli.PathFlag{Name: "out", Usage: "catalogue file to write (default prices-REGION.csv)"},
+			&cli.DurationFlag{Name: "spot-history", Usage: "how far back to fetch spot price changes (≤ 90 days)", DefaultText: "the prices in effect now"},
+			&cli.PathFlag{Name: "out", Usage: "catalogue file to write", DefaultText: "prices-REGION.csv"},
 			&cli.PathFlag{Name: "spot-out", Usage: "spot price file to write (default: the catalogue's name with -spot)"},
 			&cli.StringFlag{Name: "savings-plans", Usage: "also fetch Savings Plan rates of this kind (compute | ec2_instance) with DescribeSavingsPlansOfferingRates"},
 			&cli.IntFlag{Name: "sp-term", Value: 1, Usage: "Savings Plan term in years: 1 | 3"},
@@ -46,6 +47,9 @@ func pricingUpdateCommand() *cli.Command {
 }
 
 func pricingUpdate(c *cli.Context) error {
+	if err := wantArgs(c, 0, 0, ""); err != nil {
+		return err
+	}
 	region, osName := c.String("region"), c.String("os")
 	if region == "" {
 		return badInput(fmt.Errorf("pricing update: --region is required (the region whose prices to fetch)"))

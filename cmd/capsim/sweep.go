@@ -22,12 +22,15 @@ func sweepCommand() *cli.Command {
 		Name:      "sweep",
 		Usage:     "run every point of the scenario's sweep grid (or one shard of it) on all cores",
 		ArgsUsage: "SCENARIO.yaml",
+		Description: examples(
+			"capsim sweep scenarios/examples/sweep.yaml --out sweep-out",
+			"capsim sweep scenarios/examples/sweep.yaml --shard 0/2 --out shards   # writes shards/sweep-0-of-2.json"),
 		Flags: []cli.Flag{
 			&cli.PathFlag{Name: "out", Value: "capsim-out", Usage: "write sweep.json and sweep.md into `DIR`, or under an s3://bucket/prefix"},
 			endpointFlag,
 			&cli.StringFlag{Name: "shard", Usage: "run points i with i mod K = I, as `I/K`; defaults from JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs) with CAPSIM_SHARD_COUNT, AWS_BATCH_JOB_ARRAY_INDEX/_SIZE, or CAPSIM_SHARD_INDEX/_COUNT"},
 			&cli.BoolFlag{Name: "full", Usage: "keep every run's full document (time series included) in sweep.json"},
-			&cli.Uint64Flag{Name: "seed", Usage: "override the scenario's seed (every point uses the same one)"},
+			seedOption("use seed `N` instead of the scenario's (every point uses the same one)"),
 		},
 		Action: sweepAction,
 	}
@@ -63,8 +66,8 @@ func shardOf(flag string) (reports.Shard, error) {
 }
 
 func sweepAction(c *cli.Context) error {
-	if c.NArg() != 1 {
-		return badInput(fmt.Errorf("sweep: name one scenario file with a sweep"))
+	if err := wantArgs(c, 1, 1, "scenario file"); err != nil {
+		return err
 	}
 	sc, err := scenarios.Load(c.Args().First())
 	if err != nil {
@@ -170,13 +173,16 @@ func mergeCommand() *cli.Command {
 		Name:      "merge",
 		Usage:     "combine the shard files of one sweep; fails if a grid point is missing or repeated",
 		ArgsUsage: "SWEEP-SHARD.json... | s3://bucket/prefix",
+		Description: examples(
+			"capsim merge shards/sweep-0-of-2.json shards/sweep-1-of-2.json --out sweep-out",
+			"capsim merge s3://my-bucket/sweeps/run-1 --out s3://my-bucket/sweeps/run-1/merged"),
 		Flags: []cli.Flag{
 			&cli.PathFlag{Name: "out", Value: "capsim-out", Usage: "write sweep.json and sweep.md into `DIR`, or under an s3://bucket/prefix"},
 			endpointFlag,
 		},
 		Action: func(c *cli.Context) error {
-			if c.NArg() == 0 {
-				return badInput(fmt.Errorf("merge: name the shard files"))
+			if err := wantArgs(c, 1, -1, "sweep shard file"); err != nil {
+				return err
 			}
 			dir, err := sweepOut(c, "sweep.json", "sweep.md")
 			if err != nil {

@@ -12,9 +12,10 @@ import (
 	"github.com/capsim/capsim/internal/s3store/s3fake"
 )
 
-const sweepExample = "../../scenarios/examples/sweep.yaml"
+// sweepExample is a six-point grid small enough to sweep many times.
+const sweepExample = "testdata/sweep-small.yaml"
 
-// oneMachineSweep runs the example grid in one process and returns its
+// oneMachineSweep runs the test grid in one process and returns its
 // sweep.json and sweep.md.
 func oneMachineSweep(t *testing.T, extra ...string) (js, md []byte) {
 	t.Helper()
@@ -37,13 +38,13 @@ func readPair(t *testing.T, dir string) (js, md []byte) {
 }
 
 // TestShardedSweepEqualsOneMachine: K shards merged give the one-machine
-// sweep's files byte for byte, for K = 1, 2, 3 and 5 on the six-point
-// example grid (K = 5 leaves one shard two points, the others one), the
-// shard files named to merge in reverse order.
+// sweep's files byte for byte, for K = 1, 2, 3 and 5 on a six-point grid
+// (K = 5 leaves one shard two points, the others one), the shard files
+// named to merge in reverse order.
 func TestShardedSweepEqualsOneMachine(t *testing.T) {
 	wantJS, wantMD := oneMachineSweep(t)
 	if !bytes.Contains(wantJS, []byte(`"points": 6`)) {
-		t.Fatalf("the example grid changed; this test expects 6 points:\n%.400s", wantJS)
+		t.Fatalf("the test grid changed; this test expects 6 points:\n%.400s", wantJS)
 	}
 	for _, k := range []int{1, 2, 3, 5} {
 		t.Run(fmt.Sprintf("K=%d", k), func(t *testing.T) {

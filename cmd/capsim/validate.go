@@ -17,12 +17,6 @@ import (
 	"github.com/capsim/capsim/stack"
 )
 
-func init() {
-	// capsim validate SCENARIO.yaml --duration 20s works as well as with
-	// the flags first.
-	interspersed["validate"] = map[string]bool{"help": true, "h": true}
-}
-
 // validateCommand replays a scenario, scaled down, against a real local
 // stack (HAProxy, backend processes, an open-loop load generator) and
 // compares it with the simulation of the same scaled scenario.
@@ -31,19 +25,21 @@ func validateCommand() *cli.Command {
 		Name:      "validate",
 		Usage:     "run the scenario (scaled down, fixed fleet, constant rate) on a real HAProxy stack on 127.0.0.1 and compare with the simulation; exit 1 outside tolerance",
 		ArgsUsage: "SCENARIO.yaml",
+		Description: examples("capsim validate scenarios/examples/bench-2000rps.yaml --duration 20s",
+			"capsim validate scenarios/examples/default.yaml --queue lb --json validate.json"),
 		Flags: []cli.Flag{
 			&cli.DurationFlag{Name: "duration", Value: 20 * time.Second, Usage: "how long to send load (5s–5m)"},
 			&cli.PathFlag{Name: "json", Usage: "write the report as JSON to `FILE` (- for stdout)"},
 			&cli.StringFlag{Name: "queue", Value: "instance", Usage: "where requests wait for a slot: instance (in the backend, as behind an ALB: the simulator's model) or lb (HAProxy's queue, server maxconn = slots)"},
-			&cli.Uint64Flag{Name: "seed", Usage: "override the scenario's seed"},
+			seedOption("use seed `N` instead of the scenario's"),
 		},
 		Action: validateAction,
 	}
 }
 
 func validateAction(c *cli.Context) error {
-	if c.NArg() != 1 {
-		return badInput(fmt.Errorf("validate: name one scenario file"))
+	if err := wantArgs(c, 1, 1, "scenario file"); err != nil {
+		return err
 	}
 	d := c.Duration("duration")
 	if d < 5*time.Second || d > 5*time.Minute {
