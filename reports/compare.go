@@ -148,7 +148,7 @@ func WriteMarkdown(w io.Writer, c *Comparison) error {
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s / %d | %s | %s | %s | %s |\n", mdEscape(r.Name),
 			bold(cells[0]), bold(cells[1]), bold(cells[2]), bold(cells[3]), r.PeakInstances,
-			bold(cells[4]), humanize.USD(r.PerMillionRequestsUSD), mdEscape(elasticityCompact(r.Elasticity)), slo)
+			bold(cells[4]), humanize.USD(r.PerMillionRequestsUSD), elasticityCompact(r.Elasticity), slo) // digits, dots and slashes: nothing to escape
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
