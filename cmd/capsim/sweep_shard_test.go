@@ -221,3 +221,22 @@ func TestMergeFromS3Errors(t *testing.T) {
 		}
 	}
 }
+
+// TestSweepToS3WithoutCredentials fails before simulating: no table is
+// printed and nothing is written.
+func TestSweepToS3WithoutCredentials(t *testing.T) {
+	s3TestEnv(t)
+	for _, v := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+		"AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_WEB_IDENTITY_TOKEN_FILE"} {
+		t.Setenv(v, "")
+	}
+	fake := s3fake.New()
+	defer fake.Close()
+	code, out, errs := capsim(t, "sweep", "--out", "s3://b/p", "--endpoint-url", fake.URL, sweepExample)
+	if code != 1 || !strings.Contains(errs, "credentials") {
+		t.Errorf("exit %d, %q; want exit 1 naming the credentials", code, errs)
+	}
+	if strings.Contains(out, "errors") || len(fake.Keys()) != 0 {
+		t.Errorf("simulated or wrote anyway: %q, %v", out, fake.Keys())
+	}
+}

@@ -88,6 +88,9 @@ func sweepOut(c *cli.Context, names ...string) (sweepSink, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := st.CheckCredentials(c.Context); err != nil {
+		return nil, err
+	}
 	return s3Sink{ctx: c.Context, store: st, at: u}, nil
 }
 

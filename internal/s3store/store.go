@@ -82,6 +82,7 @@ type Options struct {
 // Store is an S3 client with capsim's limits.
 type Store struct {
 	client  *s3.Client
+	creds   aws.CredentialsProvider
 	timeout time.Duration
 }
 
@@ -119,7 +120,21 @@ func New(ctx context.Context, o Options) (*Store, error) {
 	if t <= 0 {
 		t = CallTimeout
 	}
-	return &Store{client: client, timeout: t}, nil
+	return &Store{client: client, creds: cfg.Credentials, timeout: t}, nil
+}
+
+// CheckCredentials resolves the credentials now, so that a sweep without
+// any fails before it simulates, not when it writes its results.
+func (s *Store) CheckCredentials(ctx context.Context) error {
+	if s.creds == nil {
+		return errors.New("s3: no AWS credentials found (environment, shared files, web identity, container or instance role)")
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	if _, err := s.creds.Retrieve(ctx); err != nil {
+		return fmt.Errorf("s3: AWS credentials: %w", err)
+	}
+	return nil
 }
 
 // Put writes body to u.

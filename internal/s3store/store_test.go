@@ -142,3 +142,29 @@ func TestTimeout(t *testing.T) {
 		t.Errorf("Get took %v, want about the 300ms call timeout", d)
 	}
 }
+
+// TestCheckCredentials: without any credentials the store says so before
+// any request is made; with them it is ready.
+func TestCheckCredentials(t *testing.T) {
+	fake := s3fake.New()
+	defer fake.Close()
+	s := newStore(t, fake, 5*time.Second)
+	if err := s.CheckCredentials(context.Background()); err != nil {
+		t.Errorf("with static credentials: %v", err)
+	}
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+	t.Setenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "")
+	t.Setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "")
+	t.Setenv("AWS_WEB_IDENTITY_TOKEN_FILE", "")
+	none, err := New(context.Background(), Options{EndpointURL: fake.URL, CallTimeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := none.CheckCredentials(context.Background()); err == nil {
+		t.Error("no credentials anywhere, yet CheckCredentials is satisfied")
+	}
+	if len(fake.Log) != 0 {
+		t.Errorf("requests to S3 while checking credentials: %v", fake.Log)
+	}
+}
