@@ -122,6 +122,7 @@ func reportFor(sc *scenarios.Scenario, cfg *sim.Config, res *sim.Result) *report
 		PriceList:      sc.PriceList(),
 		RPSPerInstance: rps,
 		SLO:            sloSpec(sc.SLO),
+		Demand:         demandBasis(sc, rps),
 	})
 }
 
