@@ -66,7 +66,7 @@ func TestPricingErrors(t *testing.T) {
 		{"rates file of another kind", "pricing:\n  savings_plans:\n    - {kind: ec2_instance, family: m5, usd_per_hour: 1, rates_file: sp-compute-us-east-1.csv}",
 			[]want{{"12:69", "pricing.savings_plans[0].rates_file", "holds compute plan rates, not ec2_instance"}}},
 		{"what-if discount", "pricing:\n  savings_plan_what_if: {discount: 1.5}",
-			[]want{{"11:36", "pricing.savings_plan_what_if.discount", "got 1.5"}}},
+			[]want{{"11:36", "pricing.savings_plan_what_if.discount", "1.5 is out of range: it must be ≥ 0 and ≤ 1 (a fraction)"}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
