@@ -7,6 +7,7 @@ import (
 
 	"github.com/capsim/capsim/policies"
 	"github.com/capsim/capsim/sim"
+	"github.com/capsim/capsim/traces"
 )
 
 // evalInterval is how often scaling policies are evaluated: CloudWatch
@@ -57,7 +58,7 @@ func (s *Scenario) Build(seed *uint64) (*sim.Config, io.Closer, error) {
 	var reqs sim.RequestSource
 	var closer io.Closer
 	if s.Traffic.Synthetic == nil && s.Traffic.Trace.isLog() {
-		var replay *LogReplay
+		var replay *traces.LogReplay
 		if replay, closer, err = s.buildRequests(); err == nil {
 			reqs = replay
 		}
@@ -155,7 +156,7 @@ func (s *Scenario) trafficSource(seed uint64) (sim.RateSource, io.Closer, error)
 		}
 		o := s.traceOptions()
 		o.Origin = s.Start
-		rc, err := NewRateCSV(f, shown, o)
+		rc, err := traces.NewRateCSV(f, shown, o)
 		if err != nil {
 			f.Close()
 			return nil, nil, s.errorAt("traffic.trace.file", "%v", err)

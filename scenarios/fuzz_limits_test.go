@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/capsim/capsim/internal/bounded"
+	"github.com/capsim/capsim/traces"
 )
 
 // nesting builds depth levels of one kind of YAML nesting.
@@ -76,7 +79,7 @@ func FuzzReaderLineLimits(f *testing.F) {
 	f.Add(uint8(3), uint8(2), uint32(100_000))
 	f.Add(uint8(4), uint8(5), uint32(66_000))
 	f.Fuzz(func(t *testing.T, reader, good uint8, length uint32) {
-		if length <= maxLogLine+1 || length > 4<<20 {
+		if length <= bounded.MaxLine+1 || length > 4<<20 {
 			return
 		}
 		formats := []struct {
@@ -85,22 +88,22 @@ func FuzzReaderLineLimits(f *testing.F) {
 			read       func(data []byte) error
 		}{
 			{"rate-csv", "t,v\n", "%d,1\n", func(b []byte) error {
-				_, err := ScanRateCSV(bytes.NewReader(b), "x", RateCSVOptions{Interval: time.Second})
+				_, err := traces.ScanRateCSV(bytes.NewReader(b), "x", traces.RateCSVOptions{Interval: time.Second})
 				return err
 			}},
 			{"requests-csv", "t\n", "%d\n", func(b []byte) error {
-				_, _, err := ScanLog(bytes.NewReader(b), "x", "requests-csv", LogOptions{})
+				_, _, err := traces.ScanLog(bytes.NewReader(b), "x", "requests-csv", traces.LogOptions{})
 				return err
 			}},
 			{"clf", "", `h - - [01/Aug/1995:02:00:%02d +0000] "GET / HTTP/1.0" 200 1` + "\n", func(b []byte) error {
-				_, _, err := ScanLog(bytes.NewReader(b), "x", "clf", LogOptions{MaxBadLines: 1000})
+				_, _, err := traces.ScanLog(bytes.NewReader(b), "x", "clf", traces.LogOptions{MaxBadLines: 1000})
 				return err
 			}},
 			{"alb", "", `http 2018-07-02T22:23:%02dZ app/lb/1 1.2.3.4:1 - -1 -1 -1 503 - 34 366 "GET / HTTP/1.1" "-"` + "\n", func(b []byte) error {
-				_, _, err := ScanLog(bytes.NewReader(b), "x", "alb", LogOptions{MaxBadLines: 1000})
+				_, _, err := traces.ScanLog(bytes.NewReader(b), "x", "alb", traces.LogOptions{MaxBadLines: 1000})
 				return err
 			}},
-			{"empirical", "", "0.%d\n", func(b []byte) error { _, err := ReadEmpirical(bytes.NewReader(b), "x"); return err }},
+			{"empirical", "", "0.%d\n", func(b []byte) error { _, err := traces.ReadEmpirical(bytes.NewReader(b), "x"); return err }},
 		}
 		r := formats[int(reader)%len(formats)]
 		var b bytes.Buffer

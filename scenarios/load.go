@@ -17,6 +17,7 @@ import (
 
 	"github.com/capsim/capsim/internal/bounded"
 	"github.com/capsim/capsim/sim"
+	"github.com/capsim/capsim/traces"
 )
 
 // debugPanics lets a test see a panic's stack instead of an Error.
@@ -219,9 +220,9 @@ func (s *Scenario) InstanceType() sim.InstanceType {
 }
 
 // Trace returns what Parse found in the trace file, if traffic is a trace.
-func (s *Scenario) Trace() (TraceInfo, bool) {
+func (s *Scenario) Trace() (traces.TraceInfo, bool) {
 	if s.trace == nil {
-		return TraceInfo{}, false
+		return traces.TraceInfo{}, false
 	}
 	return *s.trace, true
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/capsim/capsim/traces"
 	"github.com/goccy/go-yaml/ast"
 )
 
@@ -26,8 +27,8 @@ type fieldRange struct {
 }
 
 // maxRPS is the highest request rate any traffic source may have, the
-// same for synthetic shapes and rate-csv traces (maxRate).
-const maxRPS = maxRate
+// same for synthetic shapes and rate-csv traces (traces.MaxRate).
+const maxRPS = traces.MaxRate
 
 // maxCV bounds coefficients of variation: beyond about 10 a gamma's shape
 // 1/cv² is so small that its samples underflow to 0 (arrivals pile up at

@@ -2,6 +2,8 @@ package scenarios
 
 import (
 	"time"
+
+	"github.com/capsim/capsim/traces"
 )
 
 // Scenario is one scenario file (docs/scenario.md) as Go values. Parse fills
@@ -32,8 +34,8 @@ type Scenario struct {
 
 	file  string              // name used in error messages
 	dir   string              // relative trace paths resolve against it
-	trace *TraceInfo          // the trace file's facts, found by Parse
-	logs  *LogStats           // a request log's skipped lines and gaps, found by Parse
+	trace *traces.TraceInfo   // the trace file's facts, found by Parse
+	logs  *traces.LogStats    // a request log's skipped lines and gaps, found by Parse
 	at    map[string]position // field path → place in the file
 	tree  map[string]any      // the file as plain values, for variants
 }
@@ -119,6 +121,14 @@ type Trace struct {
 	Spread         Duration `yaml:"spread,omitempty" json:"spread,omitempty" jsonschema_description:"logs: requests sharing a timestamp arrive evenly over this long after it (1s for whole-second logs; default 0s: all at once)"`
 }
 
+// Demand is a request log's model of each request's CPU demand (see
+// traces.Demand): base + seconds_per_unit × the value of column.
+type Demand struct {
+	Column         string   `yaml:"column" json:"column" jsonschema:"required" jsonschema_description:"the numeric field that drives demand"`
+	SecondsPerUnit float64  `yaml:"seconds_per_unit" json:"seconds_per_unit" jsonschema:"required" jsonschema_description:"CPU seconds per unit of the column"`
+	Base           Duration `yaml:"base,omitempty" json:"base,omitempty" jsonschema_description:"CPU time every request takes (default 0s)"`
+}
+
 // Workload is what each request asks of an instance.
 type Workload struct {
 	ServiceTime DistSpec `yaml:"service_time" json:"service_time" jsonschema:"required" jsonschema_description:"CPU time per request on one vCPU of speed 1.0"`
@@ -144,7 +154,7 @@ type DistSpec struct {
 	K      int      `yaml:"k,omitempty" json:"k,omitempty"`
 	File   string   `yaml:"file,omitempty" json:"file,omitempty" jsonschema_description:"empirical: a file of durations, one a line (seconds or 250ms), relative to the scenario file"`
 
-	samples *Empirical // dist empirical: the file's durations, read by Parse
+	samples *traces.Empirical // dist empirical: the file's durations, read by Parse
 }
 
 // InstanceSpec is an inline instance type. A name the catalogue knows is

@@ -3,6 +3,8 @@ package scenarios
 import (
 	"io"
 	"time"
+
+	"github.com/capsim/capsim/traces"
 )
 
 // isLog says the trace is a request log replayed by its timestamps.
@@ -36,7 +38,7 @@ func (c *checker) traceExtras() {
 	}
 	c.enum(p+".gaps", &t.Gaps, "zero", "zero", "skip", "interpolate")
 	if !c.has(p + ".gap_threshold") {
-		t.GapThreshold = Duration(defaultGapThreshold)
+		t.GapThreshold = Duration(traces.DefaultGapThreshold)
 	} else if t.GapThreshold <= 0 {
 		c.bad(p+".gap_threshold", "must be greater than 0, got %v", t.GapThreshold)
 	}
@@ -47,7 +49,7 @@ func (c *checker) traceExtras() {
 	}
 	if log {
 		if !c.has(p + ".reorder_window") {
-			t.ReorderWindow = Duration(defaultReorderWindow)
+			t.ReorderWindow = Duration(traces.DefaultReorderWindow)
 		} else if t.ReorderWindow < 0 {
 			c.bad(p+".reorder_window", "must not be negative, got %v", t.ReorderWindow)
 		}
@@ -80,12 +82,12 @@ func (c *checker) traceExtras() {
 }
 
 // logOptions are the reader settings of a request log.
-func (s *Scenario) logOptions() LogOptions {
+func (s *Scenario) logOptions() traces.LogOptions {
 	t := s.Traffic.Trace
-	o := LogOptions{
+	o := traces.LogOptions{
 		TimeColumn:     t.TimeColumn,
 		DurationColumn: t.DurationColumn,
-		Demand:         t.Demand,
+		Demand:         t.demand(),
 		ReorderWindow:  t.ReorderWindow.D(),
 		MaxBadLines:    t.MaxBadLines,
 		Gaps:           t.gapPolicy(),
@@ -97,8 +99,8 @@ func (s *Scenario) logOptions() LogOptions {
 	return o
 }
 
-func (t *Trace) gapPolicy() GapPolicy {
-	return GapPolicy{Mode: t.Gaps, Threshold: t.GapThreshold.D()}
+func (t *Trace) gapPolicy() traces.GapPolicy {
+	return traces.GapPolicy{Mode: t.Gaps, Threshold: t.GapThreshold.D()}
 }
 
 // scanLog reads the whole log once (Parse), to report a bad line before
@@ -106,7 +108,7 @@ func (t *Trace) gapPolicy() GapPolicy {
 func (c *checker) scanLog(f io.Reader, shown string) {
 	const p = "traffic.trace"
 	t := c.s.Traffic.Trace
-	info, stats, err := ScanLog(f, shown, t.Format, c.s.logOptions())
+	info, stats, err := traces.ScanLog(f, shown, t.Format, c.s.logOptions())
 	if err != nil {
 		c.bad(p+".file", "%v", err)
 		return
@@ -117,19 +119,27 @@ func (c *checker) scanLog(f io.Reader, shown string) {
 
 // LogStats is what Parse found reading the scenario's request log (lines
 // skipped, gaps), or nil when the traffic is not a log.
-func (s *Scenario) LogStats() *LogStats { return s.logs }
+func (s *Scenario) LogStats() *traces.LogStats { return s.logs }
 
 // buildRequests makes the replay of a request log, in simulated time.
-func (s *Scenario) buildRequests() (*LogReplay, io.Closer, error) {
+func (s *Scenario) buildRequests() (*traces.LogReplay, io.Closer, error) {
 	t := s.Traffic.Trace
 	f, shown, err := s.openTrace()
 	if err != nil {
 		return nil, nil, s.errorAt("traffic.trace.file", "%v", err)
 	}
-	l, err := NewRequestLog(f, shown, t.Format, s.logOptions())
+	l, err := traces.NewRequestLog(f, shown, t.Format, s.logOptions())
 	if err != nil {
 		f.Close()
 		return nil, nil, s.errorAt("traffic.trace.file", "%v", err)
 	}
-	return &LogReplay{Log: l, Origin: s.Start, Speedup: s.Traffic.Speedup}, f, nil
+	return &traces.LogReplay{Log: l, Origin: s.Start, Speedup: s.Traffic.Speedup}, f, nil
+}
+
+// demand is the reader's model of the trace's demand, nil without one.
+func (t *Trace) demand() *traces.Demand {
+	if t.Demand == nil {
+		return nil
+	}
+	return &traces.Demand{Column: t.Demand.Column, SecondsPerUnit: t.Demand.SecondsPerUnit, Base: t.Demand.Base.D()}
 }

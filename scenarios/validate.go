@@ -10,6 +10,7 @@ import (
 
 	"github.com/capsim/capsim/policies"
 	"github.com/capsim/capsim/sim"
+	"github.com/capsim/capsim/traces"
 )
 
 // checker fills defaults in and reports semantic problems, pointing at the
@@ -382,7 +383,7 @@ func (c *checker) trace() {
 		c.scanLog(f, shown)
 		return
 	}
-	info, err := ScanRateCSV(f, shown, c.s.traceOptions())
+	info, err := traces.ScanRateCSV(f, shown, c.s.traceOptions())
 	if err != nil {
 		c.bad(p+".file", "%v", err)
 		return
@@ -402,7 +403,7 @@ func hasErrorUnder(es Errors, path string) bool {
 
 // openTrace opens the trace file; shown is its name for messages (as the
 // scenario wrote it).
-func (s *Scenario) openTrace() (*Input, string, error) {
+func (s *Scenario) openTrace() (*traces.Input, string, error) {
 	t := s.Traffic.Trace
 	if t == nil || t.File == "" {
 		return nil, "", fmt.Errorf("no trace file given")
@@ -411,7 +412,7 @@ func (s *Scenario) openTrace() (*Input, string, error) {
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(s.dir, path)
 	}
-	f, err := OpenInput(path)
+	f, err := traces.OpenInput(path)
 	if err != nil {
 		why := err
 		if pe, ok := err.(*os.PathError); ok {
@@ -425,9 +426,9 @@ func (s *Scenario) openTrace() (*Input, string, error) {
 	return f, t.File, nil
 }
 
-func (s *Scenario) traceOptions() RateCSVOptions {
+func (s *Scenario) traceOptions() traces.RateCSVOptions {
 	t := s.Traffic.Trace
-	return RateCSVOptions{
+	return traces.RateCSVOptions{
 		TimeColumn:  t.TimeColumn,
 		ValueColumn: t.ValueColumn,
 		Interval:    t.Interval.D(),

@@ -16,6 +16,7 @@ import (
 	"github.com/capsim/capsim/internal/output"
 	"github.com/capsim/capsim/reports"
 	"github.com/capsim/capsim/scenarios"
+	"github.com/capsim/capsim/traces"
 )
 
 // traceFlags are the reader settings every trace command shares; they
@@ -39,8 +40,8 @@ func traceFlags() []cli.Flag {
 
 // traceOptions reads the trace flags; format is guessed from the file's
 // first line when not given.
-func traceOptions(c *cli.Context, path string) (scenarios.TraceOptions, error) {
-	o := scenarios.TraceOptions{Format: c.String("format")}
+func traceOptions(c *cli.Context, path string) (traces.TraceOptions, error) {
+	o := traces.TraceOptions{Format: c.String("format")}
 	if o.Format == "" {
 		f, err := sniffFormat(path)
 		if err != nil {
@@ -53,7 +54,7 @@ func traceOptions(c *cli.Context, path string) (scenarios.TraceOptions, error) {
 	default:
 		return o, fmt.Errorf("--format %q: use rate-csv, requests-csv, clf or alb", o.Format)
 	}
-	gaps := scenarios.GapPolicy{Mode: c.String("gaps"), Threshold: c.Duration("gap-threshold")}
+	gaps := traces.GapPolicy{Mode: c.String("gaps"), Threshold: c.Duration("gap-threshold")}
 	switch gaps.Mode {
 	case "zero", "skip", "interpolate":
 	default:
@@ -68,9 +69,9 @@ func traceOptions(c *cli.Context, path string) (scenarios.TraceOptions, error) {
 	if v := c.String("value-is"); v != "count" && v != "rate" {
 		return o, fmt.Errorf("--value-is %q: use count or rate", v)
 	}
-	o.Rate = scenarios.RateCSVOptions{TimeColumn: c.String("time-column"), ValueColumn: c.String("value-column"),
+	o.Rate = traces.RateCSVOptions{TimeColumn: c.String("time-column"), ValueColumn: c.String("value-column"),
 		Interval: c.Duration("trace-interval"), ValueIsRate: c.String("value-is") == "rate", Gaps: gaps}
-	o.Log = scenarios.LogOptions{TimeColumn: c.String("time-column"), DurationColumn: c.String("duration-column"),
+	o.Log = traces.LogOptions{TimeColumn: c.String("time-column"), DurationColumn: c.String("duration-column"),
 		ReorderWindow: c.Duration("reorder-window"), MaxBadLines: c.Int("max-bad-lines"), Gaps: gaps, Spread: c.Duration("spread")}
 	if z := c.String("time-zone"); z != "" {
 		loc, err := time.LoadLocation(z)
@@ -84,7 +85,7 @@ func traceOptions(c *cli.Context, path string) (scenarios.TraceOptions, error) {
 
 // sniffFormat guesses a trace's format from its first non-blank line.
 func sniffFormat(path string) (string, error) {
-	f, err := scenarios.OpenInput(path)
+	f, err := traces.OpenInput(path)
 	if err != nil {
 		return "", err
 	}
@@ -94,7 +95,7 @@ func sniffFormat(path string) (string, error) {
 		line, err := br.ReadString('\n')
 		if s := strings.TrimSpace(line); s != "" {
 			for _, format := range []string{"clf", "alb"} {
-				if _, err := scenarios.ScanLogLine(s, format); err == nil {
+				if _, err := traces.ScanLogLine(s, format); err == nil {
 					return format, nil
 				}
 			}
@@ -145,18 +146,18 @@ func oneFile(c *cli.Context, cmd string) (string, error) {
 
 // openTrace takes the one trace file a trace command names, with its
 // reading options, and opens it.
-func openTrace(c *cli.Context, cmd string) (string, scenarios.TraceOptions, *scenarios.Input, error) {
+func openTrace(c *cli.Context, cmd string) (string, traces.TraceOptions, *traces.Input, error) {
 	path, err := oneFile(c, cmd)
 	if err != nil {
-		return "", scenarios.TraceOptions{}, nil, err
+		return "", traces.TraceOptions{}, nil, err
 	}
 	o, err := traceOptions(c, path)
 	if err != nil {
-		return "", scenarios.TraceOptions{}, nil, badInput(err)
+		return "", traces.TraceOptions{}, nil, badInput(err)
 	}
-	f, err := scenarios.OpenInput(path)
+	f, err := traces.OpenInput(path)
 	if err != nil {
-		return "", scenarios.TraceOptions{}, nil, badInput(err)
+		return "", traces.TraceOptions{}, nil, badInput(err)
 	}
 	return path, o, f, nil
 }
@@ -173,7 +174,7 @@ func traceInspect(c *cli.Context) error {
 			return err
 		}
 	}
-	s, err := scenarios.InspectTrace(f, path, o)
+	s, err := traces.InspectTrace(f, path, o)
 	if err != nil {
 		return badInput(err)
 	}
@@ -204,7 +205,7 @@ func traceInspect(c *cli.Context) error {
 		}
 		fmt.Fprintf(w, "              %s → %s (%s), before line %d\n", g.From.Format(time.RFC3339), g.To.Format(time.RFC3339), g.To.Sub(g.From), g.Line)
 	}
-	fmt.Fprintf(w, "  rate        %s\n", scenarios.Sparkline(s.Series, 60))
+	fmt.Fprintf(w, "  rate        %s\n", traces.Sparkline(s.Series, 60))
 	if html != nil {
 		var buf bytes.Buffer
 		title := fmt.Sprintf("%s: requests per %s", filepath.Base(path), s.SeriesStep)
@@ -248,9 +249,9 @@ func traceConvert(c *cli.Context) error {
 	}
 	convert := func(w io.Writer) error {
 		if to == "rate-csv" {
-			return scenarios.ConvertToRateCSV(w, f, path, o, c.Duration("interval"))
+			return traces.ConvertToRateCSV(w, f, path, o, c.Duration("interval"))
 		}
-		return scenarios.ConvertToRequestsCSV(w, f, path, o)
+		return traces.ConvertToRequestsCSV(w, f, path, o)
 	}
 	out := c.Path("out")
 	if out == "" {

@@ -1,4 +1,4 @@
-package scenarios
+package traces
 
 import (
 	"errors"
@@ -49,9 +49,9 @@ type LogOptions struct {
 // missing (or -1 in an ALB log) gets a sample of the workload's
 // service_time instead.
 type Demand struct {
-	Column         string   `yaml:"column" json:"column" jsonschema:"required" jsonschema_description:"the numeric field that drives demand"`
-	SecondsPerUnit float64  `yaml:"seconds_per_unit" json:"seconds_per_unit" jsonschema:"required" jsonschema_description:"CPU seconds per unit of the column"`
-	Base           Duration `yaml:"base,omitempty" json:"base,omitempty" jsonschema_description:"CPU time every request takes (default 0s)"`
+	Column         string
+	SecondsPerUnit float64
+	Base           time.Duration
 }
 
 // GapPolicy says what a stretch of at least Threshold without data (no
@@ -65,10 +65,10 @@ type GapPolicy struct {
 	Threshold time.Duration // default 5m
 }
 
-// defaultReorderWindow and defaultGapThreshold are the scenario defaults.
+// DefaultReorderWindow and DefaultGapThreshold are the scenario defaults.
 const (
-	defaultReorderWindow = 5 * time.Second
-	defaultGapThreshold  = 5 * time.Minute
+	DefaultReorderWindow = 5 * time.Second
+	DefaultGapThreshold  = 5 * time.Minute
 	// maxReorderBuffer bounds the lines held for sorting.
 	maxReorderBuffer = 4 << 20
 	// interpolationSpan is how much traffic either side of a log gap
@@ -78,7 +78,7 @@ const (
 
 func (g GapPolicy) threshold() int64 {
 	if g.Threshold <= 0 {
-		return int64(defaultGapThreshold)
+		return int64(DefaultGapThreshold)
 	}
 	return int64(g.Threshold)
 }
@@ -202,7 +202,7 @@ func NewRequestLog(r io.Reader, name, format string, o LogOptions) (*RequestLog,
 	}
 	l := &RequestLog{name: name, src: src, window: int64(o.ReorderWindow), maxBad: o.MaxBadLines, gaps: o.Gaps, spread: max(0, int64(o.Spread))}
 	if l.window < 0 {
-		l.window = int64(defaultReorderWindow)
+		l.window = int64(DefaultReorderWindow)
 	}
 	if l.gaps.Mode == "" {
 		l.gaps.Mode = "zero"

@@ -1,4 +1,4 @@
-package scenarios
+package traces
 
 import (
 	"encoding/csv"
@@ -270,16 +270,16 @@ func (c *RateCSV) colName(i int) string {
 // checkRate rejects values whose rate overflows.
 func (c *RateCSV) checkRate(rows ...csvRow) error {
 	for _, r := range rows {
-		if x := c.rateOf(r); math.IsInf(x, 0) || x > maxRate {
-			return c.errorf(r.line, "column %s: %g per %v is more than %g requests per second", bounded.Quote(c.vname), r.v, time.Duration(c.interval), float64(maxRate))
+		if x := c.rateOf(r); math.IsInf(x, 0) || x > MaxRate {
+			return c.errorf(r.line, "column %s: %g per %v is more than %g requests per second", bounded.Quote(c.vname), r.v, time.Duration(c.interval), float64(MaxRate))
 		}
 	}
 	return nil
 }
 
-// maxRate bounds a trace's rate (requests per second): far above any real
+// MaxRate bounds a trace's rate (requests per second): far above any real
 // service, low enough that scaled rates stay finite.
-const maxRate = 1e12
+const MaxRate = 1e12
 
 func (c *RateCSV) rateOf(r csvRow) float64 {
 	if c.rate {
