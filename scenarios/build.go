@@ -147,7 +147,7 @@ func (s *Scenario) trafficSource(seed uint64) (sim.RateSource, io.Closer, error)
 		step := max(sim.Time(1), sim.Time(float64(sim.Second)*speedup))
 		return &scaled{src: &sim.FuncRate{F: f.rate, Step: step, End: length}, scale: scale, speedup: speedup}, nopCloser{}, nil
 	case t.Trace != nil && t.Synthetic == nil:
-		if t.Trace.Format != "rate-csv" {
+		if t.Trace.Format != traces.RateCSVFormat {
 			return nil, nil, s.errorAt("traffic.trace.format", "format %q is not built yet", t.Trace.Format)
 		}
 		f, shown, err := s.openTrace()

@@ -104,7 +104,7 @@ type Spike struct {
 // request log (requests-csv, clf, alb) replayed by its timestamps.
 type Trace struct {
 	File        string   `yaml:"file" json:"file" jsonschema:"required" jsonschema_description:"path, relative to the scenario file's directory"`
-	Format      string   `yaml:"format" json:"format" jsonschema:"required,enum=rate-csv,enum=requests-csv,enum=clf,enum=alb"`
+	Format      string   `yaml:"format" json:"format" jsonschema:"required"`
 	TimeColumn  string   `yaml:"time_column,omitempty" json:"time_column,omitempty" jsonschema_description:"header name of the time column (default: the first column)"`
 	ValueColumn string   `yaml:"value_column,omitempty" json:"value_column,omitempty" jsonschema_description:"header name of the value column (default: the second column)"`
 	Interval    Duration `yaml:"interval,omitempty" json:"interval,omitempty" jsonschema_description:"time one row covers (default: the first two rows' spacing)"`

@@ -6,6 +6,7 @@ import (
 	"github.com/invopop/jsonschema"
 
 	"github.com/capsim/capsim/policies"
+	"github.com/capsim/capsim/traces"
 )
 
 // SchemaID is the $id of the scenario file's JSON Schema.
@@ -34,6 +35,16 @@ func (LoadBalancer) JSONSchemaExtend(s *jsonschema.Schema) {
 	if p, ok := s.Properties.Get("algorithm"); ok && p != nil {
 		p.Enum = nil
 		for _, n := range policies.BalancerNames() {
+			p.Enum = append(p.Enum, n)
+		}
+	}
+}
+
+// JSONSchemaExtend lists the trace formats traces knows.
+func (Trace) JSONSchemaExtend(s *jsonschema.Schema) {
+	if p, ok := s.Properties.Get("format"); ok && p != nil {
+		p.Enum = nil
+		for _, n := range traces.Names() {
 			p.Enum = append(p.Enum, n)
 		}
 	}

@@ -8,9 +8,11 @@ import (
 )
 
 // isLog says the trace is a request log replayed by its timestamps.
-func (t *Trace) isLog() bool {
-	return t != nil && (t.Format == "requests-csv" || t.Format == "clf" || t.Format == "alb")
-}
+func (t *Trace) isLog() bool { return t != nil && traces.IsLogFormat(t.Format) }
+
+// traceOptionKeys are the traffic.trace keys that apply to some formats
+// only (traces.Format.Takes), in the order they are checked.
+var traceOptionKeys = []string{"value_column", "interval", "value_is", "time_column", "duration_column", "time_zone", "demand", "reorder_window", "max_bad_lines", "spread"}
 
 // traceExtras checks the settings of request logs and gaps, and rejects
 // those that do not apply to the trace's format.
@@ -18,21 +20,15 @@ func (c *checker) traceExtras() {
 	const p = "traffic.trace"
 	t := c.s.Traffic.Trace
 	log := t.isLog()
-	only := func(k, formats string, ok bool) {
-		if c.given(p+"."+k) && !ok {
-			c.bad(p+"."+k, "applies to %s only, not format %s", formats, t.Format)
+	f, ok := traces.Lookup(t.Format)
+	if !ok { // reported; check the keys as for a rate series of no options
+		f = &traces.Format{Name: t.Format}
+	}
+	for _, k := range traceOptionKeys {
+		if c.given(p+"."+k) && !f.Takes(k) {
+			c.bad(p+"."+k, "applies to %s only, not format %s", traces.Taking(k), t.Format)
 		}
 	}
-	only("value_column", "rate-csv", !log)
-	only("interval", "rate-csv", !log)
-	only("value_is", "rate-csv", !log)
-	only("time_column", "rate-csv and requests-csv", t.Format == "rate-csv" || t.Format == "requests-csv")
-	only("duration_column", "requests-csv", t.Format == "requests-csv")
-	only("time_zone", "requests-csv", t.Format == "requests-csv")
-	only("demand", "request logs (requests-csv, clf, alb)", log)
-	only("reorder_window", "request logs (requests-csv, clf, alb)", log)
-	only("max_bad_lines", "request logs (requests-csv, clf, alb)", log)
-	only("spread", "request logs (requests-csv, clf, alb)", log)
 	if !log {
 		c.enum(p+".value_is", &t.ValueIs, "count", "count", "rate")
 	}

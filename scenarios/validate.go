@@ -166,7 +166,6 @@ var (
 	defaultStart        = time.Unix(0, 0).UTC()
 	defaultBootTime     = DistSpec{Dist: "lognormal", Median: Duration(90 * time.Second), P99: Duration(180 * time.Second)}
 	terminationPolicies = []string{"Default", "OldestInstance", "NewestInstance", "ClosestToNextInstanceHour", "OldestLaunchTemplate", "OldestLaunchConfiguration", "AllocationStrategy"}
-	traceFormats        = []string{"rate-csv", "requests-csv", "clf", "alb"}
 )
 
 // The supported ranges of times: far enough apart that any two subtract
@@ -355,9 +354,9 @@ func (c *checker) traceFields() {
 		c.bad(p, "needs file, the trace's path (relative to the scenario file)")
 	}
 	if !c.given(p + ".format") {
-		c.bad(p, "needs format: rate-csv, requests-csv, clf or alb")
-	} else if !slices.Contains(traceFormats, t.Format) {
-		c.bad(p+".format", "unknown format %q%s", t.Format, choices(t.Format, traceFormats))
+		c.bad(p, "needs format: %s", traces.OrList(traces.Names(), "or"))
+	} else if _, ok := traces.Lookup(t.Format); !ok {
+		c.bad(p+".format", "unknown format %q%s", t.Format, choices(t.Format, traces.Names()))
 	}
 	if c.has(p+".interval") && t.Interval <= 0 {
 		c.bad(p+".interval", "must be greater than 0, got %v", t.Interval)

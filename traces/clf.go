@@ -82,6 +82,20 @@ type clfParser struct {
 	lastTime int64
 }
 
+// clfFormat is the Common (or Combined) Log Format.
+var clfFormat = Format{Name: "clf", Log: true, sniffed: true, open: lineFormat(newCLFSource)}
+
+// lineFormat opens a line format, naming the file in its errors.
+func lineFormat(open func(io.Reader, LogOptions) (*lineSource, error)) func(io.Reader, string, LogOptions) (rawSource, error) {
+	return func(r io.Reader, name string, o LogOptions) (rawSource, error) {
+		src, err := open(r, o)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", name, err)
+		}
+		return src, nil
+	}
+}
+
 func newCLFSource(r io.Reader, o LogOptions) (*lineSource, error) {
 	p := &clfParser{demand: o.Demand}
 	if d := o.Demand; d != nil && d.Column != "bytes" && d.Column != "status" {

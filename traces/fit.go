@@ -26,14 +26,15 @@ type Durations struct {
 // CollectDurations reads the recorded durations of a request log (ALB
 // target_processing_time, or requests-csv's duration column).
 func CollectDurations(r io.Reader, name string, o TraceOptions, maxN int, seed uint64) (*Durations, error) {
-	if !IsLogFormat(o.Format) {
-		return nil, fmt.Errorf("%s: durations come from a request log (alb, or requests-csv with a duration column), not %s", name, o.Format)
+	f, ok := Lookup(o.Format)
+	if !ok || !f.Log {
+		return nil, fmt.Errorf("%s: durations come from a request log (%s), not %s", name, strings.Join(durationSources(""), ", or "), o.Format)
 	}
-	if o.Format == "clf" {
-		return nil, fmt.Errorf("%s: a clf log records no service times: use an alb log or requests-csv with a duration column", name)
+	if !f.Durations {
+		return nil, fmt.Errorf("%s: a %s log records no service times: use %s", name, f.Name, OrList(durationSources(" log"), "or"))
 	}
-	if o.Format == "requests-csv" && o.Log.DurationColumn == "" {
-		return nil, fmt.Errorf("%s: name the requests-csv column of durations (--duration-column)", name)
+	if f.Takes("duration_column") && o.Log.DurationColumn == "" {
+		return nil, fmt.Errorf("%s: name the %s column of durations (--duration-column)", name, f.Name)
 	}
 	l, err := NewRequestLog(r, name, o.Format, o.Log)
 	if err != nil {
@@ -41,11 +42,7 @@ func CollectDurations(r io.Reader, name string, o TraceOptions, maxN int, seed u
 	}
 	rng := rand.New(rand.NewPCG(seed, 0x6669742d776f726b))
 	d := &Durations{}
-	for {
-		rec, err := l.Next()
-		if err == io.EOF {
-			break
-		}
+	for rec, err := range l.Records() {
 		if err != nil {
 			return nil, err
 		}
@@ -62,6 +59,25 @@ func CollectDurations(r io.Reader, name string, o TraceOptions, maxN int, seed u
 	}
 	slices.Sort(d.Sample)
 	return d, nil
+}
+
+// durationSources lists the formats that record service times, those
+// that always do first: "alb", "requests-csv with a duration column"
+// (suffix " log": "an alb log").
+func durationSources(suffix string) []string {
+	var always, column []string
+	for _, f := range formats {
+		switch {
+		case !f.Durations:
+		case f.Takes("duration_column"):
+			column = append(column, f.Name+" with a duration column")
+		case suffix != "":
+			always = append(always, "an "+f.Name+suffix)
+		default:
+			always = append(always, f.Name)
+		}
+	}
+	return append(always, column...)
 }
 
 // Fit is a fitted service-time distribution and how well it fits.

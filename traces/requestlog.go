@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"math"
 	"strings"
 	"time"
@@ -177,26 +178,15 @@ type fillState struct {
 
 var _ sim.RequestSource = (*LogReplay)(nil)
 
-// NewRequestLog starts reading a log of the given format ("requests-csv",
-// "clf" or "alb"). name is used in error messages. An empty file, or one
-// with no parseable line, is an error when the first record is asked for.
+// NewRequestLog starts reading a log of the given format (LogNames).
+// name is used in error messages. An empty file, or one with no parseable
+// line, is an error when the first record is asked for.
 func NewRequestLog(r io.Reader, name, format string, o LogOptions) (*RequestLog, error) {
-	var src rawSource
-	var err error
-	switch format {
-	case "clf":
-		if src, err = newCLFSource(r, o); err != nil {
-			err = fmt.Errorf("%s: %v", name, err)
-		}
-	case "alb":
-		if src, err = newALBSource(r, o); err != nil {
-			err = fmt.Errorf("%s: %v", name, err)
-		}
-	case "requests-csv":
-		src, err = newRequestsCSVSource(r, name, o)
-	default:
-		return nil, fmt.Errorf("%s: unknown log format %q (known: requests-csv, clf, alb)", name, format)
+	f, ok := Lookup(format)
+	if !ok || !f.Log {
+		return nil, fmt.Errorf("%s: unknown log format %q (known: %s)", name, format, strings.Join(LogNames(), ", "))
 	}
+	src, err := f.open(r, name, o)
 	if err != nil {
 		return nil, err
 	}
@@ -586,11 +576,7 @@ func ScanLog(r io.Reader, name, format string, o LogOptions) (TraceInfo, LogStat
 	}
 	var info TraceInfo
 	var last int64
-	for {
-		rec, err := l.Next()
-		if err == io.EOF {
-			break
-		}
+	for rec, err := range l.Records() {
 		if err != nil {
 			return TraceInfo{}, l.Stats(), err
 		}
@@ -609,21 +595,16 @@ func ScanLog(r io.Reader, name, format string, o LogOptions) (TraceInfo, LogStat
 	return info, l.Stats(), nil
 }
 
-// ScanLogLine parses one line of a clf or alb log (for guessing a file's
-// format).
+// ScanLogLine parses one line of a line format such as clf or alb (for
+// guessing a file's format).
 func ScanLogLine(line, format string) (LogRecord, error) {
-	var src *lineSource
-	var err error
-	switch format {
-	case "clf":
-		src, err = newCLFSource(strings.NewReader(line), LogOptions{})
-	case "alb":
-		src, err = newALBSource(strings.NewReader(line), LogOptions{})
-	default:
+	f, ok := Lookup(format)
+	if !ok || !f.sniffed {
 		return LogRecord{}, fmt.Errorf("not a line format: %s", format)
 	}
-	if err != nil {
-		return LogRecord{}, err
-	}
-	return src.next()
+	return f.scanLine(line)
 }
+
+// Records yields the log's requests in time order, stopping after the
+// first error (never io.EOF).
+func (l *RequestLog) Records() iter.Seq2[LogRecord, error] { return each(l.Next) }
