@@ -5,6 +5,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/capsim/capsim/internal/strictyaml"
 	"github.com/capsim/capsim/policies"
 	"github.com/capsim/capsim/sim"
 	"github.com/capsim/capsim/traces"
@@ -46,7 +47,7 @@ func (s *Scenario) Build(seed *uint64) (*sim.Config, io.Closer, error) {
 	for i, p := range s.Scaling.Policies {
 		sc, err := p.build()
 		if err != nil {
-			return nil, nil, s.errorAt(indexPath("scaling.policies", i), "%v", err)
+			return nil, nil, s.errorAt(strictyaml.IndexPath("scaling.policies", i), "%v", err)
 		}
 		scalers = append(scalers, sc)
 	}
@@ -116,9 +117,9 @@ func (s *Scenario) Build(seed *uint64) (*sim.Config, io.Closer, error) {
 // errorAt is an Error at a field path of the parsed file.
 func (s *Scenario) errorAt(path, format string, a ...any) error {
 	e := Error{File: s.file, Field: path, Msg: fmt.Sprintf(format, a...)}
-	for p := path; p != ""; p = parentPath(p) {
+	for p := path; p != ""; p = strictyaml.ParentPath(p) {
 		if at, ok := s.at[p]; ok {
-			e.Line, e.Column = at.line, at.col
+			e.Line, e.Column = at.Line, at.Col
 			break
 		}
 	}

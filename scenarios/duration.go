@@ -59,3 +59,6 @@ func (Duration) JSONSchema() *jsonschema.Schema {
 		Examples:    []any{"90s", "250ms", "24h"},
 	}
 }
+
+// YAMLKind names a duration in decoding messages.
+func (Duration) YAMLKind() string { return "duration such as 90s" }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/capsim/capsim/internal/bounded"
+	"github.com/capsim/capsim/internal/strictyaml"
 	"github.com/capsim/capsim/traces"
 )
 
@@ -52,19 +53,19 @@ func FuzzYAMLLimits(f *testing.F) {
 		if d := time.Since(t0); d > 5*time.Second {
 			t.Fatalf("Parse took %v", d)
 		}
-		e := prescan(data)
-		if int(depth) > scanMaxDepth {
-			if e == nil || !strings.Contains(e.msg, "nested more than") {
+		e := strictyaml.Prescan(data)
+		if int(depth) > strictyaml.ScanMaxDepth {
+			if e == nil || !strings.Contains(e.Msg, "nested more than") {
 				t.Fatalf("depth %d of kind %d got past the pre-scan (%v)", depth, kind%4, e)
 			}
 			if err == nil {
 				t.Fatalf("Parse accepted depth %d", depth)
 			}
 		}
-		if e != nil && strings.Contains(e.msg, "nested") && int(depth) <= maxDepth && !bytes.ContainsAny(tail, "[{-:\n ") {
-			t.Fatalf("depth %d (within the decoder's %d) refused by the pre-scan: %s", depth, maxDepth, e.msg)
+		if e != nil && strings.Contains(e.Msg, "nested") && int(depth) <= strictyaml.MaxDepth && !bytes.ContainsAny(tail, "[{-:\n ") {
+			t.Fatalf("depth %d (within the decoder's %d) refused by the pre-scan: %s", depth, strictyaml.MaxDepth, e.Msg)
 		}
-		if n := bytes.Count(data, []byte("*")); n > scanMaxAliases && e == nil && !bytes.ContainsAny(data, "\"'#") {
+		if n := bytes.Count(data, []byte("*")); n > strictyaml.ScanMaxAliases && e == nil && !bytes.ContainsAny(data, "\"'#") {
 			t.Fatalf("%d aliases passed the pre-scan", n)
 		}
 	})

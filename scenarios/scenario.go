@@ -3,6 +3,7 @@ package scenarios
 import (
 	"time"
 
+	"github.com/capsim/capsim/internal/strictyaml"
 	"github.com/capsim/capsim/traces"
 )
 
@@ -32,12 +33,12 @@ type Scenario struct {
 	Variants []Variant `yaml:"variants,omitempty" json:"variants,omitempty"`
 	Sweep    Sweep     `yaml:"sweep,omitempty" json:"sweep,omitempty"`
 
-	file  string              // name used in error messages
-	dir   string              // relative trace paths resolve against it
-	trace *traces.TraceInfo   // the trace file's facts, found by Parse
-	logs  *traces.LogStats    // a request log's skipped lines and gaps, found by Parse
-	at    map[string]position // field path → place in the file
-	tree  map[string]any      // the file as plain values, for variants
+	file  string                         // name used in error messages
+	dir   string                         // relative trace paths resolve against it
+	trace *traces.TraceInfo              // the trace file's facts, found by Parse
+	logs  *traces.LogStats               // a request log's skipped lines and gaps, found by Parse
+	at    map[string]strictyaml.Position // field path → place in the file
+	tree  map[string]any                 // the file as plain values, for variants
 }
 
 // Traffic is the request rate: exactly one of Synthetic or Trace, then

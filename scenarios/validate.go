@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/capsim/capsim/internal/strictyaml"
 	"github.com/capsim/capsim/policies"
 	"github.com/capsim/capsim/sim"
 	"github.com/capsim/capsim/traces"
@@ -17,27 +18,27 @@ import (
 // field with the decoder's positions. It stays quiet about fields that
 // failed to decode: their problem is already reported.
 type checker struct {
-	d *decoder
+	d *strictyaml.Decoder
 	s *Scenario
 }
 
 // has says path was given a value that decoded: its value can be used.
-func (c *checker) has(path string) bool { return c.d.present[path] && !c.d.isBroken(path) }
+func (c *checker) has(path string) bool { return c.d.Present[path] && !c.d.IsBroken(path) }
 
 // given says path was given a value, usable or not: for "X is required".
-func (c *checker) given(path string) bool { return c.d.present[path] }
+func (c *checker) given(path string) bool { return c.d.Present[path] }
 
 // bad reports a problem at path unless path (or an ancestor) failed to
 // decode: that failure is the problem to fix first.
 func (c *checker) bad(path, format string, a ...any) {
-	if c.d.isBroken(path) {
+	if c.d.IsBroken(path) {
 		return
 	}
-	p := c.d.pos(path)
+	p := c.d.Pos(path)
 	// One problem a line: a second line would print without a position.
 	for _, m := range strings.Split(fmt.Sprintf(format, a...), "\n") {
 		if m = strings.TrimSpace(m); m != "" {
-			c.d.errs = append(c.d.errs, Error{File: c.d.file, Line: p.line, Column: p.col, Field: path, Msg: m})
+			c.d.Errs = append(c.d.Errs, Error{File: c.d.File, Line: p.Line, Column: p.Col, Field: path, Msg: m})
 		}
 	}
 }
@@ -47,10 +48,10 @@ func (c *checker) bad(path, format string, a ...any) {
 // and report a follow-on problem ("lower bound 0 must be below upper
 // bound 0").
 func (c *checker) brokenUnder(path string) bool {
-	if c.d.isBroken(path) {
+	if c.d.IsBroken(path) {
 		return true
 	}
-	for p := range c.d.broken {
+	for p := range c.d.Broken {
 		if strings.HasPrefix(p, path+".") || strings.HasPrefix(p, path+"[") {
 			return true
 		}
@@ -87,7 +88,7 @@ func (c *checker) badEach(path string, err error, fieldOf func(msg string) strin
 // ok says none of the paths is broken: a check that reads them may run.
 func (c *checker) ok(paths ...string) bool {
 	for _, p := range paths {
-		if c.d.isBroken(p) {
+		if c.d.IsBroken(p) {
 			return false
 		}
 	}
@@ -150,7 +151,7 @@ func (c *checker) enum(path string, v *string, def string, allowed ...string) bo
 
 // choices lists the allowed values after an unknown one, nearest first.
 func choices(got string, allowed []string) string {
-	if near := nearest(got, allowed, 1); len(near) > 0 {
+	if near := strictyaml.Nearest(got, allowed, 1); len(near) > 0 {
 		return fmt.Sprintf(" (did you mean %q? known: %s)", near[0], strings.Join(allowed, ", "))
 	}
 	return " (known: " + strings.Join(allowed, ", ") + ")"
@@ -158,7 +159,7 @@ func choices(got string, allowed []string) string {
 
 // lastKey is the last key of a field path: fleet.min → min.
 func lastKey(path string) string {
-	return strings.TrimPrefix(path[len(parentPath(path)):], ".")
+	return strings.TrimPrefix(path[len(strictyaml.ParentPath(path)):], ".")
 }
 
 // The defaults of docs/scenario.md and docs/aws-model.md.
@@ -181,7 +182,7 @@ const maxSimulated = 100 * 365 * 24 * time.Hour
 func (c *checker) check() {
 	s := c.s
 	if !c.has("name") || s.Name == "" {
-		s.Name = strings.TrimSuffix(filepath.Base(c.d.file), filepath.Ext(c.d.file))
+		s.Name = strings.TrimSuffix(filepath.Base(c.d.File), filepath.Ext(c.d.File))
 		if s.Name == "" || s.Name == "." {
 			s.Name = "scenario"
 		}
@@ -321,7 +322,7 @@ func (c *checker) synthetic() {
 	}
 	for i := range y.Spikes {
 		sp := &y.Spikes[i]
-		q := indexPath(p+".spikes", i)
+		q := strictyaml.IndexPath(p+".spikes", i)
 		if !c.given(q) {
 			c.bad(q, "is empty: a spike needs at, rps and for")
 			continue
@@ -369,7 +370,7 @@ func (c *checker) trace() {
 	const p = "traffic.trace"
 	t := c.s.Traffic.Trace
 	c.traceFields()
-	if t == nil || !c.ok(p) || hasErrorUnder(c.d.errs, p) {
+	if t == nil || !c.ok(p) || hasErrorUnder(c.d.Errs, p) {
 		return
 	}
 	f, shown, err := c.s.openTrace()
@@ -576,7 +577,7 @@ const maxDistMean = 365 * 24 * 3600
 // distMean checks the distribution the parameters make: a derived
 // quantity no single field's range bounds.
 func (c *checker) distMean(p string, d *DistSpec) {
-	if hasErrorUnder(c.d.errs, p) || !c.ok(p) {
+	if hasErrorUnder(c.d.Errs, p) || !c.ok(p) {
 		return
 	}
 	dist, err := d.build()
@@ -593,7 +594,7 @@ func (c *checker) instanceTypes() {
 	seen := map[string]int{}
 	for i := range c.s.InstanceTypes {
 		it := &c.s.InstanceTypes[i]
-		p := indexPath("instance_types", i)
+		p := strictyaml.IndexPath("instance_types", i)
 		if !c.given(p + ".name") {
 			c.bad(p, "needs a name")
 			continue
@@ -678,7 +679,7 @@ func (c *checker) fleet() {
 			c.bad("fleet.termination_policies", "is empty: leave it out for [Default]")
 		}
 		for i, tp := range f.TerminationPolicies {
-			q := indexPath("fleet.termination_policies", i)
+			q := strictyaml.IndexPath("fleet.termination_policies", i)
 			if !slices.Contains(terminationPolicies, tp) {
 				c.bad(q, "unknown termination policy %q%s", tp, choices(tp, terminationPolicies))
 			} else if tp == "Default" && i != len(f.TerminationPolicies)-1 {
@@ -711,7 +712,7 @@ func (c *checker) loadBalancer() {
 func (c *checker) scaling() {
 	names := map[string]int{}
 	for i := range c.s.Scaling.Policies {
-		p := indexPath("scaling.policies", i)
+		p := strictyaml.IndexPath("scaling.policies", i)
 		c.policy(p, &c.s.Scaling.Policies[i])
 		pol := &c.s.Scaling.Policies[i]
 		if pol.Name != "" {
@@ -754,7 +755,7 @@ func (c *checker) slo() {
 func (c *checker) variants() {
 	names := map[string]int{}
 	for i, v := range c.s.Variants {
-		p := indexPath("variants", i)
+		p := strictyaml.IndexPath("variants", i)
 		if !c.given(p) {
 			c.bad(p, "is empty: a variant needs a name and set")
 			continue
@@ -771,12 +772,12 @@ func (c *checker) variants() {
 		}
 		for _, a := range v.Set {
 			if err := checkFieldPath(c.s, a.Path); err != nil {
-				c.bad(joinPath(p+".set", a.Path), "%v", err)
+				c.bad(strictyaml.JoinPath(p+".set", a.Path), "%v", err)
 			}
 		}
 	}
 	for _, a := range c.s.Sweep {
-		q := joinPath("sweep", a.Path)
+		q := strictyaml.JoinPath("sweep", a.Path)
 		if err := checkFieldPath(c.s, a.Path); err != nil {
 			c.bad(q, "%v", err)
 		} else if len(a.Values) == 0 {
@@ -820,5 +821,5 @@ func (s *Scenario) nearTypes(name string) []string {
 	for _, spec := range s.InstanceTypes {
 		names = append(names, spec.Name)
 	}
-	return nearest(name, names, 3)
+	return strictyaml.Nearest(name, names, 3)
 }
