@@ -21,9 +21,9 @@ type AlarmSpec struct {
 	Period            Duration `yaml:"period,omitempty" json:"period,omitempty" jsonschema_description:"a multiple of metrics.period (default: metrics.period)"`
 	EvaluationPeriods int      `yaml:"evaluation_periods,omitempty" json:"evaluation_periods,omitempty" jsonschema_description:"N (default 1)"`
 	DatapointsToAlarm int      `yaml:"datapoints_to_alarm,omitempty" json:"datapoints_to_alarm,omitempty" jsonschema_description:"M (default N)"`
-	Comparison        string   `yaml:"comparison" json:"comparison" jsonschema:"required,enum=GreaterThanThreshold,enum=GreaterThanOrEqualToThreshold,enum=LessThanThreshold,enum=LessThanOrEqualToThreshold"`
+	Comparison        string   `yaml:"comparison" json:"comparison" jsonschema:"required"`
 	Threshold         float64  `yaml:"threshold" json:"threshold" jsonschema:"required"`
-	TreatMissingData  string   `yaml:"treat_missing_data,omitempty" json:"treat_missing_data,omitempty" jsonschema:"enum=missing,enum=notBreaching,enum=breaching,enum=ignore" jsonschema_description:"default missing"`
+	TreatMissingData  string   `yaml:"treat_missing_data,omitempty" json:"treat_missing_data,omitempty" jsonschema_description:"default missing"`
 }
 
 // StepSpec is one step adjustment; bounds are relative to the alarm
@@ -261,13 +261,13 @@ func (c *checker) alarmPolicy(p string, pol *Policy) {
 	if a.Period.Seconds()*float64(a.EvaluationPeriods) > 86400 {
 		c.bad(ap+".evaluation_periods", "period × evaluation_periods must be at most one day, as in CloudWatch")
 	}
-	c.enum(ap+".treat_missing_data", &a.TreatMissingData, "missing", "missing", "notBreaching", "breaching", "ignore")
+	c.enum(ap+".treat_missing_data", &a.TreatMissingData, policies.TreatMissing.String(), policies.MissingDataNames()...)
 	if !c.has(p + ".adjustment_type") {
-		pol.AdjustmentType = "ChangeInCapacity"
+		pol.AdjustmentType = policies.ChangeInCapacity.String()
 	} else if _, err := policies.ParseAdjustmentType(pol.AdjustmentType); err != nil {
 		c.bad(p+".adjustment_type", "%v", err)
 	}
-	if pol.MinAdjustmentMagnitude < 0 || (pol.MinAdjustmentMagnitude > 0 && pol.AdjustmentType != "PercentChangeInCapacity") {
+	if pol.MinAdjustmentMagnitude < 0 || (pol.MinAdjustmentMagnitude > 0 && pol.AdjustmentType != policies.PercentChangeInCapacity.String()) {
 		c.bad(p+".min_adjustment_magnitude", "applies only to PercentChangeInCapacity, and must be positive")
 	}
 	if !c.has(p+".name") && c.ok(ap) {
@@ -293,7 +293,7 @@ func (c *checker) alarmPolicy(p string, pol *Policy) {
 		return
 	}
 	if !c.has(p + ".metric_aggregation_type") {
-		pol.MetricAggregationType = "Average"
+		pol.MetricAggregationType = policies.AggAverage.String()
 	} else if _, err := policies.ParseAggregation(pol.MetricAggregationType); err != nil {
 		c.bad(p+".metric_aggregation_type", "%v", err)
 	}
@@ -422,7 +422,7 @@ func (pol Policy) alarm() (policies.AlarmSpec, error) {
 			return policies.AlarmSpec{}, err
 		}
 	}
-	cmp, err := parseComparison(a.Comparison)
+	cmp, err := policies.ParseComparison(a.Comparison)
 	if err != nil {
 		return policies.AlarmSpec{}, err
 	}
@@ -435,14 +435,6 @@ func (pol Policy) alarm() (policies.AlarmSpec, error) {
 		Comparison: cmp, Threshold: a.Threshold, TreatMissingData: md}}, nil
 }
 
-func parseComparison(s string) (policies.Comparison, error) {
-	for c := policies.GreaterThanThreshold; c <= policies.LessThanOrEqualToThreshold; c++ {
-		if c.String() == s {
-			return c, nil
-		}
-	}
-	return 0, fmt.Errorf("unknown comparison %q", s)
-}
 
 func (pol Policy) stepPolicy() (policies.StepPolicy, error) {
 	at, err := policies.ParseAdjustmentType(pol.AdjustmentType)

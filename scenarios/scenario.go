@@ -237,11 +237,11 @@ type Policy struct {
 
 	// step, simple
 	Alarm                  *AlarmSpec `yaml:"alarm,omitempty" json:"alarm,omitempty"`
-	AdjustmentType         string     `yaml:"adjustment_type,omitempty" json:"adjustment_type,omitempty" jsonschema:"enum=ChangeInCapacity,enum=ExactCapacity,enum=PercentChangeInCapacity" jsonschema_description:"default ChangeInCapacity"`
+	AdjustmentType         string     `yaml:"adjustment_type,omitempty" json:"adjustment_type,omitempty" jsonschema_description:"default ChangeInCapacity"`
 	Steps                  []StepSpec `yaml:"steps,omitempty" json:"steps,omitempty" jsonschema_description:"step: bounds relative to the alarm threshold"`
 	Adjustment             int        `yaml:"adjustment,omitempty" json:"adjustment,omitempty" jsonschema_description:"simple: the scaling adjustment"`
 	MinAdjustmentMagnitude int        `yaml:"min_adjustment_magnitude,omitempty" json:"min_adjustment_magnitude,omitempty" jsonschema_description:"PercentChangeInCapacity only"`
-	MetricAggregationType  string     `yaml:"metric_aggregation_type,omitempty" json:"metric_aggregation_type,omitempty" jsonschema:"enum=Average,enum=Minimum,enum=Maximum" jsonschema_description:"step (default Average)"`
+	MetricAggregationType  string     `yaml:"metric_aggregation_type,omitempty" json:"metric_aggregation_type,omitempty" jsonschema_description:"step (default Average)"`
 	Cooldown               *Duration  `yaml:"cooldown,omitempty" json:"cooldown,omitempty" jsonschema_description:"simple (default 300s)"`
 
 	// scheduled

@@ -50,6 +50,29 @@ func (Trace) JSONSchemaExtend(s *jsonschema.Schema) {
 	}
 }
 
+// setEnum makes a property's enumeration the given names.
+func setEnum(s *jsonschema.Schema, key string, names []string) {
+	if p, ok := s.Properties.Get(key); ok && p != nil {
+		p.Enum = nil
+		for _, n := range names {
+			p.Enum = append(p.Enum, n)
+		}
+	}
+}
+
+// JSONSchemaExtend lists the alarm's comparisons and missing-data
+// treatments as policies spells them.
+func (AlarmSpec) JSONSchemaExtend(s *jsonschema.Schema) {
+	setEnum(s, "comparison", policies.ComparisonNames())
+	setEnum(s, "treat_missing_data", policies.MissingDataNames())
+}
+
+// JSONSchemaExtend lists the policy enumerations policies knows.
+func (Policy) JSONSchemaExtend(s *jsonschema.Schema) {
+	setEnum(s, "adjustment_type", policies.AdjustmentTypeNames())
+	setEnum(s, "metric_aggregation_type", policies.AggregationNames())
+}
+
 // JSONSchemaExtend lists the termination policies.
 func (Fleet) JSONSchemaExtend(s *jsonschema.Schema) {
 	if p, ok := s.Properties.Get("termination_policies"); ok && p != nil && p.Items != nil {
