@@ -435,7 +435,6 @@ func (pol Policy) alarm() (policies.AlarmSpec, error) {
 		Comparison: cmp, Threshold: a.Threshold, TreatMissingData: md}}, nil
 }
 
-
 func (pol Policy) stepPolicy() (policies.StepPolicy, error) {
 	at, err := policies.ParseAdjustmentType(pol.AdjustmentType)
 	if err != nil {
