@@ -216,11 +216,12 @@ type Scaling struct {
 	Guards   *Guards  `yaml:"guards,omitempty" json:"guards,omitempty" jsonschema_description:"limits on every dynamic scaling action (THROTTLE, PRICE)"`
 }
 
-// Policy is one scaling policy. Keys apply by type (policyKeys in
-// policies.go lists which); a key that does not apply is an error.
+// Policy is one scaling policy. Keys apply by type (each type's
+// policyKind, policy_*.go, lists which); a key that does not apply is an
+// error.
 type Policy struct {
 	Name string `yaml:"name" json:"name" jsonschema_description:"default: <type>-<metric>-<target> or <type>-<index>"`
-	Type string `yaml:"type" json:"type" jsonschema:"required,enum=target_tracking,enum=step,enum=simple,enum=scheduled,enum=predictive,enum=hpa"`
+	Type string `yaml:"type" json:"type" jsonschema:"required"`
 
 	// target_tracking, predictive, hpa
 	Metric    string  `yaml:"metric,omitempty" json:"metric,omitempty" jsonschema_description:"cpu, request_count_per_target, request_count, network_in, network_out, latency, errors, backlog_per_instance"`

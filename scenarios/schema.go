@@ -67,10 +67,26 @@ func (AlarmSpec) JSONSchemaExtend(s *jsonschema.Schema) {
 	setEnum(s, "treat_missing_data", policies.MissingDataNames())
 }
 
-// JSONSchemaExtend lists the policy enumerations policies knows.
+// JSONSchemaExtend lists the policy types and enumerations, and adds one
+// oneOf branch per type (policyKinds): its type, and only its keys.
 func (Policy) JSONSchemaExtend(s *jsonschema.Schema) {
+	setEnum(s, "type", policyTypeNames())
 	setEnum(s, "adjustment_type", policies.AdjustmentTypeNames())
 	setEnum(s, "metric_aggregation_type", policies.AggregationNames())
+	s.OneOf = nil
+	for _, k := range policyKinds {
+		keys := jsonschema.NewProperties()
+		keys.Set("type", &jsonschema.Schema{Const: k.name})
+		allowed := []any{"name", "type"}
+		for _, key := range k.keys {
+			allowed = append(allowed, key)
+		}
+		s.OneOf = append(s.OneOf, &jsonschema.Schema{
+			Title:         k.name,
+			Properties:    keys,
+			PropertyNames: &jsonschema.Schema{Enum: allowed},
+		})
+	}
 }
 
 // JSONSchemaExtend lists the termination policies.
