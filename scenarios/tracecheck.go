@@ -1,7 +1,11 @@
 package scenarios
 
 import (
+	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/capsim/capsim/traces"
@@ -138,4 +142,97 @@ func (t *Trace) demand() *traces.Demand {
 		return nil
 	}
 	return &traces.Demand{Column: t.Demand.Column, SecondsPerUnit: t.Demand.SecondsPerUnit, Base: t.Demand.Base.D()}
+}
+
+// traceFields checks the trace settings without opening the file.
+func (c *checker) traceFields() {
+	const p = "traffic.trace"
+	t := c.s.Traffic.Trace
+	if t == nil { // failed to decode: reported
+		return
+	}
+	if !c.given(p + ".file") {
+		c.bad(p, "needs file, the trace's path (relative to the scenario file)")
+	}
+	if !c.given(p + ".format") {
+		c.bad(p, "needs format: %s", traces.OrList(traces.Names(), "or"))
+	} else if _, ok := traces.Lookup(t.Format); !ok {
+		c.bad(p+".format", "unknown format %q%s", t.Format, choices(t.Format, traces.Names()))
+	}
+	if c.has(p+".interval") && t.Interval <= 0 {
+		c.bad(p+".interval", "must be greater than 0, got %v", t.Interval)
+	}
+	c.traceExtras()
+}
+
+// trace checks the trace settings, then reads the whole file once.
+func (c *checker) trace() {
+	const p = "traffic.trace"
+	t := c.s.Traffic.Trace
+	c.traceFields()
+	if t == nil || !c.ok(p) || hasErrorUnder(c.d.Errs, p) {
+		return
+	}
+	f, shown, err := c.s.openTrace()
+	if err != nil {
+		c.bad(p+".file", "%v", err)
+		return
+	}
+	defer f.Close()
+	if t.isLog() {
+		c.scanLog(f, shown)
+		return
+	}
+	info, err := traces.ScanRateCSV(f, shown, c.s.traceOptions())
+	if err != nil {
+		c.bad(p+".file", "%v", err)
+		return
+	}
+	c.s.trace = &info
+	t.TimeColumn, t.ValueColumn, t.Interval = info.TimeColumn, info.ValueColumn, Duration(info.Interval)
+}
+
+func hasErrorUnder(es Errors, path string) bool {
+	for _, e := range es {
+		if e.Field == path || strings.HasPrefix(e.Field, path+".") {
+			return true
+		}
+	}
+	return false
+}
+
+// openTrace opens the trace file; shown is its name for messages (as the
+// scenario wrote it).
+func (s *Scenario) openTrace() (*traces.Input, string, error) {
+	t := s.Traffic.Trace
+	if t == nil || t.File == "" {
+		return nil, "", fmt.Errorf("no trace file given")
+	}
+	path := t.File
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(s.dir, path)
+	}
+	f, err := traces.OpenInput(path)
+	if err != nil {
+		why := err
+		if pe, ok := err.(*os.PathError); ok {
+			why = pe.Err
+		}
+		if path != t.File {
+			return nil, "", fmt.Errorf("cannot open trace %s (resolved to %s, relative to the scenario file): %v", t.File, path, why)
+		}
+		return nil, "", fmt.Errorf("cannot open trace %s: %v", t.File, why)
+	}
+	return f, t.File, nil
+}
+
+func (s *Scenario) traceOptions() traces.RateCSVOptions {
+	t := s.Traffic.Trace
+	return traces.RateCSVOptions{
+		TimeColumn:  t.TimeColumn,
+		ValueColumn: t.ValueColumn,
+		Interval:    t.Interval.D(),
+		ValueIsRate: t.ValueIs == "rate",
+		Gaps:        t.gapPolicy(),
+	}
 }

@@ -4,12 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"iter"
 	"math"
 	"strings"
 	"time"
-
-	"github.com/capsim/capsim/sim"
 )
 
 // LogOptions says how to read a request log: a requests-csv file, a Common
@@ -175,8 +172,6 @@ type fillState struct {
 	k, n   int64
 	line   int
 }
-
-var _ sim.RequestSource = (*LogReplay)(nil)
 
 // NewRequestLog starts reading a log of the given format (LogNames).
 // name is used in error messages. An empty file, or one with no parseable
@@ -484,127 +479,3 @@ func (l *RequestLog) reordered() (LogRecord, error) {
 		l.heap.push(heapRec{LogRecord: rec, seq: l.seq})
 	}
 }
-
-// recHeap is a binary min-heap on (At, seq): equal times keep file order.
-type recHeap struct{ a []heapRec }
-
-type heapRec struct {
-	LogRecord
-	seq uint64
-}
-
-func (h *recHeap) len() int       { return len(h.a) }
-func (h *recHeap) min() LogRecord { return h.a[0].LogRecord }
-func (h *recHeap) less(i, j int) bool {
-	return h.a[i].At < h.a[j].At || h.a[i].At == h.a[j].At && h.a[i].seq < h.a[j].seq
-}
-
-func (h *recHeap) push(r heapRec) {
-	h.a = append(h.a, r)
-	i := len(h.a) - 1
-	for i > 0 {
-		p := (i - 1) / 2
-		if !h.less(i, p) {
-			break
-		}
-		h.a[i], h.a[p] = h.a[p], h.a[i]
-		i = p
-	}
-}
-
-func (h *recHeap) pop() LogRecord {
-	top := h.a[0].LogRecord
-	n := len(h.a) - 1
-	h.a[0] = h.a[n]
-	h.a = h.a[:n]
-	i := 0
-	for {
-		l, r, m := 2*i+1, 2*i+2, i
-		if l < n && h.less(l, m) {
-			m = l
-		}
-		if r < n && h.less(r, m) {
-			m = r
-		}
-		if m == i {
-			break
-		}
-		h.a[i], h.a[m] = h.a[m], h.a[i]
-		i = m
-	}
-	if n == 0 && cap(h.a) > 1024 {
-		h.a = nil // give a burst's memory back
-	}
-	return top
-}
-
-// LogReplay turns a RequestLog into the engine's sim.RequestSource: times
-// from Origin, divided by Speedup; requests before Origin are skipped.
-type LogReplay struct {
-	Log     *RequestLog
-	Origin  time.Time
-	Speedup float64
-}
-
-// NextRequest yields the next request in simulated time.
-func (r *LogReplay) NextRequest() (sim.Request, error) {
-	origin := r.Origin.UnixNano()
-	for {
-		rec, err := r.Log.Next()
-		if err != nil {
-			return sim.Request{}, err
-		}
-		d := rec.At - origin
-		if d < 0 {
-			continue
-		}
-		at := sim.Time(d)
-		if r.Speedup > 0 && r.Speedup != 1 {
-			at = sim.Time(float64(d) / r.Speedup)
-		}
-		return sim.Request{At: at, Demand: rec.Demand}, nil
-	}
-}
-
-// ScanLog reads a whole log once, streaming, to check every line and to
-// find its extent. Rows counts requests; End is one second after the last
-// request (a one-second-resolution log's last second is whole).
-func ScanLog(r io.Reader, name, format string, o LogOptions) (TraceInfo, LogStats, error) {
-	l, err := NewRequestLog(r, name, format, o)
-	if err != nil {
-		return TraceInfo{}, LogStats{}, err
-	}
-	var info TraceInfo
-	var last int64
-	for rec, err := range l.Records() {
-		if err != nil {
-			return TraceInfo{}, l.Stats(), err
-		}
-		if info.Rows == 0 {
-			info.Start = time.Unix(0, rec.At).UTC()
-		}
-		if time.Duration(rec.At-info.Start.UnixNano()) > maxTraceSpan {
-			return TraceInfo{}, l.Stats(), l.errorf(rec.Line, "time %s is more than 100 years after the log's first request (%s): a run covers at most 100 years of traffic",
-				fmtUnix(rec.At), fmtUnix(info.Start.UnixNano()))
-		}
-		info.Rows++
-		last = rec.At
-	}
-	info.Requests = float64(info.Rows)
-	info.End = time.Unix(0, last).UTC().Add(time.Second)
-	return info, l.Stats(), nil
-}
-
-// ScanLogLine parses one line of a line format such as clf or alb (for
-// guessing a file's format).
-func ScanLogLine(line, format string) (LogRecord, error) {
-	f, ok := Lookup(format)
-	if !ok || !f.sniffed {
-		return LogRecord{}, fmt.Errorf("not a line format: %s", format)
-	}
-	return f.scanLine(line)
-}
-
-// Records yields the log's requests in time order, stopping after the
-// first error (never io.EOF).
-func (l *RequestLog) Records() iter.Seq2[LogRecord, error] { return each(l.Next) }
