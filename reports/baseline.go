@@ -93,7 +93,9 @@ func (b *BaselineFile) Find(name string) (GateRun, error) {
 }
 
 // jsonError names the file, line and column of a JSON syntax or type
-// error.
+// error: the offending character of a syntax error, the last character of
+// a value of the wrong type (encoding/json reports where it stopped
+// reading).
 func jsonError(path string, b []byte, err error) error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
