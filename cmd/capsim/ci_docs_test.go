@@ -80,6 +80,9 @@ func TestCIWorkflows(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if md, _ := os.ReadFile("../../docs/ci.md"); !strings.Contains(string(md), "```yaml\n"+string(b)+"```") {
+				t.Errorf("docs/ci.md does not show %s as it is", w.file)
+			}
 			var doc map[string]any
 			if err := yaml.Unmarshal(b, &doc); err != nil {
 				t.Fatalf("%s: %v", w.file, err)
