@@ -376,8 +376,12 @@ func TestWriteHTMLEscapesUserStrings(t *testing.T) {
 			if len(tc.docs) > 1 && !strings.Contains(s, `"name":"\u003c/script\u003e\u003cb\u003ex: p99"`) {
 				t.Error(`chart options lack the series name "</script><b>x: p99", JSON-escaped`)
 			}
-			if !strings.Contains(s, "<title>&lt;/script&gt;&lt;b&gt;x</title>") {
-				t.Error("page title is not the escaped document name")
+			title := "<title>&lt;/script&gt;&lt;b&gt;x</title>"
+			if len(tc.docs) > 1 { // the page names the comparison
+				title = "<title>Comparison: &lt;/script&gt;&lt;b&gt;x vs baseline</title>"
+			}
+			if !strings.Contains(s, title) {
+				t.Errorf("page title is not %s", title)
 			}
 		})
 	}
