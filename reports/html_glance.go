@@ -68,15 +68,15 @@ func glanceSentence(docs []*Document) string {
 		lead = "No SLO is set; the cheapest run is " + pageTitle(best) + ", " + cost(best)
 	}
 	diff := base.Summary.Cost.TotalUSD - best.Summary.Cost.TotalUSD
+	verb, tail := "saving ", " against the base, "
+	if diff < 0 {
+		verb, tail, diff = "", " more than the base, ", -diff
+	}
 	share := ""
 	if b := base.Summary.Cost.TotalUSD; b > 0 {
 		share = " (" + humanize.Percent(diff/b) + ")"
 	}
-	verb := "saving "
-	if diff < 0 {
-		verb, diff = "costing ", -diff
-	}
-	tail := " against the base, " + pageTitle(base)
+	tail += pageTitle(base)
 	if anySLO && !base.Summary.SLO.Met {
 		tail += ", which misses its SLO"
 	}
