@@ -391,6 +391,9 @@ func buildCharts(docs []*Document, safe *scriptSafeOptions) *pageLayout {
 	}
 	if multi {
 		lat.SetGlobalOptions(charts.WithYAxisOpts(opts.YAxis{Name: "ms (log scale)", Type: "log"}))
+		for _, c := range []*charts.Line{load, inst, lat, cpu} {
+			wideLegend(c)
+		}
 	}
 	for i, d := range docs {
 		rows := d.Timeseries
@@ -502,6 +505,18 @@ func runStyle(multi bool, i int, lineType string) []charts.SeriesOpts {
 		charts.WithItemStyleOpts(opts.ItemStyle{Color: c})}
 }
 
+// wideLegend puts a time chart's legend on its own lines under the title,
+// the whole width, wrapped rather than paged: with several runs it holds
+// a run × metric entry each, and a paged legend hides most of them.
+func wideLegend(c *charts.Line) {
+	c.GridList = nil // WithGridOpts appends: replace newTimeChart's grid
+	c.SetGlobalOptions(
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: "plain", Top: "30", Left: "10", Right: "10"}),
+		charts.WithGridOpts(opts.Grid{Left: "20", Right: "30", Top: "104", Bottom: "64", ContainLabel: opts.Bool(true)}),
+		charts.WithInitializationOpts(opts.Initialization{ChartID: c.ChartID, Width: "100%", Height: "440px", Theme: "white"}),
+	)
+}
+
 // arrivalSeries is the arrival rate per minute.
 func arrivalSeries(rows []Row) []opts.LineData {
 	return series(rows, func(r Row) any {
@@ -588,6 +603,7 @@ type summaryRow struct {
 	Peak                                   string
 	Mean, Cost, PerMillion                 cell
 	SLOClass, SLOText, SLODetail           string
+	SLOLines                               []string // SLODetail's checks, one a line
 }
 
 type activityView struct {
@@ -666,7 +682,7 @@ func topView(docs []*Document) topData {
 			v, l := c.Human()
 			detail = append(detail, c.Label()+" "+v+" "+op+" "+l)
 		}
-		row.SLODetail = strings.Join(detail, ", ")
+		row.SLODetail, row.SLOLines = strings.Join(detail, ", "), detail
 		t.Summary = append(t.Summary, row)
 	}
 	markBest(t.Summary)
@@ -749,7 +765,7 @@ var reportTemplates = template.Must(template.New("report").Parse(`
 <thead><tr><th>run</th><th>requests</th><th>completed</th><th>rejected</th><th>timed out</th><th>error rate</th><th>p50</th><th>p99</th><th>peak instances</th><th>mean instances</th><th>cost</th><th>per M requests</th><th>SLO</th></tr></thead>
 <tbody>
 {{- range .Summary}}
-<tr><td class="name">{{.Name}}</td><td>{{.Requests}}</td><td>{{.Completed}}</td><td>{{.Rejected}}</td><td>{{.Timeout}}</td>{{template "cell" .ErrorRate}}{{template "cell" .P50}}{{template "cell" .P99}}<td>{{.Peak}}</td>{{template "cell" .Mean}}{{template "cell" .Cost}}{{template "cell" .PerMillion}}<td class="slo {{.SLOClass}}"{{with .SLODetail}} title="{{.}}"{{end}}>{{.SLOText}}{{with .SLODetail}}<br><small>{{.}}</small>{{end}}</td></tr>
+<tr><td class="name">{{.Name}}</td><td>{{.Requests}}</td><td>{{.Completed}}</td><td>{{.Rejected}}</td><td>{{.Timeout}}</td>{{template "cell" .ErrorRate}}{{template "cell" .P50}}{{template "cell" .P99}}<td>{{.Peak}}</td>{{template "cell" .Mean}}{{template "cell" .Cost}}{{template "cell" .PerMillion}}<td class="slo {{.SLOClass}}"{{with .SLODetail}} title="{{.}}"{{end}}>{{.SLOText}}{{with .SLOLines}}<br><small>{{range $i, $l := .}}{{if $i}}<br>{{end}}{{$l}}{{end}}</small>{{end}}</td></tr>
 {{- end}}
 </tbody>
 </table>
@@ -825,6 +841,8 @@ td.slo.met { color: #1a7f37; font-weight: 600; }
 td.slo.missed { color: #cf222e; font-weight: 600; }
 td.slo.na { color: #59636e; }
 td.slo small { font-weight: normal; color: #59636e; }
+.summary th, .summary td { padding: 4px 5px; }
+.summary td.slo { min-width: 8em; }
 td.best { color: #0a3069; white-space: nowrap; }
 h3 { font-size: 15px; margin: 16px 0 6px; }
 .finance table { margin-bottom: 4px; }

@@ -219,7 +219,7 @@ func costVsP99(docs []*Document, safe *scriptSafeOptions) *charts.Scatter {
 		"cost USD", "p99 ms", "item")...)
 	for i, d := range docs {
 		p := opts.ScatterData{Name: pageTitle(d), Value: [2]any{chartNumber(d.Summary.Cost.TotalUSD), chartNumber(d.Summary.LatencyMs.P99)}, SymbolSize: 14}
-		o := []charts.SeriesOpts{charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "right", Formatter: "{a}"}),
+		o := []charts.SeriesOpts{charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "top", Formatter: "{a}"}),
 			charts.WithItemStyleOpts(opts.ItemStyle{Color: runColour(i)})}
 		if limit, ok := sloLimit(d, "p99_ms"); ok && i == 0 {
 			o = append(o,
