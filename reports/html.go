@@ -604,6 +604,7 @@ type summaryRow struct {
 	Mean, Cost, PerMillion                 cell
 	SLOClass, SLOText, SLODetail           string
 	SLOLines                               []string // SLODetail's checks, one a line
+	Elasticity                             string   // θU/θO τU/τO υ, docs/elasticity.md
 }
 
 type activityView struct {
@@ -664,6 +665,7 @@ func topView(docs []*Document) topData {
 			Mean:       cell{Text: humanize.Sig(s.Instances.Mean), Value: s.Instances.Mean},
 			Cost:       cell{Text: humanize.USD(s.Cost.TotalUSD), Value: s.Cost.TotalUSD},
 			PerMillion: cell{Text: humanize.USD(s.Cost.PerMillionRequestsUSD), Value: s.Cost.PerMillionRequestsUSD},
+			Elasticity: elasticityCompact(s.Elasticity),
 		}
 		switch {
 		case len(s.SLO.Checks) == 0:
@@ -762,10 +764,10 @@ var reportTemplates = template.Must(template.New("report").Parse(`
 <p class="glance">{{.}}</p>
 {{- end}}
 <table>
-<thead><tr><th>run</th><th>requests</th><th>completed</th><th>rejected</th><th>timed out</th><th>error rate</th><th>p50</th><th>p99</th><th>peak instances</th><th>mean instances</th><th>cost</th><th>per M requests</th><th>SLO</th></tr></thead>
+<thead><tr><th>run</th><th>requests</th><th>completed</th><th>rejected</th><th>timed out</th><th>error rate</th><th>p50</th><th>p99</th><th>peak instances</th><th>mean instances</th><th>cost</th><th>per M requests</th><th title="under/over-provisioning accuracy θU/θO, timeshare τU/τO, instability υ (docs/elasticity.md)">θU/θO τU/τO υ %</th><th>SLO</th></tr></thead>
 <tbody>
 {{- range .Summary}}
-<tr><td class="name">{{.Name}}</td><td>{{.Requests}}</td><td>{{.Completed}}</td><td>{{.Rejected}}</td><td>{{.Timeout}}</td>{{template "cell" .ErrorRate}}{{template "cell" .P50}}{{template "cell" .P99}}<td>{{.Peak}}</td>{{template "cell" .Mean}}{{template "cell" .Cost}}{{template "cell" .PerMillion}}<td class="slo {{.SLOClass}}"{{with .SLODetail}} title="{{.}}"{{end}}>{{.SLOText}}{{with .SLOLines}}<br><small>{{range $i, $l := .}}{{if $i}}<br>{{end}}{{$l}}{{end}}</small>{{end}}</td></tr>
+<tr><td class="name">{{.Name}}</td><td>{{.Requests}}</td><td>{{.Completed}}</td><td>{{.Rejected}}</td><td>{{.Timeout}}</td>{{template "cell" .ErrorRate}}{{template "cell" .P50}}{{template "cell" .P99}}<td>{{.Peak}}</td>{{template "cell" .Mean}}{{template "cell" .Cost}}{{template "cell" .PerMillion}}<td>{{.Elasticity}}</td><td class="slo {{.SLOClass}}"{{with .SLODetail}} title="{{.}}"{{end}}>{{.SLOText}}{{with .SLOLines}}<br><small>{{range $i, $l := .}}{{if $i}}<br>{{end}}{{$l}}{{end}}</small>{{end}}</td></tr>
 {{- end}}
 </tbody>
 </table>

@@ -37,6 +37,7 @@ func checkCommand() *cli.Command {
 		&cli.PathFlag{Name: "json", Usage: "write the check's JSON (replications, seeds, intervals; a later check's --baseline) to `FILE` (- for standard output)"},
 		&cli.BoolFlag{Name: "variants", Usage: "check every variant too"},
 		seedOption("use seed `N` instead of the scenario's (or the baseline's recorded seeds)"),
+		maxRequestsFlag(),
 	)
 	return &cli.Command{
 		Name:      "check",
@@ -69,6 +70,10 @@ func checkAction(c *cli.Context) error {
 		if runs, err = sc.Runs(); err != nil {
 			return badInput(err)
 		}
+	}
+	// The budget holds for each simulation; replications repeat it.
+	if err := checkBudget(c, runs...); err != nil {
+		return err
 	}
 	var outs checkOutputs
 	for _, o := range []struct {
