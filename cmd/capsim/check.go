@@ -174,25 +174,56 @@ func replicationSeeds(c *cli.Context, scenarioSeed uint64, base reports.GateRun,
 // simulateReplications runs every run on each of its seeds, as many at
 // once as there are CPUs; docs[i][k] is run i on seeds[i][k].
 func simulateReplications(runs []*scenarios.Scenario, seeds [][]uint64) ([][]*reports.Document, error) {
-	type job struct{ i, k int }
-	var jobs []job
-	docs := make([][]*reports.Document, len(runs))
+	r, err := buildReplications(runs, seeds)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return r.simulate()
+}
+
+// replications are the configurations of every run on each of its seeds,
+// built (a scenario error is bad input) before any simulation starts.
+type replications struct {
+	runs    []*scenarios.Scenario
+	seeds   [][]uint64
+	cfgs    [][]*sim.Config
+	closers []io.Closer
+}
+
+func buildReplications(runs []*scenarios.Scenario, seeds [][]uint64) (*replications, error) {
+	r := &replications{runs: runs, seeds: seeds, cfgs: make([][]*sim.Config, len(runs))}
 	for i := range runs {
-		docs[i] = make([]*reports.Document, len(seeds[i]))
 		for k := range seeds[i] {
-			jobs = append(jobs, job{i, k})
+			cfg, closer, err := runs[i].Build(&seeds[i][k])
+			if err != nil {
+				r.Close()
+				return nil, badInput(err)
+			}
+			r.closers = append(r.closers, closer)
+			r.cfgs[i] = append(r.cfgs[i], cfg)
 		}
 	}
-	// Build every configuration first: a scenario error is bad input,
-	// found before any simulation starts.
-	cfgs := make([]*sim.Config, len(jobs))
-	for j, jb := range jobs {
-		cfg, closer, err := runs[jb.i].Build(&seeds[jb.i][jb.k])
-		if err != nil {
-			return nil, badInput(err)
+	return r, nil
+}
+
+// Close releases what the configurations hold open (trace files).
+func (r *replications) Close() error {
+	for _, c := range r.closers {
+		c.Close()
+	}
+	return nil
+}
+
+func (r *replications) simulate() ([][]*reports.Document, error) {
+	type job struct{ i, k int }
+	var jobs []job
+	docs := make([][]*reports.Document, len(r.runs))
+	for i := range r.runs {
+		docs[i] = make([]*reports.Document, len(r.seeds[i]))
+		for k := range r.seeds[i] {
+			jobs = append(jobs, job{i, k})
 		}
-		defer closer.Close()
-		cfgs[j] = cfg
 	}
 	errs := make([]error, len(jobs))
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
@@ -203,12 +234,13 @@ func simulateReplications(runs []*scenarios.Scenario, seeds [][]uint64) ([][]*re
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			res, err := sim.Run(cfgs[j])
+			cfg := r.cfgs[jb.i][jb.k]
+			res, err := sim.Run(cfg)
 			if err != nil {
-				errs[j] = fmt.Errorf("%s (seed %d): simulation failed: %w", runs[jb.i].Name, seeds[jb.i][jb.k], err)
+				errs[j] = fmt.Errorf("%s (seed %d): simulation failed: %w", r.runs[jb.i].Name, r.seeds[jb.i][jb.k], err)
 				return
 			}
-			docs[jb.i][jb.k] = reportFor(runs[jb.i], cfgs[j], res)
+			docs[jb.i][jb.k] = reportFor(r.runs[jb.i], cfg, res)
 		}()
 	}
 	wg.Wait()
