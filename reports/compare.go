@@ -57,17 +57,18 @@ func Compare(version string, docs []*Document) *Comparison {
 
 // comparisonCells are each row's compared values as people read them
 // (internal/humanize), the lowest of each column marked: error rate, p50,
-// p99, mean instances, cost.
-func (c *Comparison) comparisonCells() [][5]*cell {
-	rows := make([][5]*cell, len(c.Table))
-	cols := make([][]*cell, 5)
+// p99, mean instances, cost, cost per million requests.
+func (c *Comparison) comparisonCells() [][6]*cell {
+	rows := make([][6]*cell, len(c.Table))
+	cols := make([][]*cell, 6)
 	for i, r := range c.Table {
-		rows[i] = [5]*cell{
+		rows[i] = [6]*cell{
 			{Text: humanize.Percent(r.ErrorRate), Value: r.ErrorRate},
 			{Text: humanize.Millis(r.P50Ms), Value: r.P50Ms},
 			{Text: humanize.Millis(r.P99Ms), Value: r.P99Ms},
 			{Text: humanize.Sig(r.MeanInstances), Value: r.MeanInstances},
 			{Text: humanize.USD(r.CostUSD), Value: r.CostUSD},
+			{Text: humanize.USD(r.PerMillionRequestsUSD), Value: r.PerMillionRequestsUSD},
 		}
 		for k, c := range rows[i] {
 			cols[k] = append(cols[k], c)
@@ -92,7 +93,7 @@ func WriteComparison(w io.Writer, c *Comparison) error {
 	for i, cells := range c.comparisonCells() {
 		r := c.Table[i]
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s / %d\t%s\t%s\t%s\t%s\n", safetext.Line(r.Name), star(cells[0]), star(cells[1]), star(cells[2]),
-			star(cells[3]), r.PeakInstances, star(cells[4]), humanize.USD(r.PerMillionRequestsUSD), elasticityCompact(r.Elasticity), sloText(r))
+			star(cells[3]), r.PeakInstances, star(cells[4]), star(cells[5]), elasticityCompact(r.Elasticity), sloText(r))
 	}
 	return tw.Flush()
 }
@@ -148,7 +149,7 @@ func WriteMarkdown(w io.Writer, c *Comparison) error {
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s / %d | %s | %s | %s | %s |\n", mdEscape(r.Name),
 			bold(cells[0]), bold(cells[1]), bold(cells[2]), bold(cells[3]), r.PeakInstances,
-			bold(cells[4]), humanize.USD(r.PerMillionRequestsUSD), elasticityCompact(r.Elasticity), slo) // digits, dots and slashes: nothing to escape
+			bold(cells[4]), bold(cells[5]), elasticityCompact(r.Elasticity), slo) // digits, dots and slashes: nothing to escape
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -197,7 +197,7 @@ func writeHTML(w io.Writer, bundle echartsBundle, docs []*Document) error {
 	safe := &scriptSafeOptions{}
 	lay := buildCharts(docs, safe)
 	page := components.NewPage()
-	page.SetPageTitle(pageTitle(docs[0]))
+	page.SetPageTitle(comparisonTitle(docs))
 	page.SetLayout(components.PageNoneLayout)
 	page.AddCharts(lay.charts...)
 	// AddCharts merges each chart's assets (the CDN echarts.min.js) into the
@@ -378,21 +378,48 @@ func buildCharts(docs []*Document, safe *scriptSafeOptions) *pageLayout {
 	cpu := newLineChart(chartCPU, "CPU", "%", safe)
 	cpu.SetGlobalOptions(charts.WithYAxisOpts(opts.YAxis{Name: "%", Type: "value", Min: 0, Max: 100}))
 
+	// With several runs, each has one colour on every chart and the
+	// metrics of a chart differ by line type; what all runs share (the
+	// arrivals, with common random numbers) is drawn once, in grey; desired
+	// and pending capacity only in the minutes they differ from the
+	// in-service count, where they say something; latency on a log axis,
+	// so that one run's spike does not flatten every other curve.
+	shared := multi && sameArrivals(docs)
+	if shared {
+		load.AddSeries("arrivals/s (every run)", arrivalSeries(docs[0].Timeseries), charts.WithLineChartOpts(smooth),
+			charts.WithLineStyleOpts(opts.LineStyle{Color: sharedColour, Width: 1}), charts.WithItemStyleOpts(opts.ItemStyle{Color: sharedColour}))
+	}
+	if multi {
+		lat.SetGlobalOptions(charts.WithYAxisOpts(opts.YAxis{Name: "ms (log scale)", Type: "log"}))
+		for _, c := range []*charts.Line{load, inst, lat, cpu} {
+			wideLegend(c)
+		}
+	}
 	for i, d := range docs {
 		rows := d.Timeseries
-		load.AddSeries(name(d, "arrivals/s"), series(rows, func(r Row) any {
-			return chartNumber(math.Round(float64(r.Arrivals)/rowSeconds*1000) / 1000)
-		}), charts.WithLineChartOpts(smooth))
+		style := func(lineType string) []charts.SeriesOpts { return runStyle(multi, i, lineType) }
+		if !shared {
+			load.AddSeries(name(d, "arrivals/s"), arrivalSeries(rows), append(style(""), charts.WithLineChartOpts(smooth))...)
+		}
 		load.AddSeries(name(d, "capacity"), series(rows, func(r Row) any { return chartNumber(r.CapacityRPS) }),
-			charts.WithLineChartOpts(step), charts.WithLineStyleOpts(opts.LineStyle{Type: "dashed"}))
+			append(style("dashed"), charts.WithLineChartOpts(step))...)
 
-		inst.AddSeries(name(d, "in service"), series(rows, func(r Row) any { return r.InService }), charts.WithLineChartOpts(step))
-		inst.AddSeries(name(d, "pending"), series(rows, func(r Row) any { return r.Pending }), charts.WithLineChartOpts(step))
-		inst.AddSeries(name(d, "desired"), series(rows, func(r Row) any { return r.Desired }),
-			charts.WithLineChartOpts(step), charts.WithLineStyleOpts(opts.LineStyle{Type: "dashed"}))
+		inst.AddSeries(name(d, "in service"), series(rows, func(r Row) any { return r.InService }), append(style(""), charts.WithLineChartOpts(step))...)
+		inst.AddSeries(name(d, "pending"), series(rows, func(r Row) any {
+			if multi && r.Pending == 0 {
+				return nil
+			}
+			return r.Pending
+		}), append(style("dotted"), charts.WithLineChartOpts(step))...)
+		inst.AddSeries(name(d, "desired"), series(rows, func(r Row) any {
+			if multi && r.Desired == r.InService {
+				return nil
+			}
+			return r.Desired
+		}), append(style("dashed"), charts.WithLineChartOpts(step))...)
 
-		lat.AddSeries(name(d, "p50"), series(rows, func(r Row) any { return chartOptional(r.P50Ms) }), charts.WithLineChartOpts(smooth))
-		p99 := []charts.SeriesOpts{charts.WithLineChartOpts(smooth)}
+		lat.AddSeries(name(d, "p50"), series(rows, func(r Row) any { return chartOptional(r.P50Ms) }), append(style("dotted"), charts.WithLineChartOpts(smooth))...)
+		p99 := append(style(""), charts.WithLineChartOpts(smooth))
 		if limit, ok := sloLimit(d, "p99_ms"); ok && i == 0 {
 			p99 = append(p99,
 				charts.WithMarkLineNameYAxisItemOpts(opts.MarkLineNameYAxisItem{Name: "SLO p99", YAxis: limit}),
@@ -404,7 +431,7 @@ func buildCharts(docs []*Document, safe *scriptSafeOptions) *pageLayout {
 		}
 		lat.AddSeries(name(d, "p99"), series(rows, func(r Row) any { return chartOptional(r.P99Ms) }), p99...)
 
-		cpu.AddSeries(name(d, "cpu"), series(rows, func(r Row) any { return chartNumber(r.CPUPercent) }), charts.WithLineChartOpts(smooth))
+		cpu.AddSeries(name(d, "cpu"), series(rows, func(r Row) any { return chartNumber(r.CPUPercent) }), append(style(""), charts.WithLineChartOpts(smooth))...)
 	}
 
 	lay := &pageLayout{}
@@ -463,6 +490,56 @@ func buildCharts(docs []*Document, safe *scriptSafeOptions) *pageLayout {
 	return lay
 }
 
+// runStyle colours run i's series when the page holds several runs
+// (runPalette), with lineType ("", "dashed", "dotted") telling a chart's
+// metrics apart; with one run, ECharts' palette colours the metrics.
+func runStyle(multi bool, i int, lineType string) []charts.SeriesOpts {
+	if !multi {
+		if lineType == "" {
+			return nil
+		}
+		return []charts.SeriesOpts{charts.WithLineStyleOpts(opts.LineStyle{Type: lineType})}
+	}
+	c := runColour(i)
+	return []charts.SeriesOpts{charts.WithLineStyleOpts(opts.LineStyle{Color: c, Type: lineType}),
+		charts.WithItemStyleOpts(opts.ItemStyle{Color: c})}
+}
+
+// wideLegend puts a time chart's legend on its own lines under the title,
+// the whole width, wrapped rather than paged: with several runs it holds
+// a run × metric entry each, and a paged legend hides most of them.
+func wideLegend(c *charts.Line) {
+	c.GridList = nil // WithGridOpts appends: replace newTimeChart's grid
+	c.SetGlobalOptions(
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: "plain", Top: "30", Left: "10", Right: "10"}),
+		charts.WithGridOpts(opts.Grid{Left: "20", Right: "30", Top: "104", Bottom: "64", ContainLabel: opts.Bool(true)}),
+		charts.WithInitializationOpts(opts.Initialization{ChartID: c.ChartID, Width: "100%", Height: "440px", Theme: "white"}),
+	)
+}
+
+// arrivalSeries is the arrival rate per minute.
+func arrivalSeries(rows []Row) []opts.LineData {
+	return series(rows, func(r Row) any {
+		return chartNumber(math.Round(float64(r.Arrivals)/rowSeconds*1000) / 1000)
+	})
+}
+
+// sameArrivals says whether every run saw the same arrivals minute by
+// minute (variants on one seed do: common random numbers).
+func sameArrivals(docs []*Document) bool {
+	for _, d := range docs[1:] {
+		if len(d.Timeseries) != len(docs[0].Timeseries) {
+			return false
+		}
+		for k, r := range d.Timeseries {
+			if o := docs[0].Timeseries[k]; r.Time != o.Time || r.Arrivals != o.Arrivals {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 func newLineChart(id, title, unit string, safe *scriptSafeOptions) *charts.Line {
 	return newTimeChart(id, title, unit, "360px", true, safe)
 }
@@ -491,16 +568,6 @@ func newTimeChart(id, title, unit, height string, slider bool, safe *scriptSafeO
 	)
 	c.Accept(safe)
 	return c
-}
-
-// series pairs each row's time with one value: [time, value] points on a
-// time axis; a nil value is null in JSON, which ECharts draws as a gap.
-func series(rows []Row, value func(Row) any) []opts.LineData {
-	out := make([]opts.LineData, len(rows))
-	for i, r := range rows {
-		out[i] = opts.LineData{Value: [2]any{r.Time, value(r)}}
-	}
-	return out
 }
 
 // chartNumber maps NaN and ±Inf, which JSON cannot hold, to a gap.
@@ -534,9 +601,10 @@ type summaryRow struct {
 	Requests, Completed, Rejected, Timeout string
 	ErrorRate, P50, P99                    cell
 	Peak                                   string
-	Mean, Cost                             cell
+	Mean, Cost, PerMillion                 cell
 	SLOClass, SLOText, SLODetail           string
-	Elasticity                             string // θU/θO τU/τO υ, docs/elasticity.md
+	SLOLines                               []string // SLODetail's checks, one a line
+	Elasticity                             string   // θU/θO τU/τO υ, docs/elasticity.md
 }
 
 type activityView struct {
@@ -552,6 +620,8 @@ type activityRow struct {
 
 type topData struct {
 	Title, Description string
+	Base               string // with several runs: the base scenario the header no longer names
+	Glance             string // with several runs: the cheapest run meeting the SLO, and its saving
 	Meta               []string
 	Summary            []summaryRow
 	Multi              bool
@@ -568,7 +638,10 @@ type bottomData struct {
 
 func topView(docs []*Document) topData {
 	first := docs[0]
-	t := topData{Title: pageTitle(first), Description: first.Description, Multi: len(docs) > 1}
+	t := topData{Title: comparisonTitle(docs), Description: first.Description, Multi: len(docs) > 1, Glance: glanceSentence(docs)}
+	if t.Multi {
+		t.Base = pageTitle(first)
+	}
 	for _, kv := range [][2]string{
 		{"start", StartText(first.Start)}, {"duration", DurationText(first.Duration)},
 		{"seed", strconv.FormatUint(first.Seed, 10)}, {"capsim", first.CapsimVersion},
@@ -591,6 +664,7 @@ func topView(docs []*Document) topData {
 			Peak:       strconv.Itoa(s.Instances.Peak),
 			Mean:       cell{Text: humanize.Sig(s.Instances.Mean), Value: s.Instances.Mean},
 			Cost:       cell{Text: humanize.USD(s.Cost.TotalUSD), Value: s.Cost.TotalUSD},
+			PerMillion: cell{Text: humanize.USD(s.Cost.PerMillionRequestsUSD), Value: s.Cost.PerMillionRequestsUSD},
 			Elasticity: elasticityCompact(s.Elasticity),
 		}
 		switch {
@@ -610,7 +684,7 @@ func topView(docs []*Document) topData {
 			v, l := c.Human()
 			detail = append(detail, c.Label()+" "+v+" "+op+" "+l)
 		}
-		row.SLODetail = strings.Join(detail, ", ")
+		row.SLODetail, row.SLOLines = strings.Join(detail, ", "), detail
 		t.Summary = append(t.Summary, row)
 	}
 	markBest(t.Summary)
@@ -618,12 +692,13 @@ func topView(docs []*Document) topData {
 }
 
 // markBest marks, with several runs, the lowest value of each column whose
-// smaller is better: error rate, p50, p99, mean instances and cost.
+// smaller is better: error rate, p50, p99, mean instances, cost and cost
+// per million requests.
 func markBest(rows []summaryRow) {
-	cols := make([][]*cell, 5)
+	cols := make([][]*cell, 6)
 	for i := range rows {
 		r := &rows[i]
-		for k, c := range []*cell{&r.ErrorRate, &r.P50, &r.P99, &r.Mean, &r.Cost} {
+		for k, c := range []*cell{&r.ErrorRate, &r.P50, &r.P99, &r.Mean, &r.Cost, &r.PerMillion} {
 			cols[k] = append(cols[k], c)
 		}
 	}
@@ -674,20 +749,25 @@ var reportTemplates = template.Must(template.New("report").Parse(`
 {{- define "top" -}}
 <header class="report">
 <h1>{{.Title}}</h1>
-{{- with .Description}}
+{{- if .Base}}
+<p class="description">Base scenario: {{.Base}}{{with .Description}} — {{.}}{{end}}</p>
+{{- else}}{{with .Description}}
 <p class="description">{{.}}</p>
-{{- end}}
+{{- end}}{{end}}
 {{- with .Meta}}
 <p class="meta">{{range $i, $m := .}}{{if $i}} · {{end}}{{$m}}{{end}}</p>
 {{- end}}
 </header>
 <section class="summary">
 <h2>Summary</h2>
+{{- with .Glance}}
+<p class="glance">{{.}}</p>
+{{- end}}
 <table>
-<thead><tr><th>run</th><th>requests</th><th>completed</th><th>rejected</th><th>timed out</th><th>error rate</th><th>p50</th><th>p99</th><th>peak instances</th><th>mean instances</th><th>cost</th><th title="under/over-provisioning accuracy θU/θO, timeshare τU/τO, instability υ (docs/elasticity.md)">θU/θO τU/τO υ %</th><th>SLO</th></tr></thead>
+<thead><tr><th>run</th><th>requests</th><th>completed</th><th>rejected</th><th>timed out</th><th>error rate</th><th>p50</th><th>p99</th><th>peak instances</th><th>mean instances</th><th>cost</th><th>per M requests</th><th title="under/over-provisioning accuracy θU/θO, timeshare τU/τO, instability υ (docs/elasticity.md)">θU/θO τU/τO υ %</th><th>SLO</th></tr></thead>
 <tbody>
 {{- range .Summary}}
-<tr><td class="name">{{.Name}}</td><td>{{.Requests}}</td><td>{{.Completed}}</td><td>{{.Rejected}}</td><td>{{.Timeout}}</td>{{template "cell" .ErrorRate}}{{template "cell" .P50}}{{template "cell" .P99}}<td>{{.Peak}}</td>{{template "cell" .Mean}}{{template "cell" .Cost}}<td>{{.Elasticity}}</td><td class="slo {{.SLOClass}}"{{with .SLODetail}} title="{{.}}"{{end}}>{{.SLOText}}{{with .SLODetail}}<br><small>{{.}}</small>{{end}}</td></tr>
+<tr><td class="name">{{.Name}}</td><td>{{.Requests}}</td><td>{{.Completed}}</td><td>{{.Rejected}}</td><td>{{.Timeout}}</td>{{template "cell" .ErrorRate}}{{template "cell" .P50}}{{template "cell" .P99}}<td>{{.Peak}}</td>{{template "cell" .Mean}}{{template "cell" .Cost}}{{template "cell" .PerMillion}}<td>{{.Elasticity}}</td><td class="slo {{.SLOClass}}"{{with .SLODetail}} title="{{.}}"{{end}}>{{.SLOText}}{{with .SLOLines}}<br><small>{{range $i, $l := .}}{{if $i}}<br>{{end}}{{$l}}{{end}}</small>{{end}}</td></tr>
 {{- end}}
 </tbody>
 </table>
@@ -763,6 +843,8 @@ td.slo.met { color: #1a7f37; font-weight: 600; }
 td.slo.missed { color: #cf222e; font-weight: 600; }
 td.slo.na { color: #59636e; }
 td.slo small { font-weight: normal; color: #59636e; }
+.summary th, .summary td { padding: 4px 5px; }
+.summary td.slo { min-width: 8em; }
 td.best { color: #0a3069; white-space: nowrap; }
 h3 { font-size: 15px; margin: 16px 0 6px; }
 .finance table { margin-bottom: 4px; }
@@ -773,4 +855,15 @@ ul.warnings { margin: 4px 0; padding-left: 20px; color: #9a6700; }
 .container { margin: 8px 0 16px; }
 footer { margin-top: 28px; border-top: 1px solid #d1d9e0; padding-top: 8px; }
 footer pre { white-space: pre-wrap; }
+.glance { font-size: 15px; font-weight: 600; margin: 4px 0 8px; }
+@media print {
+  @page { size: A4 landscape; margin: 12mm; }
+  body { max-width: none; padding: 0; font-size: 11px; }
+  .hint { display: none; }
+  .container, table, tr, .glance { break-inside: avoid; }
+  h2, h3 { break-after: avoid; }
+  .activities { break-before: page; }
+  th { background: none; }
+  details { display: none; }
+}
 `

@@ -67,12 +67,12 @@ func valueChartOpts(id, title, subtitle, xName, yName, trigger string) []charts.
 // zooms with the other time series).
 func costOverTime(docs []*Document, safe *scriptSafeOptions) *charts.Line {
 	c := newLineChart(chartCost, "Cost over time (cumulative)", "USD", safe)
-	for _, d := range docs {
+	for i, d := range docs {
 		var sum float64
 		c.AddSeries(runName(docs, d, "cost"), series(d.Timeseries, func(r Row) any {
 			sum += r.CostUSD
 			return chartNumber(round(sum, 4))
-		}), charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}))
+		}), append(runStyle(len(docs) > 1, i, ""), charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}))...)
 	}
 	return c
 }
@@ -102,7 +102,7 @@ func latencyCDF(docs []*Document, safe *scriptSafeOptions) *charts.Line {
 		charts.WithXAxisOpts(opts.XAxis{Name: xName, NameLocation: "middle", NameGap: 28, Type: xType}),
 		charts.WithYAxisOpts(opts.YAxis{Name: "fraction ≤ x", Type: "value", Min: 0, Max: 1}),
 	)
-	for _, d := range docs {
+	for i, d := range docs {
 		if d.Summary.Requests.Completed == 0 {
 			continue
 		}
@@ -111,7 +111,8 @@ func latencyCDF(docs []*Document, safe *scriptSafeOptions) *charts.Line {
 		for _, p := range pts {
 			data = append(data, opts.LineData{Name: p.name, Value: [2]any{chartNumber(p.ms), p.fraction}})
 		}
-		c.AddSeries(seriesName(docs, d, "completed requests"), data, charts.WithLineChartOpts(opts.LineChart{Step: "end", ShowSymbol: opts.Bool(true), SymbolSize: 6}))
+		c.AddSeries(seriesName(docs, d, "completed requests"), data,
+			append(runStyle(len(docs) > 1, i, ""), charts.WithLineChartOpts(opts.LineChart{Step: "end", ShowSymbol: opts.Bool(true), SymbolSize: 6}))...)
 	}
 	c.Accept(safe)
 	return c
@@ -183,7 +184,7 @@ func costBreakdown(docs []*Document, keys []string, safe *scriptSafeOptions) *ch
 		labels[i] = lineLabel(k)
 	}
 	c.SetXAxis(labels)
-	for _, d := range docs {
+	for n, d := range docs {
 		data := make([]opts.BarData, len(keys))
 		for i, k := range keys {
 			v, ok := d.Summary.Cost.ByLine[k]
@@ -197,20 +198,28 @@ func costBreakdown(docs []*Document, keys []string, safe *scriptSafeOptions) *ch
 				data[i] = opts.BarData{Value: nil}
 			}
 		}
-		c.AddSeries(seriesName(docs, d, "cost"), data, charts.WithLabelOpts(opts.Label{Show: opts.Bool(len(docs) <= 3), Position: "top", Formatter: "${c}"}))
+		o := []charts.SeriesOpts{charts.WithLabelOpts(opts.Label{Show: opts.Bool(len(docs) <= 3), Position: "top", Formatter: "${c}"})}
+		if len(docs) > 1 {
+			o = append(o, charts.WithItemStyleOpts(opts.ItemStyle{Color: runColour(n)}))
+		}
+		c.AddSeries(seriesName(docs, d, "cost"), data, o...)
 	}
 	c.Accept(safe)
 	return c
 }
 
-// costVsP99 places each run at (cost, p99), labelled by its name.
+// costVsP99 places each run at (cost, p99), labelled by its name and in
+// its colour, with the Pareto front (the runs no other run beats on both)
+// joined by a dashed line.
 func costVsP99(docs []*Document, safe *scriptSafeOptions) *charts.Scatter {
 	c := charts.NewScatter()
-	c.SetGlobalOptions(valueChartOpts(chartCostVsP99, "Cost vs p99 latency", "one point per run; lower left is better",
+	c.SetGlobalOptions(valueChartOpts(chartCostVsP99, "Cost vs p99 latency",
+		"one point per run; lower left is better; dashed: the Pareto front (no other run both cheaper and faster)",
 		"cost USD", "p99 ms", "item")...)
 	for i, d := range docs {
 		p := opts.ScatterData{Name: pageTitle(d), Value: [2]any{chartNumber(d.Summary.Cost.TotalUSD), chartNumber(d.Summary.LatencyMs.P99)}, SymbolSize: 14}
-		o := []charts.SeriesOpts{charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "right", Formatter: "{a}"})}
+		o := []charts.SeriesOpts{charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "top", Formatter: "{a}"}),
+			charts.WithItemStyleOpts(opts.ItemStyle{Color: runColour(i)})}
 		if limit, ok := sloLimit(d, "p99_ms"); ok && i == 0 {
 			o = append(o,
 				charts.WithMarkLineNameYAxisItemOpts(opts.MarkLineNameYAxisItem{Name: "SLO p99", YAxis: limit}),
@@ -222,9 +231,22 @@ func costVsP99(docs []*Document, safe *scriptSafeOptions) *charts.Scatter {
 		}
 		c.AddSeries(pageTitle(d), []opts.ScatterData{p}, o...)
 	}
+	front := paretoFront(docs)
+	line := charts.NewLine()
+	data := make([]opts.LineData, len(front))
+	for i, d := range front {
+		data[i] = opts.LineData{Value: [2]any{chartNumber(d.Summary.Cost.TotalUSD), chartNumber(d.Summary.LatencyMs.P99)}, Symbol: "none"}
+	}
+	line.AddSeries(paretoSeries, data, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}),
+		charts.WithLineStyleOpts(opts.LineStyle{Color: sharedColour, Type: "dashed", Width: 2}),
+		charts.WithItemStyleOpts(opts.ItemStyle{Color: sharedColour}))
+	c.Overlap(line)
 	c.Accept(safe)
 	return c
 }
+
+// paretoSeries names the front's line in the legend.
+const paretoSeries = "Pareto front"
 
 // savingsPlanChart draws each run's bill against the hourly commitment of
 // the Savings Plan what-if, with the optimum and the break-even marked.

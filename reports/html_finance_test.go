@@ -19,8 +19,8 @@ func summaryRowOf(t *testing.T, page, name string) string {
 	return page[i : i+strings.Index(page[i:], "</tr>")]
 }
 
-// The best (lowest) value of error rate, p50, p99, mean instances and cost
-// is marked per column; equal values as shown are marked alike; peak
+// The best (lowest) value of error rate, p50, p99, mean instances, cost
+// and cost per million requests is marked per column; equal values as shown are marked alike; peak
 // instances and request counts never; one run alone has no marks.
 func TestWriteHTMLMarksBestValues(t *testing.T) {
 	a, b, c := sampleDocument("a", 0), sampleDocument("b", 0), sampleDocument("c", 0)
@@ -28,6 +28,7 @@ func TestWriteHTMLMarksBestValues(t *testing.T) {
 	a.Summary.LatencyMs.P99, b.Summary.LatencyMs.P99, c.Summary.LatencyMs.P99 = 200, 300, 250
 	a.Summary.Instances.Mean, b.Summary.Instances.Mean, c.Summary.Instances.Mean = 5, 4, 6
 	a.Summary.Cost.TotalUSD, b.Summary.Cost.TotalUSD, c.Summary.Cost.TotalUSD = 1200, 1100.5, 990
+	a.Summary.Cost.PerMillionRequestsUSD, b.Summary.Cost.PerMillionRequestsUSD, c.Summary.Cost.PerMillionRequestsUSD = 0.9, 0.8, 0.7
 	a.Summary.Requests = Requests{Total: 1000, Completed: 990, Rejected: 10}
 	b.Summary.Requests = Requests{Total: 1000, Completed: 1000}
 	c.Summary.Requests = Requests{Total: 1000, Completed: 995, TimedOut: 5}
@@ -46,7 +47,7 @@ func TestWriteHTMLMarksBestValues(t *testing.T) {
 	}{
 		{"a", []string{"30 ms", "200 ms"}},
 		{"b", []string{"0 %", "30 ms", "4"}},
-		{"c", []string{"$990.00"}},
+		{"c", []string{"$990.00", "$0.7000"}},
 	} {
 		if got := best(tc.run); strings.Join(got, "|") != strings.Join(tc.want, "|") {
 			t.Errorf("run %s: best cells %q, want %q", tc.run, got, tc.want)

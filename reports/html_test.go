@@ -376,8 +376,12 @@ func TestWriteHTMLEscapesUserStrings(t *testing.T) {
 			if len(tc.docs) > 1 && !strings.Contains(s, `"name":"\u003c/script\u003e\u003cb\u003ex: p99"`) {
 				t.Error(`chart options lack the series name "</script><b>x: p99", JSON-escaped`)
 			}
-			if !strings.Contains(s, "<title>&lt;/script&gt;&lt;b&gt;x</title>") {
-				t.Error("page title is not the escaped document name")
+			title := "<title>&lt;/script&gt;&lt;b&gt;x</title>"
+			if len(tc.docs) > 1 { // the page names the comparison
+				title = "<title>Comparison: &lt;/script&gt;&lt;b&gt;x vs baseline</title>"
+			}
+			if !strings.Contains(s, title) {
+				t.Errorf("page title is not %s", title)
 			}
 		})
 	}
@@ -544,6 +548,29 @@ func TestWriteHTMLInChromium(t *testing.T) {
 		}
 		if strings.Contains(dom, "<b>x") {
 			t.Error("a document name became markup")
+		}
+	})
+	// A 7-day comparison of 5 runs, downsampled, on a log latency axis,
+	// with the Pareto front overlaid: every chart is drawn all the same.
+	var long []*Document
+	for i := range 5 {
+		d := sampleDocument(fmt.Sprintf("variant-%d", i), 0)
+		d.Timeseries = longRows(7*24*60, 1000*(i+1), 9000)
+		long = append(long, d)
+	}
+	longPath := filepath.Join(dir, "long.html")
+	if err := os.WriteFile(longPath, renderHTML(t, long...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("7-day comparison of 5 runs", func(t *testing.T) {
+		t.Parallel()
+		dom := string(chromium(t, "file://"+longPath, "--dump-dom"))
+		ids := wantChartIDs(long)
+		if n := strings.Count(dom, "<canvas"); n != len(ids) {
+			t.Errorf("dumped DOM has %d <canvas>, want %d (one per chart)", n, len(ids))
+		}
+		if want := fmt.Sprintf(`data-charts="%d"`, len(ids)); !strings.Contains(dom, want) {
+			t.Errorf("the page's last script did not run (no %s on <body>)", want)
 		}
 	})
 	t.Run("tooltip", func(t *testing.T) {

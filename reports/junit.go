@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/capsim/capsim/internal/humanize"
 	"github.com/capsim/capsim/internal/safetext"
 )
 
@@ -67,6 +68,52 @@ func WriteJUnit(w io.Writer, docs ...*Document) error {
 		out.Fails += s.Fails
 		out.Suites = append(out.Suites, s)
 	}
+	return writeJUnitXML(w, out)
+}
+
+// WriteGateJUnit writes a check's verdicts as JUnit: one test suite per
+// run, one test case per SLO check (on the replications' means) and one
+// per judged change against the baseline (named p99_ms_increase, ...).
+func WriteGateJUnit(w io.Writer, g *Gate) error {
+	out := junitSuites{Name: "capsim"}
+	for _, r := range g.Runs {
+		name := safetext.Line(r.Name)
+		s := junitSuite{Name: name}
+		for _, c := range r.SLO.Checks {
+			jc := junitCase{Name: c.Name, Class: "capsim." + name,
+				Out: fmt.Sprintf("%s = %g (limit %g), mean of %d replication(s)", c.Name, c.Value, c.Limit, len(r.Replications))}
+			if !c.Met {
+				v, l := c.Human()
+				jc.Failure = &junitFailure{Message: fmt.Sprintf("%s %s exceeds its limit %s", c.Label(), v, l),
+					Text: fmt.Sprintf("scenario %s, seeds %s", name, seedList(r.Seeds()))}
+				s.Fails++
+			}
+			s.Cases = append(s.Cases, jc)
+		}
+		for _, c := range g.changesOf(r.Name) {
+			if c.Rule == nil {
+				continue
+			}
+			jc := junitCase{Name: c.Metric + "_increase", Class: "capsim." + name, Out: c.Describe(g.Confidence)}
+			if c.Regression() {
+				jc.Failure = &junitFailure{Message: fmt.Sprintf("%s %s exceeds the allowed %s with %s confidence", c.Label(), c.ChangeText(), c.LimitText(), humanize.Percent(g.Confidence)),
+					Text: c.Describe(g.Confidence)}
+				s.Fails++
+			}
+			s.Cases = append(s.Cases, jc)
+		}
+		if len(s.Cases) == 0 {
+			s.Cases = append(s.Cases, junitCase{Name: "no_slo", Class: "capsim." + name, Out: "the scenario sets no slo and no baseline was given: nothing to check"})
+		}
+		s.Tests = len(s.Cases)
+		out.Tests += s.Tests
+		out.Fails += s.Fails
+		out.Suites = append(out.Suites, s)
+	}
+	return writeJUnitXML(w, out)
+}
+
+func writeJUnitXML(w io.Writer, out junitSuites) error {
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
 	}

@@ -29,6 +29,9 @@ type Shard struct {
 type SweepRow struct {
 	Point int `json:"point"`
 	ComparisonRow
+	// Replicas is set when the point ran more than once (--replications):
+	// the row's numbers are then the replications' means.
+	Replicas *Replicas `json:"replications,omitempty"`
 }
 
 // MergeSweeps combines shard files of one sweep into one, checking that

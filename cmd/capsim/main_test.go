@@ -207,7 +207,7 @@ func TestCheck(t *testing.T) {
 		!regexp.MustCompile(`<failure message="p99 [0-9.]+ ms exceeds its limit 1 ms"`).Match(x) {
 		t.Errorf("JUnit XML:\n%s", x)
 	}
-	if m, _ := os.ReadFile(md); !regexp.MustCompile(`\| \*\*NOT met\*\*: p99 [0-9.]+ ms \(limit 1 ms\) \|`).Match(m) {
+	if m, _ := os.ReadFile(md); !regexp.MustCompile(`SLO: \*\*p99 [0-9.]+ ms \(limit 1 ms\) NOT met\*\*`).Match(m) {
 		t.Errorf("markdown does not name the failed check:\n%s", m)
 	}
 }

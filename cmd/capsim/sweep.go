@@ -28,6 +28,7 @@ func sweepCommand() *cli.Command {
 			&cli.StringFlag{Name: "shard", Usage: "run points i with i mod K = I, as `I/K`; defaults from JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs) with CAPSIM_SHARD_COUNT, AWS_BATCH_JOB_ARRAY_INDEX/_SIZE, or CAPSIM_SHARD_INDEX/_COUNT"},
 			&cli.BoolFlag{Name: "full", Usage: "keep every run's full document (time series included) in sweep.json"},
 			seedOption("use seed `N` instead of the scenario's (every point uses the same one)"),
+			&cli.IntFlag{Name: "replications", Value: 1, Usage: "simulate each point `N` times on derived seeds (as check does) and report the means, with intervals"},
 			maxRequestsFlag(),
 		},
 		Action: sweepAction,
@@ -83,9 +84,19 @@ func sweepAction(c *cli.Context) error {
 	for i := shard.Index; i < n; i += shard.Count {
 		points = append(points, i)
 	}
-	seed := seedFlag(c, &sc.Seed)
+	reps := c.Int("replications")
+	if reps < 1 {
+		return badInput(fmt.Errorf("--replications %d: want 1 or more", reps))
+	}
+	// Every point runs on the same seeds (common random numbers), each
+	// replication on its derived seed (reports.DeriveSeeds).
+	seeds := []uint64{*seedFlag(c, &sc.Seed)}
+	if reps > 1 {
+		seeds = reports.DeriveSeeds(seeds[0], reps)
+	}
 	// Build every point first: a bad grid value fails before any run.
 	runs := make([]*scenarios.Scenario, len(points))
+	pointSeeds := make([][]uint64, len(points))
 	for k, p := range points {
 		if runs[k], err = sc.SweepRun(p); err != nil {
 			return badInput(err)
@@ -93,12 +104,13 @@ func sweepAction(c *cli.Context) error {
 		if err := checkBudget(c, runs[k]); err != nil {
 			return err
 		}
+		pointSeeds[k] = seeds
 	}
-	b, err := buildAll(runs, seed)
+	built, err := buildReplications(runs, pointSeeds)
 	if err != nil {
 		return err
 	}
-	defer b.Close()
+	defer built.Close()
 	name := "sweep.json"
 	if shard.Count > 1 {
 		name = fmt.Sprintf("sweep-%d-of-%d.json", shard.Index, shard.Count)
@@ -108,16 +120,22 @@ func sweepAction(c *cli.Context) error {
 		return err
 	}
 	defer dir.Close()
-	docs, err := b.runAll()
+	docs, err := built.simulate()
 	if err != nil {
 		return err
 	}
 	sw := &reports.Sweep{SchemaVersion: reports.SchemaVersion, CapsimVersion: version, Scenario: sc.Name, Points: n, Shard: shard}
-	for k, d := range reports.Compare(version, docs).Table {
-		sw.Table = append(sw.Table, reports.SweepRow{Point: points[k], ComparisonRow: d})
-	}
-	if c.Bool("full") {
-		sw.Runs = docs
+	for k, d := range docs {
+		row := reports.SweepRow{Point: points[k]}
+		if reps == 1 {
+			row.ComparisonRow = reports.Compare(version, d).Table[0]
+		} else {
+			row.ComparisonRow, row.Replicas = reports.MeanRow(d, 0.95)
+		}
+		sw.Table = append(sw.Table, row)
+		if c.Bool("full") {
+			sw.Runs = append(sw.Runs, d...)
+		}
 	}
 	return writeSweep(c, dir, sw, name)
 }
@@ -137,12 +155,14 @@ func writeSweep(c *cli.Context, dir sweepSink, sw *reports.Sweep, name string) e
 	if err := reports.WriteMarkdown(&md, cmp); err != nil {
 		return err
 	}
+	fmt.Fprintf(&md, "\n%s.\n", sw.CheapestMarkdown())
 	if err := dir.Commit(map[string][]byte{name: js.Bytes(), sweepMarkdown(name): md.Bytes()}); err != nil {
 		return err
 	}
 	if err := reports.WriteComparison(c.App.Writer, cmp); err != nil {
 		return err
 	}
+	fmt.Fprintln(c.App.Writer, sw.CheapestText())
 	fmt.Fprintf(c.App.Writer, "wrote %s (%d of %d grid points)\n", dir.Where(name), len(sw.Table), sw.Points)
 	return nil
 }
