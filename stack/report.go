@@ -114,6 +114,9 @@ func ms64(d time.Duration) float64 { return d.Seconds() * 1000 }
 
 // Report is a validation run: what was run, both sides, and the verdict.
 type Report struct {
+	// Mode is "scaled" (a fixed fleet at a constant rate, scaled down) or
+	// "live" (the scenario in real time, with the live autoscaler).
+	Mode       string    `json:"mode"`
 	Scenario   string    `json:"scenario"`
 	Seed       uint64    `json:"seed"`
 	Algorithm  string    `json:"algorithm"`
@@ -126,8 +129,14 @@ type Report struct {
 	Sim        Stats     `json:"sim"`
 	Real       Stats     `json:"real"`
 	Rows       []Row     `json:"comparison"`
-	OK         bool      `json:"ok"`
-	PIDs       []int     `json:"-"` // every process started, all stopped when Validate returns
+	// Live runs only.
+	Timeline []TimelinePoint `json:"timeline,omitempty"`
+	Scaling  *Scaling        `json:"scaling,omitempty"`
+	// Bottleneck says why the host, not the model, set the real side's
+	// latencies (the run then fails).
+	Bottleneck string `json:"host_bottleneck,omitempty"`
+	OK         bool   `json:"ok"`
+	PIDs       []int  `json:"-"` // every process started, all stopped when Validate returns
 }
 
 func (r *realRun) stats() Stats {
@@ -226,6 +235,12 @@ func (r *Report) WriteTable(w io.Writer) {
 		r.Sim.Requests, r.Sim.Completed, r.Sim.TimedOut, r.Sim.Failed, r.Sim.InFlight, r.Sim.MeanMs, r.Sim.MaxMs)
 	if r.Real.HostCPUPercent > 70 {
 		fmt.Fprintf(w, "warning: the host was %.0f %% busy: the real side's latencies include waiting for a core\n", r.Real.HostCPUPercent)
+	}
+	if len(r.Timeline) > 0 {
+		r.writeTimeline(w)
+	}
+	if r.Bottleneck != "" {
+		fmt.Fprintf(w, "FAIL: the host was the bottleneck: %s\n", r.Bottleneck)
 	}
 	verdict := "PASS: the real stack is within tolerance of the simulation"
 	if !r.OK {

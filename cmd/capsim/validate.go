@@ -29,10 +29,10 @@ func init() {
 func validateCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "validate",
-		Usage:     "run the scenario (scaled down, fixed fleet, constant rate) on a real HAProxy stack on 127.0.0.1 and compare with the simulation; exit 1 outside tolerance",
+		Usage:     "run the scenario on a real HAProxy stack on 127.0.0.1 (live: as written, in real time, its scaling policies driving real backends; or scaled down to a fixed fleet at a constant rate) and compare with the simulation; exit 1 outside tolerance",
 		ArgsUsage: "SCENARIO.yaml",
 		Flags: []cli.Flag{
-			&cli.DurationFlag{Name: "duration", Value: 20 * time.Second, Usage: "how long to send load (5s–5m)"},
+			&cli.DurationFlag{Name: "duration", Value: 20 * time.Second, Usage: "scale the scenario down to a fixed fleet at its mean rate and send load this long (5s–5m); without it a scenario of at most 5m that scales or has a shaped load runs live, as written, in real time, with its policies driving the real fleet"},
 			&cli.PathFlag{Name: "json", Usage: "write the report as JSON to `FILE` (- for stdout)"},
 			&cli.StringFlag{Name: "queue", Value: "instance", Usage: "where requests wait for a slot: instance (in the backend, as behind an ALB: the simulator's model) or lb (HAProxy's queue, server maxconn = slots)"},
 			&cli.Uint64Flag{Name: "seed", Usage: "override the scenario's seed"},
@@ -45,9 +45,14 @@ func validateAction(c *cli.Context) error {
 	if c.NArg() != 1 {
 		return badInput(fmt.Errorf("validate: name one scenario file"))
 	}
-	d := c.Duration("duration")
-	if d < 5*time.Second || d > 5*time.Minute {
-		return badInput(fmt.Errorf("validate: --duration %v: want 5s to 5m", d))
+	// Without --duration a short scenario runs live, as written
+	// (stack.IsLive); with it, scaled down to a fixed fleet.
+	var d time.Duration
+	if c.IsSet("duration") {
+		d = c.Duration("duration")
+		if d < 5*time.Second || d > 5*time.Minute {
+			return badInput(fmt.Errorf("validate: --duration %v: want 5s to 5m", d))
+		}
 	}
 	sc, err := scenarios.Load(c.Args().First())
 	if err != nil {
