@@ -199,11 +199,11 @@ func (r *Report) hostCheck() {
 	if r.Real.HostCPUPercent > maxHostCPU {
 		why = append(why, fmt.Sprintf("host CPU %.0f %% > %.0f %%", r.Real.HostCPUPercent, maxHostCPU))
 	}
-	if lag := r.Real.SendLagP99Ms; lag > ms64(maxSendLagP99) {
-		why = append(why, fmt.Sprintf("send lag p99 %.3g ms > %v: the generator fell behind its schedule", lag, maxSendLagP99))
+	if lag := r.Real.SendLagP90Ms; lag > ms64(maxSendLagP90) {
+		why = append(why, fmt.Sprintf("send lag p90 %.3g ms > %v: the generator fell behind its schedule", lag, maxSendLagP90))
 	}
 	if len(why) > 0 {
-		r.Bottleneck = fmt.Sprint(why)
+		r.Bottleneck = strings.Join(why, "; ")
 		r.OK = false
 	}
 }

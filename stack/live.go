@@ -40,10 +40,15 @@ func IsLive(sc *scenarios.Scenario) bool {
 const MaxLiveDuration = 5 * time.Minute
 
 // Host-bottleneck limits: above them the real side's latencies measure the
-// machine, not the model, and the run fails with that reason.
+// machine, not the model, and the run fails with that reason. The whole
+// host's CPU counts (HAProxy, the backends, the generator and anything
+// else running). Latency is measured from each request's intended send
+// time, so a late send can only add to the real side; a p90 send lag
+// above 5 ms means the generator, not the stack, is off schedule (a few
+// late sends on a shared machine, the p99, are reported, not failed).
 const (
-	maxHostCPU    = 90.0 // % of all cores over the run
-	maxSendLagP99 = 10 * time.Millisecond
+	maxHostCPU    = 95.0 // % of all cores over the run
+	maxSendLagP90 = 5 * time.Millisecond
 )
 
 // LiveTolerance is what a scaling validation must meet: p50 within 15 %,

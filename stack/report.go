@@ -66,6 +66,7 @@ type Stats struct {
 	MaxMs      float64 `json:"max_ms"`
 	Throughput float64 `json:"throughput_rps"` // completed ÷ duration
 	// Real side only.
+	SendLagP90Ms   float64 `json:"send_lag_p90_ms,omitempty"`
 	SendLagP99Ms   float64 `json:"send_lag_p99_ms,omitempty"`
 	SendLagMaxMs   float64 `json:"send_lag_max_ms,omitempty"`
 	HostCPUPercent float64 `json:"host_cpu_percent,omitempty"`
@@ -144,7 +145,7 @@ func (r *realRun) stats() Stats {
 	s := Stats{
 		Requests: l.Sent, Completed: l.Completed, TimedOut: l.TimedOut, Failed: l.Failed + l.Dropped, InFlight: l.InFlightAtEnd,
 		P50Ms: histMs(l.Latency, 50), P90Ms: histMs(l.Latency, 90), P99Ms: histMs(l.Latency, 99), MaxMs: float64(l.Latency.Max()) / 1000,
-		SendLagP99Ms: histMs(l.Lag, 99), SendLagMaxMs: float64(l.Lag.Max()) / 1000, HostCPUPercent: r.cpu, FirstError: l.FirstErr,
+		SendLagP90Ms: histMs(l.Lag, 90), SendLagP99Ms: histMs(l.Lag, 99), SendLagMaxMs: float64(l.Lag.Max()) / 1000, HostCPUPercent: r.cpu, FirstError: l.FirstErr,
 		ServiceInflationPct: r.inflation,
 	}
 	if l.Completed > 0 {
@@ -225,9 +226,9 @@ func (r *Report) WriteTable(w io.Writer) {
 		fmt.Fprintf(tw, "%s\t%.4g\t%.4g\t%s\t%s\t%s\n", row.Metric, row.Sim, row.Real, diff, row.Limit, ok)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "real: %d sent, %d completed, %d timed out, %d failed, %d in flight at the end; mean %.3g ms, max %.4g ms; send lag p99 %.3g ms, max %.3g ms; service time %+.1f %% of asked; host CPU %.0f %%; stack overhead %.3g ms\n",
+	fmt.Fprintf(w, "real: %d sent, %d completed, %d timed out, %d failed, %d in flight at the end; mean %.3g ms, max %.4g ms; send lag p90 %.3g ms, p99 %.3g ms, max %.3g ms; service time %+.1f %% of asked; host CPU %.0f %%; stack overhead %.3g ms\n",
 		r.Real.Requests, r.Real.Completed, r.Real.TimedOut, r.Real.Failed, r.Real.InFlight, r.Real.MeanMs, r.Real.MaxMs,
-		r.Real.SendLagP99Ms, r.Real.SendLagMaxMs, r.Real.ServiceInflationPct, r.Real.HostCPUPercent, r.OverheadMs)
+		r.Real.SendLagP90Ms, r.Real.SendLagP99Ms, r.Real.SendLagMaxMs, r.Real.ServiceInflationPct, r.Real.HostCPUPercent, r.OverheadMs)
 	if r.Real.FirstError != "" {
 		fmt.Fprintf(w, "real: first error: %s\n", r.Real.FirstError)
 	}
