@@ -452,6 +452,17 @@ func (a *Autoscaler) setDesired(ctx context.Context, now sim.Time, to int, reaso
 	return nil
 }
 
+// pendingPIDs are the processes of instances not yet registered.
+func (a *Autoscaler) pendingPIDs() []int {
+	var out []int
+	for _, in := range a.inst {
+		if in.state == livePending {
+			out = append(out, in.proc.child.pid())
+		}
+	}
+	return out
+}
+
 func (a *Autoscaler) newestPending() *liveInstance {
 	for i := len(a.inst) - 1; i >= 0; i-- {
 		if a.inst[i].state == livePending {

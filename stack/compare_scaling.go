@@ -109,12 +109,14 @@ func (r *Report) compareScaling(res *sim.Result, run *liveRun, p *livePlan) {
 }
 
 // simInService counts the simulated instances in service at t (initial
-// ones are in service from 0), draining included, as the real side counts.
+// ones are in service from 0), draining included, as the real side counts
+// them: sampled when the period closes, before the evaluation at t acts,
+// so an instance a scale-in at t terminates at once still counts.
 func simInService(res *sim.Result, t sim.Time) int {
 	n := 0
 	for _, in := range res.Instances {
 		entered := in.InService > 0 || in.Launch == 0
-		if entered && in.InService <= t && (in.Terminated > t || in.Running) {
+		if entered && in.InService <= t && (in.Terminated >= t || in.Running) {
 			n++
 		}
 	}
@@ -196,8 +198,8 @@ func rank(v []float64, q float64) float64 {
 // latencies: the whole machine's CPU busy, or the generator late.
 func (r *Report) hostCheck() {
 	var why []string
-	if r.Real.HostCPUPercent > maxHostCPU {
-		why = append(why, fmt.Sprintf("host CPU %.0f %% > %.0f %%", r.Real.HostCPUPercent, maxHostCPU))
+	if r.Real.StackCPUPercent > maxStackCPU {
+		why = append(why, fmt.Sprintf("the stack's processes used %.0f %% of the host's CPU > %.0f %%", r.Real.StackCPUPercent, maxStackCPU))
 	}
 	if lag := r.Real.SendLagP90Ms; lag > ms64(maxSendLagP90) {
 		why = append(why, fmt.Sprintf("send lag p90 %.3g ms > %v: the generator fell behind its schedule", lag, maxSendLagP90))

@@ -70,6 +70,9 @@ type Stats struct {
 	SendLagP99Ms   float64 `json:"send_lag_p99_ms,omitempty"`
 	SendLagMaxMs   float64 `json:"send_lag_max_ms,omitempty"`
 	HostCPUPercent float64 `json:"host_cpu_percent,omitempty"`
+	// StackCPUPercent is the stack's own processes' share of all cores
+	// (live runs).
+	StackCPUPercent float64 `json:"stack_cpu_percent,omitempty"`
 	// ServiceInflationPct is how much longer the backends held their
 	// slots than the service times asked for (sleep overshoot, waiting
 	// for a core): it raises the real utilisation above the model's.
@@ -234,6 +237,9 @@ func (r *Report) WriteTable(w io.Writer) {
 	}
 	fmt.Fprintf(w, "sim:  %d requests, %d completed, %d timed out, %d rejected, %d in flight at the end; mean %.3g ms, max %.4g ms\n",
 		r.Sim.Requests, r.Sim.Completed, r.Sim.TimedOut, r.Sim.Failed, r.Sim.InFlight, r.Sim.MeanMs, r.Sim.MaxMs)
+	if r.Real.StackCPUPercent > 0 {
+		fmt.Fprintf(w, "real: the stack's own processes used %.0f %% of the host's CPU (the whole host: %.0f %%)\n", r.Real.StackCPUPercent, r.Real.HostCPUPercent)
+	}
 	if r.Real.HostCPUPercent > 70 {
 		fmt.Fprintf(w, "warning: the host was %.0f %% busy: the real side's latencies include waiting for a core\n", r.Real.HostCPUPercent)
 	}
