@@ -229,8 +229,8 @@ func validateLive(ctx context.Context, sc *scenarios.Scenario, opt Options) (*Re
 type liveRun struct {
 	realRun
 	stackCPU float64 // % of all cores the stack's own processes used
-	auto    *Autoscaler
-	answers []answer
+	auto     *Autoscaler
+	answers  []answer
 }
 
 type answer struct {
@@ -346,10 +346,11 @@ func runLive(ctx context.Context, opt Options, rep *Report, p *livePlan, balance
 	go func() { autoErr <- auto.Run(actx, t0, c.Duration) }()
 	run.load = main.run(ctx, p.reqs, t0)
 	cpu1, _ := hostCPU()
-	run.stackCPU = stackCPUPercent(stack0, stackCPU(live()), time.Since(t0))
 	if e := <-autoErr; e != nil && ctx.Err() == nil {
 		return nil, fmt.Errorf("live autoscaler: %w", e)
 	}
+	// The autoscaler has returned: its fleet can be read.
+	run.stackCPU = stackCPUPercent(stack0, stackCPU(live()), time.Since(t0))
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
