@@ -48,6 +48,16 @@ type Scaling struct {
 	SimActivities  []sim.Activity  `json:"sim_activities"`
 	RealActivities []sim.Activity  `json:"real_activities"`
 	Periods        []PeriodLatency `json:"periods"`
+	// Percentiles are both sides' latency at q = 1, 2, …, 99, 99.9: the
+	// distributions the KS statistic compares, for the overlay chart.
+	Percentiles []PercentilePoint `json:"percentiles"`
+}
+
+// PercentilePoint is one latency percentile on both sides.
+type PercentilePoint struct {
+	Q      float64 `json:"q"`
+	SimMs  float64 `json:"sim_ms"`
+	RealMs float64 `json:"real_ms"`
 }
 
 // compareScaling adds the timeline, the per-minute latencies, the KS
@@ -87,6 +97,13 @@ func (r *Report) compareScaling(res *sim.Result, run *liveRun, p *livePlan) {
 	}
 	sc.KS = ks(res.Latency, run.load.Latency)
 	sc.Periods = periods(res, run.answers)
+	for i := 1; i <= 100; i++ {
+		q := float64(i)
+		if i == 100 {
+			q = 99.9
+		}
+		sc.Percentiles = append(sc.Percentiles, PercentilePoint{Q: q, SimMs: res.LatencyMs(q), RealMs: histMs(run.load.Latency, q)})
+	}
 	r.Scaling = sc
 
 	secs := func(t sim.Time) float64 {

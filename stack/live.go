@@ -24,16 +24,12 @@ import (
 // simulation it is compared with is the same scenario, with the stack's
 // measured fixed overhead as the load balancer's.
 
-// IsLive says whether a scenario is validated live (in real time, with
-// its scaling policies and its load shape) rather than scaled down to a
-// fixed fleet at a constant rate: when it scales or its load is not
-// constant, and it is short enough to run as written.
+// IsLive says whether a scenario is validated live: as written, in real
+// time, with its scaling policies and its load shape, rather than scaled
+// down to a fixed fleet at a constant rate (Options.Duration set). A
+// scenario of at most MaxLiveDuration runs live.
 func IsLive(sc *scenarios.Scenario) bool {
-	if sc.Duration.D() <= 0 || sc.Duration.D() > MaxLiveDuration {
-		return false
-	}
-	constant := sc.Traffic.Synthetic != nil && sc.Traffic.Synthetic.Shape == "constant" && sc.Traffic.Synthetic.Noise == 0 && len(sc.Traffic.Synthetic.Spikes) == 0
-	return len(sc.Scaling.Policies) > 0 || sc.Fleet.Min != sc.Fleet.Max || !constant
+	return sc.Duration.D() > 0 && sc.Duration.D() <= MaxLiveDuration
 }
 
 // MaxLiveDuration bounds a live validation run.
@@ -132,7 +128,7 @@ func planLive(sc *scenarios.Scenario, opt Options) (*livePlan, error) {
 		refuse("the run has no requests")
 	}
 	if len(bad) > 0 {
-		return nil, fmt.Errorf("%s cannot be validated live: %s", sc.Name, strings.Join(bad, "; "))
+		return nil, fmt.Errorf("%s cannot be validated live: %s (--duration scales it down to a fixed fleet at its mean rate instead)", sc.Name, strings.Join(bad, "; "))
 	}
 	p.boot = sim.FromSeconds(f.BootTime.Mean())
 	if _, ok := f.BootTime.(sim.Constant); !ok {
