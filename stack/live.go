@@ -130,13 +130,13 @@ func planLive(sc *scenarios.Scenario, opt Options) (*livePlan, error) {
 	if len(bad) > 0 {
 		return nil, fmt.Errorf("%s cannot be validated live: %s (--duration scales it down to a fixed fleet at its mean rate instead)", sc.Name, strings.Join(bad, "; "))
 	}
-	p.boot = sim.FromSeconds(f.BootTime.Mean())
-	if _, ok := f.BootTime.(sim.Constant); !ok {
+	p.boot = sim.FromDuration(sim.FromSeconds(f.BootTime.Mean()).Duration().Round(time.Millisecond))
+	if _, ok := f.BootTime.(sim.Constant); !ok && p.scales() {
 		p.notes = append(p.notes, fmt.Sprintf("boot time %s → its mean, %v, on both sides", f.BootTime, p.boot))
 	}
 	p.register = sim.Time(cfg.HealthCheck.HealthyThreshold) * cfg.HealthCheck.Interval
 	p.eval = cfg.EvalInterval
-	if cfg.MetricPeriod < sim.Minute {
+	if cfg.MetricPeriod < sim.Minute && p.scales() {
 		// High-resolution alarms evaluate every period, not every minute.
 		p.eval = max(5*sim.Second, (cfg.MetricPeriod+5*sim.Second-1)/(5*sim.Second)*(5*sim.Second))
 		p.notes = append(p.notes, fmt.Sprintf("policies evaluated every %v (the metric period) on both sides, not every %v", p.eval, cfg.EvalInterval))
@@ -144,7 +144,12 @@ func planLive(sc *scenarios.Scenario, opt Options) (*livePlan, error) {
 	return p, nil
 }
 
-// liveSimConfig adjusts a freshly built config the way both sides run.
+// scales says whether the fleet can change size during the run.
+func (p *livePlan) scales() bool {
+	return len(p.cfg.Scalers) > 0 && p.cfg.Fleet.Min != p.cfg.Fleet.Max
+}
+
+// apply adjusts a freshly built config the way both sides run.
 func (p *livePlan) apply(cfg *sim.Config, overheadMs float64) {
 	cfg.Fleet.BootTime = sim.Constant{Value: p.boot.Seconds()}
 	cfg.EvalInterval = p.eval
@@ -162,11 +167,15 @@ func (p *livePlan) describe() []string {
 	mean := float64(len(p.reqs)) / c.Duration.Seconds()
 	out := []string{
 		fmt.Sprintf("real time, no compression: %v of load, %d requests, mean %.4g req/s, peak %.4g req/s (5 s window)", c.Duration, len(p.reqs), mean, p.peak),
+	}
+	if !p.scales() {
+		return append(out, fmt.Sprintf("fixed fleet of %d × %d slots, no scaling", f.Desired, f.Type.VCPU))
+	}
+	out = append(out,
 		fmt.Sprintf("fleet %d..%d (desired %d) × %d slots; boot %v + health checks %d × %v; warm-up %v; deregistration delay %v",
 			f.Min, f.Max, f.Desired, f.Type.VCPU, p.boot, c.HealthCheck.HealthyThreshold, c.HealthCheck.Interval, f.Warmup, c.DeregistrationDelay),
 		fmt.Sprintf("metric period %v, published %v after it ends, policies evaluated every %v: %d polic(ies) run live by the same code as the simulator",
-			c.MetricPeriod, c.PublishDelay, p.eval, len(c.Scalers)),
-	}
+			c.MetricPeriod, c.PublishDelay, p.eval, len(c.Scalers)))
 	return append(out, p.notes...)
 }
 
