@@ -52,6 +52,15 @@ func (c Comparison) String() string {
 	return fmt.Sprintf("Comparison(%d)", c)
 }
 
+// Symbol is the operator as people write it: ">=" for
+// GreaterThanOrEqualToThreshold.
+func (c Comparison) Symbol() string {
+	if int(c) < len(comparisonSymbols) {
+		return comparisonSymbols[c]
+	}
+	return c.String()
+}
+
 // Breaches reports whether value breaches threshold under c.
 func (c Comparison) Breaches(value, threshold float64) bool {
 	switch c {
@@ -184,12 +193,8 @@ func (a Alarm) Validate() error {
 }
 
 func (a Alarm) String() string {
-	op := "?"
-	if int(a.Comparison) < len(comparisonSymbols) {
-		op = comparisonSymbols[a.Comparison]
-	}
 	return fmt.Sprintf("Alarm{value %s %g for %d of %d × %v, missing=%s}",
-		op, a.Threshold, a.m(), a.EvaluationPeriods, a.Period, a.TreatMissingData)
+		a.Comparison.Symbol(), a.Threshold, a.m(), a.EvaluationPeriods, a.Period, a.TreatMissingData)
 }
 
 // Evaluate returns the alarm's state given the datapoints of the newest

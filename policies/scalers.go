@@ -5,6 +5,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/capsim/capsim/internal/humanize"
 	"github.com/capsim/capsim/sim"
 )
 
@@ -209,7 +210,7 @@ func (s *StepScaler) Evaluate(now sim.Time, g *sim.Group) sim.Proposal {
 		want = sim.In
 	}
 	return sim.Proposal{Want: want, Desired: capacity,
-		Reason: fmt.Sprintf("alarm %s %.4g %s %g: %s", s.Alarm.name(), m, s.Alarm.Comparison, s.Alarm.Threshold, reason)}
+		Reason: fmt.Sprintf("alarm %s %s %g: %s", s.Alarm.name(), s.Alarm.Comparison.Symbol(), s.Alarm.Threshold, reason)}
 }
 
 // SimpleScaler is a simple scaling policy (docs/aws-model.md §1.2): one
@@ -248,7 +249,8 @@ func (s *SimpleScaler) Evaluate(now sim.Time, g *sim.Group) sim.Proposal {
 	}
 	v := newestValues(points, 1)
 	return sim.Proposal{Want: want, Desired: capacity,
-		Reason: fmt.Sprintf("alarm %s %.4g %s %g: %s", s.Alarm.name(), first(v), s.Alarm.Comparison, s.Alarm.Threshold, s.Policy)}
+		Reason: fmt.Sprintf("alarm %s %s %g at %s: %s: %d → %d", s.Alarm.name(), s.Alarm.Comparison.Symbol(), s.Alarm.Threshold,
+			humanize.Sig(first(v)), s.Policy.adjustmentText(), g.Desired, capacity)}
 }
 
 func first(v []float64) float64 {

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/capsim/capsim/internal/humanize"
 )
 
 // AdjustmentType says how a scaling adjustment changes capacity
@@ -359,30 +361,70 @@ func (p StepPolicy) Capacity(current int, metric, threshold float64) (capacity i
 // metric 62 → +10 % of 10 = 11, already launching: no action; metric 75 →
 // +30 % of 10 = 13: desired 13. Desired 13 with 1 draining: metric 40 →
 // −10 % of 14 = 13, already being removed: no action.
+//
+// The reason's from → to is the group's desired capacity, like the
+// activity it explains ("11 → 13"); the base the step applied to, when it
+// is not the desired capacity, is said apart ("the step applies to 10
+// instances; 1 more is launching or warming up").
 func (p StepPolicy) Decide(current, warming, terminating int, metric, threshold float64) (capacity int, ok bool, reason string) {
 	s, found := p.Step(metric - threshold)
+	at := humanize.Sig(metric)
 	if !found {
-		return current, false, fmt.Sprintf("no step covers %g (threshold %g)", metric, threshold)
+		return current, false, fmt.Sprintf("no step covers %s (threshold %g)", at, threshold)
 	}
+	step := p.stepText(s) + " at " + at
 	outBase := current - max(warming, 0)
 	if want := Adjust(p.AdjustmentType, s.Adjustment, outBase, p.MinAdjustmentMagnitude); want > current {
-		return want, true, fmt.Sprintf("step %s at %g: %d → %d", s, metric, outBase, want)
+		return want, true, fmt.Sprintf("%s: %d → %d%s", step, current, want, p.onBase(outBase, current, "launching or warming up"))
 	}
 	inBase := current + max(terminating, 0)
 	want := Adjust(p.AdjustmentType, s.Adjustment, inBase, p.MinAdjustmentMagnitude)
 	switch {
 	case want < current && warming > 0:
 		return current, false, fmt.Sprintf("scale-in blocked: %d instances warming up", warming)
-	case want < current && terminating > 0:
-		return want, true, fmt.Sprintf("step %s at %g: %d (%d still terminating) → %d", s, metric, inBase, terminating, want)
 	case want < current:
-		return want, true, fmt.Sprintf("step %s at %g: %d → %d", s, metric, inBase, want)
+		return want, true, fmt.Sprintf("%s: %d → %d%s", step, current, want, p.onBase(inBase, current, "still terminating"))
 	case warming > 0 && s.Adjustment > 0:
-		return current, false, fmt.Sprintf("step %s at %g: capacity already launching covers it", s, metric)
+		return current, false, fmt.Sprintf("%s: capacity already launching covers it%s", step, p.onBase(outBase, current, "launching or warming up"))
 	case terminating > 0 && want < inBase:
-		return current, false, fmt.Sprintf("step %s at %g: %d instances still terminating cover it", s, metric, terminating)
+		return current, false, fmt.Sprintf("%s: %d instances still terminating cover it", step, terminating)
 	}
-	return current, false, fmt.Sprintf("step %s at %g: no change", s, metric)
+	return current, false, fmt.Sprintf("%s: no change", step)
+}
+
+// onBase says, when a step applied to another capacity than the desired
+// one, which and why: " (the step applies to 10 instances; 1 more is
+// launching or warming up)", " (the step applies to 14 instances; 1 of
+// them is still terminating)". ExactCapacity applies to no base.
+func (p StepPolicy) onBase(base, current int, why string) string {
+	if base == current || p.AdjustmentType == ExactCapacity {
+		return ""
+	}
+	n, verb := current-base, "are"
+	if n < 0 {
+		n = -n
+	}
+	if n == 1 {
+		verb = "is"
+	}
+	if base > current {
+		return fmt.Sprintf(" (the step applies to %d instances; %d of them %s %s)", base, n, verb, why)
+	}
+	return fmt.Sprintf(" (the step applies to %d instances; %d more %s %s)", base, n, verb, why)
+}
+
+// stepText writes a step with its adjustment's unit: "step [10, 25) +30 %"
+// for PercentChangeInCapacity, "step [10, 25) +3" for ChangeInCapacity,
+// "step [10, 25) = 5" for ExactCapacity.
+func (p StepPolicy) stepText(s StepAdjustment) string {
+	b := "step [" + boundString(s.Lower) + ", " + boundString(s.Upper) + ") "
+	switch p.AdjustmentType {
+	case PercentChangeInCapacity:
+		return b + fmt.Sprintf("%+d %%", s.Adjustment)
+	case ExactCapacity:
+		return b + fmt.Sprintf("= %d", s.Adjustment)
+	}
+	return b + fmt.Sprintf("%+d", s.Adjustment)
 }
 
 // SimplePolicy is a simple scaling policy: one adjustment each time its
@@ -403,6 +445,17 @@ func (p SimplePolicy) String() string {
 		cd = p.Cooldown.String()
 	}
 	return fmt.Sprintf("SimplePolicy{%s %s %+d, cooldown %s}", p.Name, p.AdjustmentType, p.ScalingAdjustment, cd)
+}
+
+// adjustmentText writes the adjustment with its unit: "+1", "+30 %", "= 5".
+func (p SimplePolicy) adjustmentText() string {
+	switch p.AdjustmentType {
+	case PercentChangeInCapacity:
+		return fmt.Sprintf("%+d %%", p.ScalingAdjustment)
+	case ExactCapacity:
+		return fmt.Sprintf("= %d", p.ScalingAdjustment)
+	}
+	return fmt.Sprintf("%+d", p.ScalingAdjustment)
 }
 
 // Capacity returns the capacity asked for from current (min and max not

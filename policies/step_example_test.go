@@ -61,7 +61,7 @@ type exampleStep struct {
 	at       sim.Time
 	from, to int
 	policy   string
-	step     string // the step that applied, as StepAdjustment prints it
+	step     string // the step that applied, as the reason writes it (with its unit)
 }
 
 func exampleSteps(res *sim.Result) []exampleStep {
@@ -108,11 +108,11 @@ func TestStepWorkedExampleEndToEnd(t *testing.T) {
 		want []exampleStep
 	}{
 		{"victim gone at once", nil, []exampleStep{
-			{12 * sim.Minute, 10, 11, "out", "[10, 20) +10"}, {22 * sim.Minute, 11, 14, "out", "[20, +∞) +30"},
-			{37 * sim.Minute, 14, 13, "in", "[-20, -10) -10"}, {38 * sim.Minute, 13, 12, "in", "[-20, -10) -10"}}},
+			{12 * sim.Minute, 10, 11, "out", "[10, 20) +10 %"}, {22 * sim.Minute, 11, 14, "out", "[20, +∞) +30 %"},
+			{37 * sim.Minute, 14, 13, "in", "[-20, -10) -10 %"}, {38 * sim.Minute, 13, 12, "in", "[-20, -10) -10 %"}}},
 		{"victim in Terminating:Wait for 3 min", &sim.LifecycleHook{Duration: sim.Constant{Value: 180}}, []exampleStep{
-			{12 * sim.Minute, 10, 11, "out", "[10, 20) +10"}, {22 * sim.Minute, 11, 14, "out", "[20, +∞) +30"},
-			{37 * sim.Minute, 14, 13, "in", "[-20, -10) -10"}}},
+			{12 * sim.Minute, 10, 11, "out", "[10, 20) +10 %"}, {22 * sim.Minute, 11, 14, "out", "[20, +∞) +30 %"},
+			{37 * sim.Minute, 14, 13, "in", "[-20, -10) -10 %"}}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			cfg := exampleConfig()

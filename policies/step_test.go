@@ -84,6 +84,32 @@ func TestStepWarmup(t *testing.T) {
 	}
 }
 
+// TestStepReason: the reason's from → to is the group's desired capacity,
+// the same pair the activity records (a compare row once read 12 → 14
+// beside a reason ending 11 → 14), the base the step applied to is said
+// apart, and the metric has three significant digits.
+func TestStepReason(t *testing.T) {
+	for _, c := range []struct {
+		current, warming, terminating int
+		metric                        float64
+		want                          string
+	}{
+		{11, 1, 0, 75.2817541166146, "step [20, +∞) +30 % at 75.3: 11 → 13 (the step applies to 10 instances; 1 more is launching or warming up)"},
+		{11, 0, 0, 62.852865526270836, "step [10, 20) +10 % at 62.9: 11 → 12"},
+		{14, 0, 0, 39.99, "step [-20, -10) -10 % at 40: 14 → 13"},
+		{13, 0, 1, 25, "step [−∞, -20) -30 % at 25: 13 → 10 (the step applies to 14 instances; 1 of them is still terminating)"},
+		{11, 1, 0, 62, "step [10, 20) +10 % at 62: capacity already launching covers it (the step applies to 10 instances; 1 more is launching or warming up)"},
+	} {
+		p := exampleOut
+		if c.metric < 50 {
+			p = exampleIn
+		}
+		if _, _, got := p.Decide(c.current, c.warming, c.terminating, c.metric, 50); got != c.want {
+			t.Errorf("Decide(%d, %d, %d, %g):\n got %q\nwant %q", c.current, c.warming, c.terminating, c.metric, got, c.want)
+		}
+	}
+}
+
 // TestStepBands: the bands of the §1.3 example and AWS's edges: above the
 // threshold [lower, upper), below it (lower, upper].
 func TestStepBands(t *testing.T) {

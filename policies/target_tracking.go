@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/capsim/capsim/internal/humanize"
 	"github.com/capsim/capsim/sim"
 )
 
@@ -101,7 +102,7 @@ func (p *TargetTracking) evaluate(now sim.Time, g *sim.Group) sim.Proposal {
 			return sim.Proposal{Want: sim.Hold, Reason: "capacity already launched covers the breach", NoScaleIn: noIn}
 		}
 		return sim.Proposal{Want: sim.Out, Desired: need, NoScaleIn: noIn,
-			Reason: fmt.Sprintf("%s %.1f > target %g for %d of %d datapoints", p.Metric, latest.Value, p.Target, p.OutPoints, p.OutPeriods)}
+			Reason: fmt.Sprintf("%s %s > target %g for %d of %d datapoints", p.Metric, humanize.Sig(latest.Value), p.Target, p.OutPoints, p.OutPeriods)}
 	}
 	if noIn {
 		return sim.Proposal{Want: sim.Hold, NoScaleIn: true}
@@ -117,7 +118,7 @@ func (p *TargetTracking) evaluate(now sim.Time, g *sim.Group) sim.Proposal {
 		return sim.Proposal{Want: sim.Hold}
 	}
 	return sim.Proposal{Want: sim.In, Desired: need,
-		Reason: fmt.Sprintf("%s %.1f < %g × target %g for %d of %d datapoints", p.Metric, latest.Value, p.InRatio, p.Target, p.InPoints, p.InPeriods)}
+		Reason: fmt.Sprintf("%s %s < %g × target %g for %d of %d datapoints", p.Metric, humanize.Sig(latest.Value), p.InRatio, p.Target, p.InPoints, p.InPeriods)}
 }
 
 // breaching applies an M-of-N alarm to the newest N datapoints. ok is false

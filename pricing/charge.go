@@ -287,6 +287,7 @@ func Charge(p Plan, res *sim.Result) Bill {
 	})
 	var riCap, riUsed, spCap, spUsed float64
 	whatIfUse := make([]float64, nHours) // on-demand USD after RIs, per hour
+	var allOnDemand float64              // the same usage with no RI and no Savings Plan
 	for h := h0; h < h0+nHours; h++ {
 		f := ck.covered(h)
 		var items []*odUse
@@ -301,6 +302,7 @@ func Charge(p Plan, res *sim.Result) Bill {
 		for _, u := range items {
 			hu := u.hours[h]
 			whatIfUse[h-h0] += (hu.secs - hu.ri) * u.rate / 3600
+			allOnDemand += hu.secs * u.rate / 3600
 		}
 		for _, sp := range plans {
 			c, used := b.savingsPlan(sp, items, h, f, ck)
@@ -345,7 +347,7 @@ func Charge(p Plan, res *sim.Result) Bill {
 	}
 	b.warn(p, ods, dur.Seconds()/3600)
 	if p.WhatIfDiscount > 0 && p.WhatIfDiscount < 1 {
-		b.WhatIf = whatIf(b, p, whatIfUse, ck, h0)
+		b.WhatIf = whatIf(b, p, whatIfUse, allOnDemand, ck, h0)
 	}
 	return b
 }

@@ -356,6 +356,22 @@ func TestWhatIf(t *testing.T) {
 	if len(w.Points) < whatIfSteps {
 		t.Errorf("%d points", len(w.Points))
 	}
+	near(t, "all on-demand, no commitments", w.AllOnDemandUSD, 0.96)
+}
+
+// TestWhatIfBaselines: with an RI in place, the what-if's two baselines
+// differ: no Savings Plan keeps the RI (its $0.06/h fee and the usage it
+// covers), all on-demand prices every instance-hour at the on-demand rate.
+// Two m5.large for 10 hours, one RI and a $0.01/h Compute plan.
+func TestWhatIfBaselines(t *testing.T) {
+	res := &sim.Result{Instances: []sim.InstanceRecord{rec("m5.large", 0, 10*sim.Hour), rec("m5.large", 0, 10*sim.Hour)}, Duration: 10 * sim.Hour}
+	ri := Reservation{Type: "m5.large", Count: 1, USDPerHour: 0.06}
+	sp := SavingsPlan{Kind: ComputeSP, USDPerHour: 0.01, Discount: 0.3}
+	b := Charge(Plan{OnDemand: prices, Reserved: []Reservation{ri}, SavingsPlans: []SavingsPlan{sp}, WhatIfDiscount: 0.3}, res)
+	w := b.WhatIf
+	near(t, "bill as charged", b.TotalUSD, 10*(0.06+0.01+(m5Large-0.01/0.7)))
+	near(t, "no Savings Plan, RI kept", w.NoPlanUSD, 10*(0.06+m5Large))
+	near(t, "all on-demand", w.AllOnDemandUSD, 10*2*m5Large)
 }
 
 // TestChargeAdditive: random fleets under every rule — lines add up to the

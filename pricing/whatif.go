@@ -16,12 +16,17 @@ import (
 // which is convex and piecewise linear in c, with its kinks at
 // c = (1 − d)·U_h/f_h: the minimum is at one of them (or at 0), found
 // exactly. BreakEvenUSDPerHour is the largest commitment whose bill is no
-// more than with no plan at all: commit more and the plan loses money.
+// more than with no Savings Plan (NoPlanUSD, the scenario's RIs kept):
+// commit more and the plan loses money. AllOnDemandUSD is the same run with
+// no commitment at all (no RI, no Savings Plan; spot instances stay spot):
+// with the bill as charged, it is the second baseline a what-if saving is
+// told against.
 type WhatIf struct {
 	Kind                string        `json:"kind"`
 	Discount            float64       `json:"discount"`
 	DiscountSource      string        `json:"discount_source"`
 	NoPlanUSD           float64       `json:"no_plan_usd"`
+	AllOnDemandUSD      float64       `json:"all_on_demand_usd"`
 	BestUSDPerHour      float64       `json:"best_usd_per_hour"`
 	BestUSD             float64       `json:"best_usd"`
 	BreakEvenUSDPerHour float64       `json:"break_even_usd_per_hour"`
@@ -38,7 +43,7 @@ type WhatIfPoint struct {
 // (besides the best one).
 const whatIfSteps = 10
 
-func whatIf(b Bill, p Plan, use []float64, ck clock, h0 int) *WhatIf {
+func whatIf(b Bill, p Plan, use []float64, allOnDemand float64, ck clock, h0 int) *WhatIf {
 	d := p.WhatIfDiscount
 	rest := b.TotalUSD - b.ByLine[LineOnDemand] - b.ByLine[LineSavingsPlans]
 	fs := make([]float64, len(use))
@@ -61,7 +66,8 @@ func whatIf(b Bill, p Plan, use []float64, ck clock, h0 int) *WhatIf {
 		}
 	}
 	slices.Sort(cands)
-	w := &WhatIf{Kind: ComputeSP, Discount: d, DiscountSource: p.WhatIfSource, NoPlanUSD: bill(0)}
+	w := &WhatIf{Kind: ComputeSP, Discount: d, DiscountSource: p.WhatIfSource, NoPlanUSD: bill(0),
+		AllOnDemandUSD: rest - b.ByLine[LineReserved] + allOnDemand}
 	w.BestUSD = w.NoPlanUSD
 	for _, c := range cands {
 		if v := bill(c); v < w.BestUSD-1e-12 {

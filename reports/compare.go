@@ -6,6 +6,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/capsim/capsim/internal/humanize"
 	"github.com/capsim/capsim/internal/safetext"
 )
 
@@ -30,6 +31,11 @@ type ComparisonRow struct {
 	CostUSD               float64 `json:"cost_usd"`
 	PerMillionRequestsUSD float64 `json:"per_million_requests_usd"`
 	SLOMet                bool    `json:"slo_met"`
+	// SLOChecks are the run's checks, so a comparison (and a sweep without
+	// --full) can say which objective a run missed, by how much.
+	SLOChecks []SLOCheck `json:"slo_checks"`
+	// Elasticity is the run's summary.elasticity (docs/elasticity.md).
+	Elasticity *Elasticity `json:"elasticity,omitempty"`
 }
 
 // Compare builds the comparison of runs, in the order given.
@@ -39,7 +45,8 @@ func Compare(version string, docs []*Document) *Comparison {
 		s := d.Summary
 		row := ComparisonRow{Name: d.Name, Requests: s.Requests.Total, P50Ms: s.LatencyMs.P50, P99Ms: s.LatencyMs.P99,
 			PeakInstances: s.Instances.Peak, MeanInstances: s.Instances.Mean, CostUSD: s.Cost.TotalUSD,
-			PerMillionRequestsUSD: s.Cost.PerMillionRequestsUSD, SLOMet: s.SLO.Met}
+			PerMillionRequestsUSD: s.Cost.PerMillionRequestsUSD, SLOMet: s.SLO.Met, SLOChecks: s.SLO.Checks,
+			Elasticity: s.Elasticity}
 		if s.Requests.Total > 0 {
 			row.ErrorRate = round(float64(s.Requests.Rejected+s.Requests.TimedOut)/float64(s.Requests.Total), 6)
 		}
@@ -48,76 +55,100 @@ func Compare(version string, docs []*Document) *Comparison {
 	return c
 }
 
-// bestMarks says, per column, which rows hold the best (lowest) value.
-func (c *Comparison) bestMarks() [][5]bool {
-	marks := make([][5]bool, len(c.Table))
-	cols := []func(r ComparisonRow) float64{
-		func(r ComparisonRow) float64 { return r.ErrorRate },
-		func(r ComparisonRow) float64 { return r.P50Ms },
-		func(r ComparisonRow) float64 { return r.P99Ms },
-		func(r ComparisonRow) float64 { return r.MeanInstances },
-		func(r ComparisonRow) float64 { return r.CostUSD },
-	}
-	for j, f := range cols {
-		best := 0.0
-		for i, r := range c.Table {
-			if i == 0 || f(r) < best {
-				best = f(r)
-			}
+// comparisonCells are each row's compared values as people read them
+// (internal/humanize), the lowest of each column marked: error rate, p50,
+// p99, mean instances, cost.
+func (c *Comparison) comparisonCells() [][5]*cell {
+	rows := make([][5]*cell, len(c.Table))
+	cols := make([][]*cell, 5)
+	for i, r := range c.Table {
+		rows[i] = [5]*cell{
+			{Text: humanize.Percent(r.ErrorRate), Value: r.ErrorRate},
+			{Text: humanize.Millis(r.P50Ms), Value: r.P50Ms},
+			{Text: humanize.Millis(r.P99Ms), Value: r.P99Ms},
+			{Text: humanize.Sig(r.MeanInstances), Value: r.MeanInstances},
+			{Text: humanize.USD(r.CostUSD), Value: r.CostUSD},
 		}
-		for i, r := range c.Table {
-			marks[i][j] = f(r) == best && len(c.Table) > 1
+		for k, c := range rows[i] {
+			cols[k] = append(cols[k], c)
 		}
 	}
-	return marks
+	markLowest(cols)
+	return rows
 }
 
-func star(b bool) string {
-	if b {
-		return " *"
+func star(c *cell) string {
+	if c.Best {
+		return c.Text + " *"
 	}
-	return ""
+	return c.Text
 }
 
 // WriteComparison prints the comparison as a terminal table; * marks the
 // best value of a column.
 func WriteComparison(w io.Writer, c *Comparison) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "run\terrors\tp50 ms\tp99 ms\tinstances mean/peak\tcost USD\tUSD per M req\tslo")
-	for i, r := range c.Table {
-		m := c.bestMarks()[i]
-		fmt.Fprintf(tw, "%s\t%.4f%%%s\t%.1f%s\t%.1f%s\t%.2f%s / %d\t%.2f%s\t%.4f\t%s\n", safetext.Line(r.Name),
-			100*r.ErrorRate, star(m[0]), r.P50Ms, star(m[1]), r.P99Ms, star(m[2]), r.MeanInstances, star(m[3]),
-			r.PeakInstances, r.CostUSD, star(m[4]), r.PerMillionRequestsUSD, met(r.SLOMet))
+	fmt.Fprintln(tw, "run\terrors\tp50\tp99\tinstances mean / peak\tcost\tper M requests\t"+elasticityHeader+"\tslo")
+	for i, cells := range c.comparisonCells() {
+		r := c.Table[i]
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s / %d\t%s\t%s\t%s\t%s\n", safetext.Line(r.Name), star(cells[0]), star(cells[1]), star(cells[2]),
+			star(cells[3]), r.PeakInstances, star(cells[4]), humanize.USD(r.PerMillionRequestsUSD), elasticityCompact(r.Elasticity), sloText(r))
 	}
 	return tw.Flush()
 }
 
-func met(ok bool) string {
-	if ok {
-		return "met"
+// sloText is a row's verdict, naming each missed check with its value and
+// limit: "NOT met: p99 3.61 s (limit 500 ms)".
+func sloText(r ComparisonRow) string {
+	verdict, missed := sloVerdict(r)
+	if len(missed) == 0 {
+		return verdict
 	}
-	return "NOT met"
+	return verdict + ": " + strings.Join(missed, "; ")
+}
+
+// sloVerdict is "met", "no SLO" or "NOT met", and the missed checks.
+func sloVerdict(r ComparisonRow) (verdict string, missed []string) {
+	if r.SLOMet {
+		if r.SLOChecks != nil && len(r.SLOChecks) == 0 {
+			return "no SLO", nil
+		}
+		return "met", nil
+	}
+	for _, ch := range r.SLOChecks {
+		if !ch.Met {
+			missed = append(missed, ch.Describe())
+		}
+	}
+	return "NOT met", missed
 }
 
 // WriteMarkdown writes the comparison as a Markdown table for a pull
-// request comment; best values are bold.
+// request comment; best values are bold, and each run that missed its SLO
+// has the checks it failed, with value and limit, in its SLO cell.
 func WriteMarkdown(w io.Writer, c *Comparison) error {
 	var b strings.Builder
-	b.WriteString("| run | errors | p50 ms | p99 ms | instances mean / peak | cost USD | USD per M req | SLO |\n")
-	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---|\n")
-	bold := func(s string, on bool) string {
-		if on {
-			return "**" + s + "**"
+	b.WriteString("| run | errors | p50 | p99 | instances mean / peak | cost | per M requests | " + elasticityHeader + " | SLO |\n")
+	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---|\n")
+	bold := func(c *cell) string {
+		if c.Best {
+			return "**" + c.Text + "**"
 		}
-		return s
+		return c.Text
 	}
-	for i, r := range c.Table {
-		m := c.bestMarks()[i]
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s / %d | %s | %.4f | %s |\n", mdEscape(r.Name),
-			bold(fmt.Sprintf("%.4f%%", 100*r.ErrorRate), m[0]), bold(fmt.Sprintf("%.1f", r.P50Ms), m[1]),
-			bold(fmt.Sprintf("%.1f", r.P99Ms), m[2]), bold(fmt.Sprintf("%.2f", r.MeanInstances), m[3]), r.PeakInstances,
-			bold(fmt.Sprintf("%.2f", r.CostUSD), m[4]), r.PerMillionRequestsUSD, met(r.SLOMet))
+	for i, cells := range c.comparisonCells() {
+		r := c.Table[i]
+		verdict, missed := sloVerdict(r)
+		slo := verdict
+		if !r.SLOMet {
+			slo = "**" + verdict + "**"
+		}
+		if len(missed) > 0 {
+			slo += ": " + strings.Join(missed, "; ") // our own words and numbers: nothing to escape
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s / %d | %s | %s | %s | %s |\n", mdEscape(r.Name),
+			bold(cells[0]), bold(cells[1]), bold(cells[2]), bold(cells[3]), r.PeakInstances,
+			bold(cells[4]), humanize.USD(r.PerMillionRequestsUSD), elasticityCompact(r.Elasticity), slo) // digits, dots and slashes: nothing to escape
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -1,8 +1,9 @@
 package reports
 
 import (
-	"fmt"
 	"strings"
+
+	"github.com/capsim/capsim/internal/humanize"
 
 	"github.com/capsim/capsim/pricing"
 	"github.com/capsim/capsim/sim"
@@ -83,6 +84,7 @@ func buildCost(in Input, r *sim.Result) Cost {
 	if w := b.WhatIf; w != nil {
 		out := *w
 		out.NoPlanUSD, out.BestUSD, out.Discount = round(w.NoPlanUSD, 6), round(w.BestUSD, 6), round(w.Discount, 6)
+		out.AllOnDemandUSD = round(w.AllOnDemandUSD, 6)
 		out.BestUSDPerHour, out.BreakEvenUSDPerHour = round(w.BestUSDPerHour, 6), round(w.BreakEvenUSDPerHour, 6)
 		out.Points = make([]pricing.WhatIfPoint, len(w.Points))
 		for i, p := range w.Points {
@@ -98,25 +100,22 @@ func buildCost(in Input, r *sim.Result) Cost {
 func financeRows(c Cost) [][2]string {
 	var rows [][2]string
 	var lines []string
-	for _, l := range []string{pricing.LineOnDemand, pricing.LineSpot, pricing.LineReserved, pricing.LineSavingsPlans,
-		pricing.LineCPUCredits, pricing.LineEBS, pricing.LineLoadBalancer, pricing.LineDataTransfer} {
+	for _, l := range lineOrder {
 		if v, ok := c.ByLine[l]; ok && v != 0 {
-			f := "%s $%.2f"
-			if v < 0.01 {
-				f = "%s $%.4f"
-			}
-			lines = append(lines, fmt.Sprintf(f, l, v))
+			lines = append(lines, lineLabel(l)+" "+humanize.USD(v))
 		}
 	}
 	if len(lines) > 0 {
 		rows = append(rows, [2]string{"cost lines", strings.Join(lines, " · ")})
 	}
 	if c.Idle.PaidVCPUHours > 0 {
-		rows = append(rows, [2]string{"idle capacity", fmt.Sprintf("$%.2f (%.0f %% of paid vCPU time)", c.Idle.IdleUSD, c.Idle.IdleShare*100)})
+		rows = append(rows, [2]string{"idle capacity", humanize.USD(c.Idle.IdleUSD) + " (" + humanize.Percent(c.Idle.IdleShare) + " of paid vCPU time)"})
 	}
 	if w := c.SavingsPlanWhatIf; w != nil && w.BestUSDPerHour > 0 {
-		rows = append(rows, [2]string{"savings plan what-if", fmt.Sprintf("commit $%.3f/h → $%.2f instead of $%.2f (%.0f %% off assumed); loses money above $%.3f/h",
-			w.BestUSDPerHour, w.BestUSD, w.NoPlanUSD, w.Discount*100, w.BreakEvenUSDPerHour)})
+		rows = append(rows,
+			[2]string{"savings plan what-if", whatIfCommit(w)},
+			[2]string{"", whatIfSaving(w, c.TotalUSD)},
+			[2]string{"", whatIfBreakEven(w)})
 	}
 	if c.PriceList.Source != "" {
 		src := c.PriceList.Source

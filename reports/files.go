@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
+	"github.com/capsim/capsim/internal/humanize"
 	"github.com/capsim/capsim/internal/safetext"
 )
 
@@ -51,30 +53,37 @@ func WriteCSV(w io.Writer, d *Document) error {
 	return cw.Error()
 }
 
-// WriteSummary prints the short table `capsim run` shows on the terminal.
+// WriteSummary prints the short table `capsim run` shows on the terminal,
+// rounded for people (internal/humanize); the JSON has the exact values.
 func WriteSummary(w io.Writer, d *Document) error {
 	s := d.Summary
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	n := humanize.Int
 	rows := [][2]string{
 		{"scenario", safetext.Line(d.Name)},
-		{"simulated", d.Duration + " from " + d.Start},
-		{"requests", fmt.Sprintf("%d (completed %d, rejected %d, timed out %d, in flight %d)",
-			s.Requests.Total, s.Requests.Completed, s.Requests.Rejected, s.Requests.TimedOut, s.Requests.InFlightAtEnd)},
-		{"latency p50 / p99", fmt.Sprintf("%.1f ms / %.1f ms", s.LatencyMs.P50, s.LatencyMs.P99)},
-		{"instances peak / mean", fmt.Sprintf("%d / %.2f (%.1f instance-hours)", s.Instances.Peak, s.Instances.Mean, s.Instances.InstanceHours)},
-		{"mean cpu", fmt.Sprintf("%.1f %%", s.Utilization.MeanCPUPercent)},
-		{"cost", fmt.Sprintf("$%.2f (≈ $%.2f/month, $%.4f per million requests)", s.Cost.TotalUSD, s.Cost.MonthlyProjectionUSD, s.Cost.PerMillionRequestsUSD)},
+		{"simulated", DurationText(d.Duration) + " from " + StartText(d.Start)},
+		{"requests", n(s.Requests.Total) + " (completed " + n(s.Requests.Completed) + ", rejected " + n(s.Requests.Rejected) +
+			", timed out " + n(s.Requests.TimedOut) + ", in flight " + n(s.Requests.InFlightAtEnd) + ")"},
+		{"latency p50 / p99", humanize.Millis(s.LatencyMs.P50) + " / " + humanize.Millis(s.LatencyMs.P99)},
+		{"instances peak / mean", fmt.Sprintf("%d / %s (%s instance-hours)", s.Instances.Peak, humanize.Sig(s.Instances.Mean), humanize.Sig(s.Instances.InstanceHours))},
+		{"mean cpu", humanize.Sig(s.Utilization.MeanCPUPercent) + " %"},
+		{"cost", humanize.USD(s.Cost.TotalUSD) + " (≈ " + humanize.USD(s.Cost.MonthlyProjectionUSD) + "/month, " +
+			humanize.USD(s.Cost.PerMillionRequestsUSD) + " per million requests)"},
 	}
 	rows = append(rows, financeRows(s.Cost)...)
+	if s.Elasticity != nil {
+		rows = append(rows, [2]string{"elasticity", elasticityLine(s.Elasticity)})
+	}
 	if len(s.SLO.Checks) > 0 {
 		verdict := "met"
 		if !s.SLO.Met {
 			verdict = "NOT met"
 		}
+		var checks []string
 		for _, c := range s.SLO.Checks {
-			verdict += fmt.Sprintf("; %s %.4g (limit %.4g)", c.Name, c.Value, c.Limit)
+			checks = append(checks, c.Describe())
 		}
-		rows = append(rows, [2]string{"slo", verdict})
+		rows = append(rows, [2]string{"slo", verdict + ": " + strings.Join(checks, "; ")})
 	}
 	for _, r := range rows {
 		fmt.Fprintf(tw, "%s\t%s\n", r[0], r[1])

@@ -18,22 +18,31 @@ import (
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/components"
 	"github.com/go-echarts/go-echarts/v2/opts"
+
+	"github.com/capsim/capsim/internal/humanize"
 )
 
 // The HTML report inlines Apache ECharts, which `make assets` fetches from
 // npm (pinned in assets/package.json) and copies into assets/; see
 // assets/README.md. The patterns take every top-level file of assets/ whose
 // name holds a dot or a hyphen. Each always matches a committed file
-// (README.md, package-lock.json), so the package compiles before `make
-// assets`; once built, echarts.min.js and the licence files match too;
-// node_modules matches neither and is never embedded.
+// (README.md, package-lock.json, echarts-sri.txt), so the package compiles
+// before `make assets`; once built, echarts.min.js and the licence files
+// match too; node_modules matches neither and is never embedded.
 //
 //go:embed assets/*.* assets/*-*
 var assetFS embed.FS
 
-// ErrAssetsNotBuilt is returned (wrapped) by WriteHTML when the embedded
-// ECharts bundle is missing: the binary was built before `make assets`.
+// ErrAssetsNotBuilt says the embedded ECharts bundle is missing: the binary
+// was built before `make assets`. WriteHTML does not fail for it: the page
+// then loads ECharts from EChartsCDN (see EChartsEmbedded).
 var ErrAssetsNotBuilt = errors.New("echarts.min.js is not built: run 'make assets'")
+
+// EChartsCDN is where a report loads ECharts from when the bundle was not
+// embedded: the same pinned version from jsDelivr, which serves npm
+// packages' files unchanged, checked by the browser against the
+// subresource-integrity hash in assets/echarts-sri.txt.
+const EChartsCDN = "https://cdn.jsdelivr.net/npm/echarts@%s/dist/echarts.min.js"
 
 // MaxActivityRows caps each run's scaling-activity table in the HTML report;
 // the JSON result always has every activity.
@@ -53,11 +62,22 @@ const (
 // one row per minute, so Arrivals/rowSeconds is the arrival rate.
 const rowSeconds = 60
 
-// echartsBundle is the embedded ECharts build and what the report says about it.
+// echartsBundle is how the page gets ECharts, and what it says about it:
+// inlined (js set) or loaded from the CDN (src and integrity set).
 type echartsBundle struct {
-	js      string
-	version string
-	notice  string // echarts' NOTICE file, reproduced in the report footer
+	js             string
+	src, integrity string
+	version        string
+	notice         string // echarts' NOTICE file, reproduced in the report footer
+}
+
+// script is the <script> element that brings ECharts into the page.
+func (b echartsBundle) script() string {
+	if b.js != "" {
+		return "<script>" + b.js + "</script>"
+	}
+	return `<script src="` + template.HTMLEscapeString(b.src) + `" integrity="` + template.HTMLEscapeString(b.integrity) +
+		`" crossorigin="anonymous"></script>`
 }
 
 var loadECharts = sync.OnceValues(func() (echartsBundle, error) {
@@ -67,7 +87,7 @@ var loadECharts = sync.OnceValues(func() (echartsBundle, error) {
 	}
 	js, err := assetFS.ReadFile("assets/echarts.min.js")
 	if errors.Is(err, fs.ErrNotExist) {
-		return echartsBundle{}, fmt.Errorf("html report: %w", ErrAssetsNotBuilt)
+		return cdnBundle(version)
 	}
 	if err != nil {
 		return echartsBundle{}, fmt.Errorf("html report: %w", err)
@@ -81,10 +101,51 @@ var loadECharts = sync.OnceValues(func() (echartsBundle, error) {
 	}
 	notice, err := assetFS.ReadFile("assets/ECHARTS-NOTICE")
 	if err != nil {
-		return echartsBundle{}, fmt.Errorf("html report: ECHARTS-NOTICE is missing (%w): run 'make assets'", ErrAssetsNotBuilt)
+		return echartsBundle{}, fmt.Errorf("html report: ECHARTS-NOTICE is missing (%w)", ErrAssetsNotBuilt)
 	}
 	return echartsBundle{js: string(js), version: version, notice: strings.TrimSpace(string(notice))}, nil
 })
+
+// cdnBundle is the pinned ECharts version on EChartsCDN, with its hash.
+func cdnBundle(version string) (echartsBundle, error) {
+	sri, err := pinnedEChartsSRI()
+	if err != nil {
+		return echartsBundle{}, err
+	}
+	return echartsBundle{src: fmt.Sprintf(EChartsCDN, version), integrity: sri, version: version}, nil
+}
+
+// pinnedEChartsSRI reads the subresource-integrity hash of the pinned
+// dist/echarts.min.js from assets/echarts-sri.txt (a test checks it against
+// the built bundle).
+func pinnedEChartsSRI() (string, error) {
+	b, err := assetFS.ReadFile("assets/echarts-sri.txt")
+	if err != nil {
+		return "", fmt.Errorf("html report: %w", err)
+	}
+	sri := strings.TrimSpace(string(b))
+	if !strings.HasPrefix(sri, "sha384-") {
+		return "", fmt.Errorf("html report: reports/assets/echarts-sri.txt holds %q, want sha384-<base64>", sri)
+	}
+	return sri, nil
+}
+
+// CheckECharts returns the error WriteHTML would return for want of
+// ECharts (an embedded bundle of another version than package.json pins,
+// a missing integrity hash), so a command can fail before it simulates
+// rather than after. A bundle that was simply not built is no error.
+func CheckECharts() error {
+	_, err := loadECharts()
+	return err
+}
+
+// EChartsEmbedded says whether this binary carries the ECharts bundle, so
+// its HTML reports open offline. Without it (built before `make assets`)
+// they load ECharts from EChartsCDN and need the network.
+func EChartsEmbedded() bool {
+	b, err := loadECharts()
+	return err == nil && b.js != ""
+}
 
 // pinnedEChartsVersion reads the echarts version from the embedded
 // package.json, the single place it is written down.
@@ -112,7 +173,8 @@ func pinnedEChartsVersion() (string, error) {
 // chart carries one set of series per document, so variants compare side by
 // side; the page title and the description come from the first.
 //
-// ECharts is inlined, so the page opens with no network. Every string taken
+// ECharts is inlined, so the page opens with no network; a binary built
+// without the bundle links the pinned version on EChartsCDN instead. Every string taken
 // from a document is escaped, in the HTML and inside the chart scripts. The
 // output depends only on the documents: same input, same bytes.
 func WriteHTML(w io.Writer, docs ...*Document) error {
@@ -128,7 +190,10 @@ func WriteHTML(w io.Writer, docs ...*Document) error {
 	if err != nil {
 		return err
 	}
+	return writeHTML(w, bundle, docs)
+}
 
+func writeHTML(w io.Writer, bundle echartsBundle, docs []*Document) error {
 	safe := &scriptSafeOptions{}
 	lay := buildCharts(docs, safe)
 	page := components.NewPage()
@@ -141,7 +206,7 @@ func WriteHTML(w io.Writer, docs ...*Document) error {
 	page.Assets.AddCustomizedHeaders(
 		`<meta name="viewport" content="width=device-width, initial-scale=1">`,
 		"<style>"+reportCSS+"</style>",
-		"<script>"+bundle.js+"</script>",
+		bundle.script(),
 	)
 	var rendered bytes.Buffer
 	if err := page.Render(&rendered); err != nil {
@@ -167,6 +232,7 @@ func WriteHTML(w io.Writer, docs ...*Document) error {
 	}
 	before := make([][]byte, len(lay.before))
 	for i, names := range lay.before {
+		var err error
 		if before[i], err = section(names); err != nil {
 			return fmt.Errorf("html report: %w", err)
 		}
@@ -466,16 +532,11 @@ func sloLimit(d *Document, name string) (float64, bool) {
 type summaryRow struct {
 	Name                                   string
 	Requests, Completed, Rejected, Timeout string
-	ErrorRate, P50, P99                    summaryCell
+	ErrorRate, P50, P99                    cell
 	Peak                                   string
-	Mean, Cost                             summaryCell
+	Mean, Cost                             cell
 	SLOClass, SLOText, SLODetail           string
-}
-
-// summaryCell is a value that may be the best of its column (★).
-type summaryCell struct {
-	Text string
-	Best bool
+	Elasticity                             string // θU/θO τU/τO υ, docs/elasticity.md
 }
 
 type activityView struct {
@@ -500,6 +561,7 @@ type bottomData struct {
 	Activities     []activityView
 	CapsimVersion  string
 	EChartsVersion string
+	EChartsCDN     string // where the page loads ECharts from; empty when inlined
 	Notice         string
 	MaxRows        int
 }
@@ -508,7 +570,7 @@ func topView(docs []*Document) topData {
 	first := docs[0]
 	t := topData{Title: pageTitle(first), Description: first.Description, Multi: len(docs) > 1}
 	for _, kv := range [][2]string{
-		{"start", first.Start}, {"duration", first.Duration},
+		{"start", StartText(first.Start)}, {"duration", DurationText(first.Duration)},
 		{"seed", strconv.FormatUint(first.Seed, 10)}, {"capsim", first.CapsimVersion},
 	} {
 		if kv[1] != "" {
@@ -518,17 +580,18 @@ func topView(docs []*Document) topData {
 	for _, d := range docs {
 		s := d.Summary
 		row := summaryRow{
-			Name:      pageTitle(d),
-			Requests:  groupDigits(s.Requests.Total),
-			Completed: groupDigits(s.Requests.Completed),
-			Rejected:  groupDigits(s.Requests.Rejected),
-			Timeout:   groupDigits(s.Requests.TimedOut),
-			ErrorRate: summaryCell{Text: percentErrors(errorRate(s.Requests))},
-			P50:       summaryCell{Text: strconv.FormatFloat(s.LatencyMs.P50, 'f', 1, 64)},
-			P99:       summaryCell{Text: strconv.FormatFloat(s.LatencyMs.P99, 'f', 1, 64)},
-			Peak:      strconv.Itoa(s.Instances.Peak),
-			Mean:      summaryCell{Text: strconv.FormatFloat(s.Instances.Mean, 'f', 2, 64)},
-			Cost:      summaryCell{Text: usd(s.Cost.TotalUSD)},
+			Name:       pageTitle(d),
+			Requests:   humanize.Int(s.Requests.Total),
+			Completed:  humanize.Int(s.Requests.Completed),
+			Rejected:   humanize.Int(s.Requests.Rejected),
+			Timeout:    humanize.Int(s.Requests.TimedOut),
+			ErrorRate:  cell{Text: humanize.Percent(errorRate(s.Requests)), Value: errorRate(s.Requests)},
+			P50:        cell{Text: humanize.Millis(s.LatencyMs.P50), Value: s.LatencyMs.P50},
+			P99:        cell{Text: humanize.Millis(s.LatencyMs.P99), Value: s.LatencyMs.P99},
+			Peak:       strconv.Itoa(s.Instances.Peak),
+			Mean:       cell{Text: humanize.Sig(s.Instances.Mean), Value: s.Instances.Mean},
+			Cost:       cell{Text: humanize.USD(s.Cost.TotalUSD), Value: s.Cost.TotalUSD},
+			Elasticity: elasticityCompact(s.Elasticity),
 		}
 		switch {
 		case len(s.SLO.Checks) == 0:
@@ -544,7 +607,8 @@ func topView(docs []*Document) topData {
 			if !c.Met {
 				op = ">"
 			}
-			detail = append(detail, fmt.Sprintf("%s %.4g %s %.4g", c.Name, c.Value, op, c.Limit))
+			v, l := c.Human()
+			detail = append(detail, c.Label()+" "+v+" "+op+" "+l)
 		}
 		row.SLODetail = strings.Join(detail, ", ")
 		t.Summary = append(t.Summary, row)
@@ -554,37 +618,16 @@ func topView(docs []*Document) topData {
 }
 
 // markBest marks, with several runs, the lowest value of each column whose
-// smaller is better: error rate, p50, p99, mean instances and cost. Values
-// compare as shown (rounded), so runs that look equal are marked alike.
+// smaller is better: error rate, p50, p99, mean instances and cost.
 func markBest(rows []summaryRow) {
-	if len(rows) < 2 {
-		return
-	}
-	cols := []func(r *summaryRow) *summaryCell{
-		func(r *summaryRow) *summaryCell { return &r.ErrorRate },
-		func(r *summaryRow) *summaryCell { return &r.P50 },
-		func(r *summaryRow) *summaryCell { return &r.P99 },
-		func(r *summaryRow) *summaryCell { return &r.Mean },
-		func(r *summaryRow) *summaryCell { return &r.Cost },
-	}
-	for _, col := range cols {
-		best, found := math.Inf(1), false
-		vals := make([]float64, len(rows))
-		for i := range rows {
-			v, err := strconv.ParseFloat(strings.ReplaceAll(strings.Trim(col(&rows[i]).Text, "$% "), ",", ""), 64)
-			if err != nil || math.IsNaN(v) {
-				vals[i] = math.NaN()
-				continue
-			}
-			vals[i] = v
-			if v < best {
-				best, found = v, true
-			}
-		}
-		for i := range rows {
-			col(&rows[i]).Best = found && vals[i] == best
+	cols := make([][]*cell, 5)
+	for i := range rows {
+		r := &rows[i]
+		for k, c := range []*cell{&r.ErrorRate, &r.P50, &r.P99, &r.Mean, &r.Cost} {
+			cols[k] = append(cols[k], c)
 		}
 	}
+	markLowest(cols)
 }
 
 // errorRate is (rejected + timed out) / total, as Compare computes it.
@@ -595,14 +638,11 @@ func errorRate(r Requests) float64 {
 	return float64(r.Rejected+r.TimedOut) / float64(r.Total)
 }
 
-func percentErrors(rate float64) string {
-	return strconv.FormatFloat(rate*100, 'f', 4, 64) + "%"
-}
-
 func bottomView(docs []*Document, b echartsBundle) bottomData {
 	out := bottomData{
 		CapsimVersion:  docs[0].CapsimVersion,
 		EChartsVersion: b.version,
+		EChartsCDN:     b.src,
 		Notice:         b.notice,
 		MaxRows:        MaxActivityRows,
 	}
@@ -616,47 +656,18 @@ func bottomView(docs []*Document, b echartsBundle) bottomData {
 			acts, v.Truncated = acts[:MaxActivityRows], true
 		}
 		for _, a := range acts {
-			v.Rows = append(v.Rows, activityRow{
+			row := activityRow{
 				Time: a.Time, Offset: a.Offset, Policy: a.Policy,
 				Change: strconv.Itoa(a.From) + " → " + strconv.Itoa(a.To), Reason: a.Reason,
-			})
+			}
+			if d.Start == defaultStart { // no wall clock: time since t = 0 says more
+				row.Time, row.Offset = "+"+a.Offset, ""
+			}
+			v.Rows = append(v.Rows, row)
 		}
 		out.Activities = append(out.Activities, v)
 	}
 	return out
-}
-
-// groupDigits writes 1234567 as 1,234,567.
-func groupDigits(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
-
-// usd writes dollars with cents (four decimals below $1) and thousands
-// separators: $0.0961, $44.07, $5,361.34.
-func usd(v float64) string {
-	if math.Abs(v) < 1 {
-		return "$" + strconv.FormatFloat(v, 'f', 4, 64)
-	}
-	s := strconv.FormatFloat(v, 'f', 2, 64)
-	whole, cents, _ := strings.Cut(s, ".")
-	n, err := strconv.ParseInt(whole, 10, 64)
-	if err != nil { // beyond int64: leave the digits ungrouped
-		return "$" + s
-	}
-	return "$" + groupDigits(n) + "." + cents
 }
 
 var reportTemplates = template.Must(template.New("report").Parse(`
@@ -673,10 +684,10 @@ var reportTemplates = template.Must(template.New("report").Parse(`
 <section class="summary">
 <h2>Summary</h2>
 <table>
-<thead><tr><th>run</th><th>requests</th><th>completed</th><th>rejected</th><th>timed out</th><th>error rate</th><th>p50 ms</th><th>p99 ms</th><th>peak instances</th><th>mean instances</th><th>cost</th><th>SLO</th></tr></thead>
+<thead><tr><th>run</th><th>requests</th><th>completed</th><th>rejected</th><th>timed out</th><th>error rate</th><th>p50</th><th>p99</th><th>peak instances</th><th>mean instances</th><th>cost</th><th title="under/over-provisioning accuracy θU/θO, timeshare τU/τO, instability υ (docs/elasticity.md)">θU/θO τU/τO υ %</th><th>SLO</th></tr></thead>
 <tbody>
 {{- range .Summary}}
-<tr><td class="name">{{.Name}}</td><td>{{.Requests}}</td><td>{{.Completed}}</td><td>{{.Rejected}}</td><td>{{.Timeout}}</td>{{template "cell" .ErrorRate}}{{template "cell" .P50}}{{template "cell" .P99}}<td>{{.Peak}}</td>{{template "cell" .Mean}}{{template "cell" .Cost}}<td class="slo {{.SLOClass}}"{{with .SLODetail}} title="{{.}}"{{end}}>{{.SLOText}}{{with .SLODetail}}<br><small>{{.}}</small>{{end}}</td></tr>
+<tr><td class="name">{{.Name}}</td><td>{{.Requests}}</td><td>{{.Completed}}</td><td>{{.Rejected}}</td><td>{{.Timeout}}</td>{{template "cell" .ErrorRate}}{{template "cell" .P50}}{{template "cell" .P99}}<td>{{.Peak}}</td>{{template "cell" .Mean}}{{template "cell" .Cost}}<td>{{.Elasticity}}</td><td class="slo {{.SLOClass}}"{{with .SLODetail}} title="{{.}}"{{end}}>{{.SLOText}}{{with .SLODetail}}<br><small>{{.}}</small>{{end}}</td></tr>
 {{- end}}
 </tbody>
 </table>
@@ -728,7 +739,7 @@ var reportTemplates = template.Must(template.New("report").Parse(`
 </section>
 {{- end}}
 <footer>
-<p>Made by capsim{{with .CapsimVersion}} {{.}}{{end}}. Charts drawn by Apache ECharts {{.EChartsVersion}} (Apache License 2.0), inlined so this file opens without a network.</p>
+<p>Made by capsim{{with .CapsimVersion}} {{.}}{{end}}. Charts drawn by Apache ECharts {{.EChartsVersion}} (Apache License 2.0), {{if .EChartsCDN}}loaded from {{.EChartsCDN}}: the charts need the network (a capsim built after <code>make assets</code> inlines ECharts, so its reports open offline){{else}}inlined so this file opens without a network{{end}}.</p>
 {{- with .Notice}}
 <details><summary>Third-party notices</summary><pre>{{.}}</pre></details>
 {{- end}}

@@ -2,9 +2,9 @@ package reports
 
 import (
 	"slices"
-	"strconv"
 	"strings"
 
+	"github.com/capsim/capsim/internal/humanize"
 	"github.com/capsim/capsim/pricing"
 )
 
@@ -57,7 +57,9 @@ type warningGroup struct {
 }
 
 type whatIfRow struct {
-	Name, Kind, Discount, Source, NoPlan, Best, BestBill, Saving, BreakEven string
+	Name, Kind, Discount, Source              string
+	Current, OnDemand, NoPlan, Best, BestBill string
+	SavingNow, SavingOnDemand, BreakEven      string
 }
 
 func financeSection(docs []*Document) financeView {
@@ -71,10 +73,10 @@ func financeSection(docs []*Document) financeView {
 		if month == 0 {
 			month = c.MonthlyProjectionUSD
 		}
-		r := financeRates{Name: pageTitle(d), Total: usd(c.TotalUSD), Month: usd(month), PerMReqs: usd(c.PerMillionRequestsUSD),
+		r := financeRates{Name: pageTitle(d), Total: humanize.USD(c.TotalUSD), Month: humanize.USD(month), PerMReqs: humanize.USD(c.PerMillionRequestsUSD),
 			Hour: "–", Day: "–", Year: "–"}
 		if c.Rates.PerHourUSD != 0 {
-			r.Hour, r.Day, r.Year = usd(c.Rates.PerHourUSD), usd(c.Rates.PerDayUSD), usd(c.Rates.PerYearUSD)
+			r.Hour, r.Day, r.Year = humanize.USD(c.Rates.PerHourUSD), humanize.USD(c.Rates.PerDayUSD), humanize.USD(c.Rates.PerYearUSD)
 		}
 		v.Rates = append(v.Rates, r)
 	}
@@ -127,8 +129,8 @@ func financeSection(docs []*Document) financeView {
 	for _, d := range docs {
 		i := d.Summary.Cost.Idle
 		if i.PaidVCPUHours > 0 {
-			v.Idle = append(v.Idle, idleRow{Name: pageTitle(d), Paid: fixed(i.PaidVCPUHours, 1), Busy: fixed(i.BusyVCPUHours, 1),
-				Share: percent(i.IdleShare), USD: usd(i.IdleUSD)})
+			v.Idle = append(v.Idle, idleRow{Name: pageTitle(d), Paid: humanize.Fixed(i.PaidVCPUHours, 1), Busy: humanize.Fixed(i.BusyVCPUHours, 1),
+				Share: humanize.Percent(i.IdleShare), USD: humanize.USD(i.IdleUSD)})
 		}
 	}
 
@@ -157,12 +159,12 @@ func financeSection(docs []*Document) financeView {
 			continue
 		}
 		row := commitmentRow{Name: pageTitle(d), Reserved: "–", ReservedUSD: "–", SavingsPlan: "–", SavingsPlanUSD: "–",
-			Credits: fixed(cm.SurplusCredits, 1)}
+			Credits: humanize.Fixed(cm.SurplusCredits, 1)}
 		if riOK || cm.ReservedUsedShare != 0 {
-			row.Reserved, row.ReservedUSD = percent(cm.ReservedUsedShare), usd(ri)
+			row.Reserved, row.ReservedUSD = humanize.Percent(cm.ReservedUsedShare), humanize.USD(ri)
 		}
 		if spOK || cm.SavingsPlanUsedShare != 0 {
-			row.SavingsPlan, row.SavingsPlanUSD = percent(cm.SavingsPlanUsedShare), usd(sp)
+			row.SavingsPlan, row.SavingsPlanUSD = humanize.Percent(cm.SavingsPlanUsedShare), humanize.USD(sp)
 		}
 		v.Commitments = append(v.Commitments, row)
 	}
@@ -178,12 +180,14 @@ func financeSection(docs []*Document) financeView {
 		if w == nil {
 			continue
 		}
-		row := whatIfRow{Name: pageTitle(d), Kind: w.Kind, Discount: percent(w.Discount), Source: w.DiscountSource,
-			NoPlan: usd(w.NoPlanUSD), Best: usd(w.BestUSDPerHour) + "/h", BestBill: usd(w.BestUSD),
-			BreakEven: usd(w.BreakEvenUSDPerHour) + "/h"}
-		row.Saving = usd(w.NoPlanUSD - w.BestUSD)
-		if w.NoPlanUSD > 0 {
-			row.Saving += " (" + percent((w.NoPlanUSD-w.BestUSD)/w.NoPlanUSD) + ")"
+		c := d.Summary.Cost
+		row := whatIfRow{Name: pageTitle(d), Kind: w.Kind, Discount: humanize.Percent(w.Discount), Source: w.DiscountSource,
+			Current: humanize.USD(c.TotalUSD), OnDemand: "–", NoPlan: humanize.USD(w.NoPlanUSD),
+			Best: perHour(w.BestUSDPerHour), BestBill: humanize.USD(w.BestUSD),
+			SavingNow: saving(w.BestUSD, c.TotalUSD), SavingOnDemand: saving(w.BestUSD, w.AllOnDemandUSD),
+			BreakEven: perHour(w.BreakEvenUSDPerHour)}
+		if w.AllOnDemandUSD != 0 {
+			row.OnDemand = humanize.USD(w.AllOnDemandUSD)
 		}
 		v.WhatIf = append(v.WhatIf, row)
 	}
@@ -203,9 +207,9 @@ func breakdownCells(docs []*Document, name string, get func(Cost) (v float64, ok
 			row.Cells = append(row.Cells, "–")
 			continue
 		}
-		cell := usd(v)
+		cell := humanize.USD(v)
 		if whole > 0 {
-			cell += " · " + percent(v/whole)
+			cell += " · " + humanize.Percent(v/whole)
 		}
 		row.Cells = append(row.Cells, cell)
 	}
@@ -219,32 +223,6 @@ func allSame[T any, K comparable](xs []T, key func(T) K) bool {
 		}
 	}
 	return true
-}
-
-// fixed writes v with digits decimals and thousands separators.
-func fixed(v float64, digits int) string {
-	s := strconv.FormatFloat(v, 'f', digits, 64)
-	whole, frac, found := strings.Cut(s, ".")
-	n, err := strconv.ParseInt(whole, 10, 64)
-	if err != nil {
-		return s
-	}
-	if whole == "-0" {
-		return s
-	}
-	if !found {
-		return groupDigits(n)
-	}
-	return groupDigits(n) + "." + frac
-}
-
-func percent(share float64) string {
-	p := share * 100
-	digits := 1
-	if p != 0 && p < 1 && p > -1 {
-		digits = 2
-	}
-	return strconv.FormatFloat(p, 'f', digits, 64) + " %"
 }
 
 const financeTemplate = `
@@ -320,12 +298,12 @@ const financeTemplate = `
 {{- end}}
 {{- with .WhatIf}}
 <h3>Savings Plan what-if</h3>
-<p class="hint">The scenario's plans replaced by one Savings Plan at a range of hourly commitments, on this run's usage.</p>
+<p class="hint">The scenario's Savings Plans replaced by one plan at a range of hourly commitments (its Reserved Instances kept), on this run's usage. The saving is against the current set-up (the bill as charged, with the scenario's own commitments) and against all on-demand (no commitment at all); above the break-even commitment a plan costs more than no Savings Plan.</p>
 <table class="whatif">
-<thead><tr><th>run</th><th>plan</th><th>discount</th><th>bill without a plan</th><th>best commitment</th><th>bill at best</th><th>saving</th><th>break-even commitment</th></tr></thead>
+<thead><tr><th>run</th><th>plan</th><th>discount</th><th>current bill</th><th>all on-demand</th><th>no Savings Plan</th><th>best commitment</th><th>bill at best</th><th>saving vs current</th><th>saving vs all on-demand</th><th>break-even commitment</th></tr></thead>
 <tbody>
 {{- range .}}
-<tr><td class="name">{{.Name}}</td><td>{{.Kind}}</td><td title="{{.Source}}">{{.Discount}}</td><td>{{.NoPlan}}</td><td><strong>{{.Best}}</strong></td><td>{{.BestBill}}</td><td>{{.Saving}}</td><td>{{.BreakEven}}</td></tr>
+<tr><td class="name">{{.Name}}</td><td>{{.Kind}}</td><td title="{{.Source}}">{{.Discount}}</td><td>{{.Current}}</td><td>{{.OnDemand}}</td><td>{{.NoPlan}}</td><td><strong>{{.Best}}</strong></td><td>{{.BestBill}}</td><td>{{.SavingNow}}</td><td>{{.SavingOnDemand}}</td><td>{{.BreakEven}}</td></tr>
 {{- end}}
 </tbody>
 </table>

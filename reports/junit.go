@@ -37,7 +37,9 @@ type junitFailure struct {
 	Text    string `xml:",chardata"`
 }
 
-// WriteJUnit writes each run's SLO checks as JUnit test cases. A run with
+// WriteJUnit writes each run's SLO checks as JUnit test cases: the case
+// name is the check's key (p99_ms), the failure message is for people
+// (p99 10.7 s exceeds its limit 500 ms), system-out keeps the exact values. A run with
 // no objectives gets one case that records that nothing was checked.
 func WriteJUnit(w io.Writer, docs ...*Document) error {
 	out := junitSuites{Name: "capsim"}
@@ -50,7 +52,8 @@ func WriteJUnit(w io.Writer, docs ...*Document) error {
 			jc := junitCase{Name: c.Name, Class: "capsim." + name,
 				Out: fmt.Sprintf("%s = %g (limit %g)", c.Name, c.Value, c.Limit)}
 			if !c.Met {
-				jc.Failure = &junitFailure{Message: fmt.Sprintf("%s %g exceeds %g", c.Name, c.Value, c.Limit),
+				v, l := c.Human()
+				jc.Failure = &junitFailure{Message: fmt.Sprintf("%s %s exceeds its limit %s", c.Label(), v, l),
 					Text: fmt.Sprintf("scenario %s, seed %d, %s simulated", name, d.Seed, d.Duration)}
 				s.Fails++
 			}

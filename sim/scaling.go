@@ -161,6 +161,9 @@ func (e *engine) applyDynamic(props []proposed, warming int) {
 			e.note("group", "at max capacity")
 			return
 		}
+		if to < out { // the reason's from → to asked for more than max allows
+			outBy += fmt.Sprintf("; capped at max %d", hi)
+		}
 		e.activity("group", to, outBy)
 		return
 	case len(ins) > 0:
@@ -185,7 +188,14 @@ func (e *engine) applyDynamic(props []proposed, warming int) {
 				}
 				break
 			}
-			e.activity("group", to, best.name+": "+best.p.Reason)
+			reason := best.name + ": " + best.p.Reason
+			switch {
+			case to > best.p.Desired && to == e.floor && e.floor > e.min:
+				reason += fmt.Sprintf("; held at the predictive floor %d", to)
+			case to > best.p.Desired:
+				reason += fmt.Sprintf("; held at min %d", to)
+			}
+			e.activity("group", to, reason)
 			return
 		}
 	}
@@ -199,6 +209,9 @@ func (e *engine) activity(policy string, to int, reason string) {
 		allowed, why := g.Limit(e.now, e.lastAction, e.desired, to)
 		if why != "" {
 			e.note("guard", why)
+		}
+		if allowed != to && allowed != e.desired { // say why the change is smaller than the reason asked
+			reason += fmt.Sprintf("; limited to %d by a guard", allowed)
 		}
 		to = allowed
 	}

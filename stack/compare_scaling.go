@@ -119,7 +119,7 @@ func (r *Report) compareScaling(res *sim.Result, run *liveRun, p *livePlan) {
 		Row{Metric: "first_scale_out_s", Sim: secs(simOut), Real: secs(realOut), DiffPct: pct(secs(simOut), secs(realOut)), OK: outOK,
 			Limit: fmt.Sprintf("± %v (-1: none)", p.eval.Duration())},
 	)
-	r.OK = true
+	r.OK = len(r.Invalid) == 0 // compare's preconditions hold
 	for _, row := range r.Rows {
 		r.OK = r.OK && row.OK
 	}

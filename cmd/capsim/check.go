@@ -20,19 +20,23 @@ func checkCommand() *cli.Command {
 		Name:      "check",
 		Usage:     "CI gate: simulate and exit 1 when an SLO is missed; JUnit XML and a Markdown summary",
 		ArgsUsage: "SCENARIO.yaml",
+		Description: examples(
+			"capsim check scenarios/examples/default.yaml",
+			"capsim check scenarios/examples/compare-policies.yaml --variants --junit slo.xml --markdown slo.md"),
 		Flags: []cli.Flag{
 			&cli.PathFlag{Name: "junit", Usage: "write JUnit XML (one test case per SLO check) to `FILE`"},
 			&cli.PathFlag{Name: "markdown", Usage: "write a Markdown summary (for a pull request comment) to `FILE`"},
 			&cli.BoolFlag{Name: "variants", Usage: "check every variant too"},
-			&cli.Uint64Flag{Name: "seed", Usage: "override the scenario's seed"},
+			seedOption("use seed `N` instead of the scenario's"),
+			maxRequestsFlag(),
 		},
 		Action: checkAction,
 	}
 }
 
 func checkAction(c *cli.Context) error {
-	if c.NArg() != 1 {
-		return badInput(fmt.Errorf("check: name one scenario file"))
+	if err := wantArgs(c, 1, 1, "scenario file"); err != nil {
+		return err
 	}
 	sc, err := scenarios.Load(c.Args().First())
 	if err != nil {
@@ -43,6 +47,9 @@ func checkAction(c *cli.Context) error {
 		if runs, err = sc.Runs(); err != nil {
 			return badInput(err)
 		}
+	}
+	if err := checkBudget(c, runs...); err != nil {
+		return err
 	}
 	// Both outputs are checked before anything runs.
 	var junit, md *output.File
@@ -77,7 +84,7 @@ func checkAction(c *cli.Context) error {
 				verdict = "FAIL"
 				failed++
 			}
-			fmt.Fprintf(c.App.Writer, "%s %s: %s = %.4g (limit %.4g)\n", verdict, safetext.Line(r.Name), ch.Name, ch.Value, ch.Limit)
+			fmt.Fprintf(c.App.Writer, "%s %s: %s\n", verdict, safetext.Line(r.Name), ch.Describe())
 		}
 		if len(d.Summary.SLO.Checks) == 0 {
 			fmt.Fprintf(c.App.Writer, "ok   %s: no slo set, nothing checked\n", safetext.Line(r.Name))

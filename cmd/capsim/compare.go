@@ -21,19 +21,23 @@ func compareCommand() *cli.Command {
 		Name:      "compare",
 		Usage:     "simulate a scenario and each of its variants on the same traffic, and compare them",
 		ArgsUsage: "SCENARIO.yaml",
+		Description: examples(
+			"capsim compare scenarios/examples/compare-policies.yaml",
+			"capsim compare scenarios/examples/compare-policies.yaml --out compare-out --seed 3"),
 		Flags: []cli.Flag{
 			&cli.PathFlag{Name: "out", Value: "capsim-out", Usage: "write compare.json, compare.md and report.html into `DIR`"},
 			&cli.PathFlag{Name: "json", Usage: "write only the JSON comparison, to `FILE` (- for standard output)"},
-			&cli.Uint64Flag{Name: "seed", Usage: "override the scenario's seed (every run uses the same one)"},
+			seedOption("use seed `N` instead of the scenario's (every run uses the same one)"),
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "accepted for symmetry with run; compare shows no progress bar"},
+			maxRequestsFlag(),
 		},
 		Action: compareAction,
 	}
 }
 
 func compareAction(c *cli.Context) error {
-	if c.NArg() != 1 {
-		return badInput(fmt.Errorf("compare: name one scenario file with variants"))
+	if err := wantArgs(c, 1, 1, "scenario file"); err != nil {
+		return err
 	}
 	sc, err := scenarios.Load(c.Args().First())
 	if err != nil {
@@ -42,6 +46,9 @@ func compareAction(c *cli.Context) error {
 	runs, err := sc.Runs()
 	if err != nil {
 		return badInput(err)
+	}
+	if err := checkBudget(c, runs...); err != nil {
+		return err
 	}
 	// Every variant runs on the base scenario's seed: the same arrivals
 	// and service demands (common random numbers).
@@ -66,6 +73,9 @@ func compareAction(c *cli.Context) error {
 			return err
 		}
 		defer dir.Close()
+		if err := reports.CheckECharts(); err != nil { // fail before simulating, not after
+			return err
+		}
 	}
 	docs := make([]*reports.Document, len(runs))
 	errs := make([]error, len(runs))
@@ -109,6 +119,7 @@ func compareAction(c *cli.Context) error {
 	if err := reports.WriteHTML(&html, docs...); err != nil {
 		return err
 	}
+	noteOnlineReport(c.App.ErrWriter)
 	if err := dir.Commit(map[string][]byte{
 		"compare.json": js.Bytes(),
 		"compare.md":   md.Bytes(),

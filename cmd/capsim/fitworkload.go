@@ -15,6 +15,8 @@ func fitWorkloadCommand() *cli.Command {
 		Name:      "fit-workload",
 		Usage:     "fit a service-time distribution to an ALB log's target_processing_time (or a requests-csv duration column) and print the scenario snippet",
 		ArgsUsage: "FILE",
+		Description: examples("capsim fit-workload alb.log --dist all          # an ALB access log: its target_processing_time",
+			"capsim fit-workload requests.csv --format requests-csv --duration-column duration --dist empirical --samples-out samples.txt"),
 		Flags: append(traceFlags(),
 			&cli.StringFlag{Name: "dist", Value: "lognormal", Usage: "lognormal | gamma | empirical | all"},
 			&cli.IntFlag{Name: "max-samples", Value: 1_000_000, Usage: "fit a uniform sample of at most this many durations"},

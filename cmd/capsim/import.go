@@ -17,28 +17,31 @@ import (
 )
 
 func importCommand() *cli.Command {
-	region := &cli.StringFlag{Name: "region", Usage: "AWS region (default: the SDK's chain: AWS_REGION, ~/.aws/config)"}
+	region := &cli.StringFlag{Name: "region", Usage: "AWS region", DefaultText: "the SDK's chain: AWS_REGION, ~/.aws/config"}
 	return &cli.Command{
 		Name:  "import",
 		Usage: "read a real Auto Scaling group or ALB traffic from AWS (credentials from the SDK's default chain)",
 		Subcommands: []*cli.Command{
 			{
-				Name:      "asg",
-				Usage:     "write a scenario reproducing an Auto Scaling group, its policies, alarms and scheduled actions",
-				ArgsUsage: "NAME",
-				Flags:     []cli.Flag{region, &cli.PathFlag{Name: "out", Usage: "write the scenario to `FILE` (default: standard output)"}},
-				Action:    importASG,
+				Name:        "asg",
+				Usage:       "write a scenario reproducing an Auto Scaling group, its policies, alarms and scheduled actions",
+				ArgsUsage:   "NAME",
+				Description: examples("capsim import asg web-asg --region eu-west-1 --out web.yaml"),
+				Flags:       append(awsPolicyFlags(), region, &cli.PathFlag{Name: "out", Usage: "write the scenario to `FILE`", DefaultText: "standard output"}),
+				Action:      importASG,
 			},
 			{
 				Name:  "metrics",
 				Usage: "write an ALB's per-minute RequestCount (and TargetResponseTime) from CloudWatch as a rate-csv trace",
-				Flags: []cli.Flag{region,
-					&cli.StringFlag{Name: "load-balancer", Required: true, Usage: "the ALB as app/NAME/ID"},
+				Description: examples("capsim import metrics --load-balancer app/web/0123456789abcdef " +
+					"--start 2026-03-01T00:00:00Z --end 2026-03-08T00:00:00Z --out week.csv"),
+				Flags: append(awsPolicyFlags(), region,
+					&cli.StringFlag{Name: "load-balancer", Required: true, Usage: "the ALB as app/NAME/ID (required)"},
 					&cli.StringFlag{Name: "target-group", Usage: "only this target group, as targetgroup/NAME/ID"},
-					&cli.TimestampFlag{Name: "start", Layout: time.RFC3339, Required: true, Usage: "first minute (RFC 3339, inclusive)"},
-					&cli.TimestampFlag{Name: "end", Layout: time.RFC3339, Required: true, Usage: "end (RFC 3339, exclusive)"},
+					&cli.TimestampFlag{Name: "start", Layout: time.RFC3339, Required: true, Usage: "first minute (RFC 3339, inclusive; required)"},
+					&cli.TimestampFlag{Name: "end", Layout: time.RFC3339, Required: true, Usage: "end (RFC 3339, exclusive; required)"},
 					&cli.DurationFlag{Name: "period", Value: time.Minute, Usage: "a multiple of 60s (CloudWatch keeps 1-minute data 15 days, 5-minute 63 days)"},
-					&cli.PathFlag{Name: "out", Usage: "write the trace to `FILE` (default: standard output)"}},
+					&cli.PathFlag{Name: "out", Usage: "write the trace to `FILE`", DefaultText: "standard output"}),
 				Action: importMetrics,
 			},
 		},
@@ -48,7 +51,11 @@ func importCommand() *cli.Command {
 // awsConfig loads the SDK's default chain (environment, shared files, SSO,
 // instance roles); nothing of it is printed or written.
 func awsConfig(c *cli.Context) (aws.Config, error) {
-	var opts []func(*config.LoadOptions) error
+	policy, err := awsPolicy(c)
+	if err != nil {
+		return aws.Config{}, err
+	}
+	opts := policy.ConfigOptions()
 	if r := c.String("region"); r != "" {
 		opts = append(opts, config.WithRegion(r))
 	}
@@ -63,8 +70,8 @@ func awsConfig(c *cli.Context) (aws.Config, error) {
 }
 
 func importASG(c *cli.Context) error {
-	if c.NArg() != 1 {
-		return badInput(fmt.Errorf("import asg: name one Auto Scaling group (got %d arguments)", c.NArg()))
+	if err := wantArgs(c, 1, 1, "Auto Scaling group name"); err != nil {
+		return err
 	}
 	out, err := importOut(c)
 	if err != nil {
@@ -78,14 +85,14 @@ func importASG(c *cli.Context) error {
 	defer cancel()
 	g, err := awsimport.ReadGroup(ctx, autoscaling.NewFromConfig(cfg), cloudwatch.NewFromConfig(cfg), c.Args().First())
 	if err != nil {
-		return fmt.Errorf("import asg: %w", err)
+		return fmt.Errorf("import asg: %w", mustPolicy(c).Explain(err))
 	}
 	return out.Write([]byte(g.Scenario()))
 }
 
 func importMetrics(c *cli.Context) error {
-	if c.NArg() != 0 {
-		return badInput(fmt.Errorf("import metrics: unexpected arguments %v (everything is a flag)", c.Args().Slice()))
+	if err := wantArgs(c, 0, 0, ""); err != nil {
+		return err
 	}
 	q := awsimport.TraceRequest{LoadBalancer: c.String("load-balancer"), TargetGroup: c.String("target-group"),
 		Start: *c.Timestamp("start"), End: *c.Timestamp("end"), Period: c.Duration("period")}
@@ -105,7 +112,7 @@ func importMetrics(c *cli.Context) error {
 	var buf bytes.Buffer
 	st, err := awsimport.RequestCountTrace(ctx, cloudwatch.NewFromConfig(cfg), q, &buf)
 	if err != nil {
-		return fmt.Errorf("import metrics: %w", err)
+		return fmt.Errorf("import metrics: %w", mustPolicy(c).Explain(err))
 	}
 	if err := out.Write(buf.Bytes()); err != nil {
 		return err

@@ -10,12 +10,13 @@ import (
 
 func lintCommand() *cli.Command {
 	return &cli.Command{
-		Name:      "lint",
-		Usage:     "check scenario files; print every problem as file:line:column: field: message",
-		ArgsUsage: "SCENARIO.yaml...",
+		Name:        "lint",
+		Usage:       "check scenario files; print every problem as file:line:column: field: message",
+		ArgsUsage:   "SCENARIO.yaml...",
+		Description: examples("capsim lint scenarios/examples/*.yaml"),
 		Action: func(c *cli.Context) error {
-			if c.NArg() == 0 {
-				return badInput(fmt.Errorf("lint: name at least one scenario file"))
+			if err := wantArgs(c, 1, -1, "scenario file"); err != nil {
+				return err
 			}
 			failed := 0
 			for _, path := range c.Args().Slice() {

@@ -14,11 +14,11 @@ import (
 	"github.com/capsim/capsim/internal/safetext"
 )
 
-// Exit codes (docs/reliability.md).
+// Exit codes (docs/cli.md).
 const (
 	exitOK     = 0
 	exitFailed = 1 // the run failed, or a check did not pass
-	exitInput  = 2 // bad usage or bad input
+	exitInput  = 2 // bad usage (unknown command or flag, wrong arguments) or bad input
 )
 
 // inputError marks a problem with what the user gave us: exit code 2.
@@ -36,7 +36,12 @@ func main() {
 // run is main without os.Exit, so tests can drive the whole CLI.
 func run(args []string, stdout, stderr io.Writer) int {
 	app := newApp(stdout, stderr)
-	err := app.Run(flagsFirst(args))
+	args, err := normalizeArgs(app.Commands, args)
+	if err == nil {
+		err = app.Run(args)
+	} else {
+		err = badInput(err)
+	}
 	if err == nil {
 		return exitOK
 	}
@@ -72,6 +77,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 	}
 	for _, c := range cmds {
 		c.OnUsageError = usage
+		quietBoolDefaults(c)
 	}
 	// What is printed for people goes through safetext: no name, path or
 	// message can send control sequences to the terminal. Data written to
@@ -87,5 +93,18 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		ExitErrHandler: func(*cli.Context, error) {},
 		OnUsageError:   usage,
 		Commands:       cmds,
+	}
+}
+
+// quietBoolDefaults drops urfave/cli's "(default: false)" after every
+// switch of c and its subcommands: a switch is off unless given.
+func quietBoolDefaults(c *cli.Command) {
+	for _, f := range c.Flags {
+		if b, ok := f.(*cli.BoolFlag); ok {
+			b.DisableDefaultText = true
+		}
+	}
+	for _, sub := range c.Subcommands {
+		quietBoolDefaults(sub)
 	}
 }

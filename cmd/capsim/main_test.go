@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -195,15 +196,19 @@ func TestCheck(t *testing.T) {
 	strict := strings.Replace(short, "slo: {p99: 500ms}", "slo: {p99: 1ms}", 1)
 	md := filepath.Join(dir, "slo.md")
 	code, stdout, _ = capsim(t, "check", "--junit", junit, "--markdown", md, writeScenario(t, strict))
-	if code != 1 || !strings.Contains(stdout, "FAIL short: p99_ms") {
+	// Terminal, JUnit and Markdown each name the failed check, its value
+	// and its limit, rounded for people.
+	failed := regexp.MustCompile(`p99 [0-9.]+ ms (\(limit 1 ms\)|exceeds its limit 1 ms)`)
+	if code != 1 || !strings.Contains(stdout, "FAIL short: p99 ") || !failed.MatchString(stdout) {
 		t.Errorf("missed SLO: exit %d, %s", code, stdout)
 	}
 	x, _ := os.ReadFile(junit)
-	if !strings.Contains(string(x), `<testsuites name="capsim" tests="1" failures="1">`) || !strings.Contains(string(x), `<failure message="p99_ms`) {
+	if !strings.Contains(string(x), `<testsuites name="capsim" tests="1" failures="1">`) || !strings.Contains(string(x), `<testcase name="p99_ms"`) ||
+		!regexp.MustCompile(`<failure message="p99 [0-9.]+ ms exceeds its limit 1 ms"`).Match(x) {
 		t.Errorf("JUnit XML:\n%s", x)
 	}
-	if m, _ := os.ReadFile(md); !strings.Contains(string(m), "NOT met") {
-		t.Errorf("markdown:\n%s", m)
+	if m, _ := os.ReadFile(md); !regexp.MustCompile(`\| \*\*NOT met\*\*: p99 [0-9.]+ ms \(limit 1 ms\) \|`).Match(m) {
+		t.Errorf("markdown does not name the failed check:\n%s", m)
 	}
 }
 

@@ -16,17 +16,19 @@ func pricingShowCommand() *cli.Command {
 		Name:      "show",
 		Usage:     "print what capsim charges for instance types, and from which source and date",
 		ArgsUsage: "TYPE...",
+		Description: examples("capsim pricing show m5.large c7g.xlarge",
+			"capsim pricing show m5.large --scenario scenarios/examples/finance.yaml"),
 		Flags: []cli.Flag{
-			&cli.PathFlag{Name: "scenario", Usage: "use this scenario's pricing (catalogue, instance_types, os, spot, burstable mode)"},
-			&cli.PathFlag{Name: "catalogue", Usage: "a catalogue file from capsim pricing update (default: the embedded one)"},
+			&cli.PathFlag{Name: "scenario", Usage: "use the pricing of scenario `FILE` (catalogue, instance_types, os, spot, burstable mode)"},
+			&cli.PathFlag{Name: "catalogue", Usage: "a catalogue `FILE` from capsim pricing update", DefaultText: "the embedded one"},
 		},
 		Action: pricingShow,
 	}
 }
 
 func pricingShow(c *cli.Context) error {
-	if c.NArg() == 0 {
-		return badInput(fmt.Errorf("pricing show: name at least one instance type"))
+	if err := wantArgs(c, 1, -1, "instance type"); err != nil {
+		return err
 	}
 	cat := pricing.Embedded()
 	plan := pricing.Plan{OS: pricing.OSLinux}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -20,19 +21,24 @@ func runCommand() *cli.Command {
 		Name:      "run",
 		Usage:     "simulate one scenario (the embedded default when none is given) and write its report",
 		ArgsUsage: "[SCENARIO.yaml]",
+		Description: examples(
+			"capsim run                                         # the embedded default scenario",
+			"capsim run scenarios/examples/finance.yaml --out finance-out",
+			"capsim run scenarios/examples/default.yaml --seed 2 --json -"),
 		Flags: []cli.Flag{
 			&cli.PathFlag{Name: "out", Value: "capsim-out", Usage: "write result.json, timeseries.csv and report.html into `DIR`"},
 			&cli.PathFlag{Name: "json", Usage: "write only the JSON result, to `FILE` (- for standard output)"},
-			&cli.Uint64Flag{Name: "seed", Usage: "override the scenario's seed"},
+			seedOption("use seed `N` instead of the scenario's"),
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress bar"},
+			maxRequestsFlag(),
 		},
 		Action: runAction,
 	}
 }
 
 func runAction(c *cli.Context) error {
-	if c.NArg() > 1 {
-		return badInput(fmt.Errorf("run: one scenario at a time (got %d)", c.NArg()))
+	if err := wantArgs(c, 0, 1, "scenario file"); err != nil {
+		return err
 	}
 	var sc *scenarios.Scenario
 	if c.NArg() == 1 {
@@ -43,6 +49,9 @@ func runAction(c *cli.Context) error {
 		reportSkipped(c, sc)
 	} else {
 		sc, _ = scenarios.Default()
+	}
+	if err := checkBudget(c, sc); err != nil {
+		return err
 	}
 	cfg, closer, err := sc.Build(seedFlag(c, nil))
 	if err != nil {
@@ -60,6 +69,9 @@ func runAction(c *cli.Context) error {
 			return err
 		}
 		defer dir.Close()
+		if err := reports.CheckECharts(); err != nil { // fail before simulating, not after
+			return err
+		}
 	}
 
 	bar := newProgress(rawStderr(c), c.Bool("quiet"), cfg.Duration)
@@ -78,6 +90,7 @@ func runAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	noteOnlineReport(c.App.ErrWriter)
 	if err := dir.Commit(files); err != nil {
 		return err
 	}
@@ -109,7 +122,20 @@ func reportFor(sc *scenarios.Scenario, cfg *sim.Config, res *sim.Result) *report
 		PriceList:      sc.PriceList(),
 		RPSPerInstance: rps,
 		SLO:            sloSpec(sc.SLO),
+		Demand:         demandBasis(sc, rps),
 	})
+}
+
+// seedOption is the --seed flag: its default is the scenario's own seed,
+// which the help says instead of urfave/cli's "(default: 0)".
+func seedOption(usage string) cli.Flag {
+	return &cli.Uint64Flag{Name: "seed", Usage: usage, DefaultText: "the scenario's seed"}
+}
+
+// examples is a command's help text: example command lines on files in
+// the repository.
+func examples(lines ...string) string {
+	return "Examples:\n  " + strings.Join(lines, "\n  ")
 }
 
 // seedFlag is the --seed override, or def when the flag is not given.

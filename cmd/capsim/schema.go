@@ -8,9 +8,13 @@ import (
 
 func schemaCommand() *cli.Command {
 	return &cli.Command{
-		Name:  "schema",
-		Usage: "print the JSON Schema of the scenario file (for editor completion)",
+		Name:        "schema",
+		Usage:       "print the JSON Schema of the scenario file (for editor completion)",
+		Description: examples("capsim schema > capsim-scenario.schema.json"),
 		Action: func(c *cli.Context) error {
+			if err := wantArgs(c, 0, 0, ""); err != nil {
+				return err
+			}
 			b, err := scenarios.Schema()
 			if err != nil {
 				return err

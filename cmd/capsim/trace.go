@@ -5,12 +5,14 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/capsim/capsim/internal/humanize"
 	"github.com/capsim/capsim/internal/output"
 	"github.com/capsim/capsim/reports"
 	"github.com/capsim/capsim/scenarios"
@@ -20,16 +22,16 @@ import (
 // mirror the scenario's traffic.trace keys.
 func traceFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "format", Usage: "rate-csv | requests-csv | clf | alb (default: guessed from the first line)"},
+		&cli.StringFlag{Name: "format", Usage: "rate-csv | requests-csv | clf | alb", DefaultText: "guessed from the first line"},
 		&cli.StringFlag{Name: "time-column", Usage: "rate-csv, requests-csv: header name of the time column"},
 		&cli.StringFlag{Name: "value-column", Usage: "rate-csv: header name of the value column"},
-		&cli.DurationFlag{Name: "trace-interval", Usage: "rate-csv: time one row covers (default: the first two rows' spacing)"},
+		&cli.DurationFlag{Name: "trace-interval", Usage: "rate-csv: time one row covers", DefaultText: "the first two rows' spacing"},
 		&cli.StringFlag{Name: "value-is", Value: "count", Usage: "rate-csv: count (per interval) or rate (per second)"},
 		&cli.StringFlag{Name: "duration-column", Usage: "requests-csv: column of recorded service times"},
-		&cli.StringFlag{Name: "time-zone", Usage: "requests-csv: IANA zone of timestamps without one (default UTC)"},
+		&cli.StringFlag{Name: "time-zone", Usage: "requests-csv: IANA zone of timestamps without one", DefaultText: "UTC"},
 		&cli.DurationFlag{Name: "reorder-window", Value: 5 * time.Second, Usage: "logs: sort lines up to this much out of order"},
 		&cli.IntFlag{Name: "max-bad-lines", Usage: "logs: skip (and count) up to this many unparseable lines"},
-		&cli.DurationFlag{Name: "spread", Usage: "logs: spread requests sharing a timestamp evenly over this long (1s for whole-second logs)"},
+		&cli.DurationFlag{Name: "spread", Usage: "logs: spread requests sharing a timestamp evenly over this long (1s for whole-second logs)", DefaultText: "off"},
 		&cli.StringFlag{Name: "gaps", Value: "zero", Usage: "stretches without data: zero | skip | interpolate"},
 		&cli.DurationFlag{Name: "gap-threshold", Value: 5 * time.Minute, Usage: "shortest stretch without data that is a gap"},
 	}
@@ -113,17 +115,21 @@ func traceCommand() *cli.Command {
 				Name:      "inspect",
 				Usage:     "duration, totals, mean and peak rate, gaps, burstiness and a sparkline of a trace",
 				ArgsUsage: "FILE",
-				Flags:     append(traceFlags(), &cli.PathFlag{Name: "html", Usage: "also write a plot of the request rate to `FILE`"}),
-				Action:    traceInspect,
+				Description: examples("capsim trace inspect scenarios/examples/data/nasa_1995-08-01_access.log.gz --html trace.html",
+					"capsim trace inspect scenarios/examples/data/wikipedia_en_2016-01_hourly.csv --time-column hour_utc --value-column requests"),
+				Flags:  append(traceFlags(), &cli.PathFlag{Name: "html", Usage: "also write a plot of the request rate to `FILE`"}),
+				Action: traceInspect,
 			},
 			{
 				Name:      "convert",
 				Usage:     "convert a trace to rate-csv (any input) or requests-csv (a log)",
 				ArgsUsage: "FILE",
+				Description: examples("capsim trace convert scenarios/examples/data/nasa_1995-08-01_access.log.gz --interval 5m --out rates.csv",
+					"capsim trace convert scenarios/examples/data/nasa_1995-08-01_access.log.gz --to requests-csv --out requests.csv"),
 				Flags: append(traceFlags(),
 					&cli.StringFlag{Name: "to", Value: "rate-csv", Usage: "rate-csv | requests-csv"},
 					&cli.DurationFlag{Name: "interval", Value: time.Minute, Usage: "rate-csv: the output's interval"},
-					&cli.PathFlag{Name: "out", Usage: "write to `FILE` (default: standard output)"}),
+					&cli.PathFlag{Name: "out", Usage: "write to `FILE`", DefaultText: "standard output"}),
 				Action: traceConvert,
 			},
 		},
@@ -131,8 +137,8 @@ func traceCommand() *cli.Command {
 }
 
 func oneFile(c *cli.Context, cmd string) (string, error) {
-	if c.NArg() != 1 {
-		return "", badInput(fmt.Errorf("%s: name one trace file (got %d arguments)", cmd, c.NArg()))
+	if err := wantArgs(c, 1, 1, "trace file"); err != nil {
+		return "", err
 	}
 	return c.Args().First(), nil
 }
@@ -176,17 +182,18 @@ func traceInspect(c *cli.Context) error {
 	fmt.Fprintf(w, "  span        %s → %s (%s)\n", s.Start.Format(time.RFC3339), s.End.Format(time.RFC3339), s.Duration())
 	unit := "requests"
 	if s.Format == "rate-csv" {
-		fmt.Fprintf(w, "  rows        %d\n", s.Rows)
+		fmt.Fprintf(w, "  rows        %s\n", humanize.Int(int64(s.Rows)))
 	}
-	fmt.Fprintf(w, "  %-11s %.0f\n", unit, s.Requests)
-	fmt.Fprintf(w, "  mean rate   %.4g req/s\n", s.MeanRPS)
+	fmt.Fprintf(w, "  %-11s %s\n", unit, humanize.Int(int64(math.Round(s.Requests))))
+	fmt.Fprintf(w, "  mean rate   %s req/s\n", humanize.Sig(s.MeanRPS))
 	peakWhat := "busiest second"
 	if s.Format == "rate-csv" {
 		peakWhat = "busiest row"
 	}
-	fmt.Fprintf(w, "  peak rate   %.4g req/s (%s); %.0f requests in the busiest minute (%.4g req/s)\n", s.PeakRPS, peakWhat, s.PeakMinute, s.PeakMinute/60)
+	fmt.Fprintf(w, "  peak rate   %s req/s (%s); %s requests in the busiest minute (%s req/s)\n", humanize.Sig(s.PeakRPS), peakWhat,
+		humanize.Int(int64(math.Round(s.PeakMinute))), humanize.Sig(s.PeakMinute/60))
 	if s.Format != "rate-csv" {
-		fmt.Fprintf(w, "  burstiness  inter-arrival CV %.3g (1 = Poisson)\n", s.InterArrivalCV)
+		fmt.Fprintf(w, "  burstiness  inter-arrival CV %s (1 = Poisson)\n", humanize.Sig(s.InterArrivalCV))
 		fmt.Fprintf(w, "  skipped     %d unparseable line(s)%s; %d line(s) sorted into place\n", s.Skipped, lineList(s.FirstSkipped), s.Reordered)
 	}
 	fmt.Fprintf(w, "  gaps        %d of at least %s without data, %s in all\n", s.GapCount, s.GapThreshold, s.GapTime)

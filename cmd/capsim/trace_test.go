@@ -20,7 +20,7 @@ func TestTraceInspect(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	for _, s := range []string{"(clf)", "requests    30969", "12h52m2s", "inter-arrival CV", "gaps        1 of at least 5m0s", "rate        ▂"} {
+	for _, s := range []string{"(clf)", "requests    30,969", "12h52m2s", "inter-arrival CV", "gaps        1 of at least 5m0s", "rate        ▂"} {
 		if !strings.Contains(out, s) {
 			t.Errorf("output lacks %q:\n%s", s, out)
 		}
@@ -80,7 +80,7 @@ func TestTraceBadInput(t *testing.T) {
 		{[]string{"trace", "convert", nasaLog, "--to", "json"}, `--to "json"`},
 		{[]string{"fit-workload", nasaLog}, "a clf log records no service times"},
 		{[]string{"import", "metrics", "--load-balancer", "web", "--start", "2026-01-01T00:00:00Z", "--end", "2026-01-02T00:00:00Z", "--region", "us-east-1"}, "give the ALB's dimension value app/NAME/ID"},
-		{[]string{"import", "asg"}, "name one Auto Scaling group"},
+		{[]string{"import", "asg"}, "import asg: expected one Auto Scaling group name, got none"},
 	}
 	for _, c := range cases {
 		code, _, errs := capsim(t, c.args...)

@@ -17,12 +17,6 @@ import (
 	"github.com/capsim/capsim/stack"
 )
 
-func init() {
-	// capsim validate SCENARIO.yaml --duration 20s works as well as with
-	// the flags first.
-	interspersed["validate"] = map[string]bool{"help": true, "h": true}
-}
-
 // validateCommand replays a scenario, scaled down, against a real local
 // stack (HAProxy, backend processes, an open-loop load generator) and
 // compares it with the simulation of the same scaled scenario.
@@ -31,20 +25,24 @@ func validateCommand() *cli.Command {
 		Name:      "validate",
 		Usage:     "run the scenario on a real HAProxy stack on 127.0.0.1 (live: as written, in real time, its scaling policies driving real backends; or scaled down to a fixed fleet at a constant rate) and compare with the simulation; exit 1 outside tolerance",
 		ArgsUsage: "SCENARIO.yaml",
+		Description: examples("capsim validate scenarios/examples/validate-target-tracking.yaml --html validate.html",
+			"capsim validate scenarios/examples/bench-2000rps.yaml --duration 20s",
+			"capsim validate scenarios/examples/default.yaml --queue lb --json validate.json"),
 		Flags: []cli.Flag{
 			&cli.DurationFlag{Name: "duration", Value: 20 * time.Second, Usage: "scale the scenario down to a fixed fleet at its mean rate and send load this long (5s–5m); without it a scenario of at most 5m that scales or has a shaped load runs live, as written, in real time, with its policies driving the real fleet"},
 			&cli.PathFlag{Name: "json", Usage: "write the report as JSON to `FILE` (- for stdout)"},
 			&cli.PathFlag{Name: "html", Usage: "live runs: write a page overlaying the simulated and real instance counts and latencies to `FILE`"},
 			&cli.StringFlag{Name: "queue", Value: "instance", Usage: "where requests wait for a slot: instance (in the backend, as behind an ALB: the simulator's model) or lb (HAProxy's queue, server maxconn = slots)"},
-			&cli.Uint64Flag{Name: "seed", Usage: "override the scenario's seed"},
+			seedOption("use seed `N` instead of the scenario's"),
+			maxRequestsFlag(),
 		},
 		Action: validateAction,
 	}
 }
 
 func validateAction(c *cli.Context) error {
-	if c.NArg() != 1 {
-		return badInput(fmt.Errorf("validate: name one scenario file"))
+	if err := wantArgs(c, 1, 1, "scenario file"); err != nil {
+		return err
 	}
 	// Without --duration a short scenario runs live, as written
 	// (stack.IsLive); with it, scaled down to a fixed fleet.
@@ -58,6 +56,10 @@ func validateAction(c *cli.Context) error {
 	sc, err := scenarios.Load(c.Args().First())
 	if err != nil {
 		return badInput(err)
+	}
+	// The scaled run is small, but finding its rate reads the whole traffic.
+	if err := checkBudget(c, sc); err != nil {
+		return err
 	}
 	var jsonOut, htmlOut *output.File
 	if p := c.Path("json"); p != "" {
