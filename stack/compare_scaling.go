@@ -62,11 +62,11 @@ type PercentilePoint struct {
 
 // compareScaling adds the timeline, the per-minute latencies, the KS
 // statistic and the rows instances_max_abs_diff and first_scale_out_s.
-func (r *Report) compareScaling(res *sim.Result, run *liveRun, p *livePlan) {
+func (r *Report) compareScaling(res *sim.Result, run realSide, p *livePlan) {
 	c := p.cfg
 	period := c.MetricPeriod
 	real := map[sim.Time]int{0: c.Fleet.Desired}
-	for _, s := range run.auto.Samples {
+	for _, s := range run.samples {
 		real[s.At] = s.InService
 	}
 	for t := sim.Time(0); t <= c.Duration; t += period {
@@ -76,7 +76,7 @@ func (r *Report) compareScaling(res *sim.Result, run *liveRun, p *livePlan) {
 		}
 		r.Timeline = append(r.Timeline, TimelinePoint{OffsetS: t.Seconds(), SimInService: simInService(res, t), RealInService: n})
 	}
-	sc := &Scaling{SimActivities: changes(res.Activities), RealActivities: changes(run.auto.Actions)}
+	sc := &Scaling{SimActivities: changes(res.Activities), RealActivities: changes(run.actions)}
 	for i := range sc.SimActivities {
 		sc.SimActivities[i].At = sc.SimActivities[i].Time.Duration().String()
 	}
@@ -123,6 +123,16 @@ func (r *Report) compareScaling(res *sim.Result, run *liveRun, p *livePlan) {
 	for _, row := range r.Rows {
 		r.OK = r.OK && row.OK
 	}
+}
+
+// realSide is what the comparison reads of the real run: the instance
+// counts sampled every period, the capacity changes, the load's result
+// and every answer.
+type realSide struct {
+	samples []LiveSample
+	actions []sim.Activity
+	load    *LoadResult
+	answers []answer
 }
 
 // simInService counts the simulated instances in service at t (initial

@@ -114,13 +114,7 @@ func planLive(sc *scenarios.Scenario, opt Options) (*livePlan, error) {
 	for _, r := range reqs {
 		p.reqs = append(p.reqs, Planned{At: r.At.Duration(), Service: sim.FromSeconds(r.Demand / f.Type.Speed).Duration()})
 	}
-	const window = 5 * time.Second
-	for i, j := 0, 0; j < len(p.reqs); j++ {
-		for p.reqs[j].At-p.reqs[i].At >= window {
-			i++
-		}
-		p.peak = max(p.peak, float64(j-i+1)/window.Seconds())
-	}
+	p.peak = peakRate(p.reqs)
 	if p.peak > opt.Limits.MaxRate {
 		refuse("peak load %.0f req/s over 5 s: at most %.0f req/s on this host", p.peak, opt.Limits.MaxRate)
 	}
@@ -225,7 +219,7 @@ func validateLive(ctx context.Context, sc *scenarios.Scenario, opt Options) (*Re
 	}
 	rep.Sim = simStats(res)
 	rep.compare()
-	rep.compareScaling(res, real, p)
+	rep.compareScaling(res, realSide{real.auto.Samples, real.auto.Actions, real.load, real.answers}, p)
 	rep.hostCheck()
 	return rep, nil
 }
