@@ -28,14 +28,14 @@ func validateCommand() *cli.Command {
 		Description: examples("capsim validate scenarios/examples/validate-target-tracking.yaml --html validate.html",
 			"capsim validate scenarios/examples/bench-2000rps.yaml --duration 20s",
 			"capsim validate scenarios/examples/default.yaml --queue lb --json validate.json"),
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.DurationFlag{Name: "duration", Value: 20 * time.Second, Usage: "scale the scenario down to a fixed fleet at its mean rate and send load this long (5s–5m); without it a scenario of at most 5m that scales or has a shaped load runs live, as written, in real time, with its policies driving the real fleet"},
 			&cli.PathFlag{Name: "json", Usage: "write the report as JSON to `FILE` (- for stdout)"},
 			&cli.PathFlag{Name: "html", Usage: "live runs: write a page overlaying the simulated and real instance counts and latencies to `FILE`"},
 			&cli.StringFlag{Name: "queue", Value: "instance", Usage: "where requests wait for a slot: instance (in the backend, as behind an ALB: the simulator's model) or lb (HAProxy's queue, server maxconn = slots)"},
 			seedOption("use seed `N` instead of the scenario's"),
 			maxRequestsFlag(),
-		},
+		}, targetFlags()...),
 		Action: validateAction,
 	}
 }
@@ -52,6 +52,12 @@ func validateAction(c *cli.Context) error {
 		if d < 5*time.Second || d > 5*time.Minute {
 			return badInput(fmt.Errorf("validate: --duration %v: want 5s to 5m", d))
 		}
+	}
+	if err := targetOnly(c); err != nil {
+		return err
+	}
+	if c.String("target") != "" && d != 0 {
+		return badInput(errors.New("validate: --target replays the scenario as written; --duration does not apply"))
 	}
 	sc, err := scenarios.Load(c.Args().First())
 	if err != nil {
@@ -94,13 +100,18 @@ func validateAction(c *cli.Context) error {
 		if len(runs) > 1 {
 			fmt.Fprintf(c.App.Writer, "== %s\n", run.Name)
 		}
-		rep, err := stack.Validate(ctx, run, stack.Options{
-			Duration: d,
-			Seed:     seedFlag(c, nil),
-			Backend:  stack.Launcher{Path: exe, Args: []string{"backend"}},
-			Queue:    c.String("queue"),
-			Log:      c.App.ErrWriter,
-		})
+		var rep *stack.Report
+		if c.String("target") != "" {
+			rep, err = validateTarget(ctx, c, run)
+		} else {
+			rep, err = stack.Validate(ctx, run, stack.Options{
+				Duration: d,
+				Seed:     seedFlag(c, nil),
+				Backend:  stack.Launcher{Path: exe, Args: []string{"backend"}},
+				Queue:    c.String("queue"),
+				Log:      c.App.ErrWriter,
+			})
+		}
 		var in stack.InputError
 		switch {
 		case errors.As(err, &in):
