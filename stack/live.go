@@ -275,6 +275,8 @@ func runLive(ctx context.Context, opt Options, rep *Report, p *livePlan, balance
 		}
 		if auto != nil {
 			auto.Stop()
+			// Its goroutine has returned on every path here.
+			rep.PIDs = append(rep.PIDs, auto.PIDs...)
 		}
 		fleet.Stop()
 		for _, b := range initial {
@@ -342,8 +344,14 @@ func runLive(ctx context.Context, opt Options, rep *Report, p *livePlan, balance
 	cpu0, _ := hostCPU()
 	stack0 := stackCPU(live())
 	t0 := time.Now()
-	go func() { autoErr <- auto.Run(actx, t0, c.Duration) }()
-	run.load = main.run(ctx, p.reqs, t0)
+	go func() {
+		err := auto.Run(actx, t0, c.Duration)
+		if err != nil {
+			cancel() // the load stops too: the run is lost
+		}
+		autoErr <- err
+	}()
+	run.load = main.run(actx, p.reqs, t0)
 	cpu1, _ := hostCPU()
 	if e := <-autoErr; e != nil && ctx.Err() == nil {
 		return nil, fmt.Errorf("live autoscaler: %w", e)
@@ -357,6 +365,5 @@ func runLive(ctx context.Context, opt Options, rep *Report, p *livePlan, balance
 		return nil, err
 	}
 	run.cpu = cpu1.busySince(cpu0)
-	rep.PIDs = append(rep.PIDs, auto.PIDs...)
 	return run, nil
 }

@@ -2,6 +2,7 @@ package stack
 
 import (
 	"context"
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -142,4 +143,34 @@ func TestValidateLiveLong(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestValidateLiveCancelled cancels a live run (as Ctrl-C does) while a
+// launched backend is still booting: every process — HAProxy, the initial
+// fleet, the launched one — must be gone, and the error must say so.
+func TestValidateLiveCancelled(t *testing.T) {
+	haproxyOrSkip(t)
+	b, err := os.ReadFile("../scenarios/examples/validate-target-tracking.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Scale out on the first datapoint ([0, 10 s) at 37.5 % > 30 %), seen
+	// at once: a launch at 10 s, booting until 16 s; cancelled at 12 s.
+	y := strings.NewReplacer("target: 50", "target: 30", "scale_out_datapoints: 2", "scale_out_datapoints: 1",
+		"publish_delay: 5s", "publish_delay: 0s").Replace(string(b))
+	sc, err := scenarios.Parse("cancel.yaml", []byte(y), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(12*time.Second, cancel)
+	rep, err := Validate(ctx, sc, Options{Backend: testLauncher(t)})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	// HAProxy, 2 initial backends, at least one launched.
+	if rep == nil || len(rep.PIDs) < 4 {
+		t.Fatalf("want the report of every process started (at least 4), got %+v", rep)
+	}
+	assertGone(t, rep.PIDs)
 }
