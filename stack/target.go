@@ -141,6 +141,7 @@ func ValidateTarget(ctx context.Context, sc *scenarios.Scenario, opt TargetOptio
 	if opt.Counter != nil {
 		rep.compareScaling(res, realSide{samples: samples, actions: observedChanges(samples, cfg.Fleet.Desired), load: load, answers: answers}, p)
 	}
+	rep.hostCheck() // the generator's send lag (there is no local stack)
 	return rep, nil
 }
 

@@ -45,23 +45,28 @@ func (g *fixedGroup) InService(context.Context) (int, error) {
 func TestValidateTarget(t *testing.T) {
 	srv := httptest.NewServer(NewBackend(4))
 	defer srv.Close()
-	g := &fixedGroup{n: 1}
-	rep, err := ValidateTarget(context.Background(), parse(t, oneInstance), TargetOptions{URL: srv.URL, Counter: g})
-	if err != nil {
-		t.Fatal(err)
+	// The verdict is statistical (370 requests on a shared host): a miss
+	// gets one more attempt; every other assertion holds on every attempt.
+	for attempt := 1; attempt <= 2; attempt++ {
+		g := &fixedGroup{n: 1}
+		rep, err := ValidateTarget(context.Background(), parse(t, oneInstance), TargetOptions{URL: srv.URL, Counter: g})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var table strings.Builder
+		rep.WriteTable(&table)
+		t.Logf("attempt %d:\n%s", attempt, table.String())
+		if rep.Real.Requests != rep.Sim.Requests || rep.Real.Completed < rep.Real.Requests-5 {
+			t.Errorf("sent %d, completed %d; the simulation had %d", rep.Real.Requests, rep.Real.Completed, rep.Sim.Requests)
+		}
+		if g.calls.Load() != 1 || len(rep.Timeline) != 2 {
+			t.Errorf("%d group samples, %d timeline points: want 1 sample (at 10 s) and 2 points", g.calls.Load(), len(rep.Timeline))
+		}
+		if rep.OK {
+			return
+		}
 	}
-	var table strings.Builder
-	rep.WriteTable(&table)
-	t.Log(table.String())
-	if rep.Real.Requests != rep.Sim.Requests || rep.Real.Completed < rep.Real.Requests-5 {
-		t.Errorf("sent %d, completed %d; the simulation had %d", rep.Real.Requests, rep.Real.Completed, rep.Sim.Requests)
-	}
-	if g.calls.Load() != 1 || len(rep.Timeline) != 2 {
-		t.Errorf("%d group samples, %d timeline points: want 1 sample (at 10 s) and 2 points", g.calls.Load(), len(rep.Timeline))
-	}
-	if !rep.OK {
-		t.Errorf("a deployment that is the scenario's one instance is outside tolerance:\n%s", table.String())
-	}
+	t.Errorf("a deployment that is the scenario's one instance is outside tolerance, twice")
 }
 
 // TestValidateTargetRefuses: capsim sends nothing to a URL it cannot parse,
