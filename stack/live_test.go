@@ -3,7 +3,9 @@ package stack
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -173,4 +175,55 @@ func TestValidateLiveCancelled(t *testing.T) {
 		t.Fatalf("want the report of every process started (at least 4), got %+v", rep)
 	}
 	assertGone(t, rep.PIDs)
+}
+
+// TestPlanLiveReplaysALog: a replayed requests log is sent as recorded —
+// one request per row, at its offset — and a log above the host's rate
+// cap is refused before anything starts, naming the peak.
+func TestPlanLiveReplaysALog(t *testing.T) {
+	dir := t.TempDir()
+	var rows strings.Builder
+	rows.WriteString("time\n")
+	for i := range 300 { // 10 req/s for 20 s, then 50 req/s for 2 s
+		at := float64(i) / 10
+		if i >= 200 {
+			at = 20 + float64(i-200)/50
+		}
+		fmt.Fprintf(&rows, "%.3f\n", at)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "log.csv"), []byte(rows.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	y := `
+name: replay
+duration: 25s
+traffic:
+  trace: {file: log.csv, format: requests-csv}
+workload:
+  service_time: {dist: constant, value: 20ms}
+instance_types:
+  - {name: sim.c2, vcpu: 2, memory_gib: 4, speed: 1.0, usd_per_hour: 0.1}
+fleet: {instance_type: sim.c2, min: 1, max: 1, desired: 1, zones: 1}
+`
+	path := filepath.Join(dir, "replay.yaml")
+	if err := os.WriteFile(path, []byte(y), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sc, err := scenarios.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := planLive(sc, Options{Limits: DefaultLimits})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.reqs) != 300 || p.reqs[250].At != 21*time.Second || p.reqs[0].Service != 20*time.Millisecond {
+		t.Fatalf("%d requests, #250 at %v, service %v: want 300, 21s, 20ms", len(p.reqs), p.reqs[250].At, p.reqs[0].Service)
+	}
+	if p.peak < 25 || p.peak > 30 {
+		t.Errorf("peak %.1f req/s over 5 s, want about 26 (100 in the last 2 s, 30 in the 3 s before)", p.peak)
+	}
+	if _, err := planLive(sc, Options{Limits: Limits{MaxRate: 20, MaxInstances: 8, MinService: time.Millisecond, MaxService: time.Second}}); err == nil || !strings.Contains(err.Error(), "peak load") {
+		t.Errorf("a 26 req/s peak under a 20 req/s cap: err = %v, want a refusal naming the peak", err)
+	}
 }
