@@ -1,6 +1,7 @@
 package policies
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -288,7 +289,7 @@ func (p StepPolicy) Validate() error {
 		order[i] = i
 	}
 	slices.SortStableFunc(order, func(a, b int) int {
-		return compareFloat(p.Steps[a].Lower, p.Steps[b].Lower)
+		return cmp.Compare(p.Steps[a].Lower, p.Steps[b].Lower)
 	})
 	for k := 1; k < len(order); k++ {
 		prev, cur := p.Steps[order[k-1]], p.Steps[order[k]]
@@ -300,16 +301,6 @@ func (p StepPolicy) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-func compareFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // Step returns the step that covers a breach of d = aggregated metric −

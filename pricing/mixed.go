@@ -1,5 +1,10 @@
 package pricing
 
+import (
+	"cmp"
+	"slices"
+)
+
 // MixedSplit divides an Auto Scaling group's capacity between On-Demand
 // and Spot under a mixed-instances policy (docs/aws-model.md §1.10): the first
 // base units are On-Demand, and of the rest, percentAboveBase percent are
@@ -68,41 +73,23 @@ func AllocateSpot(strategy string, pools []SpotPool, n, lowestPools int) []int {
 	for i := range idx {
 		idx[i] = i
 	}
-	byPrice := func(a, b int) int { return cmpFloat(unit(a), unit(b)) }
-	byRate := func(a, b int) int { return cmpFloat(pools[a].InterruptionRate, pools[b].InterruptionRate) }
+	byPrice := func(a, b int) int { return cmp.Compare(unit(a), unit(b)) }
+	byRate := func(a, b int) int { return cmp.Compare(pools[a].InterruptionRate, pools[b].InterruptionRate) }
 	switch strategy {
 	case LowestPrice:
 		k := max(1, min(20, lowestPools, len(pools)))
-		sortStable(idx, byPrice)
+		slices.SortStableFunc(idx, byPrice)
 		for i := range n {
 			out[idx[i%k]]++
 		}
 	case CapacityOptimized:
-		sortStable(idx, byRate)
+		slices.SortStableFunc(idx, byRate)
 		out[idx[0]] = n
 	case PriceCapacityOptimized:
-		sortStable(idx, byRate)
+		slices.SortStableFunc(idx, byRate)
 		best := idx[:max(1, (len(idx)+2)/3)]
-		sortStable(best, byPrice)
+		slices.SortStableFunc(best, byPrice)
 		out[best[0]] = n
 	}
 	return out
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-func sortStable(idx []int, cmp func(a, b int) int) {
-	for i := 1; i < len(idx); i++ {
-		for j := i; j > 0 && cmp(idx[j], idx[j-1]) < 0; j-- {
-			idx[j], idx[j-1] = idx[j-1], idx[j]
-		}
-	}
 }

@@ -11,6 +11,8 @@ import (
 	"gonum.org/v1/gonum/mathext"
 	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/capsim/capsim/sim"
 )
 
 // Durations is a uniform sample of a log's recorded service times:
@@ -77,9 +79,6 @@ type Fit struct {
 	Note        string
 }
 
-// zScore99 is the standard normal quantile of 0.99.
-var zScore99 = distuv.UnitNormal.Quantile(0.99)
-
 // FitDurations fits lognormal (maximum likelihood on the logs), gamma
 // (maximum likelihood: Minka's start, then Newton on the shape), or
 // empirical (the sample itself) to a sorted sample of seconds.
@@ -113,7 +112,8 @@ func FitDurations(sorted []float64, dist string) (Fit, error) {
 		ln := distuv.LogNormal{Mu: mu, Sigma: sigma}
 		cdf = ln.CDF
 		f.Mean = ln.Mean()
-		f.Spec = DistSpec{Dist: "lognormal", Median: secondsDuration(math.Exp(mu)), P99: secondsDuration(math.Exp(mu + zScore99*sigma))}
+		fitted := sim.LogNormal{Mu: mu, Sigma: sigma}
+		f.Spec = DistSpec{Dist: "lognormal", Median: secondsDuration(fitted.Median()), P99: secondsDuration(fitted.P99())}
 	case "gamma":
 		k, theta, err := fitGamma(pos)
 		if err != nil {

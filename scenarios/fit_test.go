@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/capsim/capsim/sim"
 )
 
 func TestFitDurations(t *testing.T) {
@@ -27,7 +29,7 @@ func TestFitDurations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantP99 := math.Exp(math.Log(0.04) + zScore99*0.5)
+	wantP99 := sim.LogNormal{Mu: math.Log(0.04), Sigma: 0.5}.P99()
 	if math.Abs(f.Spec.Median.Seconds()-0.04) > 0.001 || math.Abs(f.Spec.P99.Seconds()-wantP99)/wantP99 > 0.03 || f.KS > 0.015 {
 		t.Errorf("lognormal fit %+v (want median 40ms, p99 %.4fs)", f, wantP99)
 	}

@@ -27,16 +27,20 @@ func TestCrossZone(t *testing.T) {
 		}
 		for i := range 10 {
 			id := e.launch()
-			e.inst[id].zone = 0
+			zone := int32(0)
 			if i >= 2 {
-				e.inst[id].zone = 1
+				zone = 1
 			}
+			in := &e.fleet.inst[id]
+			e.fleet.zoneActive[in.zone]--
+			e.fleet.zoneActive[zone]++
+			in.zone = zone
 			e.enterService(id, false)
 		}
 		const n = 200_000
 		count := make([]float64, 10)
 		for range n {
-			count[e.targets.ids[e.route()]]++
+			count[e.lb.pick(e.fleet.inst)]++
 		}
 		for id, c := range count {
 			want := 0.10

@@ -69,8 +69,16 @@ func (l LogNormal) Sample(r *rand.Rand) float64 {
 	return distuv.LogNormal{Mu: l.Mu, Sigma: l.Sigma, Src: r}.Rand()
 }
 func (l LogNormal) Mean() float64 { return math.Exp(l.Mu + l.Sigma*l.Sigma/2) }
+
+// Median is exp(mu).
+func (l LogNormal) Median() float64 { return math.Exp(l.Mu) }
+
+// P99 is the 99th percentile, exp(mu + z(0.99)·sigma): with Median, the
+// two numbers a scenario file gives.
+func (l LogNormal) P99() float64 { return math.Exp(l.Mu + z99*l.Sigma) }
+
 func (l LogNormal) String() string {
-	return fmt.Sprintf("lognormal{median %.4gs, p99 %.4gs}", math.Exp(l.Mu), math.Exp(l.Mu+z99*l.Sigma))
+	return fmt.Sprintf("lognormal{median %.4gs, p99 %.4gs}", l.Median(), l.P99())
 }
 
 // Gamma has shape Alpha and rate Beta; an Erlang-k is a Gamma with Alpha = k.

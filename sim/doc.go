@@ -7,6 +7,22 @@
 // load-balancing algorithms plug in through two small interfaces, Scaler and
 // Balancer, implemented in package policies.
 //
+// The engine is split by concern, all parts plain structs inside one run
+// (no interface between them on the hot path):
+//   - engine.go: the clock, the random streams and the dispatch loop, and
+//     the request path (arrive, depart);
+//   - fleet.go, victim.go, lifecycle.go, purchase.go: the instances and
+//     their state machine (every change of state goes through
+//     fleet.setState, which keeps the per-state counts), launch, scale-in
+//     and victim choice, hooks, failures, lifetime, warm pool, spot;
+//   - targets.go, balancer.go: what the load balancer routes to, its zonal
+//     views, slow start, and the outstanding counts (router.addOutstanding);
+//   - meter.go, metrics.go, little.go, result.go: results, the time series
+//     and the metric periods; meter.outcome is the one place a request is
+//     counted;
+//   - merge.go: the pure function that merges the policies' proposals
+//     into a decision (AWS's rules, table-tested); scaling.go applies it.
+//
 // The hot path (arrival → balancer → instance slot or queue → departure)
 // allocates nothing per event: events are small values in a typed 4-ary
 // heap, queued requests are 16-byte values in per-instance ring buffers, and

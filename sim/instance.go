@@ -9,7 +9,17 @@ const (
 	inService                // healthy, routable
 	draining                 // deregistered: in-flight requests finish, no new ones
 	terminated
+	numStates
 )
+
+// active says whether an instance in state s makes up current capacity:
+// pending, registering or in service (docs/aws-model.md §1.8).
+func (s state) active() bool { return s <= inService }
+
+// String names the state for debugging.
+func (s state) String() string {
+	return [...]string{"pending", "registering", "in-service", "draining", "terminated"}[s]
+}
 
 // queued is a request waiting for a worker slot.
 type queued struct {
@@ -27,7 +37,7 @@ type instance struct {
 	busy        int32 // slots in use
 	outstanding int32 // busy + queued
 	speed       float64
-	pos         int32 // position in the routable list, -1 when not routable
+	pos         int32 // position in the routable list, -1 when not routable (see router)
 	zpos        int32 // position in its zone's routable list (cross-zone off)
 	slowStart   bool  // ramping up its share of requests
 	spot        bool  // a spot instance

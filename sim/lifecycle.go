@@ -15,13 +15,13 @@ func (e *engine) startLaunchHook(id int32, h *LifecycleHook) {
 	if timeout <= 0 {
 		timeout = 3600 * Second
 	}
-	in := &e.inst[id]
+	in := &e.fleet.inst[id]
 	in.hookAbandon = d > timeout && h.Abandon
 	e.q.push(event{at: e.now + min(d, timeout), kind: evHookDone, inst: id})
 }
 
 func (e *engine) hookDone(id int32) {
-	in := &e.inst[id]
+	in := &e.fleet.inst[id]
 	if in.state != pending {
 		return
 	}
@@ -29,8 +29,8 @@ func (e *engine) hookDone(id int32) {
 		// ABANDON on launch: terminate it and launch a replacement.
 		e.terminate(id)
 		e.note("group", "launch lifecycle hook timed out: ABANDON, replacing the instance")
-		delete(e.lastReason, "group")
-		e.setDesired(e.desired)
+		delete(e.asg.lastReason, "group")
+		e.setDesired(e.asg.desired)
 		return
 	}
 	e.register(id)
@@ -68,13 +68,12 @@ func (e *engine) scheduleFailure(id int32) {
 // failed; the group replaces it then, but not before its health-check
 // grace period ends.
 func (e *engine) fail(id int32) {
-	in := &e.inst[id]
+	in := &e.fleet.inst[id]
 	if in.state != inService || in.failed {
 		return
 	}
 	in.failed = true
 	e.dropInFlight(in)
-	e.syncOutstanding(in)
 	hc := e.cfg.HealthCheck
 	detect := e.now + Time(max(hc.UnhealthyThreshold, 1))*hc.Interval
 	if grace := in.launch + e.cfg.Fleet.HealthCheckGrace; detect < grace {
@@ -84,14 +83,14 @@ func (e *engine) fail(id int32) {
 }
 
 func (e *engine) replaceUnhealthy(id int32) {
-	in := &e.inst[id]
+	in := &e.fleet.inst[id]
 	if in.state == terminated {
 		return
 	}
 	e.terminate(id)
-	e.res.Activities = append(e.res.Activities, Activity{Time: e.now, Policy: "health",
-		From: e.desired, To: e.desired, Reason: fmt.Sprintf("instance %d unhealthy: terminated and replaced", id)})
-	e.setDesired(e.desired)
+	e.meter.res.Activities = append(e.meter.res.Activities, Activity{Time: e.now, Policy: "health",
+		From: e.asg.desired, To: e.asg.desired, Reason: fmt.Sprintf("instance %d unhealthy: terminated and replaced", id)})
+	e.setDesired(e.asg.desired)
 }
 
 // dropInFlight counts the requests on an instance as failed (5xx) and
@@ -101,13 +100,10 @@ func (e *engine) dropInFlight(in *instance) {
 	if in.outstanding == 0 {
 		return
 	}
-	cut := int64(in.outstanding)
-	e.res.Requests.Rejected += cut
-	e.minute.Rejected += cut
-	e.period.errors += cut
-	e.inSystem -= cut
-	e.busyTotal -= int64(in.busy)
-	in.outstanding, in.busy, in.n = 0, 0, 0
+	e.meter.outcome(rejected, int64(in.outstanding), 0, 0)
+	e.fleet.busy -= int64(in.busy)
+	e.lb.addOutstanding(in, -in.outstanding)
+	in.busy, in.n = 0, 0
 	in.head = 0
 }
 
@@ -116,26 +112,26 @@ func (e *engine) dropInFlight(in *instance) {
 // (docs/aws-model.md §1.8).
 func (e *engine) checkLifetime() {
 	life := e.cfg.Fleet.MaxInstanceLifetime
-	if life <= 0 || e.transitioning() > 0 {
+	if life <= 0 || e.fleet.transitioning() > 0 {
 		return
 	}
 	oldest := int32(-1)
-	for i := range e.inst {
-		in := &e.inst[i]
-		if in.state == inService && e.now-in.launch >= life && (oldest < 0 || in.launch < e.inst[oldest].launch) {
-			oldest = int32(i)
+	for _, id := range e.fleet.live {
+		in := &e.fleet.inst[id]
+		if in.state == inService && e.now-in.launch >= life && (oldest < 0 || in.launch < e.fleet.inst[oldest].launch) {
+			oldest = id
 		}
 	}
 	if oldest < 0 {
 		return
 	}
-	e.res.Activities = append(e.res.Activities, Activity{Time: e.now, Policy: "lifetime",
-		From: e.desired, To: e.desired, Reason: fmt.Sprintf("instance %d reached the maximum instance lifetime: replaced", oldest)})
+	e.meter.res.Activities = append(e.meter.res.Activities, Activity{Time: e.now, Policy: "lifetime",
+		From: e.asg.desired, To: e.asg.desired, Reason: fmt.Sprintf("instance %d reached the maximum instance lifetime: replaced", oldest)})
 	e.scaleIn(oldest)
-	e.setDesired(e.desired)
+	e.setDesired(e.asg.desired)
 }
 
-// The warm pool holds prepared instances: e.poolReady ready, e.poolFilling
+// The warm pool holds prepared instances: fleet.poolReadyN ready, fleet.poolFilling
 // initialising. Its target size is (MaxPrepared or max) − desired, at least
 // MinSize.
 func (e *engine) poolTarget() int {
@@ -145,17 +141,17 @@ func (e *engine) poolTarget() int {
 	}
 	top := wp.MaxPrepared
 	if top <= 0 {
-		top = e.effectiveMax()
+		top = e.asg.lim.effectiveMax()
 	}
-	return max(top-e.desired, wp.MinSize, 0)
+	return max(top-e.asg.desired, wp.MinSize, 0)
 }
 
 func (e *engine) takeFromPool() bool {
-	if e.poolReadyN == 0 {
+	if e.fleet.poolReadyN == 0 {
 		return false
 	}
 	e.accruePool()
-	e.poolReadyN--
+	e.fleet.poolReadyN--
 	return true
 }
 
@@ -165,10 +161,10 @@ func (e *engine) refillPool() {
 	if e.cfg.Fleet.WarmPool == nil {
 		return
 	}
-	for e.poolReadyN+e.poolFilling < e.poolTarget() {
+	for e.fleet.poolReadyN+e.fleet.poolFilling < e.poolTarget() {
 		boot := FromSeconds(e.cfg.Fleet.BootTime.Sample(e.bootRng))
-		e.poolFilling++
-		e.res.Instances = append(e.res.Instances, InstanceRecord{ID: -1, Type: e.cfg.Fleet.Type.Name,
+		e.fleet.poolFilling++
+		e.meter.res.Instances = append(e.meter.res.Instances, InstanceRecord{ID: -1, Type: e.cfg.Fleet.Type.Name,
 			Launch: e.now, Terminated: min(e.now+boot, e.end), Running: e.now+boot > e.end,
 			PurchaseOption: "warm_pool_init", VCPU: e.cfg.Fleet.Type.VCPU})
 		e.q.push(event{at: e.now + boot, kind: evPoolReady})
@@ -177,13 +173,13 @@ func (e *engine) refillPool() {
 
 func (e *engine) poolReady(Time) {
 	e.accruePool()
-	e.poolFilling--
-	e.poolReadyN++
+	e.fleet.poolFilling--
+	e.fleet.poolReadyN++
 }
 
 // accruePool integrates the time pool instances spend waiting, billed by
 // the pool's state (stopped and hibernated pay storage only).
 func (e *engine) accruePool() {
-	e.res.WarmPoolSeconds += float64(e.poolReadyN) * (e.now - e.poolAt).Seconds()
-	e.poolAt = e.now
+	e.meter.res.WarmPoolSeconds += float64(e.fleet.poolReadyN) * (e.now - e.fleet.poolAt).Seconds()
+	e.fleet.poolAt = e.now
 }

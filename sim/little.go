@@ -10,13 +10,13 @@ import "math"
 // (docs/result.md).
 
 // closeMinuteInSystem sets the minute's time-average number of requests in
-// instances from the engine's running integral. The last minute of a run
+// instances from the meter's running integral. The last minute of a run
 // may be shorter than a minute: the average is over its real length.
-func (e *engine) closeMinuteInSystem(m *MinuteRow) {
-	if d := (e.now - m.Start).Seconds(); d > 0 {
-		m.InSystem = (e.inSystemArea - e.minuteInSystem) / d
+func (m *meter) closeMinuteInSystem(row *MinuteRow, now Time) {
+	if d := (now - row.Start).Seconds(); d > 0 {
+		row.InSystem = (m.inSystemArea - m.minuteInSystem) / d
 	}
-	e.minuteInSystem = e.inSystemArea
+	m.minuteInSystem = m.inSystemArea
 }
 
 // MeanLatencyMs is the mean end-to-end latency of the requests completed

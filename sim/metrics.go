@@ -26,8 +26,8 @@ func (e *engine) closePeriod() {
 	start := e.now - p
 	var cpu, netIn, netOut stats
 	queued := 0
-	for i := range e.inst {
-		in := &e.inst[i]
+	for _, id := range e.fleet.live {
+		in := &e.fleet.inst[id]
 		if in.state != inService {
 			continue
 		}
@@ -43,18 +43,18 @@ func (e *engine) closePeriod() {
 		in.periodArea = in.busyArea
 		in.routedAt = in.routed
 	}
-	pc := &e.period
+	pc := &e.meter.period
 	noRequests := pc.routed == 0 && pc.errors == 0
 	keep := int(retention(p) / p)
 	put := func(m Metric, d Datapoint) {
 		d.Start = start
-		s := append(e.series[m], d)
+		s := append(e.meter.series[m], d)
 		if len(s) >= keep+keep/4 {
 			// Past CloudWatch's retention the datapoints are gone: keep
 			// memory flat on long runs by dropping the oldest fifth.
 			s = append(s[:0], s[len(s)-keep:]...)
 		}
-		e.series[m] = s
+		e.meter.series[m] = s
 	}
 	put(MetricCPU, cpu.average())
 	put(MetricNetworkIn, netIn.average())
@@ -64,10 +64,10 @@ func (e *engine) closePeriod() {
 		Min: float64(pc.routed), Max: float64(pc.routed), Count: 1}
 	put(MetricRequestCount, count)
 
-	perTarget := Datapoint{Missing: noRequests || e.targets.Len() == 0}
+	perTarget := Datapoint{Missing: noRequests || e.lb.all.Len() == 0}
 	if !perTarget.Missing {
-		v := float64(pc.routed) / float64(e.targets.Len()) * float64(Minute) / float64(p)
-		perTarget = Datapoint{Value: v, Sum: v, Min: v, Max: v, Count: float64(e.targets.Len())}
+		v := float64(pc.routed) / float64(e.lb.all.Len()) * float64(Minute) / float64(p)
+		perTarget = Datapoint{Value: v, Sum: v, Min: v, Max: v, Count: float64(e.lb.all.Len())}
 	}
 	put(MetricRequestCountPerTarget, perTarget)
 
@@ -84,10 +84,11 @@ func (e *engine) closePeriod() {
 	errs := float64(pc.errors)
 	put(MetricErrors, Datapoint{Missing: noRequests, Value: errs, Sum: errs, Min: errs, Max: errs, Count: 1})
 
-	backlog := Datapoint{Missing: e.inServiceCount == 0}
+	n := e.fleet.count[inService]
+	backlog := Datapoint{Missing: n == 0}
 	if !backlog.Missing {
-		v := float64(queued) / float64(e.inServiceCount)
-		backlog = Datapoint{Value: v, Sum: float64(queued), Min: v, Max: v, Count: float64(e.inServiceCount)}
+		v := float64(queued) / float64(n)
+		backlog = Datapoint{Value: v, Sum: float64(queued), Min: v, Max: v, Count: float64(n)}
 	}
 	put(MetricBacklogPerInstance, backlog)
 

@@ -15,8 +15,8 @@ func purchaseOption(in *instance) string {
 
 // onDemandCount counts the active on-demand instances.
 func (e *engine) onDemandCount() (od, total int) {
-	for i := range e.inst {
-		if in := &e.inst[i]; in.state <= inService {
+	for _, id := range e.fleet.live {
+		if in := &e.fleet.inst[id]; in.state.active() {
 			total++
 			if !in.spot {
 				od++
@@ -35,11 +35,11 @@ func (e *engine) choosePurchase(id int32) {
 	}
 	od, total := e.onDemandCount() // total includes the new instance
 	odBefore := od
-	if !e.inst[id].spot {
+	if !e.fleet.inst[id].spot {
 		odBefore-- // the new one counts as on-demand until decided
 	}
 	if odBefore >= f.OnDemandFor(total) {
-		e.inst[id].spot = true
+		e.fleet.inst[id].spot = true
 		if rate := f.SpotInterruptionsPerHour; rate > 0 {
 			at := e.now + FromSeconds(e.spotRng.ExpFloat64()/rate*3600)
 			if at <= e.end {
@@ -65,31 +65,29 @@ func (e *engine) preferSpotVictim() (spot, decided bool) {
 // load balancer and drains; with capacity rebalancing the group launches
 // its replacement now, otherwise after the termination.
 func (e *engine) spotNotice(id int32) {
-	in := &e.inst[id]
+	in := &e.fleet.inst[id]
 	if in.state == terminated || in.state == draining {
 		return
 	}
 	in.interrupted = true
-	e.res.Activities = append(e.res.Activities, Activity{Time: e.now, Policy: "spot",
-		From: e.desired, To: e.desired, Reason: "spot interruption notice: instance drains for 2 minutes"})
+	e.meter.res.Activities = append(e.meter.res.Activities, Activity{Time: e.now, Policy: "spot",
+		From: e.asg.desired, To: e.asg.desired, Reason: "spot interruption notice: instance drains for 2 minutes"})
 	if in.state == inService {
-		e.leaveService(id)
-		in.state = draining
-		in.warming = false
+		e.drain(id)
 	} else {
 		e.terminate(id)
 	}
 	e.q.push(event{at: e.now + spotNoticeTime, kind: evSpotReclaim, inst: id})
 	if e.cfg.Fleet.CapacityRebalance {
-		e.setDesired(e.desired)
+		e.setDesired(e.asg.desired)
 	}
 }
 
 func (e *engine) spotReclaim(id int32) {
-	if e.inst[id].state != terminated {
+	if e.fleet.inst[id].state != terminated {
 		e.terminate(id)
 	}
-	e.setDesired(e.desired)
+	e.setDesired(e.asg.desired)
 }
 
 // stepCredits charges a burstable instance's CPU credits for the minute
