@@ -4,7 +4,19 @@
 // with what sim.Run predicts for the same scenario. `capsim validate` is
 // its command line.
 //
-// Slice 1 (this package today) runs a fixed fleet at a constant rate:
+// A scenario of at most five minutes runs live (live.go), as written, in
+// real time: its load shape is replayed request by request, and its
+// scaling policies, the very same sim.Scaler values the simulator runs,
+// are driven by the live autoscaler (autoscaler.go) from datapoints
+// measured on the real stack, launching and terminating backends through
+// HAProxy's runtime API (fleet.go). The comparison adds the instance-count
+// timeline of both sides, the first scale-out of each and a two-sample
+// Kolmogorov–Smirnov statistic (compare_scaling.go); the run fails when
+// the host, not the model, was the bottleneck (the stack's own CPU, the
+// generator's send lag). docs/validation-scaling.md.
+//
+// A longer scenario, or any with --duration, is scaled down to a fixed
+// fleet at a constant rate:
 //
 //   - Scale (scale.go) shrinks the scenario to what two cores can host
 //     (at most ~300 req/s, at most 8 backends, a short run) while keeping
@@ -28,8 +40,7 @@
 //     the stack's, not sampling noise.
 //
 // Fleet (fleet.go) changes a running stack through HAProxy's runtime API
-// (add server, drain, del server): the mechanics of the live autoscaler
-// loop, which is not built yet.
+// (add server, drain, del server) for the live autoscaler.
 //
 // Every process is started in its own process group with Pdeathsig, and
 // stopped (SIGUSR1 for HAProxy, SIGTERM for backends, SIGKILL after a

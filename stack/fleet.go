@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -56,6 +57,14 @@ func (f *Fleet) Launch(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return f.Register(b)
+}
+
+// Register adds a started backend to HAProxy and to the fleet, ready for
+// traffic; on failure it stops the backend. The live autoscaler starts the
+// process at launch and registers it only when its boot time and health
+// checks have passed.
+func (f *Fleet) Register(b *backendProc) (string, error) {
 	f.next++
 	name := fmt.Sprintf("d%d", f.next)
 	srv := f.Backend + "/" + name
@@ -85,8 +94,7 @@ func (f *Fleet) Terminate(ctx context.Context, wait time.Duration) (string, erro
 		return "", fmt.Errorf("fleet: no server to terminate")
 	}
 	m := f.live[0]
-	srv := f.Backend + "/" + m.name
-	if _, err := f.HAProxy.Command("set server " + srv + " state drain"); err != nil {
+	if err := f.Drain(m.name); err != nil {
 		return "", err
 	}
 	deadline := time.Now().Add(wait)
@@ -104,15 +112,33 @@ func (f *Fleet) Terminate(ctx context.Context, wait time.Duration) (string, erro
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+	return m.name, f.Remove(m.name)
+}
+
+// Drain stops new requests to a server; those it holds finish.
+func (f *Fleet) Drain(name string) error {
+	_, err := f.HAProxy.Command("set server " + f.Backend + "/" + name + " state drain")
+	return err
+}
+
+// Remove puts a server in maintenance, cuts what it still holds, deletes
+// it from HAProxy and stops its process.
+func (f *Fleet) Remove(name string) error {
+	i := slices.IndexFunc(f.live, func(m *member) bool { return m.name == name })
+	if i < 0 {
+		return fmt.Errorf("fleet: no server %s", name)
+	}
+	m := f.live[i]
+	srv := f.Backend + "/" + name
 	if _, err := f.HAProxy.Command("set server " + srv + " state maint"); err != nil {
-		return "", err
+		return err
 	}
 	f.HAProxy.Command("shutdown sessions server " + srv)
 	var out string
 	for try := 0; try < 40; try++ {
 		var err error
 		if out, err = f.HAProxy.Command("del server " + srv); err != nil {
-			return "", err
+			return err
 		}
 		if strings.Contains(out, "Server deleted") {
 			break
@@ -120,12 +146,21 @@ func (f *Fleet) Terminate(ctx context.Context, wait time.Duration) (string, erro
 		time.Sleep(50 * time.Millisecond) // connections still closing
 	}
 	if !strings.Contains(out, "Server deleted") {
-		return "", fmt.Errorf("haproxy del server %s: %s", srv, strings.TrimSpace(out))
+		return fmt.Errorf("haproxy del server %s: %s", srv, strings.TrimSpace(out))
 	}
 	m.proc.stop()
-	f.live = f.live[1:]
-	return m.name, nil
+	f.live = slices.Delete(f.live, i, i+1)
+	return nil
 }
+
+// Adopt makes backends already in HAProxy's configuration (the initial
+// fleet) members of the fleet under their configured names.
+func (f *Fleet) Adopt(name string, b *backendProc) {
+	f.live = append(f.live, &member{name: name, proc: b})
+}
+
+// Current is a server's current connections.
+func (f *Fleet) Current(name string) (int, error) { return f.current(name) }
 
 // Stop stops every backend process of the fleet (HAProxy is the caller's).
 func (f *Fleet) Stop() {

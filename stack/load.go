@@ -100,6 +100,11 @@ type Generator struct {
 	// answered by then are cancelled and counted in flight, as sim.Run
 	// counts requests still in the system when its duration ends.
 	End time.Duration
+	// Observe, if set, is told of every answered request as it ends: when
+	// (since the run's start), its latency from the intended send time, and
+	// whether it completed (200 within the timeout). Calls are serialised.
+	// The live autoscaler builds its latency datapoints from them.
+	Observe func(at, latency time.Duration, completed bool)
 }
 
 // NewClient is an HTTP client for a generator: keep-alive connections,
@@ -116,6 +121,12 @@ func NewClient(maxOpen int) *http.Client {
 
 // Run sends reqs and waits for every answer (or timeout).
 func (g Generator) Run(ctx context.Context, reqs []Planned) *LoadResult {
+	return g.run(ctx, reqs, time.Now())
+}
+
+// run is Run with the schedule's start given: the live autoscaler's clock
+// starts at the same instant.
+func (g Generator) run(ctx context.Context, reqs []Planned, t0 time.Time) *LoadResult {
 	client := g.Client
 	if client == nil {
 		client = NewClient(g.MaxOpen)
@@ -127,7 +138,6 @@ func (g Generator) Run(ctx context.Context, reqs []Planned) *LoadResult {
 	open := make(chan struct{}, max(1, g.MaxOpen))
 	timer := time.NewTimer(0)
 	<-timer.C
-	t0 := time.Now()
 	runCtx := ctx
 	if g.End > 0 {
 		var cancel context.CancelFunc
@@ -172,10 +182,15 @@ func (g Generator) Run(ctx context.Context, reqs []Planned) *LoadResult {
 			if end.After(last) {
 				last = end
 			}
+			inFlight := g.End > 0 && end.Sub(t0) > g.End
+			ok := !inFlight && err == nil && code == http.StatusOK && lat <= g.Timeout
+			if g.Observe != nil && !inFlight {
+				g.Observe(end.Sub(t0), lat, ok)
+			}
 			switch {
-			case g.End > 0 && end.Sub(t0) > g.End:
+			case inFlight:
 				res.InFlightAtEnd++
-			case err == nil && code == http.StatusOK && lat <= g.Timeout:
+			case ok:
 				res.Completed++
 				res.LatSum += lat.Seconds()
 				recordDur(res.Latency, lat)

@@ -66,9 +66,13 @@ type Stats struct {
 	MaxMs      float64 `json:"max_ms"`
 	Throughput float64 `json:"throughput_rps"` // completed ÷ duration
 	// Real side only.
+	SendLagP90Ms   float64 `json:"send_lag_p90_ms,omitempty"`
 	SendLagP99Ms   float64 `json:"send_lag_p99_ms,omitempty"`
 	SendLagMaxMs   float64 `json:"send_lag_max_ms,omitempty"`
 	HostCPUPercent float64 `json:"host_cpu_percent,omitempty"`
+	// StackCPUPercent is the stack's own processes' share of all cores
+	// (live runs).
+	StackCPUPercent float64 `json:"stack_cpu_percent,omitempty"`
 	// ServiceInflationPct is how much longer the backends held their
 	// slots than the service times asked for (sleep overshoot, waiting
 	// for a core): it raises the real utilisation above the model's.
@@ -114,6 +118,9 @@ func ms64(d time.Duration) float64 { return d.Seconds() * 1000 }
 
 // Report is a validation run: what was run, both sides, and the verdict.
 type Report struct {
+	// Mode is "scaled" (a fixed fleet at a constant rate, scaled down) or
+	// "live" (the scenario in real time, with the live autoscaler).
+	Mode       string    `json:"mode"`
 	Scenario   string    `json:"scenario"`
 	Seed       uint64    `json:"seed"`
 	Algorithm  string    `json:"algorithm"`
@@ -126,6 +133,12 @@ type Report struct {
 	Sim        Stats     `json:"sim"`
 	Real       Stats     `json:"real"`
 	Rows       []Row     `json:"comparison"`
+	// Live runs only.
+	Timeline []TimelinePoint `json:"timeline,omitempty"`
+	Scaling  *Scaling        `json:"scaling,omitempty"`
+	// Bottleneck says why the host, not the model, set the real side's
+	// latencies (the run then fails).
+	Bottleneck string `json:"host_bottleneck,omitempty"`
 	// Invalid lists why the comparison means nothing (too few requests
 	// completed, the real side fell behind its send schedule): any one
 	// fails the validation, whatever the rows say.
@@ -139,7 +152,7 @@ func (r *realRun) stats() Stats {
 	s := Stats{
 		Requests: l.Sent, Completed: l.Completed, TimedOut: l.TimedOut, Failed: l.Failed + l.Dropped, InFlight: l.InFlightAtEnd,
 		P50Ms: histMs(l.Latency, 50), P90Ms: histMs(l.Latency, 90), P99Ms: histMs(l.Latency, 99), MaxMs: float64(l.Latency.Max()) / 1000,
-		SendLagP99Ms: histMs(l.Lag, 99), SendLagMaxMs: float64(l.Lag.Max()) / 1000, HostCPUPercent: r.cpu, FirstError: l.FirstErr,
+		SendLagP90Ms: histMs(l.Lag, 90), SendLagP99Ms: histMs(l.Lag, 99), SendLagMaxMs: float64(l.Lag.Max()) / 1000, HostCPUPercent: r.cpu, FirstError: l.FirstErr,
 		ServiceInflationPct: r.inflation,
 	}
 	if l.Completed > 0 {
@@ -253,16 +266,25 @@ func (r *Report) WriteTable(w io.Writer) {
 		fmt.Fprintf(tw, "%s\t%.4g\t%.4g\t%s\t%s\t%s\n", row.Metric, row.Sim, row.Real, diff, row.Limit, ok)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "real: %d sent, %d completed, %d timed out, %d failed, %d in flight at the end; mean %.3g ms, max %.4g ms; send lag p99 %.3g ms, max %.3g ms; service time %+.1f %% of asked; host CPU %.0f %%; stack overhead %.3g ms\n",
+	fmt.Fprintf(w, "real: %d sent, %d completed, %d timed out, %d failed, %d in flight at the end; mean %.3g ms, max %.4g ms; send lag p90 %.3g ms, p99 %.3g ms, max %.3g ms; service time %+.1f %% of asked; host CPU %.0f %%; stack overhead %.3g ms\n",
 		r.Real.Requests, r.Real.Completed, r.Real.TimedOut, r.Real.Failed, r.Real.InFlight, r.Real.MeanMs, r.Real.MaxMs,
-		r.Real.SendLagP99Ms, r.Real.SendLagMaxMs, r.Real.ServiceInflationPct, r.Real.HostCPUPercent, r.OverheadMs)
+		r.Real.SendLagP90Ms, r.Real.SendLagP99Ms, r.Real.SendLagMaxMs, r.Real.ServiceInflationPct, r.Real.HostCPUPercent, r.OverheadMs)
 	if r.Real.FirstError != "" {
 		fmt.Fprintf(w, "real: first error: %s\n", r.Real.FirstError)
 	}
 	fmt.Fprintf(w, "sim:  %d requests, %d completed, %d timed out, %d rejected, %d in flight at the end; mean %.3g ms, max %.4g ms\n",
 		r.Sim.Requests, r.Sim.Completed, r.Sim.TimedOut, r.Sim.Failed, r.Sim.InFlight, r.Sim.MeanMs, r.Sim.MaxMs)
+	if r.Real.StackCPUPercent > 0 {
+		fmt.Fprintf(w, "real: the stack's own processes used %.0f %% of the host's CPU (the whole host: %.0f %%)\n", r.Real.StackCPUPercent, r.Real.HostCPUPercent)
+	}
 	if r.Real.HostCPUPercent > 70 {
 		fmt.Fprintf(w, "warning: the host was %.0f %% busy: the real side's latencies include waiting for a core\n", r.Real.HostCPUPercent)
+	}
+	if len(r.Timeline) > 0 {
+		r.writeTimeline(w)
+	}
+	if r.Bottleneck != "" {
+		fmt.Fprintf(w, "FAIL: the host was the bottleneck: %s\n", r.Bottleneck)
 	}
 	for _, why := range r.Invalid {
 		fmt.Fprintf(w, "FAIL: %s\n", why)

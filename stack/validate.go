@@ -41,6 +41,9 @@ type Options struct {
 	// whatever the plan says: a broken stack, for the test that shows a
 	// real difference fails the validation.
 	realSlots int
+	// realScalers, when set, replaces the policies the live autoscaler
+	// runs: a broken stack whose policy differs from the simulated one.
+	realScalers func([]sim.Scaler) []sim.Scaler
 }
 
 // InputError is a problem with the scenario or the options: the command
@@ -50,18 +53,28 @@ type InputError struct{ Err error }
 func (e InputError) Error() string { return e.Err.Error() }
 func (e InputError) Unwrap() error { return e.Err }
 
-// Validate runs the scenario, scaled down (Scale), on the real stack and
-// in the simulator, and compares them. It stops every process it started
+// Validate runs the scenario on the real stack and in the simulator, and
+// compares them: live (IsLive: in real time, its policies run by the live
+// autoscaler) or scaled down (Scale) to a fixed fleet at a constant rate. It stops every process it started
 // before it returns, whatever happens, including ctx being cancelled.
 func Validate(ctx context.Context, sc *scenarios.Scenario, opt Options) (*Report, error) {
-	if opt.Duration <= 0 {
-		opt.Duration = 20 * time.Second
-	}
 	if opt.Limits == (Limits{}) {
 		opt.Limits = DefaultLimits
 	}
+	// A short scenario that scales or has a shaped load runs as written,
+	// in real time, with the live autoscaler (live.go); --duration asks
+	// for the scaled-down fixed fleet instead.
+	if IsLive(sc) && opt.Duration == 0 {
+		if opt.Tolerance == (Tolerance{}) {
+			opt.Tolerance = LiveTolerance
+		}
+		return validateLive(ctx, sc, opt)
+	}
 	if opt.Tolerance == (Tolerance{}) {
 		opt.Tolerance = DefaultTolerance
+	}
+	if opt.Duration <= 0 {
+		opt.Duration = 20 * time.Second
 	}
 	if opt.Queue == "" {
 		opt.Queue = "instance"
@@ -116,7 +129,7 @@ func Validate(ctx context.Context, sc *scenarios.Scenario, opt Options) (*Report
 	}
 
 	rep := &Report{
-		Scenario: sc.Name, Seed: seed, Algorithm: sc.LoadBalancer.Algorithm, Balance: balance, Queue: opt.Queue,
+		Mode: "scaled", Scenario: sc.Name, Seed: seed, Algorithm: sc.LoadBalancer.Algorithm, Balance: balance, Queue: opt.Queue,
 		Duration: opt.Duration.String(), Plan: planJSON(plan, timeout), Tolerance: opt.Tolerance,
 	}
 	for _, n := range plan.Notes {
