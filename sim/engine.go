@@ -36,6 +36,7 @@ type engine struct {
 	lb    router
 	meter meter
 	asg   groupState
+	ecs   *ecsState // an ECS service (docs/ecs.md); nil: an Auto Scaling group
 }
 
 // Run simulates cfg and returns what it measured.
@@ -86,9 +87,14 @@ func newEngine(cfg *Config) (*engine, error) {
 
 	// The group exists before t = 0: its initial instances are in service
 	// and past their warm-up, as in a running production group.
-	for i := 0; i < cfg.Fleet.Desired; i++ {
-		id := e.launch()
-		e.enterService(id, false)
+	if cfg.ECS != nil {
+		e.ecs = newECS(cfg)
+		e.ecsInit()
+	} else {
+		for i := 0; i < cfg.Fleet.Desired; i++ {
+			id := e.launch()
+			e.enterService(id, false)
+		}
 	}
 	e.scheduleArrival()
 	e.q.push(event{at: tickStep, kind: evTick})
@@ -145,6 +151,8 @@ func (e *engine) loop() {
 			e.spotNotice(ev.inst)
 		case evSpotReclaim:
 			e.spotReclaim(ev.inst)
+		case evHostReady:
+			e.hostReady(ev.inst)
 		}
 		e.q.release()
 	}
@@ -259,6 +267,9 @@ func (e *engine) tick() {
 		e.lb.ramp(e.fleet.inst, now)
 	}
 	if now%Minute == 0 {
+		if e.ecs != nil {
+			e.ecsMinute()
+		}
 		e.closeMinute()
 		e.checkLifetime()
 	}
@@ -278,7 +289,13 @@ func (e *engine) tick() {
 func (e *engine) finish() {
 	e.closeBooks()
 	r := e.meter.res
+	if e.ecs != nil {
+		e.ecsFinish()
+	}
 	for i := range e.fleet.inst {
+		if e.ecs != nil {
+			break // the tasks are recorded by ecsFinish, the instances are the cluster's
+		}
 		in := &e.fleet.inst[i]
 		if in.state != terminated {
 			in.accrue(e.end)
