@@ -14,6 +14,7 @@ type TaskRecord struct {
 	Host            int // the instance it ran on; -1 on Fargate or never placed
 	CPU, MemoryMiB  int // its reservation: CPU units, MiB
 	Fargate         bool
+	Spot            bool // Fargate Spot
 	BusyVCPUSeconds float64
 }
 
@@ -97,7 +98,7 @@ func (e *engine) ecsFinish() {
 		}
 		busy := in.busyArea.Seconds() * slotVCPU
 		rec := TaskRecord{ID: id, Launch: in.launch, Placed: s.placedAt[id], Started: s.started[id], Stopped: stop,
-			Host: int(s.ranOn[id]), CPU: cfg.TaskCPU, MemoryMiB: cfg.TaskMemoryMiB, Fargate: cfg.Fargate, BusyVCPUSeconds: busy}
+			Host: int(s.ranOn[id]), CPU: cfg.TaskCPU, MemoryMiB: cfg.TaskMemoryMiB, Fargate: cfg.Fargate, Spot: in.spot, BusyVCPUSeconds: busy}
 		if rec.Placed > e.end {
 			rec.Placed = -1 // provisioning still under way at the end
 		}
