@@ -405,10 +405,9 @@ func (s *Scenario) buildService(cfg *sim.Config, it sim.InstanceType) error {
 		}
 	}
 	// A task's worker slots share its CPU units, each at most one vCPU
-	// (docs/ecs.md, "Service speed").
-	share := min(1, float64(t.CPU)/1024/float64(t.Workers))
+	// (sim/ps.go; docs/ecs.md, "Service speed").
 	cfg.Fleet = sim.FleetConfig{
-		Type: sim.InstanceType{Name: "task", VCPU: t.Workers, MemoryGiB: float64(t.MemoryMiB) / 1024, Speed: speed * share},
+		Type: sim.InstanceType{Name: "task", VCPU: t.Workers, MemoryGiB: float64(t.MemoryMiB) / 1024, Speed: speed},
 		Min:  sv.Min, Max: sv.Max, Desired: sv.Desired, BootTime: start, Zones: zones, Termination: []string{"Default"},
 	}
 	if ecs.Fargate {

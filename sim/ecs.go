@@ -60,12 +60,13 @@ type ecsState struct {
 	cfg      *ECSConfig
 	hosts    []host
 	desired  int
-	taskHost []int32 // by task id: its instance, -1 while none
-	ranOn    []int32 // by task id: the instance it was placed on, -1 never
-	placedAt []Time  // by task id: placed (Fargate: provisioned), -1 never
-	started  []Time  // by task id: RUNNING, -1 never
-	waiting  []int32 // tasks PENDING for lack of capacity, oldest first
-	waitFrom []Time  // by task id: when it began waiting
+	taskHost []int32  // by task id: its instance, -1 while none
+	ranOn    []int32  // by task id: the instance it was placed on, -1 never
+	placedAt []Time   // by task id: placed (Fargate: provisioned), -1 never
+	started  []Time   // by task id: RUNNING, -1 never
+	waiting  []int32  // tasks PENDING for lack of capacity, oldest first
+	waitFrom []Time   // by task id: when it began waiting
+	ps       []psTask // by task id: processor sharing of its CPU (sim/ps.go)
 	// pendingSeconds is the task-seconds spent waiting for capacity.
 	pendingSeconds float64
 	zoneTasks      []int
@@ -94,7 +95,7 @@ func (e *engine) ecsInit() {
 	}
 	for i := 0; i < e.cfg.Fleet.Desired; i++ {
 		id := e.launch()
-		s.track(id)
+		e.track(id)
 		if s.cfg.Fargate || e.placeTask(id) {
 			s.placedAt[id], s.started[id] = 0, 0
 			e.enterService(id, false)
@@ -105,14 +106,24 @@ func (e *engine) ecsInit() {
 	}
 }
 
-// track grows the per-task slices to hold task id.
-func (s *ecsState) track(id int32) {
+// track grows the per-task slices to hold task id, and sets how the new
+// task shares its CPU.
+func (e *engine) track(id int32) {
+	s := e.ecs
+	in := &e.fleet.inst[id]
+	in.cpuCap = float64(s.cfg.TaskCPU) / 1024
+	in.ps = in.cpuCap < float64(in.slots)
+	s.grow(id)
+}
+
+func (s *ecsState) grow(id int32) {
 	for int(id) >= len(s.taskHost) {
 		s.taskHost = append(s.taskHost, -1)
 		s.ranOn = append(s.ranOn, -1)
 		s.placedAt = append(s.placedAt, -1)
 		s.started = append(s.started, -1)
 		s.waitFrom = append(s.waitFrom, -1)
+		s.ps = append(s.ps, psTask{next: -1})
 	}
 }
 
@@ -120,7 +131,7 @@ func (s *ecsState) track(id int32) {
 // EC2 it is placed, or waits PENDING for capacity.
 func (e *engine) ecsStart(id int32) {
 	s := e.ecs
-	s.track(id)
+	e.track(id)
 	if s.cfg.Fargate {
 		prov := FromSeconds(s.cfg.Provisioning.Sample(e.bootRng))
 		s.placedAt[id] = e.now + prov
@@ -193,6 +204,7 @@ func (e *engine) ecsTaskGone(id int32) {
 		s.waitFrom[id] = -1
 		s.waiting = slices.DeleteFunc(s.waiting, func(t int32) bool { return t == id })
 	}
+	s.ps[id] = psTask{next: -1}
 	h := s.taskHost[id]
 	if h < 0 {
 		return

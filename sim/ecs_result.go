@@ -39,9 +39,10 @@ type ECSMinute struct {
 	ReservedMiB, RegisteredMiB int
 }
 
-// slotVCPU is the vCPUs one worker slot of a task uses when busy.
+// slotVCPU is the vCPUs behind one slot-second of a task's busyArea:
+// accrueShared books the CPU used as a share of the task's slots.
 func (c *ECSConfig) slotVCPU(workers int) float64 {
-	return min(1, float64(c.TaskCPU)/1024/float64(workers))
+	return float64(c.TaskCPU) / 1024 / float64(workers)
 }
 
 // ecsRow fills the minute row's task columns; the instance columns count
@@ -74,6 +75,19 @@ func (e *engine) ecsRow(row *MinuteRow) {
 		}
 	}
 	row.ECS = m
+	// CPU % is the service's: CPU used ÷ CPU reserved by its tasks in
+	// service (the engine's busy slots count requests, not CPU).
+	var busy Time
+	for _, id := range f.live {
+		in := &f.inst[id]
+		in.accrue(e.now)
+		busy += in.busyArea - in.minuteArea
+		in.minuteArea = in.busyArea
+	}
+	row.CPUPercent = 0
+	if c := e.meter.capArea - e.meter.minuteCap; c > 0 {
+		row.CPUPercent = min(100, busy.Seconds()/c*100)
+	}
 }
 
 // ecsFinish records the tasks and the cluster's instances (what EC2
@@ -106,6 +120,13 @@ func (e *engine) ecsFinish() {
 			s.hosts[rec.Host].busy += busy
 		}
 		r.Tasks = append(r.Tasks, rec)
+	}
+	var busy float64
+	for id := range e.fleet.inst {
+		busy += e.fleet.inst[id].busyArea.Seconds()
+	}
+	if e.meter.capArea > 0 {
+		r.MeanCPU = busy / e.meter.capArea * 100
 	}
 	r.TaskSummary = summarizeTasks(r.Tasks, e.end)
 	r.TaskSummary.PendingTaskSeconds = s.pendingSeconds

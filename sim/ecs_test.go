@@ -123,3 +123,81 @@ func TestECSFixedClusterPending(t *testing.T) {
 		t.Errorf("pending task-seconds %.0f, want the step's extra tasks waiting", res.TaskSummary.PendingTaskSeconds)
 	}
 }
+
+// fargateFixed is n one-vCPU Fargate tasks with w workers each, constant
+// service time svc, provisioning and start instant.
+func fargateFixed(n, w int, rps, svc float64, even bool) *sim.Config {
+	cfg := stepLoad(1)
+	cfg.Duration = 20 * sim.Minute
+	cfg.Traffic = &sim.ConstantRate{RPS: rps}
+	if even {
+		cfg.Arrivals = sim.ArrivalProcess{Kind: sim.Even}
+	}
+	cfg.Service = sim.Constant{Value: svc}
+	cfg.LBOverhead = 0
+	cfg.Fleet.Type = sim.InstanceType{Name: "task", VCPU: w, Speed: 1}
+	cfg.Fleet.Min, cfg.Fleet.Desired, cfg.Fleet.Max = n, n, n
+	cfg.Fleet.Warmup = 0
+	cfg.Scalers = nil
+	cfg.ECS = &sim.ECSConfig{Fargate: true, TaskCPU: 1024, TaskMemoryMiB: 2048, Provisioning: sim.Constant{Value: 0}}
+	return cfg
+}
+
+// TestTaskCPUShared: a task's requests share its task-level CPU, each at
+// most one vCPU (docs/ecs.md, "Service speed"). Alone, a request runs at
+// a whole vCPU; four at once on one vCPU take four times as long; the
+// task serves at most one vCPU of work per second whatever its workers.
+func TestTaskCPUShared(t *testing.T) {
+	// One request at a time: 100 ms each, as on a whole vCPU.
+	res, err := sim.Run(fargateFixed(1, 4, 1, 0.1, true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p50, p99 := res.LatencyMs(50), res.LatencyMs(99); p50 < 99 || p50 > 101 || p99 > 101 {
+		t.Errorf("alone: p50 %.1f ms, p99 %.1f ms; want 100 ms", p50, p99)
+	}
+	// 30 req/s of 50 ms work is 1.5 vCPUs: a one-vCPU task completes about
+	// 20 per second, the rest are rejected.
+	// A short queue keeps every wait under the timeout: served = completed.
+	cfg := fargateFixed(1, 4, 30, 0.05, false)
+	cfg.QueueLimit = 10
+	res, err = sim.Run(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkInvariants(t, res)
+	done := float64(res.Requests.Completed) / res.Duration.Seconds()
+	if done < 19 || done > 20.5 {
+		t.Errorf("saturated one-vCPU task served %.2f req/s, want ≈ 20 (1 vCPU ÷ 50 ms)", done)
+	}
+	if res.MeanCPU < 97 {
+		t.Errorf("saturated task's CPU %.1f %%, want ≈ 100", res.MeanCPU)
+	}
+	// Two tasks of four workers at 10 req/s of 50 ms: 25 % CPU each (used ÷
+	// reserved), not the share of busy workers.
+	res, err = sim.Run(fargateFixed(2, 4, 10, 0.05, true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.MeanCPU < 24 || res.MeanCPU > 26 {
+		t.Errorf("CPU %.2f %%, want 25 (0.5 vCPU used of 2 reserved)", res.MeanCPU)
+	}
+}
+
+// TestTaskProcessorSharingMeanSojourn: a one-vCPU task with unbounded
+// workers is an M/G/1 processor-sharing queue, whose mean sojourn time is
+// S ÷ (1 − ρ) whatever the service distribution (Kleinrock, Queueing
+// Systems Vol. 2, 1976, §4.4): 50 ms at ρ = 0.5 → 100 ms.
+func TestTaskProcessorSharingMeanSojourn(t *testing.T) {
+	cfg := fargateFixed(1, 10000, 10, 0, false)
+	cfg.Service = sim.Exponential{MeanSeconds: 0.05}
+	cfg.Duration = 4 * sim.Hour
+	res, err := sim.Run(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkInvariants(t, res)
+	if m := res.MeanLatencyMs(); m < 95 || m > 105 {
+		t.Errorf("mean sojourn %.1f ms, want 100 ± 5 (S / (1 − ρ))", m)
+	}
+}

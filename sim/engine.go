@@ -122,7 +122,11 @@ func (e *engine) loop() {
 		case evArrival:
 			e.arrive()
 		case evDeparture:
-			e.depart(ev.inst, ev.arr, overhead, timeout)
+			if e.fleet.inst[ev.inst].ps {
+				e.psDepart(ev.inst, ev.at, overhead, timeout)
+			} else {
+				e.depart(ev.inst, ev.arr, overhead, timeout)
+			}
 		case evTick:
 			e.tick()
 		case evBooted:
@@ -213,6 +217,10 @@ func (e *engine) scheduleArrival() {
 }
 
 func (e *engine) startService(in *instance, id int32, arr, svc Time) {
+	if in.ps {
+		e.psStart(in, id, arr, svc)
+		return
+	}
 	now := e.now
 	in.accrue(now)
 	in.busy++
