@@ -41,6 +41,8 @@ type Summary struct {
 	InSystem    InSystem    `json:"in_system"`
 	// Tasks is an ECS service's tasks (docs/ecs.md); absent otherwise.
 	Tasks *Tasks `json:"tasks,omitempty"`
+	// Elasticity is the SPEC RG elasticity metrics (docs/elasticity.md).
+	Elasticity *Elasticity `json:"elasticity,omitempty"`
 }
 
 // InSystem is Little's law, L = λW (Little 1961), on the instances: Mean

@@ -29,6 +29,7 @@ func compareCommand() *cli.Command {
 			&cli.PathFlag{Name: "json", Usage: "write only the JSON comparison, to `FILE` (- for standard output)"},
 			seedOption("use seed `N` instead of the scenario's (every run uses the same one)"),
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "accepted for symmetry with run; compare shows no progress bar"},
+			maxRequestsFlag(),
 		},
 		Action: compareAction,
 	}
@@ -45,6 +46,9 @@ func compareAction(c *cli.Context) error {
 	runs, err := sc.Runs()
 	if err != nil {
 		return badInput(err)
+	}
+	if err := checkBudget(c, runs...); err != nil {
+		return err
 	}
 	// Every variant runs on the base scenario's seed: the same arrivals
 	// and service demands (common random numbers).

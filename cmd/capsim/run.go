@@ -30,6 +30,7 @@ func runCommand() *cli.Command {
 			&cli.PathFlag{Name: "json", Usage: "write only the JSON result, to `FILE` (- for standard output)"},
 			seedOption("use seed `N` instead of the scenario's"),
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress bar"},
+			maxRequestsFlag(),
 		},
 		Action: runAction,
 	}
@@ -48,6 +49,9 @@ func runAction(c *cli.Context) error {
 		reportSkipped(c, sc)
 	} else {
 		sc, _ = scenarios.Default()
+	}
+	if err := checkBudget(c, sc); err != nil {
+		return err
 	}
 	cfg, closer, err := sc.Build(seedFlag(c, nil))
 	if err != nil {
@@ -118,6 +122,7 @@ func reportFor(sc *scenarios.Scenario, cfg *sim.Config, res *sim.Result) *report
 		PriceList:      sc.PriceList(),
 		RPSPerInstance: rps,
 		SLO:            sloSpec(sc.SLO),
+		Demand:         demandBasis(sc, rps),
 	})
 }
 
