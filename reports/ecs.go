@@ -1,7 +1,11 @@
 package reports
 
 import (
+	"fmt"
 	"strconv"
+
+	"github.com/capsim/capsim/internal/humanize"
+	"github.com/capsim/capsim/internal/safetext"
 
 	"github.com/capsim/capsim/pricing"
 	"github.com/capsim/capsim/sim"
@@ -74,4 +78,37 @@ func init() {
 	lineOrder = append(lineOrder, pricing.LineFargate, pricing.LineFargateSpot)
 	lineLabels[pricing.LineFargate] = "Fargate"
 	lineLabels[pricing.LineFargateSpot] = "Fargate Spot"
+}
+
+// ECSRow is an ECS run's extra comparison numbers: why one way of running
+// the service costs what it does — tasks waiting for instances, and paid
+// capacity nobody used.
+type ECSRow struct {
+	MeanRunning          float64 `json:"mean_running"`
+	PendingTaskSeconds   float64 `json:"pending_task_seconds"`
+	IdleShare            float64 `json:"idle_share"`
+	FargateEquivalentUSD float64 `json:"fargate_equivalent_usd"`
+}
+
+func ecsRowOf(s Summary) *ECSRow {
+	if s.Tasks == nil {
+		return nil
+	}
+	return &ECSRow{MeanRunning: s.Tasks.MeanRunning, PendingTaskSeconds: s.Tasks.PendingTaskSeconds,
+		IdleShare: s.Cost.Idle.IdleShare, FargateEquivalentUSD: s.Tasks.FargateEquivalentUSD}
+}
+
+// ecsNotes are the lines a comparison of ECS runs adds under its table,
+// one a run, in words (none when no run is an ECS service).
+func ecsNotes(c *Comparison) []string {
+	var out []string
+	for _, r := range c.Table {
+		e := r.ECS
+		if e == nil {
+			continue
+		}
+		out = append(out, fmt.Sprintf("%s: %s tasks running on average, %s task-seconds pending for capacity, %s of paid vCPU time idle; the same tasks on Fargate %s",
+			safetext.Line(r.Name), humanize.Sig(e.MeanRunning), humanize.Sig(e.PendingTaskSeconds), humanize.Percent(e.IdleShare), humanize.USD(e.FargateEquivalentUSD)))
+	}
+	return out
 }
