@@ -165,3 +165,66 @@ service:
 		t.Errorf("tasks %+v, want 3 running throughout", *res.TaskSummary)
 	}
 }
+
+// TestFargateSpotSplit: a capacity provider strategy puts its base on
+// FARGATE, the rest by weight; Spot tasks bill on the fargate_spot line
+// at the discount, and interrupted ones are replaced.
+func TestFargateSpotSplit(t *testing.T) {
+	od := ProviderStrategy{CapacityProvider: "FARGATE", Base: 2, Weight: 1}
+	spot := ProviderStrategy{CapacityProvider: "FARGATE_SPOT", Weight: 3}
+	for _, c := range []struct{ total, want int }{{1, 1}, {2, 2}, {6, 3}, {10, 4}} {
+		if got := fargateSplit(c.total, od, spot); got != c.want {
+			t.Errorf("%d tasks: %d on FARGATE, want %d (base 2, then 1 in 4)", c.total, got, c.want)
+		}
+	}
+	src := `duration: 4h
+traffic:
+  synthetic: {shape: constant, rps: 50}
+workload:
+  service_time: {dist: exponential, mean: 20ms}
+service:
+  launch_type: fargate
+  task: {cpu: 1024, memory_mib: 2048}
+  min: 6
+  max: 6
+  fargate: {spot_interruptions_per_hour: 0.5}
+  capacity_provider_strategy:
+    - {capacity_provider: FARGATE, base: 2, weight: 1}
+    - {capacity_provider: FARGATE_SPOT, weight: 3}
+`
+	s, err := Parse("spot.yaml", []byte(src), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, closer, err := s.Build(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closer.Close()
+	res, err := sim.Run(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bill := pricing.Charge(s.PricingPlan(), res)
+	if bill.ByLine[pricing.LineFargate] <= 0 || bill.ByLine[pricing.LineFargateSpot] <= 0 {
+		t.Fatalf("lines %v: want both fargate and fargate_spot", bill.ByLine)
+	}
+	r := pricing.DefaultFargateRates["x86_64"]
+	perTaskHour := r.VCPUHour + 2*r.GBHour
+	// 3 of 6 on FARGATE for 4 h; Spot at 30 % of the price.
+	if got, want := bill.ByLine[pricing.LineFargate], 3*perTaskHour*4; math.Abs(got-want) > 1e-6 {
+		t.Errorf("fargate line $%.6f, want $%.6f", got, want)
+	}
+	spotTasks := 0
+	for _, tk := range res.Tasks {
+		if tk.Spot {
+			spotTasks++
+		}
+	}
+	if spotTasks <= 3 {
+		t.Errorf("%d Spot tasks over 4 h at 0.5 interruptions per task-hour: none replaced", spotTasks)
+	}
+	if got := bill.ByLine[pricing.LineFargateSpot]; got > 3*perTaskHour*4*0.3*1.1 {
+		t.Errorf("fargate_spot line $%.6f, want about 3 tasks × 4 h at 30 %%", got)
+	}
+}

@@ -109,6 +109,15 @@ func TestECSSteadyBinpack(t *testing.T) {
 func TestECSFixedClusterPending(t *testing.T) {
 	cfg := ecsStep(3)
 	cfg.ECS.Provider = nil
+	cfg.Traffic = &sim.FuncRate{F: func(t sim.Time) float64 {
+		switch {
+		case t < 30*sim.Minute:
+			return 100
+		case t < 90*sim.Minute:
+			return 360
+		}
+		return 40 // well below the target after the step: the service scales in
+	}}
 	res, err := sim.Run(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -121,6 +130,11 @@ func TestECSFixedClusterPending(t *testing.T) {
 	}
 	if res.TaskSummary.PendingTaskSeconds < 600 {
 		t.Errorf("pending task-seconds %.0f, want the step's extra tasks waiting", res.TaskSummary.PendingTaskSeconds)
+	}
+	// Tasks that never got room do not hold the service's scale-in: after
+	// the step the waiting tasks are the first to go.
+	if last := res.Minutes[len(res.Minutes)-1]; last.ECS.TasksPending != 0 {
+		t.Errorf("at the end %d tasks still pending: the service did not scale back in", last.ECS.TasksPending)
 	}
 }
 
