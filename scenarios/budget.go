@@ -41,22 +41,16 @@ func (s *Scenario) EstimateRequests() float64 {
 // traffic second, before scale.
 func (s *Scenario) meanRate() float64 {
 	y := s.Traffic.Synthetic
-	v := func(p *float64) float64 {
-		if p == nil {
-			return 0
-		}
-		return *p
-	}
 	var r float64
 	switch y.Shape {
 	case "constant", "spike":
-		r = v(y.RPS)
+		r = orZero(y.RPS)
 	case "ramp":
-		r = (v(y.FromRPS) + v(y.ToRPS)) / 2
+		r = (orZero(y.FromRPS) + orZero(y.ToRPS)) / 2
 	case "diurnal":
-		r = v(y.MeanRPS)
+		r = orZero(y.MeanRPS)
 	case "weekly":
-		r = v(y.MeanRPS) * max(1, v(y.WeekendFactor))
+		r = orZero(y.MeanRPS) * max(1, orZero(y.WeekendFactor))
 	}
 	r *= noiseMean(y.Noise)
 	tau := s.Duration.D().Seconds() * s.Traffic.Speedup
@@ -71,23 +65,17 @@ func (s *Scenario) meanRate() float64 {
 // peakRate is a synthetic shape's highest rate before noise, requests per
 // traffic second, before scale.
 func (y *Synthetic) peakRate() float64 {
-	v := func(p *float64) float64 {
-		if p == nil {
-			return 0
-		}
-		return *p
-	}
 	var r float64
 	switch y.Shape {
 	case "constant", "spike":
-		r = v(y.RPS)
+		r = orZero(y.RPS)
 	case "ramp":
-		r = max(v(y.FromRPS), v(y.ToRPS))
+		r = max(orZero(y.FromRPS), orZero(y.ToRPS))
 	case "diurnal", "weekly":
-		ptt := max(1, v(y.PeakToTrough))
-		r = v(y.MeanRPS) * 2 * ptt / (ptt + 1)
+		ptt := max(1, orZero(y.PeakToTrough))
+		r = orZero(y.MeanRPS) * 2 * ptt / (ptt + 1)
 		if y.Shape == "weekly" {
-			r *= max(1, v(y.WeekendFactor))
+			r *= max(1, orZero(y.WeekendFactor))
 		}
 	}
 	for _, sp := range y.Spikes {
@@ -127,7 +115,7 @@ func (s *Scenario) CheckBudget(maxRequests float64) error {
 // sped up: every field may be in range and the product still not.
 func (c *checker) derivedRate() {
 	t := &c.s.Traffic
-	if t.Synthetic == nil || !c.ok("traffic") || hasErrorUnder(c.d.errs, "traffic") {
+	if t.Synthetic == nil || !c.ok("traffic") || hasErrorUnder(c.d.Errs, "traffic") {
 		return
 	}
 	peak := t.Synthetic.peakRate() * t.Scale * t.Speedup
@@ -146,4 +134,12 @@ func (c *checker) derivedRate() {
 func approx(x float64) string {
 	y, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'g', 3, 64), 64)
 	return num(y)
+}
+
+// orZero reads an optional number, 0 when it is absent.
+func orZero(p *float64) float64 {
+	if p == nil {
+		return 0
+	}
+	return *p
 }
