@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/capsim/capsim/internal/strictyaml"
 	"github.com/capsim/capsim/policies"
 	"github.com/capsim/capsim/pricing"
 	"github.com/capsim/capsim/sim"
@@ -220,7 +221,7 @@ func (c *checker) placement(sv *Service, fargate bool) {
 		sv.Placement = []Placement{{Type: sim.Spread, Field: "attribute:ecs.availability-zone"}}
 	}
 	for i := range sv.Placement {
-		p := indexPath("service.placement", i)
+		p := strictyaml.IndexPath("service.placement", i)
 		pl := &sv.Placement[i]
 		fields, ok := placementFields[pl.Type]
 		if !ok {
@@ -239,7 +240,7 @@ func (c *checker) placement(sv *Service, fargate bool) {
 	}
 	for i, k := range sv.Constraints {
 		if k.Type != "distinctInstance" {
-			c.bad(indexPath("service.constraints", i)+".type", "unknown constraint %q (distinctInstance; memberOf expressions are not modelled)", k.Type)
+			c.bad(strictyaml.IndexPath("service.constraints", i)+".type", "unknown constraint %q (distinctInstance; memberOf expressions are not modelled)", k.Type)
 		}
 	}
 }
@@ -247,7 +248,7 @@ func (c *checker) placement(sv *Service, fargate bool) {
 func (c *checker) serviceScaling(sv *Service) {
 	names := map[string]int{}
 	for i := range sv.Scaling.Policies {
-		p := indexPath("service.scaling.policies", i)
+		p := strictyaml.IndexPath("service.scaling.policies", i)
 		pol := &sv.Scaling.Policies[i]
 		if c.given(p+".type") && !slices.Contains([]string{"target_tracking", "step", "scheduled"}, pol.Type) {
 			c.bad(p+".type", "service auto scaling takes target_tracking, step or scheduled, got %q", pol.Type)
@@ -305,7 +306,7 @@ func (c *checker) fargate(sv *Service) {
 	bases, weights := 0, 0
 	seen := map[string]bool{}
 	for i, it := range sv.Strategy {
-		p := indexPath("service.capacity_provider_strategy", i)
+		p := strictyaml.IndexPath("service.capacity_provider_strategy", i)
 		if it.CapacityProvider != "FARGATE" && it.CapacityProvider != "FARGATE_SPOT" {
 			c.bad(p+".capacity_provider", "unknown capacity provider %q (FARGATE or FARGATE_SPOT)", it.CapacityProvider)
 		}
@@ -368,7 +369,7 @@ func (s *Scenario) buildService(cfg *sim.Config, it sim.InstanceType) error {
 	for i, p := range sv.Scaling.Policies {
 		sc, err := p.build()
 		if err != nil {
-			return s.errorAt(indexPath("service.scaling.policies", i), "%v", err)
+			return s.errorAt(strictyaml.IndexPath("service.scaling.policies", i), "%v", err)
 		}
 		scalers = append(scalers, sc)
 	}
