@@ -58,7 +58,10 @@ type Bill struct {
 	// SavingsPlanUsedShare the share of commitment dollars.
 	ReservedUsedShare, SavingsPlanUsedShare float64
 	WhatIf                                  *WhatIf
-	Warnings                                []string
+	// FargateEquivalentUSD is what an ECS run's tasks cost, or would cost,
+	// on Fargate at Plan.Fargate's rates (0 without them).
+	FargateEquivalentUSD float64
+	Warnings             []string
 }
 
 // PriceFunc gives the on-demand USD per hour of an instance type.

@@ -91,6 +91,9 @@ type Plan struct {
 	// discount off on-demand (WhatIfSource says where the rate comes from).
 	WhatIfDiscount float64
 	WhatIfSource   string
+
+	// Fargate prices an ECS run's tasks (nil: no Fargate pricing).
+	Fargate *FargateRates
 }
 
 // BilledSeconds is how many seconds of one launch EC2 charges
@@ -339,11 +342,13 @@ func Charge(p Plan, res *sim.Result) Bill {
 			b.PerMinute[m] += usd
 		}
 	}
+	b.fargate(p, res, minutes)
 	for _, l := range []string{LineOnDemand, LineSpot, LineReserved, LineSavingsPlans} {
 		b.InstancesUSD += b.ByLine[l]
 	}
 	if b.PaidVCPUSeconds > 0 {
-		b.IdleUSD = b.InstancesUSD * max(0, b.PaidVCPUSeconds-b.BusyVCPUSeconds) / b.PaidVCPUSeconds
+		paid := b.InstancesUSD + b.ByLine[LineFargate] + b.ByLine[LineFargateSpot]
+		b.IdleUSD = paid * max(0, b.PaidVCPUSeconds-b.BusyVCPUSeconds) / b.PaidVCPUSeconds
 	}
 	b.warn(p, ods, dur.Seconds()/3600)
 	if p.WhatIfDiscount > 0 && p.WhatIfDiscount < 1 {

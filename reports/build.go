@@ -73,6 +73,7 @@ func Build(in Input) *Document {
 	s.Utilization.MeanCPUPercent = round(r.MeanCPU, 2)
 	s.Cost = buildCost(in, r)
 	s.SLO = checkSLO(in.SLO, d)
+	s.Tasks = buildTasks(in, r)
 	s.Elasticity = runElasticity(in)
 
 	d.ScalingActivities = make([]Activity, 0, len(r.Activities))
@@ -106,6 +107,11 @@ func Build(in Input) *Document {
 			P50Ms: nullable(m.P50), P99Ms: nullable(m.P99),
 			CapacityRPS: round(float64(m.InService)*in.RPSPerInstance, 3),
 			InSystem:    round(m.InSystem, 4), MeanLatencyMs: nullable(m.MeanLatencyMs()),
+		}
+		if m.ECS != nil {
+			// The targets are tasks: RPSPerInstance is one task's rate.
+			row.RowECS = rowECS(m.ECS, len(r.Instances) == 0)
+			row.CapacityRPS = round(float64(m.ECS.TasksRunning)*in.RPSPerInstance, 3)
 		}
 		if i < len(in.Bill.PerMinute) {
 			row.CostUSD = round(in.Bill.PerMinute[i], 8)

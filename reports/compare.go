@@ -36,6 +36,9 @@ type ComparisonRow struct {
 	SLOChecks []SLOCheck `json:"slo_checks"`
 	// Elasticity is the run's summary.elasticity (docs/elasticity.md).
 	Elasticity *Elasticity `json:"elasticity,omitempty"`
+	// ECS is an ECS run's pending time, idle share and Fargate
+	// equivalent (docs/ecs.md); absent for other runs.
+	ECS *ECSRow `json:"ecs,omitempty"`
 }
 
 // Compare builds the comparison of runs, in the order given.
@@ -46,7 +49,7 @@ func Compare(version string, docs []*Document) *Comparison {
 		row := ComparisonRow{Name: d.Name, Requests: s.Requests.Total, P50Ms: s.LatencyMs.P50, P99Ms: s.LatencyMs.P99,
 			PeakInstances: s.Instances.Peak, MeanInstances: s.Instances.Mean, CostUSD: s.Cost.TotalUSD,
 			PerMillionRequestsUSD: s.Cost.PerMillionRequestsUSD, SLOMet: s.SLO.Met, SLOChecks: s.SLO.Checks,
-			Elasticity: s.Elasticity}
+			Elasticity: s.Elasticity, ECS: ecsRowOf(s)}
 		if s.Requests.Total > 0 {
 			row.ErrorRate = round(float64(s.Requests.Rejected+s.Requests.TimedOut)/float64(s.Requests.Total), 6)
 		}
@@ -95,7 +98,15 @@ func WriteComparison(w io.Writer, c *Comparison) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s / %d\t%s\t%s\t%s\t%s\n", safetext.Line(r.Name), star(cells[0]), star(cells[1]), star(cells[2]),
 			star(cells[3]), r.PeakInstances, star(cells[4]), star(cells[5]), elasticityCompact(r.Elasticity), sloText(r))
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, l := range ecsNotes(c) {
+		if _, err := fmt.Fprintln(w, l); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // sloText is a row's verdict, naming each missed check with its value and
@@ -150,6 +161,12 @@ func WriteMarkdown(w io.Writer, c *Comparison) error {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s / %d | %s | %s | %s | %s |\n", mdEscape(r.Name),
 			bold(cells[0]), bold(cells[1]), bold(cells[2]), bold(cells[3]), r.PeakInstances,
 			bold(cells[4]), bold(cells[5]), elasticityCompact(r.Elasticity), slo) // digits, dots and slashes: nothing to escape
+	}
+	if notes := ecsNotes(c); len(notes) > 0 {
+		b.WriteString("\n")
+		for _, l := range notes {
+			b.WriteString("- " + mdEscape(l) + "\n")
+		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -42,6 +42,8 @@ type Summary struct {
 	Cost        Cost        `json:"cost"`
 	SLO         SLO         `json:"slo"`
 	InSystem    InSystem    `json:"in_system"`
+	// Tasks is an ECS service's tasks (docs/ecs.md); absent otherwise.
+	Tasks *Tasks `json:"tasks,omitempty"`
 	// Elasticity is the SPEC RG elasticity metrics (docs/elasticity.md).
 	Elasticity *Elasticity `json:"elasticity,omitempty"`
 }
@@ -167,6 +169,9 @@ type Row struct {
 	// latency of the requests completed in it, null when none did.
 	InSystem      float64  `json:"in_system"`
 	MeanLatencyMs *float64 `json:"mean_latency_ms"`
+	// An ECS run adds its task and cluster columns (nil otherwise: the
+	// embedded pointer's keys are then left out).
+	*RowECS
 }
 
 // ForecastRow is one hour of a predictive policy's forecast. Load is the

@@ -127,6 +127,9 @@ func runElasticity(in Input) *Elasticity {
 		dt[i] = length
 		demand[i] = demandedInstances(float64(m.Arrivals)/length, b.PerInstanceRPS)
 		supply[i] = m.InService
+		if m.ECS != nil {
+			supply[i] = m.ECS.TasksRunning // an ECS service's targets are its tasks
+		}
 	}
 	e := ElasticityOf(demand, supply, dt)
 	b.PerInstanceRPS = round(b.PerInstanceRPS, 6)

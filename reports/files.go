@@ -30,7 +30,12 @@ var CSVHeader = []string{"time", "arrivals", "completed", "rejected", "timed_out
 // request completed in that minute.
 func WriteCSV(w io.Writer, d *Document) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write(CSVHeader); err != nil {
+	header := CSVHeader
+	ecs := len(d.Timeseries) > 0 && d.Timeseries[0].RowECS != nil
+	if ecs {
+		header = append(append([]string(nil), CSVHeader...), ecsCSVHeader...)
+	}
+	if err := cw.Write(header); err != nil {
 		return err
 	}
 	f := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
@@ -45,6 +50,9 @@ func WriteCSV(w io.Writer, d *Document) error {
 		rec := []string{r.Time, i(r.Arrivals, 10), i(r.Completed, 10), i(r.Rejected, 10), i(r.TimedOut, 10),
 			strconv.Itoa(r.InService), strconv.Itoa(r.Pending), strconv.Itoa(r.Desired), f(r.CPUPercent),
 			opt(r.P50Ms), opt(r.P99Ms), f(r.CostUSD), f(r.CapacityRPS), f(r.InSystem), opt(r.MeanLatencyMs)}
+		if ecs && r.RowECS != nil {
+			rec = append(rec, r.RowECS.csv()...)
+		}
 		if err := cw.Write(rec); err != nil {
 			return err
 		}
@@ -67,9 +75,15 @@ func WriteSummary(w io.Writer, d *Document) error {
 		{"latency p50 / p99", humanize.Millis(s.LatencyMs.P50) + " / " + humanize.Millis(s.LatencyMs.P99)},
 		{"instances peak / mean", fmt.Sprintf("%d / %s (%s instance-hours)", s.Instances.Peak, humanize.Sig(s.Instances.Mean), humanize.Sig(s.Instances.InstanceHours))},
 		{"mean cpu", humanize.Sig(s.Utilization.MeanCPUPercent) + " %"},
+	}
+	if t := s.Tasks; t != nil {
+		rows = append(rows, [2]string{"tasks peak / mean", fmt.Sprintf("%d / %s running; %s task-seconds pending for capacity; on Fargate %s",
+			t.PeakRunning, humanize.Sig(t.MeanRunning), humanize.Sig(t.PendingTaskSeconds), humanize.USD(t.FargateEquivalentUSD))})
+	}
+	rows = append(rows, [][2]string{
 		{"cost", humanize.USD(s.Cost.TotalUSD) + " (≈ " + humanize.USD(s.Cost.MonthlyProjectionUSD) + "/month, " +
 			humanize.USD(s.Cost.PerMillionRequestsUSD) + " per million requests)"},
-	}
+	}...)
 	rows = append(rows, financeRows(s.Cost)...)
 	if s.Elasticity != nil {
 		rows = append(rows, [2]string{"elasticity", elasticityLine(s.Elasticity)})

@@ -28,6 +28,9 @@ func (s *Scenario) Build(seed *uint64) (*sim.Config, io.Closer, error) {
 		cfgSeed = *seed
 	}
 	it, ok := s.resolveType(s.Fleet.InstanceType)
+	if s.isFargate() && s.Fleet.InstanceType == "" {
+		it, ok = sim.InstanceType{Name: "fargate", VCPU: 1, Speed: 1}, true
+	}
 	if !ok {
 		return nil, nil, s.errorAt("fleet.instance_type", "unknown instance type %q", s.Fleet.InstanceType)
 	}
@@ -110,6 +113,12 @@ func (s *Scenario) Build(seed *uint64) (*sim.Config, io.Closer, error) {
 	if err := s.buildLifecycle(&cfg.Fleet); err != nil {
 		closer.Close()
 		return nil, nil, err
+	}
+	if s.Service != nil {
+		if err := s.buildService(cfg, it); err != nil {
+			closer.Close()
+			return nil, nil, err
+		}
 	}
 	return cfg, closer, nil
 }

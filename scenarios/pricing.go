@@ -372,6 +372,7 @@ func (s *Scenario) PricingPlan() pricing.Plan {
 		},
 		DataTransfer:   pricing.DataTransfer{ResponseBytes: p.DataTransfer.ResponseBytes, USDPerGB: p.DataTransfer.USDPerGB},
 		WhatIfDiscount: p.WhatIf.Discount,
+		Fargate:        s.FargateRates(),
 		WhatIfSource:   "pricing.savings_plan_what_if.discount",
 	}
 	if !s.has("pricing.savings_plan_what_if.discount") {

@@ -44,7 +44,20 @@ const maxUSD = 1e6
 
 // distPaths are the places a duration distribution (DistSpec) sits.
 var distPaths = []string{"workload.service_time", "fleet.boot_time", "fleet.warm_pool.boot_time",
-	"fleet.lifecycle.launch_hook.duration", "fleet.lifecycle.terminate_hook.duration"}
+	"fleet.lifecycle.launch_hook.duration", "fleet.lifecycle.terminate_hook.duration",
+	"service.task.start_time", "service.fargate.provisioning_time"}
+
+// andService adds, to scaling policy paths, the same paths under an ECS
+// service's scaling (docs/ecs.md): the policies take the same ranges.
+func andService(paths ...string) []string {
+	out := append([]string(nil), paths...)
+	for _, p := range paths {
+		if strings.HasPrefix(p, "scaling.policies") {
+			out = append(out, "service."+p)
+		}
+	}
+	return out
+}
 
 func suffixed(prefixes []string, key string) []string {
 	out := make([]string, len(prefixes))
@@ -84,16 +97,16 @@ var fieldRanges = []fieldRange{
 	{paths: []string{"fleet.failures_per_instance_hour", "fleet.spot_interruptions_per_hour"}, min: 0, max: 3600, unit: "per instance-hour"},
 	{paths: []string{"load_balancer.health_check.healthy_threshold", "load_balancer.health_check.unhealthy_threshold"}, min: 1, max: 100, unit: "checks"},
 
-	{paths: []string{"scaling.policies[].target", "scaling.policies[].alarm.threshold",
-		"scaling.policies[].steps[].lower", "scaling.policies[].steps[].upper"}, min: -1e12, max: 1e12},
-	{paths: []string{"scaling.policies[].scale_out_datapoints", "scaling.policies[].scale_in_datapoints",
-		"scaling.policies[].alarm.evaluation_periods", "scaling.policies[].alarm.datapoints_to_alarm"}, min: 1, max: 10_000, unit: "datapoints"},
-	{paths: []string{"scaling.policies[].scale_in_ratio", "scaling.policies[].tolerance"}, min: 0, max: 1000, unit: "×"},
-	{paths: []string{"scaling.policies[].adjustment", "scaling.policies[].steps[].adjustment"}, min: -1e6, max: 1e6},
-	{paths: []string{"scaling.policies[].min_adjustment_magnitude", "scaling.policies[].min", "scaling.policies[].max",
-		"scaling.policies[].desired", "scaling.guards.max_step"}, min: 0, max: maxInstances, unit: "instances"},
-	{paths: []string{"scaling.policies[].max_capacity_buffer"}, min: 0, max: 100, unit: "%"},
-	{paths: []string{"scaling.policies[].behavior.scale_up.policies[].value", "scaling.policies[].behavior.scale_down.policies[].value"}, min: 0, max: 1e6},
+	{paths: andService("scaling.policies[].target", "scaling.policies[].alarm.threshold",
+		"scaling.policies[].steps[].lower", "scaling.policies[].steps[].upper"), min: -1e12, max: 1e12},
+	{paths: andService("scaling.policies[].scale_out_datapoints", "scaling.policies[].scale_in_datapoints",
+		"scaling.policies[].alarm.evaluation_periods", "scaling.policies[].alarm.datapoints_to_alarm"), min: 1, max: 10_000, unit: "datapoints"},
+	{paths: andService("scaling.policies[].scale_in_ratio", "scaling.policies[].tolerance"), min: 0, max: 1000, unit: "×"},
+	{paths: andService("scaling.policies[].adjustment", "scaling.policies[].steps[].adjustment"), min: -1e6, max: 1e6},
+	{paths: andService("scaling.policies[].min_adjustment_magnitude", "scaling.policies[].min", "scaling.policies[].max",
+		"scaling.policies[].desired", "scaling.guards.max_step"), min: 0, max: maxInstances, unit: "instances"},
+	{paths: andService("scaling.policies[].max_capacity_buffer"), min: 0, max: 100, unit: "%"},
+	{paths: andService("scaling.policies[].behavior.scale_up.policies[].value", "scaling.policies[].behavior.scale_down.policies[].value"), min: 0, max: 1e6},
 	{paths: []string{"scaling.guards.budget_usd_per_hour"}, min: 0, max: 1e9, unit: "USD/h"},
 
 	{paths: []string{"pricing.spot.discount", "pricing.reserved[].discount", "pricing.savings_plans[].discount",
@@ -106,6 +119,19 @@ var fieldRanges = []fieldRange{
 	{paths: []string{"pricing.load_balancer.requests_per_connection"}, min: 0, max: 1e9, unit: "requests"},
 	{paths: []string{"pricing.data_transfer.response_bytes"}, min: 0, max: 1e12, unit: "bytes"},
 	{paths: []string{"slo.error_rate"}, min: 0, max: 1, unit: "a fraction"},
+
+	// ECS (docs/ecs.md); the semantic checks say more below the ranges.
+	{paths: []string{"service.task.cpu"}, min: 0, max: 196608, unit: "CPU units"},
+	{paths: []string{"service.task.memory_mib"}, min: 0, max: 1e7, unit: "MiB"},
+	{paths: []string{"service.task.workers"}, min: 0, max: 10000, unit: "requests"},
+	{paths: []string{"service.min", "service.desired", "service.capacity_provider_strategy[].base"}, min: 0, max: maxInstances, unit: "tasks"},
+	{paths: []string{"service.max"}, min: 1, max: maxInstances, unit: "tasks"},
+	{paths: []string{"service.capacity_provider_strategy[].weight"}, min: 0, max: 1000},
+	{paths: []string{"service.fargate.spot_interruptions_per_hour"}, min: 0, max: 3600, unit: "per task-hour"},
+	{paths: []string{"service.fargate.usd_per_vcpu_hour", "service.fargate.usd_per_gb_hour"}, min: 0, max: maxUSD, unit: "USD/h"},
+	{paths: []string{"service.fargate.spot_discount"}, min: 0, max: 1, unit: "a fraction"},
+	{paths: []string{"capacity_provider.target_capacity"}, min: 0, max: 100, unit: "%"},
+	{paths: []string{"capacity_provider.minimum_scaling_step_size", "capacity_provider.maximum_scaling_step_size"}, min: 0, max: 10000, unit: "instances"},
 }
 
 // rangeOf is fieldRanges by path.

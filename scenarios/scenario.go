@@ -21,12 +21,15 @@ type Scenario struct {
 	Traffic       Traffic        `yaml:"traffic" json:"traffic" jsonschema:"required"`
 	Workload      Workload       `yaml:"workload" json:"workload" jsonschema:"required"`
 	InstanceTypes []InstanceSpec `yaml:"instance_types,omitempty" json:"instance_types,omitempty" jsonschema_description:"types the catalogue lacks, or overrides of catalogue types"`
-	Fleet         Fleet          `yaml:"fleet" json:"fleet" jsonschema:"required"`
-	LoadBalancer  LoadBalancer   `yaml:"load_balancer" json:"load_balancer"`
-	Scaling       Scaling        `yaml:"scaling" json:"scaling"`
-	Metrics       Metrics        `yaml:"metrics" json:"metrics"`
-	Pricing       Pricing        `yaml:"pricing" json:"pricing"`
-	SLO           SLO            `yaml:"slo" json:"slo"`
+	Fleet         Fleet          `yaml:"fleet" json:"fleet" jsonschema_description:"the Auto Scaling group: the targets, or with service the cluster's instances (not with launch_type fargate)"`
+	// Service and CapacityProvider make the run an ECS service (docs/ecs.md).
+	Service          *Service          `yaml:"service,omitempty" json:"service,omitempty" jsonschema_description:"an ECS service: its tasks are the load balancer's targets"`
+	CapacityProvider *CapacityProvider `yaml:"capacity_provider,omitempty" json:"capacity_provider,omitempty" jsonschema_description:"ECS cluster auto scaling of fleet (launch_type ec2)"`
+	LoadBalancer     LoadBalancer      `yaml:"load_balancer" json:"load_balancer"`
+	Scaling          Scaling           `yaml:"scaling" json:"scaling"`
+	Metrics          Metrics           `yaml:"metrics" json:"metrics"`
+	Pricing          Pricing           `yaml:"pricing" json:"pricing"`
+	SLO              SLO               `yaml:"slo" json:"slo"`
 
 	// Variants and Sweep are decoded and checked (names, field paths) but
 	// not run yet.

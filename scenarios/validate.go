@@ -193,9 +193,15 @@ func (c *checker) check() {
 	c.workload()
 	c.catalogue()
 	c.instanceTypes()
-	c.fleet()
+	if s.isFargate() && !c.given("fleet") {
+		// No instances: Fargate spreads tasks over the region's zones.
+		s.Fleet.Zones, s.Fleet.BootTime = 3, defaultBootTime
+	} else {
+		c.fleet()
+	}
 	c.loadBalancer()
 	c.scaling()
+	c.service()
 	c.metrics()
 	c.pricing()
 	c.slo()

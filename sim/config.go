@@ -121,6 +121,9 @@ type Config struct {
 	RequestBytes, ResponseBytes float64
 
 	Fleet FleetConfig
+	// ECS, when set, makes Fleet an ECS service's tasks and says where
+	// they run (docs/ecs.md).
+	ECS *ECSConfig
 
 	Balancer            Balancer
 	LBOverhead          Time

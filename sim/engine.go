@@ -36,6 +36,7 @@ type engine struct {
 	lb    router
 	meter meter
 	asg   groupState
+	ecs   *ecsState // an ECS service (docs/ecs.md); nil: an Auto Scaling group
 }
 
 // Run simulates cfg and returns what it measured.
@@ -86,9 +87,14 @@ func newEngine(cfg *Config) (*engine, error) {
 
 	// The group exists before t = 0: its initial instances are in service
 	// and past their warm-up, as in a running production group.
-	for i := 0; i < cfg.Fleet.Desired; i++ {
-		id := e.launch()
-		e.enterService(id, false)
+	if cfg.ECS != nil {
+		e.ecs = newECS(cfg)
+		e.ecsInit()
+	} else {
+		for i := 0; i < cfg.Fleet.Desired; i++ {
+			id := e.launch()
+			e.enterService(id, false)
+		}
 	}
 	e.scheduleArrival()
 	e.q.push(event{at: tickStep, kind: evTick})
@@ -116,7 +122,11 @@ func (e *engine) loop() {
 		case evArrival:
 			e.arrive()
 		case evDeparture:
-			e.depart(ev.inst, ev.arr, overhead, timeout)
+			if e.fleet.inst[ev.inst].ps {
+				e.psDepart(ev.inst, ev.at, overhead, timeout)
+			} else {
+				e.depart(ev.inst, ev.arr, overhead, timeout)
+			}
 		case evTick:
 			e.tick()
 		case evBooted:
@@ -145,6 +155,8 @@ func (e *engine) loop() {
 			e.spotNotice(ev.inst)
 		case evSpotReclaim:
 			e.spotReclaim(ev.inst)
+		case evHostReady:
+			e.hostReady(ev.inst)
 		}
 		e.q.release()
 	}
@@ -205,6 +217,10 @@ func (e *engine) scheduleArrival() {
 }
 
 func (e *engine) startService(in *instance, id int32, arr, svc Time) {
+	if in.ps {
+		e.psStart(in, id, arr, svc)
+		return
+	}
 	now := e.now
 	in.accrue(now)
 	in.busy++
@@ -259,6 +275,9 @@ func (e *engine) tick() {
 		e.lb.ramp(e.fleet.inst, now)
 	}
 	if now%Minute == 0 {
+		if e.ecs != nil {
+			e.ecsMinute()
+		}
 		e.closeMinute()
 		e.checkLifetime()
 	}
@@ -278,7 +297,13 @@ func (e *engine) tick() {
 func (e *engine) finish() {
 	e.closeBooks()
 	r := e.meter.res
+	if e.ecs != nil {
+		e.ecsFinish()
+	}
 	for i := range e.fleet.inst {
+		if e.ecs != nil {
+			break // the tasks are recorded by ecsFinish, the instances are the cluster's
+		}
 		in := &e.fleet.inst[i]
 		if in.state != terminated {
 			in.accrue(e.end)

@@ -122,6 +122,10 @@ func (e *engine) launch() int32 {
 }
 
 func (e *engine) scheduleBoot(id int32) {
+	if e.ecs != nil {
+		e.ecsStart(id)
+		return
+	}
 	dist := e.cfg.Fleet.BootTime
 	if e.takeFromPool() {
 		dist = e.cfg.Fleet.WarmPool.BootTime
@@ -137,6 +141,9 @@ func (e *engine) booted(id int32) {
 	in := &e.fleet.inst[id]
 	if in.state != pending {
 		return
+	}
+	if e.ecs != nil {
+		e.ecs.started[id] = e.now
 	}
 	if h := e.cfg.Fleet.LaunchHook; h != nil && !in.hooked {
 		in.hooked = true
@@ -198,6 +205,9 @@ func (e *engine) drain(id int32) {
 // delay runs out are cut off and count as rejected (the client sees a 5xx).
 func (e *engine) terminate(id int32) {
 	in := &e.fleet.inst[id]
+	if e.ecs != nil {
+		e.ecsTaskGone(id)
+	}
 	if in.state == inService {
 		e.lb.remove(e.fleet.inst, id)
 	}

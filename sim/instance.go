@@ -58,6 +58,11 @@ type instance struct {
 	head int
 	n    int
 
+	// ECS tasks: cpuCap is the task's vCPUs (cpu ÷ 1024), ps says its
+	// requests share them (fewer vCPUs than slots; sim/ps.go).
+	cpuCap float64
+	ps     bool
+
 	busyArea     Time // slot-nanoseconds of service so far
 	areaAt       Time // when busyArea was last brought up to date
 	periodArea   Time // busyArea at the start of the current metric period
@@ -70,6 +75,10 @@ type instance struct {
 
 // accrue brings the busy-slot integral up to now; call before busy changes.
 func (in *instance) accrue(now Time) {
+	if in.cpuCap > 0 {
+		in.accrueShared(now)
+		return
+	}
 	in.busyArea += Time(in.busy) * (now - in.areaAt)
 	in.areaAt = now
 }

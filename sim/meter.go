@@ -130,6 +130,9 @@ func (e *engine) closeMinute() {
 	row.P50 = quantileOrNaN(m.minuteHist, 50)
 	row.P99 = quantileOrNaN(m.minuteHist, 99)
 	m.closeMinuteInSystem(&row, e.now)
+	if e.ecs != nil {
+		e.ecsRow(&row)
+	}
 	m.res.Minutes = append(m.res.Minutes, row)
 	m.minute = MinuteRow{}
 	m.minuteHist.Reset()

@@ -103,6 +103,8 @@ type MinuteRow struct {
 	// LatencySum is the end-to-end latency of the requests completed in
 	// the minute, in seconds (MeanLatencyMs).
 	LatencySum float64
+	// ECS holds the tasks and cluster columns of an ECS run (nil otherwise).
+	ECS *ECSMinute
 }
 
 // Result is everything one run measured.
@@ -138,6 +140,10 @@ type Result struct {
 	// newest forecast for each hour, to set beside the actual load.
 	Forecasts map[string][]ForecastPoint
 	Instances []InstanceRecord
+	// Tasks and TaskSummary describe an ECS service's tasks (nil otherwise);
+	// Instances are then the cluster's container instances.
+	Tasks       []TaskRecord
+	TaskSummary *TaskSummary
 }
 
 // LatencyMs returns the q-th percentile (0–100) of end-to-end latency in ms.

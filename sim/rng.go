@@ -18,6 +18,7 @@ const (
 	StreamNoise
 	StreamHealth
 	StreamSpot
+	StreamPlacement // ECS: random placement and tie-breaks
 )
 
 // NewRand returns the random stream for purpose p under seed.

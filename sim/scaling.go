@@ -66,8 +66,14 @@ func (e *engine) evaluate() {
 	for _, s := range due {
 		props = append(props, proposed{s.Name(), s.Evaluate(e.now, &g)})
 	}
-	// Instances still launching have their warm-up ahead of them.
-	d := merge(mergeInput{Proposals: props, Limits: e.asg.lim, Desired: e.asg.desired, Warming: g.Warming + g.Pending})
+	// Instances still launching have their warm-up ahead of them. An ECS
+	// service has none: Application Auto Scaling does not hold scale-in for
+	// tasks still starting or waiting for capacity (docs/ecs.md).
+	warming := g.Warming + g.Pending
+	if e.ecs != nil {
+		warming = 0
+	}
+	d := merge(mergeInput{Proposals: props, Limits: e.asg.lim, Desired: e.asg.desired, Warming: warming})
 	for _, s := range d.Steps {
 		e.asg.lim = s.Limits
 		switch s.Kind {

@@ -7,6 +7,9 @@ import "math"
 // that has an unprotected one, then the termination policies in order, then
 // random. It returns -1 when every instance is protected.
 func (e *engine) pickVictim() int32 {
+	if e.ecs != nil {
+		return e.ecsVictim()
+	}
 	f := &e.fleet
 	free := make([]int, len(f.zoneActive))
 	for _, id := range f.live {

@@ -118,12 +118,24 @@ func reportFor(sc *scenarios.Scenario, cfg *sim.Config, res *sim.Result) *report
 		Start:          cfg.Start,
 		Result:         res,
 		Bill:           bill,
-		PriceSource:    t.PriceSource,
+		PriceSource:    priceSource(cfg),
 		PriceList:      sc.PriceList(),
 		RPSPerInstance: rps,
 		SLO:            sloSpec(sc.SLO),
 		Demand:         demandBasis(sc, rps),
 	})
+}
+
+// priceSource is where the instances' price comes from: the fleet's type,
+// or for an ECS service the cluster's instance type (none on Fargate).
+func priceSource(cfg *sim.Config) string {
+	if e := cfg.ECS; e != nil {
+		if e.Fargate {
+			return "Fargate rates (docs/ecs.md)"
+		}
+		return e.Hosts.Type.PriceSource
+	}
+	return cfg.Fleet.Type.PriceSource
 }
 
 // seedOption is the --seed flag: its default is the scenario's own seed,

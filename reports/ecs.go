@@ -1,0 +1,114 @@
+package reports
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/capsim/capsim/internal/humanize"
+	"github.com/capsim/capsim/internal/safetext"
+
+	"github.com/capsim/capsim/pricing"
+	"github.com/capsim/capsim/sim"
+)
+
+// Tasks summarises an ECS service's tasks (docs/ecs.md): the most and the
+// time-average RUNNING, the task-seconds spent PENDING for lack of
+// capacity, and what the same tasks cost, or would cost, on Fargate.
+type Tasks struct {
+	PeakRunning          int     `json:"peak_running"`
+	MeanRunning          float64 `json:"mean_running"`
+	PendingTaskSeconds   float64 `json:"pending_task_seconds"`
+	FargateEquivalentUSD float64 `json:"fargate_equivalent_usd"`
+}
+
+// RowECS holds a minute's task and cluster columns; a Row embeds it only
+// in an ECS run, so other runs' JSON is unchanged.
+type RowECS struct {
+	TasksRunning int `json:"tasks_running"`
+	TasksPending int `json:"tasks_pending"`
+	// CapacityProviderReservation is null on Fargate.
+	CapacityProviderReservation *float64 `json:"capacity_provider_reservation"`
+	ReservedCPUUnits            int      `json:"reserved_cpu_units"`
+	RegisteredCPUUnits          int      `json:"registered_cpu_units"`
+	ReservedMemoryMiB           int      `json:"reserved_memory_mib"`
+	RegisteredMemoryMiB         int      `json:"registered_memory_mib"`
+}
+
+// ecsCSVHeader are the columns an ECS run's CSV adds after CSVHeader.
+var ecsCSVHeader = []string{"tasks_running", "tasks_pending", "capacity_provider_reservation",
+	"reserved_cpu_units", "registered_cpu_units", "reserved_memory_mib", "registered_memory_mib"}
+
+func buildTasks(in Input, r *sim.Result) *Tasks {
+	t := r.TaskSummary
+	if t == nil {
+		return nil
+	}
+	return &Tasks{PeakRunning: t.PeakRunning, MeanRunning: round(t.MeanRunning, 3),
+		PendingTaskSeconds: round(t.PendingTaskSeconds, 3), FargateEquivalentUSD: round(in.Bill.FargateEquivalentUSD, 6)}
+}
+
+// rowECS is a minute's ECS columns; fargate says there is no cluster.
+func rowECS(m *sim.ECSMinute, fargate bool) *RowECS {
+	if m == nil {
+		return nil
+	}
+	out := &RowECS{TasksRunning: m.TasksRunning, TasksPending: m.TasksPending,
+		ReservedCPUUnits: m.ReservedCPU, RegisteredCPUUnits: m.RegisteredCPU,
+		ReservedMemoryMiB: m.ReservedMiB, RegisteredMemoryMiB: m.RegisteredMiB}
+	if !fargate {
+		v := round(m.Reservation, 3)
+		out.CapacityProviderReservation = &v
+	}
+	return out
+}
+
+func (e *RowECS) csv() []string {
+	res := ""
+	if e.CapacityProviderReservation != nil {
+		res = strconv.FormatFloat(*e.CapacityProviderReservation, 'f', -1, 64)
+	}
+	a := strconv.Itoa
+	return []string{a(e.TasksRunning), a(e.TasksPending), res, a(e.ReservedCPUUnits), a(e.RegisteredCPUUnits),
+		a(e.ReservedMemoryMiB), a(e.RegisteredMemoryMiB)}
+}
+
+// The Fargate cost lines take their place after the instance lines (kept
+// here, beside the rest of the ECS report, rather than in html_charts.go).
+func init() {
+	lineOrder = append(lineOrder, pricing.LineFargate, pricing.LineFargateSpot)
+	lineLabels[pricing.LineFargate] = "Fargate"
+	lineLabels[pricing.LineFargateSpot] = "Fargate Spot"
+}
+
+// ECSRow is an ECS run's extra comparison numbers: why one way of running
+// the service costs what it does — tasks waiting for instances, and paid
+// capacity nobody used.
+type ECSRow struct {
+	MeanRunning          float64 `json:"mean_running"`
+	PendingTaskSeconds   float64 `json:"pending_task_seconds"`
+	IdleShare            float64 `json:"idle_share"`
+	FargateEquivalentUSD float64 `json:"fargate_equivalent_usd"`
+}
+
+func ecsRowOf(s Summary) *ECSRow {
+	if s.Tasks == nil {
+		return nil
+	}
+	return &ECSRow{MeanRunning: s.Tasks.MeanRunning, PendingTaskSeconds: s.Tasks.PendingTaskSeconds,
+		IdleShare: s.Cost.Idle.IdleShare, FargateEquivalentUSD: s.Tasks.FargateEquivalentUSD}
+}
+
+// ecsNotes are the lines a comparison of ECS runs adds under its table,
+// one a run, in words (none when no run is an ECS service).
+func ecsNotes(c *Comparison) []string {
+	var out []string
+	for _, r := range c.Table {
+		e := r.ECS
+		if e == nil {
+			continue
+		}
+		out = append(out, fmt.Sprintf("%s: %s tasks running on average, %s task-seconds pending for capacity, %s of paid vCPU time idle; the same tasks on Fargate %s",
+			safetext.Line(r.Name), humanize.Sig(e.MeanRunning), humanize.Sig(e.PendingTaskSeconds), humanize.Percent(e.IdleShare), humanize.USD(e.FargateEquivalentUSD)))
+	}
+	return out
+}

@@ -1,0 +1,230 @@
+package scenarios
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/capsim/capsim/pricing"
+	"github.com/capsim/capsim/sim"
+)
+
+// validECS is a small ECS service on EC2 with a capacity provider; the
+// cases below break one thing in it at a known line and column.
+const validECS = `duration: 1h
+traffic:
+  synthetic: {shape: constant, rps: 100}
+workload:
+  service_time: {dist: exponential, mean: 50ms}
+fleet:
+  instance_type: m5.large
+  min: 0
+  max: 10
+  desired: 2
+capacity_provider:
+  target_capacity: 100
+service:
+  launch_type: ec2
+  task: {cpu: 1024, memory_mib: 2048, workers: 2}
+  min: 2
+  max: 20
+  placement:
+    - {type: binpack, field: memory}
+  scaling:
+    policies:
+      - {name: cpu50, type: target_tracking, metric: cpu, target: 50}
+`
+
+func editECS(t *testing.T, old, new string) string {
+	t.Helper()
+	if !strings.Contains(validECS, old) {
+		t.Fatalf("edit: %q is not in the valid ECS scenario", old)
+	}
+	return strings.Replace(validECS, old, new, 1)
+}
+
+func TestECSParsesAndBuilds(t *testing.T) {
+	s, err := Parse("ecs.yaml", []byte(validECS), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, closer, err := s.Build(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closer.Close()
+	e := cfg.ECS
+	if e == nil || e.Fargate || e.Provider == nil || e.Provider.TargetCapacity != 100 || e.Provider.MinStep != 1 ||
+		e.Provider.MaxStep != 10000 || e.Provider.Warmup != 300*sim.Second || !e.Provider.TerminationProtection {
+		t.Fatalf("ECS config %+v (provider %+v): want the documented managed scaling defaults", e, e.Provider)
+	}
+	if e.Hosts.UnitsPerInstance != 2048 || e.Hosts.MiBPerInstance != 8192 {
+		t.Errorf("m5.large registers %d units, %d MiB; want 2048, 8192", e.Hosts.UnitsPerInstance, e.Hosts.MiBPerInstance)
+	}
+	// Two workers on one vCPU: the engine shares it (sim/ps.go); the
+	// task runs at the instance type's speed.
+	if cfg.Fleet.Type.VCPU != 2 || cfg.Fleet.Type.Speed != 1 || cfg.Fleet.Desired != 2 {
+		t.Errorf("task as target: %+v, desired %d", cfg.Fleet.Type, cfg.Fleet.Desired)
+	}
+	if len(cfg.Guards) != 1 || s.Service.Scaling.Policies[0].ScaleInRatio != 0.9 {
+		t.Errorf("service scaling: guards %d, scale-in ratio %g; want the AAS cooldown guard and 0.9", len(cfg.Guards), s.Service.Scaling.Policies[0].ScaleInRatio)
+	}
+}
+
+func TestECSErrors(t *testing.T) {
+	cases := []struct {
+		name string
+		src  string
+		want []want
+	}{
+		{"task larger than the instance type",
+			editECS(t, "cpu: 1024, memory_mib: 2048", "cpu: 4096, memory_mib: 2048"),
+			[]want{{"15:15", "service.task.cpu", "does not fit m5.large"}}},
+		{"unknown placement field",
+			editECS(t, "field: memory}", "field: disk}"),
+			[]want{{"19:30", "service.placement[0].field", `unknown binpack field "disk"`}}},
+		{"capacity provider with fargate",
+			editECS(t, "launch_type: ec2\n  task: {cpu: 1024, memory_mib: 2048, workers: 2}\n", "launch_type: fargate\n  task: {cpu: 1024, memory_mib: 2048, workers: 2}\n"),
+			[]want{{"11:1", "capacity_provider", "launch_type fargate has no instances"},
+				{"18:3", "service.placement", "Fargate places tasks itself"}}},
+		{"all-zero strategy weights",
+			strings.Replace(strings.Replace(validECS, "capacity_provider:\n  target_capacity: 100\n", "", 1),
+				"launch_type: ec2\n", "launch_type: fargate\n  capacity_provider_strategy: [{capacity_provider: FARGATE, base: 1}, {capacity_provider: FARGATE_SPOT}]\n", 1),
+			[]want{{"13:3", "service.capacity_provider_strategy", "every weight is 0"},
+				{"17:3", "service.placement", "Fargate places tasks itself"}}},
+		{"base on two providers",
+			strings.Replace(strings.Replace(validECS, "  placement:\n    - {type: binpack, field: memory}\n", "", 1),
+				"launch_type: ec2\n", "launch_type: fargate\n  capacity_provider_strategy: [{capacity_provider: FARGATE, base: 1, weight: 1}, {capacity_provider: FARGATE_SPOT, base: 2, weight: 1}]\n", 1),
+			[]want{{"11:1", "capacity_provider", "launch_type fargate"},
+				{"15:122", "service.capacity_provider_strategy[1].base", "only one capacity provider"}}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Parse("case.yaml", []byte(c.src), "")
+			if err == nil {
+				t.Fatalf("no error for:\n%s", c.src)
+			}
+			es, ok := AsErrors(err)
+			if !ok {
+				t.Fatalf("error is %T: %v", err, err)
+			}
+			if len(es) != len(c.want) {
+				t.Fatalf("got %d problems, want %d:\n%v", len(es), len(c.want), err)
+			}
+			for i, w := range c.want {
+				prefix := "case.yaml:" + w.at + ": " + w.field + ": "
+				if got := es[i].Error(); !strings.HasPrefix(got, prefix) || !strings.Contains(got, w.msg) {
+					t.Errorf("problem %d:\n got  %s\n want %s…%s", i, got, prefix, w.msg)
+				}
+			}
+		})
+	}
+}
+
+// TestFargateCostFixedService: on a fixed Fargate service the bill's
+// fargate line is tasks × (vCPU rate × vCPUs + GB rate × GB) × time
+// (https://aws.amazon.com/fargate/pricing/).
+func TestFargateCostFixedService(t *testing.T) {
+	src := `duration: 2h
+traffic:
+  synthetic: {shape: constant, rps: 50}
+workload:
+  service_time: {dist: exponential, mean: 20ms}
+service:
+  launch_type: fargate
+  task: {cpu: 512, memory_mib: 2048, workers: 1}
+  min: 3
+  max: 3
+`
+	s, err := Parse("fargate.yaml", []byte(src), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, closer, err := s.Build(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closer.Close()
+	res, err := sim.Run(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Instances) != 0 {
+		t.Errorf("%d instances on Fargate", len(res.Instances))
+	}
+	bill := pricing.Charge(s.PricingPlan(), res)
+	r := pricing.DefaultFargateRates["x86_64"]
+	want := 3 * (r.VCPUHour*0.5 + r.GBHour*2) * 2
+	if got := bill.ByLine[pricing.LineFargate]; math.Abs(got-want) > 1e-9 {
+		t.Errorf("fargate line $%.6f, want 3 × (%.5f × 0.5 + %.6f × 2) × 2 h = $%.6f", got, r.VCPUHour, r.GBHour, want)
+	}
+	if bill.ByLine[pricing.LineOnDemand] != 0 {
+		t.Errorf("on-demand line $%g on Fargate", bill.ByLine[pricing.LineOnDemand])
+	}
+	if res.TaskSummary.PeakRunning != 3 || math.Abs(res.TaskSummary.MeanRunning-3) > 1e-9 {
+		t.Errorf("tasks %+v, want 3 running throughout", *res.TaskSummary)
+	}
+}
+
+// TestFargateSpotSplit: a capacity provider strategy puts its base on
+// FARGATE, the rest by weight; Spot tasks bill on the fargate_spot line
+// at the discount, and interrupted ones are replaced.
+func TestFargateSpotSplit(t *testing.T) {
+	od := ProviderStrategy{CapacityProvider: "FARGATE", Base: 2, Weight: 1}
+	spot := ProviderStrategy{CapacityProvider: "FARGATE_SPOT", Weight: 3}
+	for _, c := range []struct{ total, want int }{{1, 1}, {2, 2}, {6, 3}, {10, 4}} {
+		if got := fargateSplit(c.total, od, spot); got != c.want {
+			t.Errorf("%d tasks: %d on FARGATE, want %d (base 2, then 1 in 4)", c.total, got, c.want)
+		}
+	}
+	src := `duration: 4h
+traffic:
+  synthetic: {shape: constant, rps: 50}
+workload:
+  service_time: {dist: exponential, mean: 20ms}
+service:
+  launch_type: fargate
+  task: {cpu: 1024, memory_mib: 2048}
+  min: 6
+  max: 6
+  fargate: {spot_interruptions_per_hour: 0.5}
+  capacity_provider_strategy:
+    - {capacity_provider: FARGATE, base: 2, weight: 1}
+    - {capacity_provider: FARGATE_SPOT, weight: 3}
+`
+	s, err := Parse("spot.yaml", []byte(src), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, closer, err := s.Build(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closer.Close()
+	res, err := sim.Run(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bill := pricing.Charge(s.PricingPlan(), res)
+	if bill.ByLine[pricing.LineFargate] <= 0 || bill.ByLine[pricing.LineFargateSpot] <= 0 {
+		t.Fatalf("lines %v: want both fargate and fargate_spot", bill.ByLine)
+	}
+	r := pricing.DefaultFargateRates["x86_64"]
+	perTaskHour := r.VCPUHour + 2*r.GBHour
+	// 3 of 6 on FARGATE for 4 h; Spot at 30 % of the price.
+	if got, want := bill.ByLine[pricing.LineFargate], 3*perTaskHour*4; math.Abs(got-want) > 1e-6 {
+		t.Errorf("fargate line $%.6f, want $%.6f", got, want)
+	}
+	spotTasks := 0
+	for _, tk := range res.Tasks {
+		if tk.Spot {
+			spotTasks++
+		}
+	}
+	if spotTasks <= 3 {
+		t.Errorf("%d Spot tasks over 4 h at 0.5 interruptions per task-hour: none replaced", spotTasks)
+	}
+	if got := bill.ByLine[pricing.LineFargateSpot]; got > 3*perTaskHour*4*0.3*1.1 {
+		t.Errorf("fargate_spot line $%.6f, want about 3 tasks × 4 h at 30 %%", got)
+	}
+}

@@ -1,0 +1,217 @@
+package sim_test
+
+import (
+	"testing"
+
+	"github.com/capsim/capsim/policies"
+	"github.com/capsim/capsim/sim"
+)
+
+// ecsStep is stepLoad as an ECS service: one-vCPU tasks (one worker
+// each) on two-vCPU instances, two tasks to an instance, scaled by a
+// capacity provider at target_capacity 100.
+func ecsStep(seed uint64) *sim.Config {
+	cfg := stepLoad(seed)
+	cfg.Fleet.Type = sim.InstanceType{Name: "task", VCPU: 1, Speed: 1}
+	cfg.Fleet.BootTime = sim.Constant{Value: 20} // start_time
+	cfg.Fleet.Warmup = 0
+	cfg.Fleet.Min, cfg.Fleet.Desired, cfg.Fleet.Max = 2, 2, 20
+	tt := policies.NewTargetTracking("cpu50", sim.MetricCPU, 50)
+	cfg.Scalers = []sim.Scaler{tt}
+	cfg.ECS = &sim.ECSConfig{
+		TaskCPU: 1024, TaskMemoryMiB: 2048,
+		Placement: []sim.PlacementStrategy{{Type: sim.Spread, Field: sim.FieldZone}, {Type: sim.Binpack, Field: sim.FieldMemory}},
+		Hosts: sim.HostGroup{Type: sim.InstanceType{Name: "m.large", VCPU: 2, MemoryGiB: 4, Speed: 1, USDPerHour: 0.1},
+			Min: 0, Max: 10, Desired: 1, BootTime: sim.Constant{Value: 90}, Zones: 3,
+			UnitsPerInstance: 2048, MiBPerInstance: 4096},
+		Provider: &sim.ManagedScaling{TargetCapacity: 100, MinStep: 1, MaxStep: 10000, Warmup: 300 * sim.Second, TerminationProtection: true},
+	}
+	return cfg
+}
+
+// TestECSTwoLevelLag: the traffic step makes the service ask for tasks;
+// they wait PENDING (the reservation metric goes above 100); the capacity
+// provider launches instances; the tasks start; latency recovers.
+func TestECSTwoLevelLag(t *testing.T) {
+	res, err := sim.Run(ecsStep(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkInvariants(t, res)
+	var askAt, cpAt sim.Time = -1, -1
+	for _, a := range res.Activities {
+		if a.Policy != "capacity_provider" && a.To > a.From && askAt < 0 && a.Time >= 30*sim.Minute {
+			askAt = a.Time
+		}
+		if a.Policy == "capacity_provider" && a.To > a.From && cpAt < 0 && a.Time >= 30*sim.Minute {
+			cpAt = a.Time
+		}
+	}
+	if askAt < 0 || cpAt < askAt {
+		t.Fatalf("service scale-out at %v, capacity provider scale-out at %v: want the second after the first", askAt, cpAt)
+	}
+	pendingSeen, startAt := false, sim.Time(-1)
+	var worstLag float64
+	for _, m := range res.Minutes {
+		if m.Start < askAt {
+			continue
+		}
+		if m.ECS.TasksPending > 0 && m.ECS.Reservation > 100 {
+			pendingSeen = true
+		}
+		if pendingSeen && startAt < 0 && m.ECS.TasksPending == 0 && m.InService > 1 {
+			startAt = m.Start
+		}
+		if startAt < 0 && m.P99 > worstLag {
+			worstLag = m.P99
+		}
+	}
+	if !pendingSeen || startAt < 0 {
+		t.Fatalf("pending with reservation > 100 seen: %v; all tasks started at %v", pendingSeen, startAt)
+	}
+	// Latency recovers: ten minutes after the tasks start, still under the
+	// step, p99 is far below its worst during the lag.
+	for _, m := range res.Minutes {
+		if m.Start >= startAt+10*sim.Minute && m.Start < 85*sim.Minute {
+			if m.P99 > worstLag/2 || m.P99 > 100 {
+				t.Errorf("minute %v: p99 %.1f ms, worst during the lag %.1f ms", m.Start, m.P99, worstLag)
+			}
+		}
+	}
+	if res.TaskSummary == nil || res.TaskSummary.PendingTaskSeconds <= 0 || res.TaskSummary.PeakRunning <= 2 {
+		t.Errorf("task summary %+v", res.TaskSummary)
+	}
+	t.Logf("service asks at %v, provider scales out at %v, tasks all started by %v; worst p99 %.0f ms; %+v",
+		askAt, cpAt, startAt, worstLag, *res.TaskSummary)
+}
+
+// TestECSSteadyBinpack: at target_capacity 100 with binpack on memory, the
+// cluster settles at exactly as many instances as the running tasks need.
+func TestECSSteadyBinpack(t *testing.T) {
+	cfg := ecsStep(5)
+	cfg.Traffic = &sim.ConstantRate{RPS: 250}
+	cfg.Duration = 2 * sim.Hour
+	cfg.ECS.Placement = []sim.PlacementStrategy{{Type: sim.Binpack, Field: sim.FieldMemory}}
+	res, err := sim.Run(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range res.Minutes[90:] {
+		need := (m.ECS.TasksRunning + 1) / 2 // two tasks to an instance
+		if m.InService+m.Pending != need {
+			t.Errorf("minute %v: %d instances (%d booting) for %d running tasks, want %d", m.Start, m.InService+m.Pending, m.Pending, m.ECS.TasksRunning, need)
+		}
+	}
+}
+
+// TestECSFixedClusterPending: on a fixed cluster without room, the tasks
+// the service adds stay PENDING and are counted.
+func TestECSFixedClusterPending(t *testing.T) {
+	cfg := ecsStep(3)
+	cfg.ECS.Provider = nil
+	cfg.Traffic = &sim.FuncRate{F: func(t sim.Time) float64 {
+		switch {
+		case t < 30*sim.Minute:
+			return 100
+		case t < 90*sim.Minute:
+			return 360
+		}
+		return 40 // well below the target after the step: the service scales in
+	}}
+	res, err := sim.Run(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkInvariants(t, res)
+	for _, m := range res.Minutes {
+		if m.InService != 1 || m.ECS.TasksRunning > 2 {
+			t.Fatalf("minute %v: %d instances, %d tasks running on a fixed one-instance cluster", m.Start, m.InService, m.ECS.TasksRunning)
+		}
+	}
+	if res.TaskSummary.PendingTaskSeconds < 600 {
+		t.Errorf("pending task-seconds %.0f, want the step's extra tasks waiting", res.TaskSummary.PendingTaskSeconds)
+	}
+	// Tasks that never got room do not hold the service's scale-in: after
+	// the step the waiting tasks are the first to go.
+	if last := res.Minutes[len(res.Minutes)-1]; last.ECS.TasksPending != 0 {
+		t.Errorf("at the end %d tasks still pending: the service did not scale back in", last.ECS.TasksPending)
+	}
+}
+
+// fargateFixed is n one-vCPU Fargate tasks with w workers each, constant
+// service time svc, provisioning and start instant.
+func fargateFixed(n, w int, rps, svc float64, even bool) *sim.Config {
+	cfg := stepLoad(1)
+	cfg.Duration = 20 * sim.Minute
+	cfg.Traffic = &sim.ConstantRate{RPS: rps}
+	if even {
+		cfg.Arrivals = sim.ArrivalProcess{Kind: sim.Even}
+	}
+	cfg.Service = sim.Constant{Value: svc}
+	cfg.LBOverhead = 0
+	cfg.Fleet.Type = sim.InstanceType{Name: "task", VCPU: w, Speed: 1}
+	cfg.Fleet.Min, cfg.Fleet.Desired, cfg.Fleet.Max = n, n, n
+	cfg.Fleet.Warmup = 0
+	cfg.Scalers = nil
+	cfg.ECS = &sim.ECSConfig{Fargate: true, TaskCPU: 1024, TaskMemoryMiB: 2048, Provisioning: sim.Constant{Value: 0}}
+	return cfg
+}
+
+// TestTaskCPUShared: a task's requests share its task-level CPU, each at
+// most one vCPU (docs/ecs.md, "Service speed"). Alone, a request runs at
+// a whole vCPU; four at once on one vCPU take four times as long; the
+// task serves at most one vCPU of work per second whatever its workers.
+func TestTaskCPUShared(t *testing.T) {
+	// One request at a time: 100 ms each, as on a whole vCPU.
+	res, err := sim.Run(fargateFixed(1, 4, 1, 0.1, true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p50, p99 := res.LatencyMs(50), res.LatencyMs(99); p50 < 99 || p50 > 101 || p99 > 101 {
+		t.Errorf("alone: p50 %.1f ms, p99 %.1f ms; want 100 ms", p50, p99)
+	}
+	// 30 req/s of 50 ms work is 1.5 vCPUs: a one-vCPU task completes about
+	// 20 per second, the rest are rejected.
+	// A short queue keeps every wait under the timeout: served = completed.
+	cfg := fargateFixed(1, 4, 30, 0.05, false)
+	cfg.QueueLimit = 10
+	res, err = sim.Run(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkInvariants(t, res)
+	done := float64(res.Requests.Completed) / res.Duration.Seconds()
+	if done < 19 || done > 20.5 {
+		t.Errorf("saturated one-vCPU task served %.2f req/s, want ≈ 20 (1 vCPU ÷ 50 ms)", done)
+	}
+	if res.MeanCPU < 97 {
+		t.Errorf("saturated task's CPU %.1f %%, want ≈ 100", res.MeanCPU)
+	}
+	// Two tasks of four workers at 10 req/s of 50 ms: 25 % CPU each (used ÷
+	// reserved), not the share of busy workers.
+	res, err = sim.Run(fargateFixed(2, 4, 10, 0.05, true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.MeanCPU < 24 || res.MeanCPU > 26 {
+		t.Errorf("CPU %.2f %%, want 25 (0.5 vCPU used of 2 reserved)", res.MeanCPU)
+	}
+}
+
+// TestTaskProcessorSharingMeanSojourn: a one-vCPU task with unbounded
+// workers is an M/G/1 processor-sharing queue, whose mean sojourn time is
+// S ÷ (1 − ρ) whatever the service distribution (Kleinrock, Queueing
+// Systems Vol. 2, 1976, §4.4): 50 ms at ρ = 0.5 → 100 ms.
+func TestTaskProcessorSharingMeanSojourn(t *testing.T) {
+	cfg := fargateFixed(1, 10000, 10, 0, false)
+	cfg.Service = sim.Exponential{MeanSeconds: 0.05}
+	cfg.Duration = 4 * sim.Hour
+	res, err := sim.Run(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkInvariants(t, res)
+	if m := res.MeanLatencyMs(); m < 95 || m > 105 {
+		t.Errorf("mean sojourn %.1f ms, want 100 ± 5 (S / (1 − ρ))", m)
+	}
+}
