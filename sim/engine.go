@@ -36,6 +36,8 @@ type engine struct {
 	lb    router
 	meter meter
 	asg   groupState
+
+	fluid *fluidState // fluid mode only (sim/fluid.go); nil in request mode
 }
 
 // Run simulates cfg and returns what it measured.
@@ -45,7 +47,7 @@ func Run(cfg *Config) (*Result, error) {
 		return nil, err
 	}
 	e.loop()
-	if err := e.arrivals.failure(); err != nil {
+	if err := e.trafficFailure(); err != nil {
 		return nil, err
 	}
 	e.finish()
@@ -77,9 +79,12 @@ func newEngine(cfg *Config) (*engine, error) {
 			lastReason:      map[string]string{},
 		},
 	}
-	if cfg.Requests != nil {
+	switch {
+	case cfg.Mode == FluidMode:
+		e.fluid = newFluid(cfg)
+	case cfg.Requests != nil:
 		e.arrivals = &replay{src: cfg.Requests}
-	} else {
+	default:
 		e.arrivals = newArrivals(cfg.Traffic, NewRand(cfg.Seed, StreamArrivals), cfg.Arrivals)
 	}
 	e.q.ev = make([]event, 0, 1024)
@@ -90,7 +95,11 @@ func newEngine(cfg *Config) (*engine, error) {
 		id := e.launch()
 		e.enterService(id, false)
 	}
-	e.scheduleArrival()
+	if e.fluid != nil {
+		e.scheduleFluidStep()
+	} else {
+		e.scheduleArrival()
+	}
 	e.q.push(event{at: tickStep, kind: evTick})
 	// The warm pool, like the group, exists before t = 0.
 	if e.cfg.Fleet.WarmPool != nil {
@@ -145,6 +154,8 @@ func (e *engine) loop() {
 			e.spotNotice(ev.inst)
 		case evSpotReclaim:
 			e.spotReclaim(ev.inst)
+		case evFluidStep:
+			e.fluidStep()
 		}
 		e.q.release()
 	}

@@ -17,6 +17,7 @@ const (
 	evPoolReady                        // a warm-pool instance finished initialising
 	evSpotNotice                       // inst (spot) gets its 2-minute interruption notice
 	evSpotReclaim                      // inst (spot) is reclaimed
+	evFluidStep                        // fluid mode: the queues advance one step (sim/fluid.go)
 )
 
 // event is a small value: no pointers, no interfaces, so the heap is one

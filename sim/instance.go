@@ -52,6 +52,9 @@ type instance struct {
 	routed      int64   // requests routed to it
 	routedAt    int64   // routed at the start of the current metric period
 	lastCPU     float64 // CPU % over the last metric period
+	// fluidQueued is fluid mode's mean queue length over the last step
+	// (sim/fluid.go); 0 in request mode, where the ring buffer holds them.
+	fluidQueued int32
 
 	// ring buffer of waiting requests
 	q    []queued

@@ -18,6 +18,7 @@ const (
 	StreamNoise
 	StreamHealth
 	StreamSpot
+	StreamFluid // fluid mode's sampling of latency strata (sim/fluid.go)
 )
 
 // NewRand returns the random stream for purpose p under seed.
