@@ -42,6 +42,7 @@ func Build(in Input) *Document {
 		Seed:          r.Seed,
 		Start:         in.Start.UTC().Format(time.RFC3339),
 		Duration:      r.Duration.Duration().String(),
+		Mode:          r.Mode.String(),
 	}
 	s := &d.Summary
 	s.Requests = Requests(r.Requests)

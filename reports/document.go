@@ -13,14 +13,17 @@ const SchemaVersion = "1.0"
 // Document is one run's JSON result: the machine contract of docs/result.md.
 // Key names are an interface users script against: add, never rename.
 type Document struct {
-	SchemaVersion     string     `json:"schema_version"`
-	CapsimVersion     string     `json:"capsim_version"`
-	Name              string     `json:"name"`
-	Description       string     `json:"description,omitempty"`
-	Scenario          any        `json:"scenario"` // the resolved scenario, defaults filled in
-	Seed              uint64     `json:"seed"`
-	Start             string     `json:"start"`    // RFC 3339 wall clock of t = 0
-	Duration          string     `json:"duration"` // Go duration
+	SchemaVersion string `json:"schema_version"`
+	CapsimVersion string `json:"capsim_version"`
+	Name          string `json:"name"`
+	Description   string `json:"description,omitempty"`
+	Scenario      any    `json:"scenario"` // the resolved scenario, defaults filled in
+	Seed          uint64 `json:"seed"`
+	Start         string `json:"start"`    // RFC 3339 wall clock of t = 0
+	Duration      string `json:"duration"` // Go duration
+	// Mode is how the requests were simulated: "request" (every request)
+	// or "fluid" (queues in steps, docs/fluid.md).
+	Mode              string     `json:"mode"`
 	Summary           Summary    `json:"summary"`
 	ScalingActivities []Activity `json:"scaling_activities"`
 	// Forecasts holds each predictive policy's hourly forecast beside the

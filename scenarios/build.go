@@ -109,6 +109,10 @@ func (s *Scenario) Build(seed *uint64) (*sim.Config, io.Closer, error) {
 		closer.Close()
 		return nil, nil, err
 	}
+	if err := s.applyMode(cfg, cfgSeed); err != nil {
+		closer.Close()
+		return nil, nil, err
+	}
 	return cfg, closer, nil
 }
 

@@ -24,6 +24,10 @@ type Scenario struct {
 	Metrics       Metrics        `yaml:"metrics" json:"metrics"`
 	Pricing       Pricing        `yaml:"pricing" json:"pricing"`
 	SLO           SLO            `yaml:"slo" json:"slo"`
+	// Mode is how requests are simulated: request (default), fluid or
+	// auto (docs/fluid.md).
+	Mode  string     `yaml:"mode,omitempty" json:"mode,omitempty" jsonschema:"enum=request,enum=fluid,enum=auto" jsonschema_description:"request (default): every request simulated; fluid: queues advanced in steps, for months and years; auto: fluid for large runs where it is accurate"`
+	Fluid *FluidSpec `yaml:"fluid,omitempty" json:"fluid,omitempty"`
 
 	// Variants and Sweep are decoded and checked (names, field paths) but
 	// not run yet.
@@ -36,6 +40,8 @@ type Scenario struct {
 	logs  *LogStats           // a request log's skipped lines and gaps, found by Parse
 	at    map[string]position // field path → place in the file
 	tree  map[string]any      // the file as plain values, for variants
+	// modeNote says what auto mode picked and why (ModeNote)
+	modeNote string
 }
 
 // Traffic is the request rate: exactly one of Synthetic or Trace, then

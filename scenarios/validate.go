@@ -158,6 +158,7 @@ func (c *checker) check() {
 	c.metrics()
 	c.pricing()
 	c.slo()
+	c.mode()
 	c.variants()
 }
 

@@ -28,6 +28,7 @@ func compareCommand() *cli.Command {
 			&cli.PathFlag{Name: "out", Value: "capsim-out", Usage: "write compare.json, compare.md and report.html into `DIR`"},
 			&cli.PathFlag{Name: "json", Usage: "write only the JSON comparison, to `FILE` (- for standard output)"},
 			seedOption("use seed `N` instead of the scenario's (every run uses the same one)"),
+			modeOption(),
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "accepted for symmetry with run; compare shows no progress bar"},
 		},
 		Action: compareAction,
@@ -51,9 +52,9 @@ func compareAction(c *cli.Context) error {
 	seed := seedFlag(c, &sc.Seed)
 	cfgs := make([]*sim.Config, len(runs))
 	for i, r := range runs {
-		cfg, closer, err := r.Build(seed)
+		cfg, closer, err := buildRun(c, r, seed)
 		if err != nil {
-			return badInput(err)
+			return err
 		}
 		defer closer.Close()
 		cfgs[i] = cfg

@@ -32,6 +32,7 @@ func sweepCommand() *cli.Command {
 			&cli.StringFlag{Name: "shard", Usage: "run points i with i mod K = I, as `I/K`; defaults from JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs) with CAPSIM_SHARD_COUNT, AWS_BATCH_JOB_ARRAY_INDEX/_SIZE, or CAPSIM_SHARD_INDEX/_COUNT"},
 			&cli.BoolFlag{Name: "full", Usage: "keep every run's full document (time series included) in sweep.json"},
 			seedOption("use seed `N` instead of the scenario's (every point uses the same one)"),
+			modeOption(),
 		},
 		Action: sweepAction,
 	}
@@ -94,9 +95,9 @@ func sweepAction(c *cli.Context) error {
 		if runs[k], err = sc.SweepRun(p); err != nil {
 			return badInput(err)
 		}
-		cfg, closer, err := runs[k].Build(seed)
+		cfg, closer, err := buildRun(c, runs[k], seed)
 		if err != nil {
-			return badInput(err)
+			return err
 		}
 		defer closer.Close()
 		cfgs[k] = cfg

@@ -1,0 +1,34 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/capsim/capsim/scenarios"
+	"github.com/capsim/capsim/sim"
+)
+
+// modeOption is --mode: how requests are simulated (docs/fluid.md).
+func modeOption() cli.Flag {
+	return &cli.StringFlag{Name: "mode", Usage: "simulate every request (`request`), queues in steps (fluid), or fluid only for large runs where it is accurate (auto); default: the scenario's mode key, else request"}
+}
+
+// buildRun builds one run of sc, its mode taken from --mode when given;
+// what auto mode picked is said on stderr.
+func buildRun(c *cli.Context, sc *scenarios.Scenario, seed *uint64) (*sim.Config, io.Closer, error) {
+	if m := c.String("mode"); m != "" {
+		if err := sc.SetMode(m); err != nil {
+			return nil, nil, badInput(err)
+		}
+	}
+	cfg, closer, err := sc.Build(seed)
+	if err != nil {
+		return nil, nil, badInput(err)
+	}
+	if note := sc.ModeNote(); note != "" {
+		fmt.Fprintf(c.App.ErrWriter, "%s: %s\n", sc.Name, note)
+	}
+	return cfg, closer, nil
+}
