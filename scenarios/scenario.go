@@ -95,6 +95,16 @@ type Synthetic struct {
 	WeekendFactor *float64  `yaml:"weekend_factor,omitempty" json:"weekend_factor,omitempty" jsonschema_description:"weekly: Saturday and Sunday rate ÷ weekday rate (default 0.6)"`
 	Noise         float64   `yaml:"noise,omitempty" json:"noise,omitempty" jsonschema_description:"relative standard deviation of a per-minute multiplicative factor"`
 	Spikes        []Spike   `yaml:"spikes,omitempty" json:"spikes,omitempty"`
+
+	// Long horizons (scenarios/seasonality.go, docs/fluid.md): factors on
+	// any shape.
+	Growth             Growth    `yaml:"growth,omitempty" json:"growth,omitempty" jsonschema_description:"compound growth, like 20%/year"`
+	YearlyPeakToTrough *float64  `yaml:"yearly_peak_to_trough,omitempty" json:"yearly_peak_to_trough,omitempty" jsonschema_description:"the yearly season's peak ÷ trough, ≥ 1 (default 1: no season)"`
+	YearlyPeakDay      *int      `yaml:"yearly_peak_day,omitempty" json:"yearly_peak_day,omitempty" jsonschema_description:"day of the year of the season's peak, 1–366 (default 350, mid-December)"`
+	Holidays           []Holiday `yaml:"holidays,omitempty" json:"holidays,omitempty"`
+	// Resolution is how often the shape is sampled (default 1s); months
+	// and years run faster at 1m or 1h.
+	Resolution Duration `yaml:"resolution,omitempty" json:"resolution,omitempty" jsonschema_description:"the shape is sampled every resolution (default 1s; 1s to 24h)"`
 }
 
 // Spike adds RPS on top of the shape from At for For.

@@ -277,6 +277,7 @@ func (c *checker) synthetic() {
 	if y.Noise < 0 {
 		c.bad(p+".noise", "must not be negative, got %g", y.Noise)
 	}
+	c.seasonality()
 	for i := range y.Spikes {
 		sp := &y.Spikes[i]
 		q := indexPath(p+".spikes", i)
