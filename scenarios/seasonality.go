@@ -72,7 +72,7 @@ func (c *checker) seasonality() {
 	if c.has(p+".yearly_peak_to_trough") && *y.YearlyPeakToTrough < 1 {
 		c.bad(p+".yearly_peak_to_trough", "must be at least 1, got %g", *y.YearlyPeakToTrough)
 	}
-	if c.has(p+".yearly_peak_day") {
+	if c.has(p + ".yearly_peak_day") {
 		if d := *y.YearlyPeakDay; d < 1 || d > 366 {
 			c.bad(p+".yearly_peak_day", "must be a day of the year, 1 to 366, got %d", d)
 		}

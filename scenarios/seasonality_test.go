@@ -32,7 +32,7 @@ func TestSeasonality(t *testing.T) {
 		t.Fatal(err)
 	}
 	day := 86400.0
-	a := 1.0 / 3 // (2 − 1)/(2 + 1)
+	a := 1.0 / 3                                                                 // (2 − 1)/(2 + 1)
 	season := func(d float64) float64 { return 1 + a*math.Cos(2*math.Pi*d/365) } // 2026 has 365 days
 	for _, tc := range []struct {
 		name string
