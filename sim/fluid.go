@@ -222,9 +222,8 @@ func (e *engine) fluidStep() {
 	f := e.fluid
 	t := f.next
 	dt := (t - f.last).Seconds()
-	x := f.traffic.take(t) + f.arrCarry
-	n := int64(x)
-	f.arrCarry = x - float64(n)
+	x := f.traffic.take(t)
+	n := f.count(x)
 	e.meter.arrivalsN(n)
 	f.groups = f.groups[:0]
 	switch {
@@ -336,19 +335,18 @@ func (e *engine) fluidRoute(ts *Targets, n int64, rate float64, t Time, dt float
 		default:
 			shape, ok = ggc(lam, mu, int(in.slots), share*f.ca2+(1-share), f.svc.cs2, float64(e.cfg.QueueLimit))
 		}
-		e.fluidServe(in, np, lam, dt, shape, ok)
+		e.fluidServe(in, np, dt, shape, ok)
 	}
 }
 
 // fluidServe lets one target's queue take n arrivals over a step.
-func (e *engine) fluidServe(in *instance, n int64, lam, dt float64, shape queueShape, stable bool) {
+func (e *engine) fluidServe(in *instance, n int64, dt float64, shape queueShape, stable bool) {
 	f := e.fluid
-	mu := in.speed / f.svc.mean
 	if in.outstanding == 0 && stable && shape.rho < fluidRhoMax {
 		// Keeping up: the stationary queue.
 		rej := min(n, roundCarry(&f.rejCarry, float64(n)*shape.overflow))
 		e.meter.outcome(rejected, rej, 0, 0)
-		busy := min(lam/mu, float64(in.slots))
+		busy := min(f.work(n)/in.speed/dt, float64(in.slots))
 		e.fluidBusy(in, busy, dt)
 		e.meter.inSystemArea += (busy + shape.lq) * dt
 		in.fluidQueued = int32(math.Round(shape.lq))
@@ -482,4 +480,36 @@ func roundCarry(carry *float64, x float64) int64 {
 	n := int64(y)
 	*carry = y - float64(n)
 	return n
+}
+
+// count draws the step's arrivals around their expected number x: Poisson
+// for Poisson arrivals, a normal of variance x·ca² for renewal arrivals
+// (their count's asymptotic variance), none for evenly spaced ones. The
+// CPU datapoints then vary as much as request mode's, which matters to
+// policies that compare them with a threshold.
+func (f *fluidState) count(x float64) int64 {
+	switch {
+	case f.ca2 == 0 || x <= 0:
+		return roundCarry(&f.arrCarry, x)
+	case f.ca2 == 1 && x < 30:
+		// Poisson by multiplication of uniforms (Knuth, TAOCP vol. 2,
+		// §3.4.1).
+		l, k, p := math.Exp(-x), int64(0), f.rng.Float64()
+		for p > l {
+			k++
+			p *= f.rng.Float64()
+		}
+		return k
+	}
+	return max(0, int64(math.Round(x+math.Sqrt(x*f.ca2)*f.rng.NormFloat64())))
+}
+
+// work is the CPU demand, in seconds at speed 1, of n requests: n times
+// the mean, varied by the sum's standard deviation √(n·cs²) × mean.
+func (f *fluidState) work(n int64) float64 {
+	if n <= 0 {
+		return 0
+	}
+	m := float64(n) * f.svc.mean
+	return max(0, m+math.Sqrt(float64(n)*f.svc.cs2)*f.svc.mean*f.rng.NormFloat64())
 }
