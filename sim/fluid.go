@@ -173,6 +173,31 @@ type fluidState struct {
 	splitOff                     float64
 	stratOff                     int64
 	weights                      []float64
+	cache                        [4]cachedQueue
+	cacheNext                    int
+}
+
+// cachedQueue is one remembered G/G/c answer: steps of the same hour of
+// an hourly series ask the same question of every alike target.
+type cachedQueue struct {
+	lam, mu, ca2, qlimit float64
+	c                    int
+	shape                queueShape
+	ok, set              bool
+}
+
+// queue is ggc with the service's cs², through a small cache.
+func (f *fluidState) queue(lam, mu float64, c int, ca2, qlimit float64) (queueShape, bool) {
+	for i := range f.cache {
+		q := &f.cache[i]
+		if q.set && q.lam == lam && q.mu == mu && q.c == c && q.ca2 == ca2 && q.qlimit == qlimit {
+			return q.shape, q.ok
+		}
+	}
+	shape, ok := ggc(lam, mu, c, ca2, f.svc.cs2, qlimit)
+	f.cache[f.cacheNext] = cachedQueue{lam, mu, ca2, qlimit, c, shape, ok, true}
+	f.cacheNext = (f.cacheNext + 1) % len(f.cache)
+	return shape, ok
 }
 
 func newFluid(cfg *Config) *fluidState {
@@ -225,7 +250,6 @@ func (e *engine) fluidStep() {
 	x := f.traffic.take(t)
 	n := f.count(x)
 	e.meter.arrivalsN(n)
-	f.groups = f.groups[:0]
 	switch {
 	case e.lb.all.Len() == 0:
 		e.meter.outcome(rejected, n, 0, 0)
@@ -251,7 +275,13 @@ func (e *engine) fluidStep() {
 		e.fluidRoute(&e.lb.all, n, x/dt, t, dt)
 	}
 	e.fluidDrain(t, dt)
-	e.fluidRecord()
+	// The groups' latencies are recorded once per minute or metric
+	// period, whichever ends first, before the tick that closes it:
+	// identical groups of consecutive steps are recorded together.
+	if t%Minute == 0 || t%e.cfg.MetricPeriod == 0 || t == e.end {
+		e.fluidRecord()
+		f.groups = f.groups[:0]
+	}
 	f.last = t
 	e.scheduleFluidStep()
 }
@@ -299,7 +329,7 @@ func (e *engine) fluidRoute(ts *Targets, n int64, rate float64, t Time, dt float
 		}
 		lam := rate * okShare / total
 		mu := poolCap / float64(poolSlots)
-		pool, poolOK = ggc(lam, mu, poolSlots, f.ca2, f.svc.cs2, float64(e.cfg.QueueLimit*len(ts.ids)))
+		pool, poolOK = f.queue(lam, mu, poolSlots, f.ca2, float64(e.cfg.QueueLimit*len(ts.ids)))
 	}
 	f.splitOff = math.Mod(f.splitOff+0.6180339887498949, 1)
 	cum := 0.0
@@ -331,9 +361,9 @@ func (e *engine) fluidRoute(ts *Targets, n int64, rate float64, t Time, dt float
 		case SplitShortest:
 			shape = pool
 		case SplitEven:
-			shape, ok = ggc(lam, mu, int(in.slots), f.ca2/nt, f.svc.cs2, float64(e.cfg.QueueLimit))
+			shape, ok = f.queue(lam, mu, int(in.slots), f.ca2/nt, float64(e.cfg.QueueLimit))
 		default:
-			shape, ok = ggc(lam, mu, int(in.slots), share*f.ca2+(1-share), f.svc.cs2, float64(e.cfg.QueueLimit))
+			shape, ok = f.queue(lam, mu, int(in.slots), share*f.ca2+(1-share), float64(e.cfg.QueueLimit))
 		}
 		e.fluidServe(in, np, dt, shape, ok)
 	}
