@@ -394,18 +394,30 @@ func (e *engine) fluidBacklog(in *instance, n int64, dt float64) {
 	capRate := float64(in.slots) * in.speed / f.svc.mean
 	b := int64(in.outstanding)
 	before := b
+	// In FIFO order the request served now waited while the queue ahead
+	// of it was served; while the queue grows or shrinks steadily that wait
+	// is the queue over the rate at which requests joined it (Q(t) = λ·w:
+	// Little's law on the queue), not over the service rate. With no
+	// arrivals (a draining target) the queue is all there is: Q / cμ.
+	// A full queue takes only what it has room for.
+	k := roundCarry(&f.capCarry, capRate*dt)
+	lim := int64(in.slots) + int64(e.cfg.QueueLimit)
+	accepted := n - max(0, b+n-min(b+n, k)-lim)
+	join := float64(accepted) / dt
+	if join <= 0 {
+		join = capRate
+	}
 	// Requests queued past their client's timeout are dropped unserved.
 	maxWait := (e.cfg.Timeout - e.cfg.LBOverhead).Seconds()
-	if keep := int64(capRate * max(maxWait, 0)); b > keep+int64(in.slots) {
+	if keep := int64(join * max(maxWait, 0)); b > keep+int64(in.slots) {
 		drop := b - keep - int64(in.slots)
 		e.meter.outcomeN(timedOut, drop, FromSeconds(maxWait), 0)
 		b -= drop
 	}
-	delay := math.Max(0, float64(b-int64(in.slots))) / capRate
-	k := roundCarry(&f.capCarry, capRate*dt)
+	delay := math.Max(0, float64(b-int64(in.slots))) / join
 	served := min(b+n, k)
 	left := b + n - served
-	if lim := int64(in.slots) + int64(e.cfg.QueueLimit); left > lim {
+	if left > lim {
 		e.meter.outcome(rejected, left-lim, 0, 0) // refused on arrival: the queue is full
 		left = lim
 	}
