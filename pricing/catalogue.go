@@ -7,12 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 
+	"github.com/capsim/capsim/internal/bounded"
 	"github.com/capsim/capsim/sim"
 )
 
@@ -78,7 +78,7 @@ func (c *Catalogue) Types() []string { return slices.Clone(c.names) }
 
 // LoadCatalogue reads a catalogue file (see ReadCatalogue).
 func LoadCatalogue(path string) (*Catalogue, error) {
-	f, err := os.Open(path)
+	f, err := bounded.OpenRegular(path)
 	if err != nil {
 		return nil, err
 	}
@@ -102,9 +102,8 @@ var CatalogueHeader = []string{"instance_type", "family", "region", "vcpu", "mem
 // per type. Errors name the line. name is used as the source when the file
 // has no source column.
 func ReadCatalogue(r io.Reader, name string) (*Catalogue, error) {
-	cr := csv.NewReader(r)
+	cr := newCSV(r)
 	cr.ReuseRecord = true
-	cr.FieldsPerRecord = -1
 	head, err := cr.Read()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
@@ -118,7 +117,7 @@ func ReadCatalogue(r io.Reader, name string) (*Catalogue, error) {
 	}
 	for _, n := range []string{"instance_type", "vcpu", "memory_gib", "ondemand_usd_per_hour"} {
 		if _, ok := col[n]; !ok {
-			return nil, fmt.Errorf("header has no column %q (want %s)", n, strings.Join(CatalogueHeader, ","))
+			return nil, fmt.Errorf("header has no column %s (want %s)", bounded.Quote(n), strings.Join(CatalogueHeader, ","))
 		}
 	}
 	c := &Catalogue{Source: name, OS: "linux", types: map[string]sim.InstanceType{}}
@@ -132,27 +131,27 @@ func ReadCatalogue(r io.Reader, name string) (*Catalogue, error) {
 		}
 		vcpu, err := strconv.Atoi(get("vcpu"))
 		if err != nil || vcpu < 1 {
-			return fmt.Errorf("line %d: bad vcpu %q", line, get("vcpu"))
+			return fmt.Errorf("line %d: bad vcpu %s", line, bounded.Quote(get("vcpu")))
 		}
 		mem, err := strconv.ParseFloat(get("memory_gib"), 64)
 		if err != nil || mem < 0 || mem != mem {
-			return fmt.Errorf("line %d: bad memory_gib %q", line, get("memory_gib"))
+			return fmt.Errorf("line %d: bad memory_gib %s", line, bounded.Quote(get("memory_gib")))
 		}
 		usd, err := strconv.ParseFloat(get("ondemand_usd_per_hour"), 64)
 		if err != nil || usd < 0 || usd != usd || usd > 1e6 {
-			return fmt.Errorf("line %d: bad ondemand_usd_per_hour %q", line, get("ondemand_usd_per_hour"))
+			return fmt.Errorf("line %d: bad ondemand_usd_per_hour %s", line, bounded.Quote(get("ondemand_usd_per_hour")))
 		}
 		n := get("instance_type")
 		if n == "" {
 			return fmt.Errorf("line %d: empty instance_type", line)
 		}
 		if _, dup := c.types[n]; dup {
-			return fmt.Errorf("line %d: instance_type %q appears twice", line, n)
+			return fmt.Errorf("line %d: instance_type %s appears twice", line, bounded.Quote(n))
 		}
 		for _, k := range []string{"region", "source_date", "source", "operating_system"} {
 			v := get(k)
 			if prev, seen := same[k]; seen && prev != v {
-				return fmt.Errorf("line %d: %s %q differs from earlier rows (%q): one catalogue holds one %s", line, k, v, prev, k)
+				return fmt.Errorf("line %d: %s %s differs from earlier rows (%s): one catalogue holds one %s", line, k, bounded.Quote(v), bounded.Quote(prev), k)
 			}
 			same[k] = v
 		}

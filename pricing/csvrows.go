@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/capsim/capsim/internal/bounded"
 )
 
 // eachRow calls fn for every data row of a price file after its header,
@@ -27,4 +29,16 @@ func eachRow(cr *csv.Reader, head []string, fn func(line int, rec []string) erro
 			return err
 		}
 	}
+}
+
+// maxPriceFile bounds a price file: a region's whole catalogue is a few
+// hundred KiB.
+const maxPriceFile = 64 << 20
+
+// newCSV reads a price file within maxPriceFile and bounded.MaxLine, so
+// that /dev/zero or one endless line is an error, not all of memory.
+func newCSV(r io.Reader) *csv.Reader {
+	cr := csv.NewReader(bounded.NewLineLimit(bounded.NewSizeLimit(r, maxPriceFile), 0))
+	cr.FieldsPerRecord = -1
+	return cr
 }

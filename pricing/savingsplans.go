@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/savingsplans"
 	sptypes "github.com/aws/aws-sdk-go-v2/service/savingsplans/types"
+
+	"github.com/capsim/capsim/internal/bounded"
 )
 
 // Savings Plan payment options, as capsim spells them.
@@ -58,18 +59,18 @@ var SavingsPlanHeader = []string{"kind", "term_years", "payment_option", "region
 func FetchSavingsPlanRates(ctx context.Context, client *savingsplans.Client, kind string, termYears int, payment, region, osName string, types []string) (*SavingsPlanRates, error) {
 	k, ok := spKind[kind]
 	if !ok {
-		return nil, fmt.Errorf("unknown Savings Plan kind %q (compute, ec2_instance)", kind)
+		return nil, fmt.Errorf("unknown Savings Plan kind %s (compute, ec2_instance)", bounded.Quote(kind))
 	}
 	po, ok := spPayment[payment]
 	if !ok {
-		return nil, fmt.Errorf("unknown payment option %q (no_upfront, partial_upfront, all_upfront)", payment)
+		return nil, fmt.Errorf("unknown payment option %s (no_upfront, partial_upfront, all_upfront)", bounded.Quote(payment))
 	}
 	if termYears != 1 && termYears != 3 {
 		return nil, fmt.Errorf("a Savings Plan term is 1 or 3 years, not %d", termYears)
 	}
 	op, ok := runInstancesOperation[osName]
 	if !ok {
-		return nil, fmt.Errorf("unknown os %q (linux, rhel, suse, windows)", osName)
+		return nil, fmt.Errorf("unknown os %s (linux, rhel, suse, windows)", bounded.Quote(osName))
 	}
 	filters := []sptypes.SavingsPlanOfferingRateFilterElement{
 		{Name: sptypes.SavingsPlanRateFilterAttributeRegion, Values: []string{region}},
@@ -112,7 +113,7 @@ func FetchSavingsPlanRates(ctx context.Context, client *savingsplans.Client, kin
 			}
 			v, err := strconv.ParseFloat(aws.ToString(r.Rate), 64)
 			if err != nil || v < 0 {
-				return nil, fmt.Errorf("%s: bad rate %q", t, aws.ToString(r.Rate))
+				return nil, fmt.Errorf("%s: bad rate %s", t, bounded.Quote(aws.ToString(r.Rate)))
 			}
 			out.Rates[t] = v
 		}
@@ -153,12 +154,13 @@ func WriteSavingsPlanRates(w io.Writer, r *SavingsPlanRates) error {
 // LoadSavingsPlanRates reads a Savings Plan rates file: one kind, term,
 // payment option and region, a rate per instance type.
 func LoadSavingsPlanRates(path string) (*SavingsPlanRates, error) {
-	f, err := os.Open(path)
+	f, err := bounded.OpenRegular(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	cr := csv.NewReader(f)
+	cr := newCSV(f)
+	cr.FieldsPerRecord = 0 // every row as long as the header
 	rows, err := cr.ReadAll()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -171,7 +173,7 @@ func LoadSavingsPlanRates(path string) (*SavingsPlanRates, error) {
 		years, err := strconv.Atoi(row[1])
 		v, err2 := strconv.ParseFloat(row[5], 64)
 		if err != nil || err2 != nil || v < 0 || v != v {
-			return nil, fmt.Errorf("%s: line %d: bad term_years %q or usd_per_hour %q", path, i+2, row[1], row[5])
+			return nil, fmt.Errorf("%s: line %d: bad term_years %s or usd_per_hour %s", path, i+2, bounded.Quote(row[1]), bounded.Quote(row[5]))
 		}
 		if i == 0 {
 			r.Kind, r.TermYears, r.Payment, r.Region, r.Date, r.Source = row[0], years, row[2], row[3], row[6], row[7]
@@ -181,7 +183,7 @@ func LoadSavingsPlanRates(path string) (*SavingsPlanRates, error) {
 		r.Rates[row[4]] = v
 	}
 	if _, ok := spKind[r.Kind]; !ok {
-		return nil, fmt.Errorf("%s: unknown kind %q", path, r.Kind)
+		return nil, fmt.Errorf("%s: unknown kind %s", path, bounded.Quote(r.Kind))
 	}
 	return r, nil
 }

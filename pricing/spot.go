@@ -6,13 +6,13 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/capsim/capsim/internal/bounded"
 	"github.com/capsim/capsim/sim"
 )
 
@@ -115,7 +115,7 @@ var SpotPriceHeader = []string{"instance_type", "availability_zone", "timestamp"
 // availability_zone. The 2022 sample's column names (spot_usd_per_hour,
 // price_timestamp_utc, availability_zone_id) are accepted too.
 func LoadSpotSeries(path string) (*SpotSeries, error) {
-	f, err := os.Open(path)
+	f, err := bounded.OpenRegular(path)
 	if err != nil {
 		return nil, err
 	}
@@ -130,8 +130,7 @@ func LoadSpotSeries(path string) (*SpotSeries, error) {
 
 // ReadSpotSeries reads a spot price file (see LoadSpotSeries).
 func ReadSpotSeries(r io.Reader) (*SpotSeries, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
+	cr := newCSV(r)
 	head, err := cr.Read()
 	if err != nil {
 		return nil, fmt.Errorf("header: %v", err)
@@ -157,11 +156,11 @@ func ReadSpotSeries(r io.Reader) (*SpotSeries, error) {
 	err = eachRow(cr, head, func(line int, rec []string) error {
 		ts, err := time.Parse(time.RFC3339, strings.TrimSpace(rec[ct]))
 		if err != nil {
-			return fmt.Errorf("line %d: timestamp %q is not RFC 3339", line, rec[ct])
+			return fmt.Errorf("line %d: timestamp %s is not RFC 3339", line, bounded.Quote(rec[ct]))
 		}
 		usd, err := strconv.ParseFloat(strings.TrimSpace(rec[cu]), 64)
 		if err != nil || usd < 0 || usd != usd || usd > 1e6 {
-			return fmt.Errorf("line %d: bad usd_per_hour %q", line, rec[cu])
+			return fmt.Errorf("line %d: bad usd_per_hour %s", line, bounded.Quote(rec[cu]))
 		}
 		t, zone := strings.TrimSpace(rec[ci]), ""
 		if t == "" {

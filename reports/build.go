@@ -22,6 +22,9 @@ type Input struct {
 	// (vCPU × speed / mean service time), for the capacity line.
 	RPSPerInstance float64
 	SLO            SLOSpec
+	// Demand is how the elasticity metrics turn load into demanded
+	// instances (docs/elasticity.md); a zero PerInstanceRPS leaves them out.
+	Demand DemandBasis
 }
 
 // SLOSpec holds the scenario's objectives; a nil limit is not checked.
@@ -61,6 +64,7 @@ func Build(in Input) *Document {
 	s.Utilization.MeanCPUPercent = round(r.MeanCPU, 2)
 	s.Cost = buildCost(in, r)
 	s.SLO = checkSLO(in.SLO, d)
+	s.Elasticity = runElasticity(in)
 
 	d.ScalingActivities = make([]Activity, 0, len(r.Activities))
 	for _, a := range r.Activities {

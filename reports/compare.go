@@ -34,6 +34,8 @@ type ComparisonRow struct {
 	// SLOChecks are the run's checks, so a comparison (and a sweep without
 	// --full) can say which objective a run missed, by how much.
 	SLOChecks []SLOCheck `json:"slo_checks"`
+	// Elasticity is the run's summary.elasticity (docs/elasticity.md).
+	Elasticity *Elasticity `json:"elasticity,omitempty"`
 }
 
 // Compare builds the comparison of runs, in the order given.
@@ -43,7 +45,8 @@ func Compare(version string, docs []*Document) *Comparison {
 		s := d.Summary
 		row := ComparisonRow{Name: d.Name, Requests: s.Requests.Total, P50Ms: s.LatencyMs.P50, P99Ms: s.LatencyMs.P99,
 			PeakInstances: s.Instances.Peak, MeanInstances: s.Instances.Mean, CostUSD: s.Cost.TotalUSD,
-			PerMillionRequestsUSD: s.Cost.PerMillionRequestsUSD, SLOMet: s.SLO.Met, SLOChecks: s.SLO.Checks}
+			PerMillionRequestsUSD: s.Cost.PerMillionRequestsUSD, SLOMet: s.SLO.Met, SLOChecks: s.SLO.Checks,
+			Elasticity: s.Elasticity}
 		if s.Requests.Total > 0 {
 			row.ErrorRate = round(float64(s.Requests.Rejected+s.Requests.TimedOut)/float64(s.Requests.Total), 6)
 		}
@@ -85,11 +88,11 @@ func star(c *cell) string {
 // best value of a column.
 func WriteComparison(w io.Writer, c *Comparison) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "run\terrors\tp50\tp99\tinstances mean / peak\tcost\tper M requests\tslo")
+	fmt.Fprintln(tw, "run\terrors\tp50\tp99\tinstances mean / peak\tcost\tper M requests\t"+elasticityHeader+"\tslo")
 	for i, cells := range c.comparisonCells() {
 		r := c.Table[i]
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s / %d\t%s\t%s\t%s\n", safetext.Line(r.Name), star(cells[0]), star(cells[1]), star(cells[2]),
-			star(cells[3]), r.PeakInstances, star(cells[4]), humanize.USD(r.PerMillionRequestsUSD), sloText(r))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s / %d\t%s\t%s\t%s\t%s\n", safetext.Line(r.Name), star(cells[0]), star(cells[1]), star(cells[2]),
+			star(cells[3]), r.PeakInstances, star(cells[4]), humanize.USD(r.PerMillionRequestsUSD), elasticityCompact(r.Elasticity), sloText(r))
 	}
 	return tw.Flush()
 }
@@ -125,8 +128,8 @@ func sloVerdict(r ComparisonRow) (verdict string, missed []string) {
 // has the checks it failed, with value and limit, in its SLO cell.
 func WriteMarkdown(w io.Writer, c *Comparison) error {
 	var b strings.Builder
-	b.WriteString("| run | errors | p50 | p99 | instances mean / peak | cost | per M requests | SLO |\n")
-	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---|\n")
+	b.WriteString("| run | errors | p50 | p99 | instances mean / peak | cost | per M requests | " + elasticityHeader + " | SLO |\n")
+	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---|\n")
 	bold := func(c *cell) string {
 		if c.Best {
 			return "**" + c.Text + "**"
@@ -143,9 +146,9 @@ func WriteMarkdown(w io.Writer, c *Comparison) error {
 		if len(missed) > 0 {
 			slo += ": " + strings.Join(missed, "; ") // our own words and numbers: nothing to escape
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s / %d | %s | %s | %s |\n", mdEscape(r.Name),
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s / %d | %s | %s | %s | %s |\n", mdEscape(r.Name),
 			bold(cells[0]), bold(cells[1]), bold(cells[2]), bold(cells[3]), r.PeakInstances,
-			bold(cells[4]), humanize.USD(r.PerMillionRequestsUSD), slo)
+			bold(cells[4]), humanize.USD(r.PerMillionRequestsUSD), elasticityCompact(r.Elasticity), slo) // digits, dots and slashes: nothing to escape
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -42,6 +42,8 @@ type Summary struct {
 	Cost        Cost        `json:"cost"`
 	SLO         SLO         `json:"slo"`
 	InSystem    InSystem    `json:"in_system"`
+	// Elasticity is the SPEC RG elasticity metrics (docs/elasticity.md).
+	Elasticity *Elasticity `json:"elasticity,omitempty"`
 }
 
 // InSystem is Little's law, L = λW (Little 1961), on the instances: Mean

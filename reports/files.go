@@ -72,6 +72,9 @@ func WriteSummary(w io.Writer, d *Document) error {
 			humanize.USD(s.Cost.PerMillionRequestsUSD) + " per million requests)"},
 	}
 	rows = append(rows, financeRows(s.Cost)...)
+	if s.Elasticity != nil {
+		rows = append(rows, [2]string{"elasticity", elasticityLine(s.Elasticity)})
+	}
 	if len(s.SLO.Checks) > 0 {
 		verdict := "met"
 		if !s.SLO.Met {

@@ -536,6 +536,7 @@ type summaryRow struct {
 	Peak                                   string
 	Mean, Cost                             cell
 	SLOClass, SLOText, SLODetail           string
+	Elasticity                             string // θU/θO τU/τO υ, docs/elasticity.md
 }
 
 type activityView struct {
@@ -580,17 +581,18 @@ func topView(docs []*Document) topData {
 	for _, d := range docs {
 		s := d.Summary
 		row := summaryRow{
-			Name:      pageTitle(d),
-			Requests:  humanize.Int(s.Requests.Total),
-			Completed: humanize.Int(s.Requests.Completed),
-			Rejected:  humanize.Int(s.Requests.Rejected),
-			Timeout:   humanize.Int(s.Requests.TimedOut),
-			ErrorRate: cell{Text: humanize.Percent(errorRate(s.Requests)), Value: errorRate(s.Requests)},
-			P50:       cell{Text: humanize.Millis(s.LatencyMs.P50), Value: s.LatencyMs.P50},
-			P99:       cell{Text: humanize.Millis(s.LatencyMs.P99), Value: s.LatencyMs.P99},
-			Peak:      strconv.Itoa(s.Instances.Peak),
-			Mean:      cell{Text: humanize.Sig(s.Instances.Mean), Value: s.Instances.Mean},
-			Cost:      cell{Text: humanize.USD(s.Cost.TotalUSD), Value: s.Cost.TotalUSD},
+			Name:       pageTitle(d),
+			Requests:   humanize.Int(s.Requests.Total),
+			Completed:  humanize.Int(s.Requests.Completed),
+			Rejected:   humanize.Int(s.Requests.Rejected),
+			Timeout:    humanize.Int(s.Requests.TimedOut),
+			ErrorRate:  cell{Text: humanize.Percent(errorRate(s.Requests)), Value: errorRate(s.Requests)},
+			P50:        cell{Text: humanize.Millis(s.LatencyMs.P50), Value: s.LatencyMs.P50},
+			P99:        cell{Text: humanize.Millis(s.LatencyMs.P99), Value: s.LatencyMs.P99},
+			Peak:       strconv.Itoa(s.Instances.Peak),
+			Mean:       cell{Text: humanize.Sig(s.Instances.Mean), Value: s.Instances.Mean},
+			Cost:       cell{Text: humanize.USD(s.Cost.TotalUSD), Value: s.Cost.TotalUSD},
+			Elasticity: elasticityCompact(s.Elasticity),
 		}
 		switch {
 		case len(s.SLO.Checks) == 0:
@@ -683,10 +685,10 @@ var reportTemplates = template.Must(template.New("report").Parse(`
 <section class="summary">
 <h2>Summary</h2>
 <table>
-<thead><tr><th>run</th><th>requests</th><th>completed</th><th>rejected</th><th>timed out</th><th>error rate</th><th>p50</th><th>p99</th><th>peak instances</th><th>mean instances</th><th>cost</th><th>SLO</th></tr></thead>
+<thead><tr><th>run</th><th>requests</th><th>completed</th><th>rejected</th><th>timed out</th><th>error rate</th><th>p50</th><th>p99</th><th>peak instances</th><th>mean instances</th><th>cost</th><th title="under/over-provisioning accuracy θU/θO, timeshare τU/τO, instability υ (docs/elasticity.md)">θU/θO τU/τO υ %</th><th>SLO</th></tr></thead>
 <tbody>
 {{- range .Summary}}
-<tr><td class="name">{{.Name}}</td><td>{{.Requests}}</td><td>{{.Completed}}</td><td>{{.Rejected}}</td><td>{{.Timeout}}</td>{{template "cell" .ErrorRate}}{{template "cell" .P50}}{{template "cell" .P99}}<td>{{.Peak}}</td>{{template "cell" .Mean}}{{template "cell" .Cost}}<td class="slo {{.SLOClass}}"{{with .SLODetail}} title="{{.}}"{{end}}>{{.SLOText}}{{with .SLODetail}}<br><small>{{.}}</small>{{end}}</td></tr>
+<tr><td class="name">{{.Name}}</td><td>{{.Requests}}</td><td>{{.Completed}}</td><td>{{.Rejected}}</td><td>{{.Timeout}}</td>{{template "cell" .ErrorRate}}{{template "cell" .P50}}{{template "cell" .P99}}<td>{{.Peak}}</td>{{template "cell" .Mean}}{{template "cell" .Cost}}<td>{{.Elasticity}}</td><td class="slo {{.SLOClass}}"{{with .SLODetail}} title="{{.}}"{{end}}>{{.SLOText}}{{with .SLODetail}}<br><small>{{.}}</small>{{end}}</td></tr>
 {{- end}}
 </tbody>
 </table>

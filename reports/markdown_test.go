@@ -58,7 +58,7 @@ func TestMarkdownEscapesHostileNames(t *testing.T) {
 	if got, want := strings.Count(h, "<tr>"), len(hostileNames)+1; got != want {
 		t.Errorf("%d table rows, want %d (a name broke out of its row):\n%s", got, want, h)
 	}
-	if got, want := strings.Count(h, "<td"), 8*len(hostileNames); got != want {
+	if got, want := strings.Count(h, "<td"), 9*len(hostileNames); got != want {
 		t.Errorf("%d cells, want %d (a name split its cell):\n%s", got, want, h)
 	}
 	// GitHub makes mentions and issue links from the rendered text, which

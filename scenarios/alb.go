@@ -6,6 +6,8 @@ import (
 	"math"
 	"strconv"
 	"time"
+
+	"github.com/capsim/capsim/internal/bounded"
 )
 
 // albParser reads AWS Application Load Balancer access log lines: fields
@@ -45,7 +47,7 @@ func newALBSource(r io.Reader, o LogOptions) (*lineSource, error) {
 	if o.Demand != nil {
 		i, ok := albColumns[o.Demand.Column]
 		if !ok {
-			return nil, fmt.Errorf("demand column %q: an alb log has request_processing_time, target_processing_time, response_processing_time, received_bytes and sent_bytes", o.Demand.Column)
+			return nil, fmt.Errorf("demand column %s: an alb log has request_processing_time, target_processing_time, response_processing_time, received_bytes and sent_bytes", bounded.Quote(o.Demand.Column))
 		}
 		p.demand = i
 	}
@@ -89,13 +91,13 @@ func (p *albParser) parse(b []byte) (LogRecord, error) {
 	}
 	p.fields = f
 	if len(f) > 0 && !albTypes[string(f[0])] {
-		return LogRecord{}, fmt.Errorf("type %q is not http, https, h2, grpcs, ws or wss: not an ALB access log line", clip(f[0]))
+		return LogRecord{}, fmt.Errorf("type %s is not http, https, h2, grpcs, ws or wss: not an ALB access log line", bounded.Quote(clip(f[0])))
 	}
 	if len(f) < 13 {
 		return LogRecord{}, fmt.Errorf("%d field(s); an ALB access log line has at least 13 (type time elb client target 3 processing times 2 status codes 2 byte counts \"request\")", len(f))
 	}
 	if !albTypes[string(f[0])] {
-		return LogRecord{}, fmt.Errorf("type %q is not http, https, h2, grpcs, ws or wss: not an ALB access log line", clip(f[0]))
+		return LogRecord{}, fmt.Errorf("type %s is not http, https, h2, grpcs, ws or wss: not an ALB access log line", bounded.Quote(clip(f[0])))
 	}
 	sent, err := albTime(f[1])
 	if err != nil {
@@ -105,13 +107,13 @@ func (p *albParser) parse(b []byte) (LogRecord, error) {
 	for i := range pt {
 		v, err := strconv.ParseFloat(string(f[5+i]), 64)
 		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < -1 || v > 1e6 {
-			return LogRecord{}, fmt.Errorf("field %d (%s): %q is not a time in seconds or -1", 6+i, albName(5+i), clip(f[5+i]))
+			return LogRecord{}, fmt.Errorf("field %d (%s): %s is not a time in seconds or -1", 6+i, albName(5+i), bounded.Quote(clip(f[5+i])))
 		}
 		pt[i] = v
 	}
 	for _, i := range []int{10, 11} {
 		if _, ok := clfNumber(f[i], 19); !ok {
-			return LogRecord{}, fmt.Errorf("field %d (%s): %q is not a byte count", i+1, albName(i), clip(f[i]))
+			return LogRecord{}, fmt.Errorf("field %d (%s): %s is not a byte count", i+1, albName(i), bounded.Quote(clip(f[i])))
 		}
 	}
 	at := sent
@@ -148,10 +150,10 @@ func albName(i int) string {
 func albTime(b []byte) (int64, error) {
 	t, err := time.Parse(time.RFC3339Nano, string(b))
 	if err != nil {
-		return 0, fmt.Errorf("%q is not an ISO 8601 time", clip(b))
+		return 0, fmt.Errorf("%s is not an ISO 8601 time", bounded.Quote(clip(b)))
 	}
 	if t.Before(minTraceTime) || !t.Before(maxTraceTime) {
-		return 0, fmt.Errorf("%q is outside 1970–2200", clip(b))
+		return 0, fmt.Errorf("%s is outside 1970–2200", bounded.Quote(clip(b)))
 	}
 	return t.UnixNano(), nil
 }

@@ -10,10 +10,20 @@ import (
 	"strconv"
 	"time"
 	"unicode/utf8"
+
+	"github.com/capsim/capsim/internal/bounded"
 )
 
-// maxLogLine bounds one log line; a longer one is a bad line.
-const maxLogLine = 64 << 10
+// maxLogLine bounds one log line; a longer one ends the reading.
+const maxLogLine = bounded.MaxLine
+
+// lineTooLong is a line past maxLogLine: an error that no max_bad_lines
+// forgives.
+type lineTooLong struct{ line int }
+
+func (e *lineTooLong) Error() string {
+	return fmt.Sprintf("the line is longer than %s: not a log line", bounded.Size(maxLogLine))
+}
 
 // lineSource reads a text log line by line (never the whole file) and
 // hands each non-blank line to parse.
@@ -31,14 +41,9 @@ func (s *lineSource) next() (LogRecord, error) {
 	for {
 		b, err := s.br.ReadSlice('\n')
 		if errors.Is(err, bufio.ErrBufferFull) {
-			s.line++
-			for errors.Is(err, bufio.ErrBufferFull) {
-				_, err = s.br.ReadSlice('\n')
-			}
-			if err != nil && err != io.EOF {
-				return LogRecord{}, err
-			}
-			return LogRecord{}, &badLine{s.line, fmt.Errorf("the line is longer than %d bytes", maxLogLine)}
+			// Fatal, not a bad line to skip: the rest of the line could be
+			// endless (/dev/zero), and skipping it would read for ever.
+			return LogRecord{}, &lineTooLong{s.line + 1}
 		}
 		if err != nil && err != io.EOF {
 			return LogRecord{}, err
@@ -80,7 +85,7 @@ type clfParser struct {
 func newCLFSource(r io.Reader, o LogOptions) (*lineSource, error) {
 	p := &clfParser{demand: o.Demand}
 	if d := o.Demand; d != nil && d.Column != "bytes" && d.Column != "status" {
-		return nil, fmt.Errorf("demand column %q: a clf log has bytes and status", d.Column)
+		return nil, fmt.Errorf("demand column %s: a clf log has bytes and status", bounded.Quote(d.Column))
 	}
 	return newLineSource(r, p.parse), nil
 }
@@ -119,11 +124,11 @@ func (p *clfParser) parse(b []byte) (LogRecord, error) {
 	}
 	status, ok := clfNumber(fields[0], 3)
 	if !ok {
-		return LogRecord{}, fmt.Errorf("status %q is not a 3-digit code or -", fields[0])
+		return LogRecord{}, fmt.Errorf("status %s is not a 3-digit code or -", bounded.Quote(string(fields[0])))
 	}
 	size, ok := clfNumber(fields[1], 19)
 	if !ok {
-		return LogRecord{}, fmt.Errorf("bytes %q is not a number or -", fields[1])
+		return LogRecord{}, fmt.Errorf("bytes %s is not a number or -", bounded.Quote(string(fields[1])))
 	}
 	// Combined Log Format and extensions: quoted fields only.
 	after := bytes.TrimLeft(rest, " ")
@@ -132,7 +137,7 @@ func (p *clfParser) parse(b []byte) (LogRecord, error) {
 	after = bytes.TrimLeft(after[len(fields[1]):], " ")
 	for len(after) > 0 {
 		if after[0] != '"' {
-			return LogRecord{}, fmt.Errorf("unexpected %q after bytes: Combined Log Format adds quoted fields only", clip(after))
+			return LogRecord{}, fmt.Errorf("unexpected %s after bytes: Combined Log Format adds quoted fields only", bounded.Quote(clip(after)))
 		}
 		q := closingQuote(after[1:])
 		if q < 0 {

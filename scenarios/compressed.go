@@ -8,6 +8,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
+
+	"github.com/capsim/capsim/internal/bounded"
 )
 
 // gzipMagic opens every gzip stream (RFC 1952 §2.3.1). It is the content,
@@ -26,12 +28,13 @@ type Input struct {
 }
 
 // OpenInput opens path; a gzip file (recognised by its first two bytes) reads
-// as its decompressed content, anything else as it is. A directory opens
-// without error so that the caller's Stat can say what is wrong with it.
-// A damaged gzip header fails here, damage further in fails the Read that
+// as its decompressed content, anything else as it is. Only a regular
+// file opens (bounded.OpenRegular): a trace is read twice (checked, then
+// replayed) and a durations file once per variant, so a FIFO would hang
+// the second open and /dev/zero never ends. A damaged gzip header fails here, damage further in fails the Read that
 // meets it; both errors name the file.
 func OpenInput(path string) (*Input, error) {
-	f, err := os.Open(path)
+	f, err := bounded.OpenRegular(path)
 	if err != nil {
 		return nil, err
 	}

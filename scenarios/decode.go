@@ -11,6 +11,8 @@ import (
 
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/token"
+
+	"github.com/capsim/capsim/internal/bounded"
 )
 
 // The scenario file is decoded by walking goccy's AST against the Go types
@@ -38,6 +40,7 @@ type decoder struct {
 	nodes   int
 	depth   int
 	tooBig  bool
+	numbers []numberAt // decoded numbers within their upper bound: see checkLowerBounds
 
 	flowPaths bool // path keys were rewritten to parse: see parseYAML
 }
@@ -265,8 +268,12 @@ func isNull(n ast.Node) bool {
 }
 
 // step counts nodes against maxNodes; false means stop decoding.
-func (d *decoder) step(path string, n ast.Node) bool {
-	d.nodes++
+func (d *decoder) step(path string, n ast.Node) bool { return d.charge(path, n, 1) }
+
+// charge counts k values against maxNodes: a merge key copies a whole
+// mapping's entries, so they count one by one.
+func (d *decoder) charge(path string, n ast.Node, k int) bool {
+	d.nodes += k
 	if d.nodes > maxNodes {
 		if !d.tooBig {
 			d.tooBig = true
@@ -377,6 +384,9 @@ func (d *decoder) pairs(path string, n ast.Node) ([]pair, bool) {
 	default:
 		return nil, false
 	}
+	if d.tooBig || !d.charge(path, n, len(values)) {
+		return nil, true
+	}
 	var explicit, merged []pair
 	for _, mv := range values {
 		if mv == nil {
@@ -419,6 +429,9 @@ func (d *decoder) mergePairs(path string, n ast.Node) []pair {
 	}
 	n = d.resolve(path, n)
 	if s, ok := n.(*ast.SequenceNode); ok {
+		if !d.charge(path, n, len(s.Values)) {
+			return nil
+		}
 		var out []pair
 		for _, e := range s.Values {
 			out = append(out, d.mergePairs(path, e)...)
@@ -614,6 +627,11 @@ func (d *decoder) toAny(path string, n ast.Node) any {
 		return math.NaN()
 	case *ast.BoolNode:
 		return v.Value
+	case *ast.StringNode:
+		// goccy leaves 1e8 a string; a variant's copy must keep it a number.
+		if f, ok := floatValue(v); ok {
+			return f
+		}
 	}
 	s, _ := scalarText(n)
 	return s
@@ -650,10 +668,7 @@ func describe(n ast.Node) string {
 		return "a list"
 	}
 	s, _ := scalarText(n)
-	if len(s) > 40 {
-		s = s[:37] + "..."
-	}
-	return strconv.Quote(s)
+	return strconv.Quote(bounded.ClipTo(s, 40))
 }
 
 func (d *decoder) scalar(path string, n ast.Node, v reflect.Value) {
@@ -695,6 +710,7 @@ func (d *decoder) scalar(path string, n ast.Node, v reflect.Value) {
 			return
 		}
 		v.SetInt(x)
+		d.checkRange(path, n, float64(x))
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
 		i, ok := n.(*ast.IntegerNode)
 		if !ok {
@@ -717,6 +733,7 @@ func (d *decoder) scalar(path string, n ast.Node, v reflect.Value) {
 			return
 		}
 		v.SetUint(x)
+		d.checkRange(path, n, float64(x))
 	case reflect.Float32, reflect.Float64:
 		f, ok := floatValue(n)
 		if !ok {
@@ -728,6 +745,7 @@ func (d *decoder) scalar(path string, n ast.Node, v reflect.Value) {
 			return
 		}
 		v.SetFloat(f)
+		d.checkRange(path, n, f)
 	default:
 		d.fail(path, n, "internal: cannot decode into %s", v.Type())
 	}

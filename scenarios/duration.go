@@ -8,6 +8,7 @@ import (
 
 	"github.com/invopop/jsonschema"
 
+	"github.com/capsim/capsim/internal/bounded"
 	"github.com/capsim/capsim/sim"
 )
 
@@ -43,9 +44,9 @@ func (d *Duration) UnmarshalText(b []byte) error {
 	v, err := time.ParseDuration(s)
 	if err != nil {
 		if _, nerr := strconv.ParseFloat(s, 64); nerr == nil && s != "0" {
-			return fmt.Errorf("%q is not a duration: add a unit, e.g. %ss or %sms", s, s, s)
+			return fmt.Errorf("%s is not a duration: add a unit, e.g. %ss or %sms", bounded.Quote(s), s, s)
 		}
-		return fmt.Errorf("%q is not a duration (write it like 90s, 250ms, 5m or 24h)", s)
+		return fmt.Errorf("%s is not a duration (write it like 90s, 250ms, 5m or 24h)", bounded.Quote(s))
 	}
 	*d = Duration(v)
 	return nil

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -11,6 +12,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/capsim/capsim/internal/bounded"
 	"github.com/capsim/capsim/sim"
 )
 
@@ -34,7 +36,7 @@ const maxEmpirical = 10_000_000
 // such as 250ms); blank lines and lines starting with # are skipped.
 func ReadEmpirical(r io.Reader, name string) (*Empirical, error) {
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 4096), 1<<16)
+	sc.Buffer(make([]byte, 4096), bounded.MaxLine)
 	e := &Empirical{name: name}
 	line := 0
 	sum := 0.0
@@ -53,6 +55,9 @@ func ReadEmpirical(r io.Reader, name string) (*Empirical, error) {
 		}
 		e.x = append(e.x, v)
 		sum += v
+	}
+	if errors.Is(sc.Err(), bufio.ErrTooLong) {
+		return nil, fmt.Errorf("%s:%d: the line is longer than %s: not a duration", name, line+1, bounded.Size(bounded.MaxLine))
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("%s:%d: %v", name, line+1, err)

@@ -72,6 +72,9 @@ func FuzzCLF(f *testing.F) {
 	f.Add([]byte(`h - u [01/Aug/1995:06:00:00.5 +0000] "GET /\"x\" HTTP/1.0" 200 1 "ref" "agent"`+"\n"+`h - - [01/Aug/1995:01:59:59 -0400] "GET / HTTP/1.0" 200 1`+"\n"), uint8(4))
 	f.Add([]byte("junk\n\x00\xff\n"), uint8(20))
 	f.Add([]byte(`h - - [01/Aug/1995:02:00:00 -0400] "GET / HTTP/1.0" 200 1`+"\n"+`h - - [01/Aug/1995:03:00:00 -0400] "GET / HTTP/1.0" 200 1`+"\n"), uint8(2))
+	// A line past maxLogLine ends the reading, even with bad lines allowed.
+	f.Add(append([]byte(`h - - [01/Aug/1995:02:00:00 -0400] "GET / HTTP/1.0" 200 1`+"\n"), bytes.Repeat([]byte("x"), maxLogLine+10)...), uint8(18))
+	f.Add([]byte(`h - - [01/Aug/1995:02:00:00 -0400] "GET / HTTP/1.0" 200 1`+"\n"+`h - - [01/Aug/2100:02:00:00 -0400] "GET / HTTP/1.0" 200 1`+"\n"), uint8(0))
 	f.Fuzz(func(t *testing.T, data []byte, mode uint8) { fuzzLog(t, "clf", data, mode) })
 }
 
@@ -87,5 +90,6 @@ func FuzzRequestsCSV(f *testing.F) {
 	f.Add([]byte("ts\n2023-11-16 18:15:46.6805900\n2023-11-16T18:15:47Z\n1700000000.5\n"), uint8(1))
 	f.Add([]byte("ts\n10\n20\n14\n"), uint8(3))
 	f.Add([]byte("\"ts\n1\n"), uint8(0))
+	f.Add(append([]byte("ts\n1\n"), bytes.Repeat([]byte("2"), maxLogLine+1)...), uint8(9))
 	f.Fuzz(func(t *testing.T, data []byte, mode uint8) { fuzzLog(t, "requests-csv", data, mode) })
 }

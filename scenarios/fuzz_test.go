@@ -33,6 +33,11 @@ func FuzzParse(f *testing.F) {
 		"duration: 9999999999h", "traffic: {synthetic: {shape: diurnal, mean_rps: 1e308, peak_to_trough: 1e308, period: 1ns}}",
 		"variants: [{name: a, set: {x[0][1].y: 1}}]", "sweep: {a.b: 1}",
 		strings.Repeat("[", 200), strings.Repeat("a:\n ", 100),
+		// The pre-scan's limits (prescan.go): depth, tokens, aliases; a BOM.
+		strings.Repeat("- ", 5000), "a: " + strings.Repeat("{b: ", 300), strings.Repeat("x, ", 40_000),
+		"a: &a [1]\nb: [" + strings.Repeat("*a, ", 1100) + "]", "\ufeffname: x\n", "name: \xff\n",
+		"traffic: {synthetic: {shape: constant, rps: 1e13}, scale: 1e9, speedup: 1e308}",
+		"workload: {service_time: {dist: gamma, mean: 1s, cv: 1e155}}",
 	} {
 		f.Add([]byte(s))
 	}

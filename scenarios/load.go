@@ -3,16 +3,19 @@ package scenarios
 import (
 	"bytes"
 	_ "embed"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 
+	"github.com/capsim/capsim/internal/bounded"
 	"github.com/capsim/capsim/sim"
 )
 
@@ -20,7 +23,9 @@ import (
 var debugPanics = false
 
 // maxFileSize bounds a scenario file; real ones are a few kilobytes.
-const maxFileSize = 4 << 20
+const maxFileSize = 1 << 20
+
+var tooLargeMsg = fmt.Sprintf("the file is larger than %s, the most a scenario file may be (real ones are a few KiB)", bounded.Size(maxFileSize))
 
 // Load reads, strictly decodes and validates a scenario file. Relative
 // trace paths resolve against the file's directory. Problems come back as
@@ -33,10 +38,17 @@ func Load(path string) (*Scenario, error) {
 	if st.IsDir() {
 		return nil, fmt.Errorf("cannot read scenario: %s is a directory", path)
 	}
-	if st.Size() > maxFileSize {
-		return nil, Errors{{File: path, Msg: fmt.Sprintf("the file is %d bytes; a scenario file is at most %d", st.Size(), maxFileSize)}}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read scenario: %w", err)
 	}
-	data, err := os.ReadFile(path)
+	defer f.Close()
+	// Measured while reading: stat says 0 for /dev/zero and FIFOs.
+	data, err := bounded.ReadAll(f, maxFileSize)
+	var tooLarge *bounded.TooLargeError
+	if errors.As(err, &tooLarge) {
+		return nil, Errors{{File: path, Line: 1, Column: 1, Msg: tooLargeMsg}}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("cannot read scenario: %w", err)
 	}
@@ -62,7 +74,15 @@ func Parse(name string, data []byte, dir string) (_ *Scenario, err error) {
 		}
 	}()
 	if len(data) > maxFileSize {
-		return nil, Errors{{File: name, Msg: fmt.Sprintf("the file is %d bytes; a scenario file is at most %d", len(data), maxFileSize)}}
+		return nil, Errors{{File: name, Line: 1, Column: 1, Msg: tooLargeMsg}}
+	}
+	// A byte order mark is not content; editors on Windows write one.
+	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
+	if line, col, ok := firstInvalidUTF8(data); !ok {
+		return nil, Errors{{File: name, Line: line, Column: col, Msg: "the file is not valid UTF-8 here (YAML is UTF-8 text; save the file as UTF-8)"}}
+	}
+	if e := prescan(data); e != nil {
+		return nil, Errors{{File: name, Line: e.line, Column: e.col, Msg: e.msg}}
 	}
 	body, rewritten, perr := parseYAML(name, data)
 	if perr != nil {
@@ -78,6 +98,7 @@ func Parse(name string, data []byte, dir string) (_ *Scenario, err error) {
 	d.value("", body, reflect.ValueOf(s).Elem())
 	if !d.tooBig {
 		(&checker{d: d, s: s}).check()
+		d.checkLowerBounds()
 	}
 	if len(d.errs) > 0 {
 		d.errs.sort()
@@ -88,6 +109,28 @@ func Parse(name string, data []byte, dir string) (_ *Scenario, err error) {
 		s.tree = t
 	}
 	return s, nil
+}
+
+// firstInvalidUTF8 finds the first byte that is not UTF-8, as a line and
+// column (counted in characters); ok is true when there is none.
+func firstInvalidUTF8(data []byte) (line, col int, ok bool) {
+	if utf8.Valid(data) {
+		return 0, 0, true
+	}
+	line, col = 1, 1
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return line, col, false
+		}
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+		i += size
+	}
+	return line, col, false
 }
 
 // parseYAML parses one YAML document and returns its body (nil if empty).

@@ -297,9 +297,15 @@ func (c *checker) alarmPolicy(p string, pol *Policy) {
 	} else if _, err := policies.ParseAggregation(pol.MetricAggregationType); err != nil {
 		c.bad(p+".metric_aggregation_type", "%v", err)
 	}
-	if sp, err := pol.stepPolicy(); err == nil {
+	if sp, err := pol.stepPolicy(); err == nil && !c.brokenUnder(p+".steps") {
 		if err := sp.Validate(); err != nil {
-			c.bad(p+".steps", "%v", err)
+			c.badEach(p+".steps", err, func(msg string) string {
+				// "steps[2]: ..." is about that step.
+				if i := strings.Index(msg, "]: "); strings.HasPrefix(msg, "steps[") && i > 0 {
+					return p + "." + msg[:i+1]
+				}
+				return ""
+			})
 		}
 	}
 }
@@ -314,12 +320,22 @@ func (c *checker) scheduled(p string, pol *Policy) {
 	if !c.has(p + ".name") {
 		pol.Name = "scheduled-" + strings.TrimPrefix(p, "scaling.policies")
 	}
+	if c.brokenUnder(p) {
+		return // a field that failed to decode would be checked as its zero value
+	}
 	if err := pol.scheduledAction().Validate(); err != nil {
-		field := p + ".recurrence"
-		if strings.Contains(err.Error(), "zone") {
-			field = p + ".time_zone"
-		}
-		c.bad(field, "%v", err)
+		c.badEach(p+".recurrence", err, func(msg string) string {
+			// Each message starts with the key it is about: "min 3 > max 2".
+			key, _, _ := strings.Cut(msg, " ")
+			key = strings.TrimSuffix(key, ":")
+			switch {
+			case slices.Contains([]string{"min", "max", "desired", "start_time", "end_time", "time_zone", "recurrence"}, key):
+				return p + "." + key
+			case strings.Contains(msg, "zone"):
+				return p + ".time_zone"
+			}
+			return ""
+		})
 	}
 }
 
@@ -342,8 +358,8 @@ func (c *checker) predictive(p string, pol *Policy) {
 	if !c.has(p+".name") && c.ok(p+".metric") {
 		pol.Name = "predictive-" + pol.Metric
 	}
-	if err := pol.predictive().Validate(); err != nil {
-		c.bad(p, "%v", err)
+	if err := pol.predictive().Validate(); err != nil && !c.brokenUnder(p) {
+		c.badEach(p, err, nil)
 	}
 }
 
@@ -364,8 +380,8 @@ func (c *checker) hpa(p string, pol *Policy) {
 	}
 	if b, err := pol.hpaBehavior(); err != nil {
 		c.bad(p+".behavior", "%v", err)
-	} else if err := b.Validate(); err != nil {
-		c.bad(p+".behavior", "%v", err)
+	} else if err := b.Validate(); err != nil && !c.brokenUnder(p+".behavior") {
+		c.badEach(p+".behavior", err, nil)
 	}
 }
 

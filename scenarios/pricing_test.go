@@ -66,7 +66,7 @@ func TestPricingErrors(t *testing.T) {
 		{"rates file of another kind", "pricing:\n  savings_plans:\n    - {kind: ec2_instance, family: m5, usd_per_hour: 1, rates_file: sp-compute-us-east-1.csv}",
 			[]want{{"12:69", "pricing.savings_plans[0].rates_file", "holds compute plan rates, not ec2_instance"}}},
 		{"what-if discount", "pricing:\n  savings_plan_what_if: {discount: 1.5}",
-			[]want{{"11:36", "pricing.savings_plan_what_if.discount", "got 1.5"}}},
+			[]want{{"11:36", "pricing.savings_plan_what_if.discount", "1.5 is out of range: it must be ≥ 0 and ≤ 1 (a fraction)"}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -178,17 +178,18 @@ func TestPricingCatalogueFile(t *testing.T) {
 	}
 }
 
-// TestREADMEPricingExample parses the README's pricing example (its
-// catalogue file aside), so the documentation cannot drift from the keys.
+// TestREADMEPricingExample parses the pricing example of the scenario
+// reference, docs/scenario.md (its catalogue file aside), so the
+// documentation cannot drift from the keys.
 func TestREADMEPricingExample(t *testing.T) {
-	b, err := os.ReadFile("../README.md")
+	b, err := os.ReadFile("../docs/scenario.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	readme := string(b)
 	i := strings.Index(readme, "```yaml\npricing:\n  region")
 	if i < 0 {
-		t.Fatal("the README has no pricing example")
+		t.Fatal("docs/scenario.md has no pricing example")
 	}
 	block := readme[i+len("```yaml\n"):]
 	block = block[:strings.Index(block, "```")]
@@ -200,7 +201,7 @@ func TestREADMEPricingExample(t *testing.T) {
 	}
 	s, err := Parse("readme.yaml", []byte(pricingBase+strings.Join(kept, "\n")), "")
 	if err != nil {
-		t.Fatalf("the README's pricing example does not parse:\n%v", err)
+		t.Fatalf("the pricing example of docs/scenario.md does not parse:\n%v", err)
 	}
 	if p := s.PricingPlan(); len(p.Reserved) != 2 || len(p.SavingsPlans) != 2 || p.DataTransfer.ResponseBytes != 20000 {
 		t.Errorf("plan %+v", p)
@@ -218,7 +219,7 @@ func TestREADMEPricingExample(t *testing.T) {
 			t.Fatal(err)
 		}
 		if err := sch.Validate(inst); err != nil {
-			t.Errorf("the README's pricing %s does not fit the schema: %v", name, err)
+			t.Errorf("the pricing %s of docs/scenario.md does not fit the schema: %v", name, err)
 		}
 	}
 }

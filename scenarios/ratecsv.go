@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/capsim/capsim/internal/bounded"
 	"github.com/capsim/capsim/sim"
 )
 
@@ -47,6 +48,10 @@ type TraceInfo struct {
 
 	TimeColumn, ValueColumn string // the header names used
 }
+
+// maxTraceSpan bounds a trace's first to last time, as maxSimulated bounds
+// a run: a longer trace is reported at the line that goes past it.
+const maxTraceSpan = 100 * 365 * 24 * time.Hour
 
 // The range of trace times: representable in nanoseconds with room to
 // subtract any two of them.
@@ -102,7 +107,7 @@ var _ sim.RateSource = (*RateCSV)(nil)
 // rows) of a rate-csv trace. name is used in error messages.
 func NewRateCSV(r io.Reader, name string, o RateCSVOptions) (*RateCSV, error) {
 	c := &RateCSV{name: name, rate: o.ValueIsRate, interval: int64(o.Interval), gaps: o.Gaps}
-	c.cr = csv.NewReader(r)
+	c.cr = csv.NewReader(bounded.NewLineLimit(r, 0))
 	c.cr.ReuseRecord = true
 	c.cr.FieldsPerRecord = -1
 	head, err := c.cr.Read()
@@ -131,7 +136,7 @@ func NewRateCSV(r io.Reader, name string, o RateCSVOptions) (*RateCSV, error) {
 				return i, nil
 			}
 		}
-		return 0, c.errorf(1, "no column %q in the header (columns: %s)", want, strings.Join(cols, ", "))
+		return 0, c.errorf(1, "no column %s in the header (columns: %s)", bounded.Quote(want), bounded.ClipTo(strings.Join(cols, ", "), 80))
 	}
 	if c.tcol, err = find(o.TimeColumn, 0); err != nil {
 		return nil, err
@@ -140,7 +145,7 @@ func NewRateCSV(r io.Reader, name string, o RateCSVOptions) (*RateCSV, error) {
 		return nil, err
 	}
 	if c.tcol == c.vcol {
-		return nil, c.errorf(1, "time and value are both column %q: set value_column", cols[c.tcol])
+		return nil, c.errorf(1, "time and value are both column %s: set value_column", bounded.Quote(cols[c.tcol]))
 	}
 	c.tname, c.vname = cols[c.tcol], cols[c.vcol]
 	// Read ahead: the first row always (to know the start), the second
@@ -168,7 +173,7 @@ func NewRateCSV(r io.Reader, name string, o RateCSVOptions) (*RateCSV, error) {
 		}
 		c.interval = c.ahead[1].t - c.ahead[0].t
 		if c.interval <= 0 {
-			return nil, c.errorf(c.ahead[1].line, "column %q: time %s is not after the previous row's", c.tname, fmtUnix(c.ahead[1].t))
+			return nil, c.errorf(c.ahead[1].line, "column %s: time %s is not after the previous row's", bounded.Quote(c.tname), fmtUnix(c.ahead[1].t))
 		}
 	}
 	if err := c.checkRate(c.ahead...); err != nil {
@@ -193,6 +198,10 @@ func (c *RateCSV) errorf(line int, format string, a ...any) error {
 }
 
 func (c *RateCSV) csvError(err error) error {
+	var long *bounded.LineTooLongError
+	if errors.As(err, &long) {
+		return c.errorf(long.Line, "the line is longer than %s: not a rate-csv row", bounded.Size(int64(long.Max)))
+	}
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
 		return c.errorf(max(1, pe.Line), "%v", pe.Err)
@@ -212,30 +221,30 @@ func (c *RateCSV) readRow() (csvRow, error) {
 	}
 	line, _ := c.cr.FieldPos(0)
 	if need := max(c.tcol, c.vcol) + 1; len(rec) < need {
-		return csvRow{}, c.errorf(line, "the row has %d field(s); column %q is field %d", len(rec), c.colName(need-1), need)
+		return csvRow{}, c.errorf(line, "the row has %d field(s); column %s is field %d", len(rec), bounded.Quote(c.colName(need-1)), need)
 	}
 	t, err := parseTraceTime(strings.TrimSpace(rec[c.tcol]))
 	if err != nil {
-		return csvRow{}, c.errorf(line, "column %q: %v", c.tname, err)
+		return csvRow{}, c.errorf(line, "column %s: %v", bounded.Quote(c.tname), err)
 	}
 	vs := strings.TrimSpace(rec[c.vcol])
 	v, err := strconv.ParseFloat(vs, 64)
 	switch {
 	case err != nil && errors.Is(err, strconv.ErrRange):
-		return csvRow{}, c.errorf(line, "column %q: %q is out of range", c.vname, vs)
+		return csvRow{}, c.errorf(line, "column %s: %s is out of range", bounded.Quote(c.vname), bounded.Quote(vs))
 	case err != nil || math.IsNaN(v) || math.IsInf(v, 0):
-		return csvRow{}, c.errorf(line, "column %q: %q is not a number", c.vname, vs)
+		return csvRow{}, c.errorf(line, "column %s: %s is not a number", bounded.Quote(c.vname), bounded.Quote(vs))
 	case v < 0:
-		return csvRow{}, c.errorf(line, "column %q: %q is negative", c.vname, vs)
+		return csvRow{}, c.errorf(line, "column %s: %s is negative", bounded.Quote(c.vname), bounded.Quote(vs))
 	}
 	row := csvRow{t: t, v: v, line: line}
 	if c.rows > 0 {
 		prev := c.last
 		if row.t <= prev.t {
-			return csvRow{}, c.errorf(line, "column %q: time %s is not after the previous row's (%s, line %d): rows must be in increasing time", c.tname, fmtUnix(row.t), fmtUnix(prev.t), prev.line)
+			return csvRow{}, c.errorf(line, "column %s: time %s is not after the previous row's (%s, line %d): rows must be in increasing time", bounded.Quote(c.tname), fmtUnix(row.t), fmtUnix(prev.t), prev.line)
 		}
 		if c.interval > 0 && row.t-prev.t < c.interval {
-			return csvRow{}, c.errorf(line, "column %q: time %s is only %v after the previous row's, less than the interval %v", c.tname, fmtUnix(row.t), time.Duration(row.t-prev.t), time.Duration(c.interval))
+			return csvRow{}, c.errorf(line, "column %s: time %s is only %v after the previous row's, less than the interval %v", bounded.Quote(c.tname), fmtUnix(row.t), time.Duration(row.t-prev.t), time.Duration(c.interval))
 		}
 	}
 	if c.interval > 0 {
@@ -262,7 +271,7 @@ func (c *RateCSV) colName(i int) string {
 func (c *RateCSV) checkRate(rows ...csvRow) error {
 	for _, r := range rows {
 		if x := c.rateOf(r); math.IsInf(x, 0) || x > maxRate {
-			return c.errorf(r.line, "column %q: %g per %v is more than %g requests per second", c.vname, r.v, time.Duration(c.interval), float64(maxRate))
+			return c.errorf(r.line, "column %s: %g per %v is more than %g requests per second", bounded.Quote(c.vname), r.v, time.Duration(c.interval), float64(maxRate))
 		}
 	}
 	return nil
@@ -374,6 +383,9 @@ func ScanRateCSV(r io.Reader, name string, o RateCSVOptions) (TraceInfo, error) 
 				}
 			}
 		}
+		if span := time.Duration(row.t - c.first - shift); span > maxTraceSpan {
+			return TraceInfo{}, c.errorf(row.line, "time %s is more than 100 years after the first row's (%s): a run covers at most 100 years of traffic", fmtUnix(row.t), fmtUnix(c.first))
+		}
 		info.Rows++
 		info.Requests += c.rateOf(row) * c.Interval().Seconds()
 		last = row
@@ -390,18 +402,18 @@ func parseTraceTime(s string) (int64, error) {
 		t = time.Unix(0, ns)
 	} else if f, err := strconv.ParseFloat(s, 64); err == nil {
 		if !(f >= 0 && f < 1e10) {
-			return 0, fmt.Errorf("%q is out of range for Unix seconds", s)
+			return 0, fmt.Errorf("%s is out of range for Unix seconds", bounded.Quote(s))
 		}
 		t = time.Unix(0, int64(f*1e9))
 	} else {
 		p, err := time.Parse(time.RFC3339Nano, s)
 		if err != nil {
-			return 0, fmt.Errorf("%q is neither Unix seconds nor an RFC 3339 time", s)
+			return 0, fmt.Errorf("%s is neither Unix seconds nor an RFC 3339 time", bounded.Quote(s))
 		}
 		t = p
 	}
 	if t.Before(minTraceTime) || !t.Before(maxTraceTime) {
-		return 0, fmt.Errorf("%q is outside 1970–2200", s)
+		return 0, fmt.Errorf("%s is outside 1970–2200", bounded.Quote(s))
 	}
 	return t.UnixNano(), nil
 }

@@ -470,6 +470,10 @@ func (l *RequestLog) reordered() (LogRecord, error) {
 			}
 			continue
 		}
+		var long *lineTooLong
+		if errors.As(err, &long) {
+			return LogRecord{}, l.errorf(long.line, "%v", err)
+		}
 		if err != nil {
 			return LogRecord{}, err
 		}
@@ -592,6 +596,10 @@ func ScanLog(r io.Reader, name, format string, o LogOptions) (TraceInfo, LogStat
 		}
 		if info.Rows == 0 {
 			info.Start = time.Unix(0, rec.At).UTC()
+		}
+		if time.Duration(rec.At-info.Start.UnixNano()) > maxTraceSpan {
+			return TraceInfo{}, l.Stats(), l.errorf(rec.Line, "time %s is more than 100 years after the log's first request (%s): a run covers at most 100 years of traffic",
+				fmtUnix(rec.At), fmtUnix(info.Start.UnixNano()))
 		}
 		info.Rows++
 		last = rec.At

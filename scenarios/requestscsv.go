@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/capsim/capsim/internal/bounded"
 )
 
 // requestsCSVSource reads a requests-csv log: a header row, then one row
@@ -35,7 +37,7 @@ func newRequestsCSVSource(r io.Reader, name string, o LogOptions) (*requestsCSVS
 	if s.loc == nil {
 		s.loc = time.UTC
 	}
-	s.cr = csv.NewReader(r)
+	s.cr = csv.NewReader(bounded.NewLineLimit(r, 0))
 	s.cr.ReuseRecord = true
 	s.cr.FieldsPerRecord = -1
 	head, err := s.cr.Read()
@@ -62,7 +64,7 @@ func newRequestsCSVSource(r io.Reader, name string, o LogOptions) (*requestsCSVS
 				return i, nil
 			}
 		}
-		return 0, fmt.Errorf("%s:1: %s: no column %q in the header (columns: %s)", name, what, want, strings.Join(s.cols, ", "))
+		return 0, fmt.Errorf("%s:1: %s: no column %s in the header (columns: %s)", name, what, bounded.Quote(want), bounded.ClipTo(strings.Join(s.cols, ", "), 80))
 	}
 	if o.TimeColumn != "" {
 		if s.tcol, err = find("time_column", o.TimeColumn); err != nil {
@@ -84,6 +86,11 @@ func newRequestsCSVSource(r io.Reader, name string, o LogOptions) (*requestsCSVS
 }
 
 func (s *requestsCSVSource) csvError(err error) error {
+	var long *bounded.LineTooLongError
+	if errors.As(err, &long) {
+		// Not a bad line to skip: the rest of it could be endless.
+		return fmt.Errorf("%s:%d: the line is longer than %s: not a requests-csv row", s.name, long.Line, bounded.Size(int64(long.Max)))
+	}
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
 		return &badLine{max(1, pe.Line), pe.Err}
@@ -106,14 +113,14 @@ func (s *requestsCSVSource) next() (LogRecord, error) {
 	}
 	at, err := parseLogTime(strings.TrimSpace(rec[s.tcol]), s.loc)
 	if err != nil {
-		return LogRecord{}, &badLine{line, fmt.Errorf("column %q: %v", s.cols[s.tcol], err)}
+		return LogRecord{}, &badLine{line, fmt.Errorf("column %s: %v", bounded.Quote(s.cols[s.tcol]), err)}
 	}
 	r := LogRecord{At: at, Line: line, Demand: -1, Duration: math.NaN()}
 	if s.dcol >= 0 {
 		if v := strings.TrimSpace(rec[s.dcol]); v != "" { // empty: not recorded
 			d, err := parseSeconds(v)
 			if err != nil {
-				return LogRecord{}, &badLine{line, fmt.Errorf("column %q: %v", s.cols[s.dcol], err)}
+				return LogRecord{}, &badLine{line, fmt.Errorf("column %s: %v", bounded.Quote(s.cols[s.dcol]), err)}
 			}
 			r.Duration = d
 		}
@@ -121,11 +128,11 @@ func (s *requestsCSVSource) next() (LogRecord, error) {
 	if v := strings.TrimSpace(rec[max(s.mcol, 0)]); s.mcol >= 0 && v != "" {
 		x, err := strconv.ParseFloat(v, 64)
 		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) || x < 0 {
-			return LogRecord{}, &badLine{line, fmt.Errorf("column %q: %q is not a non-negative number", s.cols[s.mcol], v)}
+			return LogRecord{}, &badLine{line, fmt.Errorf("column %s: %s is not a non-negative number", bounded.Quote(s.cols[s.mcol]), bounded.Quote(v))}
 		}
 		r.Demand = s.model.Base.Seconds() + s.model.SecondsPerUnit*x
 		if math.IsInf(r.Demand, 0) || r.Demand > 1e9 {
-			return LogRecord{}, &badLine{line, fmt.Errorf("column %q: %q gives a demand of %g s", s.cols[s.mcol], v, r.Demand)}
+			return LogRecord{}, &badLine{line, fmt.Errorf("column %s: %s gives a demand of %g s", bounded.Quote(s.cols[s.mcol]), bounded.Quote(v), r.Demand)}
 		}
 	}
 	return r, nil
@@ -136,13 +143,13 @@ func (s *requestsCSVSource) next() (LogRecord, error) {
 func parseSeconds(v string) (float64, error) {
 	if x, err := strconv.ParseFloat(v, 64); err == nil {
 		if math.IsNaN(x) || math.IsInf(x, 0) || x < 0 || x > 1e9 {
-			return 0, fmt.Errorf("%q is not a duration in seconds", v)
+			return 0, fmt.Errorf("%s is not a duration in seconds", bounded.Quote(v))
 		}
 		return x, nil
 	}
 	d, err := time.ParseDuration(v)
 	if err != nil || d < 0 {
-		return 0, fmt.Errorf("%q is neither seconds nor a duration like 250ms", v)
+		return 0, fmt.Errorf("%s is neither seconds nor a duration like 250ms", bounded.Quote(v))
 	}
 	return d.Seconds(), nil
 }
@@ -160,7 +167,7 @@ func parseLogTime(v string, loc *time.Location) (int64, error) {
 	for _, layout := range naiveLayouts {
 		if t, err := time.ParseInLocation(layout, v, loc); err == nil {
 			if t.Before(minTraceTime) || !t.Before(maxTraceTime) {
-				return 0, fmt.Errorf("%q is outside 1970–2200", v)
+				return 0, fmt.Errorf("%s is outside 1970–2200", bounded.Quote(v))
 			}
 			return t.UnixNano(), nil
 		}
@@ -168,5 +175,5 @@ func parseLogTime(v string, loc *time.Location) (int64, error) {
 	if len(v) > 40 {
 		v = v[:40] + "…"
 	}
-	return 0, fmt.Errorf("%q is not Unix seconds, RFC 3339, or yyyy-mm-dd hh:mm:ss", v)
+	return 0, fmt.Errorf("%s is not Unix seconds, RFC 3339, or yyyy-mm-dd hh:mm:ss", bounded.Quote(v))
 }

@@ -173,3 +173,23 @@ func dayOfYear(days float64) (day, length float64) {
 	}
 	return days - jan1[i], jan1[i+1] - jan1[i]
 }
+
+// seasonalMean is the mean of the growth and holiday factors over tau
+// seconds of traffic (the yearly season's mean is 1), for the request
+// estimate: growth's mean ((1+g)^T − 1)/(T·ln(1+g)) over T years, each
+// holiday's extra (factor − 1) for its share of the run.
+func seasonalMean(y *Synthetic, tau float64) float64 {
+	m := 1.0
+	if g := float64(y.Growth); g != 0 && tau > 0 {
+		T := tau / yearSeconds
+		m = math.Expm1(T*math.Log1p(g)) / (T * math.Log1p(g))
+	}
+	if tau > 0 {
+		extra := 0.0
+		for _, h := range y.Holidays {
+			extra += (h.Factor - 1) * min(h.For.Seconds(), tau) / tau
+		}
+		m *= max(0, 1+extra)
+	}
+	return m
+}

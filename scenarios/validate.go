@@ -33,7 +33,54 @@ func (c *checker) bad(path, format string, a ...any) {
 		return
 	}
 	p := c.d.pos(path)
-	c.d.errs = append(c.d.errs, Error{File: c.d.file, Line: p.line, Column: p.col, Field: path, Msg: fmt.Sprintf(format, a...)})
+	// One problem a line: a second line would print without a position.
+	for _, m := range strings.Split(fmt.Sprintf(format, a...), "\n") {
+		if m = strings.TrimSpace(m); m != "" {
+			c.d.errs = append(c.d.errs, Error{File: c.d.file, Line: p.line, Column: p.col, Field: path, Msg: m})
+		}
+	}
+}
+
+// brokenUnder says path or a field under it failed to decode: a check of
+// the whole (a policy's Validate) would read that field as its zero value
+// and report a follow-on problem ("lower bound 0 must be below upper
+// bound 0").
+func (c *checker) brokenUnder(path string) bool {
+	if c.d.isBroken(path) {
+		return true
+	}
+	for p := range c.d.broken {
+		if strings.HasPrefix(p, path+".") || strings.HasPrefix(p, path+"[") {
+			return true
+		}
+	}
+	return false
+}
+
+// badEach reports every problem err holds (errors.Join, or lines of one
+// message), each at its own field when fieldOf names one (else at path),
+// so that no line of a message is left without a position.
+func (c *checker) badEach(path string, err error, fieldOf func(msg string) string) {
+	var msgs []string
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range j.Unwrap() {
+			msgs = append(msgs, strings.Split(e.Error(), "\n")...)
+		}
+	} else {
+		msgs = strings.Split(err.Error(), "\n")
+	}
+	for _, m := range msgs {
+		if m = strings.TrimSpace(m); m == "" {
+			continue
+		}
+		at := path
+		if fieldOf != nil {
+			if f := fieldOf(m); f != "" {
+				at = f
+			}
+		}
+		c.bad(at, "%s", m)
+	}
 }
 
 // ok says none of the paths is broken: a check that reads them may run.
@@ -113,11 +160,6 @@ func lastKey(path string) string {
 	return strings.TrimPrefix(path[len(parentPath(path)):], ".")
 }
 
-// notBuilt names things docs/architecture.md lists that this version cannot run yet.
-func notBuilt(what string) string {
-	return what + " is not built yet"
-}
-
 // The defaults of docs/scenario.md and docs/aws-model.md.
 var (
 	defaultStart        = time.Unix(0, 0).UTC()
@@ -149,6 +191,7 @@ func (c *checker) check() {
 	}
 	c.traffic()
 	c.timeline()
+	c.derivedRate()
 	c.workload()
 	c.catalogue()
 	c.instanceTypes()
@@ -381,10 +424,6 @@ func (s *Scenario) openTrace() (*Input, string, error) {
 		}
 		return nil, "", fmt.Errorf("cannot open trace %s: %v", t.File, why)
 	}
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		f.Close()
-		return nil, "", fmt.Errorf("trace %s is a directory, not a file", t.File)
-	}
 	return f, t.File, nil
 }
 
@@ -527,6 +566,28 @@ func (c *checker) dist(p string, d *DistSpec, allowZero bool) {
 	}
 	if slices.Contains(use, "k") && (d.K < 1 || d.K > 1000) {
 		c.bad(p+".k", "must be between 1 and 1000, got %d", d.K)
+	}
+	c.distMean(p, d)
+}
+
+// maxDistMean bounds the mean of a duration distribution, in seconds (a
+// year): the parameters may each be in range and still combine into a
+// lognormal whose mean overflows (p99 a million times the median).
+const maxDistMean = 365 * 24 * 3600
+
+// distMean checks the distribution the parameters make: a derived
+// quantity no single field's range bounds.
+func (c *checker) distMean(p string, d *DistSpec) {
+	if hasErrorUnder(c.d.errs, p) || !c.ok(p) {
+		return
+	}
+	dist, err := d.build()
+	if err != nil {
+		c.bad(p, "%v", err)
+		return
+	}
+	if m := dist.Mean(); !(m >= 0 && m <= maxDistMean) {
+		c.bad(p, "the distribution's mean is %s s, more than a year (%d s): check its parameters", num(m), maxDistMean)
 	}
 }
 

@@ -25,6 +25,7 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
+trap "exit 130" INT TERM
 
 git -C "$root" worktree add --detach "$tmp/base" "$base_ref" >/dev/null 2>&1
 (cd "$tmp/base" && go build -o "$tmp/capsim-base" ./cmd/capsim)

@@ -126,8 +126,12 @@ type Report struct {
 	Sim        Stats     `json:"sim"`
 	Real       Stats     `json:"real"`
 	Rows       []Row     `json:"comparison"`
-	OK         bool      `json:"ok"`
-	PIDs       []int     `json:"-"` // every process started, all stopped when Validate returns
+	// Invalid lists why the comparison means nothing (too few requests
+	// completed, the real side fell behind its send schedule): any one
+	// fails the validation, whatever the rows say.
+	Invalid []string `json:"invalid,omitempty"`
+	OK      bool     `json:"ok"`
+	PIDs    []int    `json:"-"` // every process started, all stopped when Validate returns
 }
 
 func (r *realRun) stats() Stats {
@@ -184,10 +188,43 @@ func (r *Report) compare() {
 		{Metric: "errors %", Sim: r.Sim.ErrorPct, Real: r.Real.ErrorPct, DiffPct: pct(r.Sim.ErrorPct, r.Real.ErrorPct),
 			OK: r.Real.ErrorPct <= r.Sim.ErrorPct+t.ErrorPoints, Limit: fmt.Sprintf("≤ sim + %g", t.ErrorPoints)},
 	}
-	r.OK = true
+	r.Invalid = r.preconditions()
+	r.OK = len(r.Invalid) == 0
 	for _, row := range r.Rows {
 		r.OK = r.OK && row.OK
 	}
+}
+
+// What a comparison needs to mean anything: enough completed requests on
+// each side for a p99 (a hundred), and a real side that sent what was
+// scheduled when it was scheduled (its latencies count the lag, so a
+// generator far behind measures itself, not the stack).
+const (
+	minCompleted  = 100
+	minSentShare  = 0.99
+	maxSendLagP99 = 50.0 // ms
+)
+
+func (r *Report) preconditions() []string {
+	var why []string
+	for _, side := range []struct {
+		name string
+		s    Stats
+	}{{"real", r.Real}, {"simulated", r.Sim}} {
+		if side.s.Completed < minCompleted {
+			why = append(why, fmt.Sprintf("the %s side completed %d requests (%d sent), fewer than the %d a comparison needs: raise the rate or --duration, or lower the load if requests time out",
+				side.name, side.s.Completed, side.s.Requests, minCompleted))
+		}
+	}
+	if want := r.Sim.Requests; want > 0 && float64(r.Real.Requests) < minSentShare*float64(want) {
+		why = append(why, fmt.Sprintf("the real side sent %d of %d scheduled requests: the load generator could not keep its schedule (host too busy, or too many open connections)",
+			r.Real.Requests, want))
+	}
+	if r.Real.SendLagP99Ms > maxSendLagP99 {
+		why = append(why, fmt.Sprintf("the real side sent its requests up to %.3g ms late (p99), more than %g ms: the load generator could not keep its schedule, so its latencies measure the generator",
+			r.Real.SendLagP99Ms, maxSendLagP99))
+	}
+	return why
 }
 
 func pct(s, x float64) float64 {
@@ -227,8 +264,14 @@ func (r *Report) WriteTable(w io.Writer) {
 	if r.Real.HostCPUPercent > 70 {
 		fmt.Fprintf(w, "warning: the host was %.0f %% busy: the real side's latencies include waiting for a core\n", r.Real.HostCPUPercent)
 	}
+	for _, why := range r.Invalid {
+		fmt.Fprintf(w, "FAIL: %s\n", why)
+	}
 	verdict := "PASS: the real stack is within tolerance of the simulation"
-	if !r.OK {
+	switch {
+	case len(r.Invalid) > 0:
+		verdict = "FAIL: nothing valid was measured, so nothing was compared"
+	case !r.OK:
 		verdict = "FAIL: the real stack is outside tolerance of the simulation"
 	}
 	fmt.Fprintf(w, "%s (%s)\n", verdict, r.Tolerance)

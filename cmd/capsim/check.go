@@ -28,6 +28,7 @@ func checkCommand() *cli.Command {
 			&cli.PathFlag{Name: "markdown", Usage: "write a Markdown summary (for a pull request comment) to `FILE`"},
 			&cli.BoolFlag{Name: "variants", Usage: "check every variant too"},
 			seedOption("use seed `N` instead of the scenario's"),
+			maxRequestsFlag(),
 		},
 		Action: checkAction,
 	}
@@ -46,6 +47,9 @@ func checkAction(c *cli.Context) error {
 		if runs, err = sc.Runs(); err != nil {
 			return badInput(err)
 		}
+	}
+	if err := checkBudget(c, runs...); err != nil {
+		return err
 	}
 	// Both outputs are checked before anything runs.
 	var junit, md *output.File

@@ -30,6 +30,7 @@ func compareCommand() *cli.Command {
 			seedOption("use seed `N` instead of the scenario's (every run uses the same one)"),
 			modeOption(),
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "accepted for symmetry with run; compare shows no progress bar"},
+			maxRequestsFlag(),
 		},
 		Action: compareAction,
 	}

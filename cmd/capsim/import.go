@@ -27,7 +27,7 @@ func importCommand() *cli.Command {
 				Usage:       "write a scenario reproducing an Auto Scaling group, its policies, alarms and scheduled actions",
 				ArgsUsage:   "NAME",
 				Description: examples("capsim import asg web-asg --region eu-west-1 --out web.yaml"),
-				Flags:       []cli.Flag{region, &cli.PathFlag{Name: "out", Usage: "write the scenario to `FILE`", DefaultText: "standard output"}},
+				Flags:       append(awsPolicyFlags(), region, &cli.PathFlag{Name: "out", Usage: "write the scenario to `FILE`", DefaultText: "standard output"}),
 				Action:      importASG,
 			},
 			{
@@ -35,13 +35,13 @@ func importCommand() *cli.Command {
 				Usage: "write an ALB's per-minute RequestCount (and TargetResponseTime) from CloudWatch as a rate-csv trace",
 				Description: examples("capsim import metrics --load-balancer app/web/0123456789abcdef " +
 					"--start 2026-03-01T00:00:00Z --end 2026-03-08T00:00:00Z --out week.csv"),
-				Flags: []cli.Flag{region,
+				Flags: append(awsPolicyFlags(), region,
 					&cli.StringFlag{Name: "load-balancer", Required: true, Usage: "the ALB as app/NAME/ID (required)"},
 					&cli.StringFlag{Name: "target-group", Usage: "only this target group, as targetgroup/NAME/ID"},
 					&cli.TimestampFlag{Name: "start", Layout: time.RFC3339, Required: true, Usage: "first minute (RFC 3339, inclusive; required)"},
 					&cli.TimestampFlag{Name: "end", Layout: time.RFC3339, Required: true, Usage: "end (RFC 3339, exclusive; required)"},
 					&cli.DurationFlag{Name: "period", Value: time.Minute, Usage: "a multiple of 60s (CloudWatch keeps 1-minute data 15 days, 5-minute 63 days)"},
-					&cli.PathFlag{Name: "out", Usage: "write the trace to `FILE`", DefaultText: "standard output"}},
+					&cli.PathFlag{Name: "out", Usage: "write the trace to `FILE`", DefaultText: "standard output"}),
 				Action: importMetrics,
 			},
 		},
@@ -51,7 +51,11 @@ func importCommand() *cli.Command {
 // awsConfig loads the SDK's default chain (environment, shared files, SSO,
 // instance roles); nothing of it is printed or written.
 func awsConfig(c *cli.Context) (aws.Config, error) {
-	var opts []func(*config.LoadOptions) error
+	policy, err := awsPolicy(c)
+	if err != nil {
+		return aws.Config{}, err
+	}
+	opts := policy.ConfigOptions()
 	if r := c.String("region"); r != "" {
 		opts = append(opts, config.WithRegion(r))
 	}
@@ -81,7 +85,7 @@ func importASG(c *cli.Context) error {
 	defer cancel()
 	g, err := awsimport.ReadGroup(ctx, autoscaling.NewFromConfig(cfg), cloudwatch.NewFromConfig(cfg), c.Args().First())
 	if err != nil {
-		return fmt.Errorf("import asg: %w", err)
+		return fmt.Errorf("import asg: %w", mustPolicy(c).Explain(err))
 	}
 	return out.Write([]byte(g.Scenario()))
 }
@@ -108,7 +112,7 @@ func importMetrics(c *cli.Context) error {
 	var buf bytes.Buffer
 	st, err := awsimport.RequestCountTrace(ctx, cloudwatch.NewFromConfig(cfg), q, &buf)
 	if err != nil {
-		return fmt.Errorf("import metrics: %w", err)
+		return fmt.Errorf("import metrics: %w", mustPolicy(c).Explain(err))
 	}
 	if err := out.Write(buf.Bytes()); err != nil {
 		return err

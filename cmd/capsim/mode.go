@@ -16,7 +16,8 @@ func modeOption() cli.Flag {
 }
 
 // buildRun builds one run of sc, its mode taken from --mode when given;
-// what auto mode picked is said on stderr.
+// what auto mode picked is said on stderr; a request-mode run must be
+// within --max-requests.
 func buildRun(c *cli.Context, sc *scenarios.Scenario, seed *uint64) (*sim.Config, io.Closer, error) {
 	if m := c.String("mode"); m != "" {
 		if err := sc.SetMode(m); err != nil {
@@ -26,6 +27,14 @@ func buildRun(c *cli.Context, sc *scenarios.Scenario, seed *uint64) (*sim.Config
 	cfg, closer, err := sc.Build(seed)
 	if err != nil {
 		return nil, nil, badInput(err)
+	}
+	// The request budget guards request mode's run time; a fluid run's
+	// time does not grow with its requests (docs/fluid.md).
+	if cfg.Mode == sim.RequestMode {
+		if err := checkBudget(c, sc); err != nil {
+			closer.Close()
+			return nil, nil, err
+		}
 	}
 	if note := sc.ModeNote(); note != "" {
 		fmt.Fprintf(c.App.ErrWriter, "%s: %s\n", sc.Name, note)

@@ -28,7 +28,7 @@ func pricingUpdateCommand() *cli.Command {
 			"is called in us-east-1, ap-south-1 (for ap-* regions), eu-central-1 (eu-*) or cn-northwest-1 (China).\n" +
 			"Name the file in a scenario with pricing.catalogue, and the spot file with pricing.spot.price_file.\n\n" +
 			examples("capsim pricing update --region eu-west-1 --types m5.large,c7g.xlarge --spot --out prices-eu-west-1.csv"),
-		Flags: []cli.Flag{
+		Flags: append(awsPolicyFlags(),
 			&cli.StringFlag{Name: "region", Usage: "the region whose prices to fetch, e.g. eu-west-1 (required)"},
 			&cli.StringSliceFlag{Name: "types", Usage: "instance types (comma-separated or repeated)", DefaultText: "every type"},
 			&cli.StringFlag{Name: "os", Value: pricing.OSLinux, Usage: "linux | rhel | suse | windows"},
@@ -41,7 +41,7 @@ func pricingUpdateCommand() *cli.Command {
 			&cli.StringFlag{Name: "sp-payment", Value: pricing.NoUpfront, Usage: "no_upfront | partial_upfront | all_upfront"},
 			&cli.PathFlag{Name: "savings-plans-out", Usage: "Savings Plan rates file to write (default: the catalogue's name with -savings-plans)"},
 			&cli.StringFlag{Name: "endpoint-url", Usage: "send every AWS call to this URL instead (a proxy or an emulator)"},
-		},
+		),
 		Action: pricingUpdate,
 	}
 }
@@ -106,7 +106,11 @@ func pricingUpdate(c *cli.Context) error {
 		}
 		outs[p] = f
 	}
-	opts := []func(*config.LoadOptions) error{config.WithRegion(pricing.PriceListRegion(region))}
+	policy, err := awsPolicy(c)
+	if err != nil {
+		return err
+	}
+	opts := append(policy.ConfigOptions(), config.WithRegion(pricing.PriceListRegion(region)))
 	if u := c.String("endpoint-url"); u != "" {
 		opts = append(opts, config.WithBaseEndpoint(u))
 	}
@@ -117,7 +121,7 @@ func pricingUpdate(c *cli.Context) error {
 	now := time.Now().UTC()
 	fetched, err := pricing.FetchOnDemand(c.Context, awspricing.NewFromConfig(cfg), region, osName, types)
 	if err != nil {
-		return fmt.Errorf("pricing update: %w", err)
+		return fmt.Errorf("pricing update: %w", policy.Explain(err))
 	}
 	if len(fetched) == 0 {
 		return badInput(fmt.Errorf("pricing update: the Price List has no on-demand %s prices for region %q: is it a region AWS has?", osName, region))
@@ -133,7 +137,7 @@ func pricingUpdate(c *cli.Context) error {
 		ec := ec2.NewFromConfig(cfg, func(o *ec2.Options) { o.Region = region })
 		recs, err := pricing.FetchSpot(c.Context, ec, osName, types, now.Add(-hist))
 		if err != nil {
-			return fmt.Errorf("pricing update: %w", err)
+			return fmt.Errorf("pricing update: %w", policy.Explain(err))
 		}
 		var sp bytes.Buffer
 		if err := pricing.WriteSpotRecords(&sp, recs); err != nil {
@@ -147,7 +151,7 @@ func pricingUpdate(c *cli.Context) error {
 		sc := savingsplans.NewFromConfig(cfg, func(o *savingsplans.Options) { o.Region = "us-east-1" })
 		rates, err := pricing.FetchSavingsPlanRates(c.Context, sc, spKind, c.Int("sp-term"), c.String("sp-payment"), region, osName, types)
 		if err != nil {
-			return fmt.Errorf("pricing update: %w", err)
+			return fmt.Errorf("pricing update: %w", policy.Explain(err))
 		}
 		rates.Date = now.Format(time.DateOnly)
 		rates.Source = "AWS savingsplans DescribeSavingsPlansOfferingRates, fetched " + now.Format(time.RFC3339)

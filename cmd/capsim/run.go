@@ -31,6 +31,7 @@ func runCommand() *cli.Command {
 			seedOption("use seed `N` instead of the scenario's"),
 			modeOption(),
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress bar"},
+			maxRequestsFlag(),
 		},
 		Action: runAction,
 	}
@@ -119,6 +120,7 @@ func reportFor(sc *scenarios.Scenario, cfg *sim.Config, res *sim.Result) *report
 		PriceList:      sc.PriceList(),
 		RPSPerInstance: rps,
 		SLO:            sloSpec(sc.SLO),
+		Demand:         demandBasis(sc, rps),
 	})
 }
 

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/capsim/capsim/internal/output"
 	"github.com/capsim/capsim/reports"
 	"github.com/capsim/capsim/scenarios"
 	"github.com/capsim/capsim/sim"
@@ -28,11 +26,13 @@ func sweepCommand() *cli.Command {
 			"capsim sweep scenarios/examples/sweep.yaml --out sweep-out",
 			"capsim sweep scenarios/examples/sweep.yaml --shard 0/2 --out shards   # writes shards/sweep-0-of-2.json"),
 		Flags: []cli.Flag{
-			&cli.PathFlag{Name: "out", Value: "capsim-out", Usage: "write sweep.json and sweep.md into `DIR`"},
+			&cli.PathFlag{Name: "out", Value: "capsim-out", Usage: "write sweep.json and sweep.md into `DIR`, or under an s3://bucket/prefix"},
+			endpointFlag,
 			&cli.StringFlag{Name: "shard", Usage: "run points i with i mod K = I, as `I/K`; defaults from JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs) with CAPSIM_SHARD_COUNT, AWS_BATCH_JOB_ARRAY_INDEX/_SIZE, or CAPSIM_SHARD_INDEX/_COUNT"},
 			&cli.BoolFlag{Name: "full", Usage: "keep every run's full document (time series included) in sweep.json"},
 			seedOption("use seed `N` instead of the scenario's (every point uses the same one)"),
 			modeOption(),
+			maxRequestsFlag(),
 		},
 		Action: sweepAction,
 	}
@@ -106,7 +106,7 @@ func sweepAction(c *cli.Context) error {
 	if shard.Count > 1 {
 		name = fmt.Sprintf("sweep-%d-of-%d.json", shard.Index, shard.Count)
 	}
-	dir, err := outFolder(c, name, sweepMarkdown(name))
+	dir, err := sweepOut(c, name, sweepMarkdown(name))
 	if err != nil {
 		return err
 	}
@@ -148,7 +148,7 @@ func sweepAction(c *cli.Context) error {
 // sweepMarkdown is the name of the Markdown table beside a sweep file.
 func sweepMarkdown(name string) string { return strings.TrimSuffix(name, ".json") + ".md" }
 
-func writeSweep(c *cli.Context, dir *output.Folder, sw *reports.Sweep, name string) error {
+func writeSweep(c *cli.Context, dir sweepSink, sw *reports.Sweep, name string) error {
 	var js, md bytes.Buffer
 	enc := json.NewEncoder(&js)
 	enc.SetIndent("", "  ")
@@ -166,7 +166,7 @@ func writeSweep(c *cli.Context, dir *output.Folder, sw *reports.Sweep, name stri
 	if err := reports.WriteComparison(c.App.Writer, cmp); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.App.Writer, "wrote %s (%d of %d grid points)\n", filepath.Join(c.Path("out"), name), len(sw.Table), sw.Points)
+	fmt.Fprintf(c.App.Writer, "wrote %s (%d of %d grid points)\n", dir.Where(name), len(sw.Table), sw.Points)
 	return nil
 }
 
@@ -174,30 +174,32 @@ func mergeCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "merge",
 		Usage:     "combine the shard files of one sweep; fails if a grid point is missing or repeated",
-		ArgsUsage: "SWEEP-SHARD.json...",
+		ArgsUsage: "SWEEP-SHARD.json... | s3://bucket/prefix",
 		Description: examples(
-			"capsim merge shards/sweep-0-of-2.json shards/sweep-1-of-2.json --out sweep-out"),
+			"capsim merge shards/sweep-0-of-2.json shards/sweep-1-of-2.json --out sweep-out",
+			"capsim merge s3://my-bucket/sweeps/run-1 --out s3://my-bucket/sweeps/run-1/merged"),
 		Flags: []cli.Flag{
-			&cli.PathFlag{Name: "out", Value: "capsim-out", Usage: "write sweep.json and sweep.md into `DIR`"},
+			&cli.PathFlag{Name: "out", Value: "capsim-out", Usage: "write sweep.json and sweep.md into `DIR`, or under an s3://bucket/prefix"},
+			endpointFlag,
 		},
 		Action: func(c *cli.Context) error {
 			if err := wantArgs(c, 1, -1, "sweep shard file"); err != nil {
 				return err
 			}
-			dir, err := outFolder(c, "sweep.json", "sweep.md")
+			dir, err := sweepOut(c, "sweep.json", "sweep.md")
 			if err != nil {
 				return err
 			}
 			defer dir.Close()
+			srcs, err := readShards(c, c.Args().Slice())
+			if err != nil {
+				return err
+			}
 			var parts []*reports.Sweep
-			for _, p := range c.Args().Slice() {
-				b, err := os.ReadFile(p)
-				if err != nil {
-					return badInput(err)
-				}
+			for _, src := range srcs {
 				var sw reports.Sweep
-				if err := json.Unmarshal(b, &sw); err != nil {
-					return badInput(fmt.Errorf("%s: not a sweep file: %w", p, err))
+				if err := json.Unmarshal(src.data, &sw); err != nil {
+					return badInput(fmt.Errorf("%s: not a sweep file: %w", src.name, err))
 				}
 				parts = append(parts, &sw)
 			}

@@ -32,6 +32,7 @@ func validateCommand() *cli.Command {
 			&cli.PathFlag{Name: "json", Usage: "write the report as JSON to `FILE` (- for stdout)"},
 			&cli.StringFlag{Name: "queue", Value: "instance", Usage: "where requests wait for a slot: instance (in the backend, as behind an ALB: the simulator's model) or lb (HAProxy's queue, server maxconn = slots)"},
 			seedOption("use seed `N` instead of the scenario's"),
+			maxRequestsFlag(),
 		},
 		Action: validateAction,
 	}
@@ -48,6 +49,10 @@ func validateAction(c *cli.Context) error {
 	sc, err := scenarios.Load(c.Args().First())
 	if err != nil {
 		return badInput(err)
+	}
+	// The scaled run is small, but finding its rate reads the whole traffic.
+	if err := checkBudget(c, sc); err != nil {
+		return err
 	}
 	var jsonOut *output.File
 	if p := c.Path("json"); p != "" {

@@ -18,6 +18,9 @@ import (
 // binary as `capsim` on its PATH; it sets readmeCLIEnv so that the binary
 // is the CLI there too.
 func TestMain(m *testing.M) {
+	if os.Getenv(childCLI) == "1" { // a child process of TestHostileInputs
+		os.Exit(run(append([]string{"capsim"}, os.Args[1:]...), os.Stdout, os.Stderr))
+	}
 	if len(os.Args) > 1 && os.Args[1] == "backend" {
 		os.Exit(run(append([]string{"capsim"}, os.Args[1:]...), os.Stdout, os.Stderr))
 	}
@@ -26,6 +29,9 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(m.Run())
 }
+
+// childCLI set to 1 makes the test binary run the CLI (see TestMain).
+const childCLI = "CAPSIM_TEST_RUN_CLI"
 
 func TestValidateBadInputExits2(t *testing.T) {
 	ok := writeScenario(t, validateScenario)
