@@ -5,7 +5,7 @@ package reports
 func ModeText(mode string) string {
 	switch mode {
 	case "fluid":
-		return "fluid (queues in steps; vs request mode on the examples: cost within 2 %, p99 within 20 %; docs/fluid.md)"
+		return "fluid (queues in steps; vs request mode over 30 days of NASA at 2,000 req/s: cost +0.3 %, p99 −12 %; misses in docs/fluid.md)"
 	case "", "request":
 		return "request (every request simulated)"
 	}

@@ -4,8 +4,8 @@ import "fmt"
 
 // AutoFluidThreshold is the expected request count above which auto mode
 // runs fluid: 100 million requests take request mode about 15 s (7 M
-// requests/s, docs/performance.md); a fluid run of any length takes
-// about as long as its steps and ticks, well under a second a month.
+// requests/s); a fluid run takes about as long as its steps and ticks,
+// about a second a simulated month (docs/fluid.md).
 const AutoFluidThreshold = 100e6
 
 // Where fluid mode's approximation misses by more than docs/fluid.md's
