@@ -42,15 +42,10 @@ const (
 	LessThanOrEqualToThreshold
 )
 
-var comparisonNames = [...]string{"GreaterThanThreshold", "GreaterThanOrEqualToThreshold", "LessThanThreshold", "LessThanOrEqualToThreshold"}
+var comparisonNames = names[Comparison]{"GreaterThanThreshold", "GreaterThanOrEqualToThreshold", "LessThanThreshold", "LessThanOrEqualToThreshold"}
 var comparisonSymbols = [...]string{">", ">=", "<", "<="}
 
-func (c Comparison) String() string {
-	if int(c) < len(comparisonNames) {
-		return comparisonNames[c]
-	}
-	return fmt.Sprintf("Comparison(%d)", c)
-}
+func (c Comparison) String() string { return comparisonNames.format(c, "Comparison") }
 
 // Symbol is the operator as people write it: ">=" for
 // GreaterThanOrEqualToThreshold.
@@ -87,23 +82,16 @@ const (
 	TreatIgnore                          // "ignore": keep the current state
 )
 
-var missingNames = [...]string{"missing", "notBreaching", "breaching", "ignore"}
+var missingNames = names[MissingData]{"missing", "notBreaching", "breaching", "ignore"}
 
-func (m MissingData) String() string {
-	if int(m) < len(missingNames) {
-		return missingNames[m]
-	}
-	return fmt.Sprintf("MissingData(%d)", m)
-}
+func (m MissingData) String() string { return missingNames.format(m, "MissingData") }
 
 // ParseMissingData reads a TreatMissingData value as AWS spells it.
 func ParseMissingData(s string) (MissingData, error) {
-	for i, n := range missingNames {
-		if s == n {
-			return MissingData(i), nil
-		}
+	if m, ok := missingNames.parse(s); ok {
+		return m, nil
 	}
-	return 0, fmt.Errorf("treat_missing_data %q: want one of missing, notBreaching, breaching, ignore", s)
+	return 0, fmt.Errorf("treat_missing_data %q: want one of %s", s, strings.Join(missingNames, ", "))
 }
 
 // Point is one period's datapoint as the alarm sees it: the period's
@@ -350,25 +338,20 @@ type Stat struct {
 	P    float64 // for StatPercentile, in percent (p99 → 99)
 }
 
-var statNames = [...]string{"Average", "Sum", "Minimum", "Maximum", "SampleCount"}
+var statNames = names[StatKind]{"Average", "Sum", "Minimum", "Maximum", "SampleCount"}
 
 func (s Stat) String() string {
 	if s.Kind == StatPercentile {
 		return "p" + strconv.FormatFloat(s.P, 'f', -1, 64)
 	}
-	if int(s.Kind) < len(statNames) {
-		return statNames[s.Kind]
-	}
-	return fmt.Sprintf("Stat(%d)", s.Kind)
+	return statNames.format(s.Kind, "Stat")
 }
 
 // ParseStat reads "Average", "Sum", "Minimum", "Maximum", "SampleCount" or
 // "pNN" (p50, p99, p99.9).
 func ParseStat(s string) (Stat, error) {
-	for i, n := range statNames {
-		if s == n {
-			return Stat{Kind: StatKind(i)}, nil
-		}
+	if k, ok := statNames.parse(s); ok {
+		return Stat{Kind: k}, nil
 	}
 	if rest, ok := strings.CutPrefix(s, "p"); ok {
 		p, err := strconv.ParseFloat(rest, 64)
@@ -376,7 +359,7 @@ func ParseStat(s string) (Stat, error) {
 			return Stat{Kind: StatPercentile, P: p}, nil
 		}
 	}
-	return Stat{}, fmt.Errorf("statistic %q: want Average, Sum, Minimum, Maximum, SampleCount or pNN with 0 < NN < 100", s)
+	return Stat{}, fmt.Errorf("statistic %q: want %s or pNN with 0 < NN < 100", s, strings.Join(statNames, ", "))
 }
 
 // Of computes the statistic over one period's raw samples. ok is false when

@@ -23,23 +23,16 @@ const (
 	PercentChangeInCapacity                       // current ± N % of current, rounded (Adjust)
 )
 
-var adjustmentNames = [...]string{"ChangeInCapacity", "ExactCapacity", "PercentChangeInCapacity"}
+var adjustmentNames = names[AdjustmentType]{"ChangeInCapacity", "ExactCapacity", "PercentChangeInCapacity"}
 
-func (a AdjustmentType) String() string {
-	if int(a) < len(adjustmentNames) {
-		return adjustmentNames[a]
-	}
-	return fmt.Sprintf("AdjustmentType(%d)", a)
-}
+func (a AdjustmentType) String() string { return adjustmentNames.format(a, "AdjustmentType") }
 
 // ParseAdjustmentType reads an AdjustmentType as AWS spells it.
 func ParseAdjustmentType(s string) (AdjustmentType, error) {
-	for i, n := range adjustmentNames {
-		if s == n {
-			return AdjustmentType(i), nil
-		}
+	if a, ok := adjustmentNames.parse(s); ok {
+		return a, nil
 	}
-	return 0, fmt.Errorf("adjustment_type %q: want ChangeInCapacity, ExactCapacity or PercentChangeInCapacity", s)
+	return 0, fmt.Errorf("adjustment_type %q: want %s", s, adjustmentNames.orList())
 }
 
 // Adjust returns the capacity that an adjustment of the given type asks for
@@ -154,26 +147,19 @@ const (
 	AggMaximum
 )
 
-var aggregationNames = [...]string{"Average", "Minimum", "Maximum"}
+var aggregationNames = names[Aggregation]{"Average", "Minimum", "Maximum"}
 
-func (a Aggregation) String() string {
-	if int(a) < len(aggregationNames) {
-		return aggregationNames[a]
-	}
-	return fmt.Sprintf("Aggregation(%d)", a)
-}
+func (a Aggregation) String() string { return aggregationNames.format(a, "Aggregation") }
 
 // ParseAggregation reads a MetricAggregationType ("" means Average).
 func ParseAggregation(s string) (Aggregation, error) {
 	if s == "" {
 		return AggAverage, nil
 	}
-	for i, n := range aggregationNames {
-		if s == n {
-			return Aggregation(i), nil
-		}
+	if a, ok := aggregationNames.parse(s); ok {
+		return a, nil
 	}
-	return 0, fmt.Errorf("metric_aggregation_type %q: want Average, Minimum or Maximum", s)
+	return 0, fmt.Errorf("metric_aggregation_type %q: want %s", s, aggregationNames.orList())
 }
 
 // Of combines the datapoint values (the alarm's newest datapoints, not raw

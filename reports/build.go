@@ -12,7 +12,7 @@ import (
 type Input struct {
 	Name, Description string
 	CapsimVersion     string
-	Scenario          any // the resolved scenario, written as-is under "scenario"
+	Scenario          Scenario // the resolved scenario, written as-is under "scenario"
 	Start             time.Time
 	Result            *sim.Result
 	Bill              pricing.Bill
@@ -25,6 +25,14 @@ type Input struct {
 	// Demand is how the elasticity metrics turn load into demanded
 	// instances (docs/elasticity.md); a zero PerInstanceRPS leaves them out.
 	Demand DemandBasis
+}
+
+// Scenario is the resolved scenario a run was built from (a
+// *scenarios.Scenario): written whole under "scenario", and asked what
+// reports show from it.
+type Scenario interface {
+	// PolicyMetrics maps scaling policies' names to their metrics.
+	PolicyMetrics() map[string]string
 }
 
 // SLOSpec holds the scenario's objectives; a nil limit is not checked.
@@ -41,11 +49,13 @@ func Build(in Input) *Document {
 		CapsimVersion: in.CapsimVersion,
 		Name:          in.Name,
 		Description:   in.Description,
-		Scenario:      in.Scenario,
 		Seed:          r.Seed,
 		Start:         in.Start.UTC().Format(time.RFC3339),
 		Duration:      r.Duration.Duration().String(),
 		Mode:          r.Mode.String(),
+	}
+	if in.Scenario != nil {
+		d.Scenario, d.policyMetrics = in.Scenario, in.Scenario.PolicyMetrics()
 	}
 	s := &d.Summary
 	s.Requests = Requests(r.Requests)

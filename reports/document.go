@@ -18,6 +18,9 @@ type Document struct {
 	Name          string `json:"name"`
 	Description   string `json:"description,omitempty"`
 	Scenario      any    `json:"scenario"` // the resolved scenario, defaults filled in
+	// policyMetrics maps scaling policies to their metrics, from the
+	// scenario (Input.Scenario, or its JSON when the document is read back).
+	policyMetrics map[string]string
 	Seed          uint64 `json:"seed"`
 	Start         string `json:"start"`    // RFC 3339 wall clock of t = 0
 	Duration      string `json:"duration"` // Go duration

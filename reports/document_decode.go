@@ -17,6 +17,36 @@ func (d *Document) UnmarshalJSON(b []byte) error {
 	d.Scenario = nil
 	if raw != nil {
 		d.Scenario = raw
+		d.policyMetrics = policyMetrics(raw)
 	}
 	return nil
+}
+
+// policyMetrics reads scaling.policies[].name and metric from a
+// scenario's JSON (see scenarios.Scenario.PolicyMetrics).
+func policyMetrics(raw json.RawMessage) map[string]string {
+	var s struct {
+		Scaling struct {
+			Policies []struct {
+				Name   string `json:"name"`
+				Metric any    `json:"metric"`
+			} `json:"policies"`
+		} `json:"scaling"`
+	}
+	if json.Unmarshal(raw, &s) != nil {
+		return nil
+	}
+	var m map[string]string
+	for _, p := range s.Scaling.Policies {
+		if _, seen := m[p.Name]; seen {
+			continue
+		}
+		if metric, ok := p.Metric.(string); ok && metric != "" {
+			if m == nil {
+				m = map[string]string{}
+			}
+			m[p.Name] = metric
+		}
+	}
+	return m
 }

@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"encoding/json"
 	"math"
 	"slices"
 	"strconv"
@@ -292,7 +291,7 @@ func forecastChart(docs []*Document, run, k int, policy string, safe *scriptSafe
 	if len(docs) > 1 {
 		title = "Forecast: " + pageTitle(d) + " · " + policy
 	}
-	unit := forecastUnit(policyMetric(d, policy))
+	unit := forecastUnit(d.policyMetrics[policy])
 	c := newTimeChart(forecastID(run, k), title, unit, "320px", false, safe)
 	c.ExtendYAxis(opts.YAxis{Name: "instances", Type: "value", Position: "right", SplitLine: &opts.SplitLine{Show: opts.Bool(false)}})
 	point := func(r ForecastRow, v any) opts.LineData { return opts.LineData{Value: [2]any{r.Time, v}} }
@@ -330,33 +329,6 @@ func forecastPolicies(d *Document) []string {
 	}
 	slices.Sort(names)
 	return names
-}
-
-// policyMetric finds the metric of the named scaling policy in the
-// document's resolved scenario, whatever Go type holds it (a struct when
-// built in-process, a map when read back from JSON); "" if unknown.
-func policyMetric(d *Document, name string) string {
-	b, err := json.Marshal(d.Scenario)
-	if err != nil {
-		return ""
-	}
-	var s struct {
-		Scaling struct {
-			Policies []struct {
-				Name   string `json:"name"`
-				Metric any    `json:"metric"`
-			} `json:"policies"`
-		} `json:"scaling"`
-	}
-	if json.Unmarshal(b, &s) != nil {
-		return ""
-	}
-	for _, p := range s.Scaling.Policies {
-		if m, ok := p.Metric.(string); ok && p.Name == name {
-			return m
-		}
-	}
-	return ""
 }
 
 // forecastUnit is the unit of ForecastRow.Load for a policy's metric.

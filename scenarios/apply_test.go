@@ -13,7 +13,7 @@ func TestVariants(t *testing.T) {
     - {type: target_tracking, metric: cpu, target: 50}
 variants:
   - name: cpu-70
-    set: {scaling.policies[0].target: 70}
+    set: {"scaling.policies[0].target": 70}
   - name: rr-big
     set: {load_balancer.algorithm: round_robin, fleet.min: 4}
 `

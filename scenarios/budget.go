@@ -116,7 +116,7 @@ func (s *Scenario) CheckBudget(maxRequests float64) error {
 // sped up: every field may be in range and the product still not.
 func (c *checker) derivedRate() {
 	t := &c.s.Traffic
-	if t.Synthetic == nil || !c.ok("traffic") || hasErrorUnder(c.d.errs, "traffic") {
+	if t.Synthetic == nil || !c.ok("traffic") || hasErrorUnder(c.d.Errs, "traffic") {
 		return
 	}
 	peak := t.Synthetic.peakRate() * t.Scale * t.Speedup

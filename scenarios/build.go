@@ -5,8 +5,10 @@ import (
 	"io"
 	"time"
 
+	"github.com/capsim/capsim/internal/strictyaml"
 	"github.com/capsim/capsim/policies"
 	"github.com/capsim/capsim/sim"
+	"github.com/capsim/capsim/traces"
 )
 
 // evalInterval is how often scaling policies are evaluated: CloudWatch
@@ -45,7 +47,7 @@ func (s *Scenario) Build(seed *uint64) (*sim.Config, io.Closer, error) {
 	for i, p := range s.Scaling.Policies {
 		sc, err := p.build()
 		if err != nil {
-			return nil, nil, s.errorAt(indexPath("scaling.policies", i), "%v", err)
+			return nil, nil, s.errorAt(strictyaml.IndexPath("scaling.policies", i), "%v", err)
 		}
 		scalers = append(scalers, sc)
 	}
@@ -57,7 +59,7 @@ func (s *Scenario) Build(seed *uint64) (*sim.Config, io.Closer, error) {
 	var reqs sim.RequestSource
 	var closer io.Closer
 	if s.Traffic.Synthetic == nil && s.Traffic.Trace.isLog() {
-		var replay *LogReplay
+		var replay *traces.LogReplay
 		if replay, closer, err = s.buildRequests(); err == nil {
 			reqs = replay
 		}
@@ -119,9 +121,9 @@ func (s *Scenario) Build(seed *uint64) (*sim.Config, io.Closer, error) {
 // errorAt is an Error at a field path of the parsed file.
 func (s *Scenario) errorAt(path, format string, a ...any) error {
 	e := Error{File: s.file, Field: path, Msg: fmt.Sprintf(format, a...)}
-	for p := path; p != ""; p = parentPath(p) {
+	for p := path; p != ""; p = strictyaml.ParentPath(p) {
 		if at, ok := s.at[p]; ok {
-			e.Line, e.Column = at.line, at.col
+			e.Line, e.Column = at.Line, at.Col
 			break
 		}
 	}
@@ -154,7 +156,7 @@ func (s *Scenario) trafficSource(seed uint64) (sim.RateSource, io.Closer, error)
 		step := max(sim.Time(1), sim.Time(float64(res)*speedup))
 		return &scaled{src: &sim.FuncRate{F: f.rate, Step: step, End: length}, scale: scale, speedup: speedup}, nopCloser{}, nil
 	case t.Trace != nil && t.Synthetic == nil:
-		if t.Trace.Format != "rate-csv" {
+		if t.Trace.Format != traces.RateCSVFormat {
 			return nil, nil, s.errorAt("traffic.trace.format", "format %q is not built yet", t.Trace.Format)
 		}
 		f, shown, err := s.openTrace()
@@ -163,7 +165,7 @@ func (s *Scenario) trafficSource(seed uint64) (sim.RateSource, io.Closer, error)
 		}
 		o := s.traceOptions()
 		o.Origin = s.Start
-		rc, err := NewRateCSV(f, shown, o)
+		rc, err := traces.NewRateCSV(f, shown, o)
 		if err != nil {
 			f.Close()
 			return nil, nil, s.errorAt("traffic.trace.file", "%v", err)

@@ -62,8 +62,9 @@
 //     no EBS or data-out line until gb_per_instance or response_bytes is
 //     given (rates $0.08/GB-month, $0.09/GB); burstable mode AWS's per
 //     type (pricing.go lists the pricing keys).
-//   - Variants and sweeps are decoded and their field paths checked, but
-//     not run yet. docs/architecture.md writes a variant as
-//     set: {scaling.policies[0].target: 70}, which strict YAML rejects ('['
-//     in a flow-mapping key); Parse accepts it.
+//   - Variants and sweeps are decoded and their field paths checked. A
+//     path with a list index is not a plain YAML key inside a flow mapping
+//     ('[' starts a flow sequence): quote it, as in
+//     set: {"scaling.policies[0].target": 70}, or write the mapping in
+//     block style.
 package scenarios

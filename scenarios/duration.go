@@ -10,6 +10,7 @@ import (
 
 	"github.com/capsim/capsim/internal/bounded"
 	"github.com/capsim/capsim/sim"
+	"github.com/capsim/capsim/traces"
 )
 
 // Duration is a scenario duration written as a Go duration string ("90s",
@@ -27,16 +28,7 @@ func (d Duration) Sim() sim.Time { return sim.FromDuration(time.Duration(d)) }
 func (d Duration) Seconds() float64 { return time.Duration(d).Seconds() }
 
 // String formats d like time.Duration.String without zero trailing units.
-func (d Duration) String() string {
-	s := time.Duration(d).String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
-}
+func (d Duration) String() string { return traces.FormatDuration(time.Duration(d)) }
 
 // UnmarshalText parses a Go duration string.
 func (d *Duration) UnmarshalText(b []byte) error {
@@ -67,3 +59,6 @@ func (Duration) JSONSchema() *jsonschema.Schema {
 		Examples:    []any{"90s", "250ms", "24h"},
 	}
 }
+
+// YAMLKind names a duration in decoding messages.
+func (Duration) YAMLKind() string { return "duration such as 90s" }

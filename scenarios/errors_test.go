@@ -253,7 +253,7 @@ func TestErrors(t *testing.T) {
 			[]want{{"10:26", "fleet.termination_policies[0]", "Default must be the last termination policy"}}},
 		{"variant sets an unknown field path",
 			func(t *testing.T) string {
-				return valid + "variants:\n  - name: v\n    set: {scaling.policies[0].target: 70}\n"
+				return valid + "variants:\n  - name: v\n    set: {\"scaling.policies[0].target\": 70}\n"
 			},
 			[]want{{"12:11", "variants[0].set.\"scaling.policies[0].target\"", "scaling.policies has 0 entries, so [0] does not exist"}}},
 		{"sweep over a misspelt path",

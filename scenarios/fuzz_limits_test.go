@@ -6,6 +6,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/capsim/capsim/internal/bounded"
+	"github.com/capsim/capsim/internal/strictyaml"
+	"github.com/capsim/capsim/traces"
 )
 
 // nesting builds depth levels of one kind of YAML nesting.
@@ -49,19 +53,19 @@ func FuzzYAMLLimits(f *testing.F) {
 		if d := time.Since(t0); d > 5*time.Second {
 			t.Fatalf("Parse took %v", d)
 		}
-		e := prescan(data)
-		if int(depth) > scanMaxDepth {
-			if e == nil || !strings.Contains(e.msg, "nested more than") {
+		e := strictyaml.Prescan(data)
+		if int(depth) > strictyaml.ScanMaxDepth {
+			if e == nil || !strings.Contains(e.Msg, "nested more than") {
 				t.Fatalf("depth %d of kind %d got past the pre-scan (%v)", depth, kind%4, e)
 			}
 			if err == nil {
 				t.Fatalf("Parse accepted depth %d", depth)
 			}
 		}
-		if e != nil && strings.Contains(e.msg, "nested") && int(depth) <= maxDepth && !bytes.ContainsAny(tail, "[{-:\n ") {
-			t.Fatalf("depth %d (within the decoder's %d) refused by the pre-scan: %s", depth, maxDepth, e.msg)
+		if e != nil && strings.Contains(e.Msg, "nested") && int(depth) <= strictyaml.MaxDepth && !bytes.ContainsAny(tail, "[{-:\n ") {
+			t.Fatalf("depth %d (within the decoder's %d) refused by the pre-scan: %s", depth, strictyaml.MaxDepth, e.Msg)
 		}
-		if n := bytes.Count(data, []byte("*")); n > scanMaxAliases && e == nil && !bytes.ContainsAny(data, "\"'#") {
+		if n := bytes.Count(data, []byte("*")); n > strictyaml.ScanMaxAliases && e == nil && !bytes.ContainsAny(data, "\"'#") {
 			t.Fatalf("%d aliases passed the pre-scan", n)
 		}
 	})
@@ -76,7 +80,7 @@ func FuzzReaderLineLimits(f *testing.F) {
 	f.Add(uint8(3), uint8(2), uint32(100_000))
 	f.Add(uint8(4), uint8(5), uint32(66_000))
 	f.Fuzz(func(t *testing.T, reader, good uint8, length uint32) {
-		if length <= maxLogLine+1 || length > 4<<20 {
+		if length <= bounded.MaxLine+1 || length > 4<<20 {
 			return
 		}
 		formats := []struct {
@@ -85,22 +89,22 @@ func FuzzReaderLineLimits(f *testing.F) {
 			read       func(data []byte) error
 		}{
 			{"rate-csv", "t,v\n", "%d,1\n", func(b []byte) error {
-				_, err := ScanRateCSV(bytes.NewReader(b), "x", RateCSVOptions{Interval: time.Second})
+				_, err := traces.ScanRateCSV(bytes.NewReader(b), "x", traces.RateCSVOptions{Interval: time.Second})
 				return err
 			}},
 			{"requests-csv", "t\n", "%d\n", func(b []byte) error {
-				_, _, err := ScanLog(bytes.NewReader(b), "x", "requests-csv", LogOptions{})
+				_, _, err := traces.ScanLog(bytes.NewReader(b), "x", "requests-csv", traces.LogOptions{})
 				return err
 			}},
 			{"clf", "", `h - - [01/Aug/1995:02:00:%02d +0000] "GET / HTTP/1.0" 200 1` + "\n", func(b []byte) error {
-				_, _, err := ScanLog(bytes.NewReader(b), "x", "clf", LogOptions{MaxBadLines: 1000})
+				_, _, err := traces.ScanLog(bytes.NewReader(b), "x", "clf", traces.LogOptions{MaxBadLines: 1000})
 				return err
 			}},
 			{"alb", "", `http 2018-07-02T22:23:%02dZ app/lb/1 1.2.3.4:1 - -1 -1 -1 503 - 34 366 "GET / HTTP/1.1" "-"` + "\n", func(b []byte) error {
-				_, _, err := ScanLog(bytes.NewReader(b), "x", "alb", LogOptions{MaxBadLines: 1000})
+				_, _, err := traces.ScanLog(bytes.NewReader(b), "x", "alb", traces.LogOptions{MaxBadLines: 1000})
 				return err
 			}},
-			{"empirical", "", "0.%d\n", func(b []byte) error { _, err := ReadEmpirical(bytes.NewReader(b), "x"); return err }},
+			{"empirical", "", "0.%d\n", func(b []byte) error { _, err := traces.ReadEmpirical(bytes.NewReader(b), "x"); return err }},
 		}
 		r := formats[int(reader)%len(formats)]
 		var b bytes.Buffer

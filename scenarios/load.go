@@ -7,16 +7,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"reflect"
-	"regexp"
-	"strings"
 	"unicode/utf8"
 
-	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
-
 	"github.com/capsim/capsim/internal/bounded"
+	"github.com/capsim/capsim/internal/strictyaml"
 	"github.com/capsim/capsim/sim"
+	"github.com/capsim/capsim/traces"
 )
 
 // debugPanics lets a test see a panic's stack instead of an Error.
@@ -81,31 +77,30 @@ func Parse(name string, data []byte, dir string) (_ *Scenario, err error) {
 	if line, col, ok := firstInvalidUTF8(data); !ok {
 		return nil, Errors{{File: name, Line: line, Column: col, Msg: "the file is not valid UTF-8 here (YAML is UTF-8 text; save the file as UTF-8)"}}
 	}
-	if e := prescan(data); e != nil {
-		return nil, Errors{{File: name, Line: e.line, Column: e.col, Msg: e.msg}}
+	if e := strictyaml.Prescan(data); e != nil {
+		return nil, Errors{{File: name, Line: e.Line, Column: e.Col, Msg: e.Msg}}
 	}
-	body, rewritten, perr := parseYAML(name, data)
+	body, perr := strictyaml.Parse(name, data)
 	if perr != nil {
 		return nil, Errors{*perr}
 	}
-	d := newDecoder(name)
-	d.flowPaths = rewritten
+	d := strictyaml.NewDecoder(name)
+	ranges := newRangeCheck(d)
 	s := &Scenario{file: name, dir: dir}
 	if body == nil {
 		return nil, Errors{{File: name, Line: 1, Column: 1, Msg: "the file is empty: a scenario needs at least traffic, workload and fleet"}}
 	}
-	d.collectAnchors(body, 0)
-	d.value("", body, reflect.ValueOf(s).Elem())
-	if !d.tooBig {
+	d.Decode(body, s)
+	if !d.TooBig {
 		(&checker{d: d, s: s}).check()
-		d.checkLowerBounds()
+		ranges.checkLowerBounds()
 	}
-	if len(d.errs) > 0 {
-		d.errs.sort()
-		return nil, d.errs
+	if len(d.Errs) > 0 {
+		d.Errs.Sort()
+		return nil, d.Errs
 	}
-	s.at = d.at
-	if t, ok := d.toAny("", body).(map[string]any); ok {
+	s.at = d.At
+	if t, ok := d.ToAny("", body).(map[string]any); ok {
 		s.tree = t
 	}
 	return s, nil
@@ -133,68 +128,6 @@ func firstInvalidUTF8(data []byte) (line, col int, ok bool) {
 	return line, col, false
 }
 
-// parseYAML parses one YAML document and returns its body (nil if empty).
-// rewritten says the flow-mapping path keys were rewritten to parse (see
-// flowPathKey).
-func parseYAML(name string, data []byte) (body ast.Node, rewritten bool, _ *Error) {
-	f, err := parseSafely(data)
-	if err != nil {
-		// docs/scenario.md writes variants as set: {scaling.policies[0].target: 70},
-		// which YAML forbids ('[' inside a flow mapping's plain key). Accept
-		// it: write such keys' brackets as parentheses (same length, so every
-		// column stays put), parse again, and turn them back in the paths.
-		if fixed := flowPathKey.ReplaceAllFunc(data, bracketsToParens); !bytes.Equal(fixed, data) {
-			if f2, err2 := parseSafely(fixed); err2 == nil {
-				f, err, rewritten = f2, nil, true
-			}
-		}
-	}
-	if err != nil {
-		e := fromYAML(name, err)
-		return nil, false, &e
-	}
-	var docs []*ast.DocumentNode
-	for _, doc := range f.Docs {
-		if doc != nil && doc.Body != nil {
-			docs = append(docs, doc)
-		}
-	}
-	if len(docs) > 1 {
-		p := nodePos(docs[1].Body)
-		if docs[1].Start != nil {
-			p = tokenPos(docs[1].Start)
-		}
-		return nil, false, &Error{File: name, Line: p.line, Column: p.col, Msg: "a scenario file holds one YAML document; this is a second one"}
-	}
-	if len(docs) == 0 {
-		return nil, rewritten, nil
-	}
-	return docs[0].Body, rewritten, nil
-}
-
-// flowPathKey matches a field path with list indices used as a key inside
-// a flow mapping: after '{' or ',', before ':'.
-var flowPathKey = regexp.MustCompile(`([{,]\s*)([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*|\[[0-9]+\])*)(\s*:)`)
-
-func bracketsToParens(m []byte) []byte {
-	out := bytes.ReplaceAll(m, []byte("["), []byte("("))
-	return bytes.ReplaceAll(out, []byte("]"), []byte(")"))
-}
-
-// parensToBrackets undoes bracketsToParens in a decoded path.
-var parensToBrackets = strings.NewReplacer("(", "[", ")", "]")
-
-// parseSafely runs goccy's parser, turning a panic inside it (a parser
-// defect on hostile input) into an error: no input may crash capsim.
-func parseSafely(data []byte) (f *ast.File, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			f, err = nil, fmt.Errorf("the YAML parser failed on this input: %v", r)
-		}
-	}()
-	return parser.ParseBytes(data, 0)
-}
-
 // Default returns the embedded default scenario, a diurnal day of web
 // traffic on an Auto Scaling group with target tracking on CPU, and its
 // YAML. Each call returns a new Scenario.
@@ -219,9 +152,9 @@ func (s *Scenario) InstanceType() sim.InstanceType {
 }
 
 // Trace returns what Parse found in the trace file, if traffic is a trace.
-func (s *Scenario) Trace() (TraceInfo, bool) {
+func (s *Scenario) Trace() (traces.TraceInfo, bool) {
 	if s.trace == nil {
-		return TraceInfo{}, false
+		return traces.TraceInfo{}, false
 	}
 	return *s.trace, true
 }

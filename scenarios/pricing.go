@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/capsim/capsim/internal/strictyaml"
 	"github.com/capsim/capsim/pricing"
 	"github.com/capsim/capsim/sim"
 )
@@ -97,7 +98,7 @@ const defaultWhatIfDiscount = 0.28
 // fleet does not run, ...), placed like errors.
 func (s *Scenario) Warnings() Errors {
 	ws := append(Errors(nil), s.Pricing.warnings...)
-	ws.sort()
+	ws.Sort()
 	return ws
 }
 
@@ -131,8 +132,8 @@ func (c *checker) catalogue() {
 }
 
 func (c *checker) warn(path, format string, a ...any) {
-	at := c.d.pos(path)
-	c.s.Pricing.warnings = append(c.s.Pricing.warnings, Error{File: c.d.file, Line: at.line, Column: at.col, Field: path, Msg: "warning: " + fmt.Sprintf(format, a...)})
+	at := c.d.Pos(path)
+	c.s.Pricing.warnings = append(c.s.Pricing.warnings, Error{File: c.d.File, Line: at.Line, Column: at.Col, Field: path, Msg: "warning: " + fmt.Sprintf(format, a...)})
 }
 
 func (c *checker) pricing() {
@@ -229,7 +230,7 @@ func (c *checker) reserved() {
 	fleetFam, _ := pricing.SplitType(c.s.Fleet.InstanceType)
 	for i := range p.Reserved {
 		r := &p.Reserved[i]
-		at := indexPath("pricing.reserved", i)
+		at := strictyaml.IndexPath("pricing.reserved", i)
 		switch t, f := c.given(at+".type"), c.given(at+".family"); {
 		case t && f:
 			c.bad(at, "has both type and family: give a type (m5.large), or a family and size")
@@ -294,7 +295,7 @@ func (c *checker) savingsPlans() {
 	p := &c.s.Pricing
 	for i := range p.SavingsPlans {
 		sp := &p.SavingsPlans[i]
-		at := indexPath("pricing.savings_plans", i)
+		at := strictyaml.IndexPath("pricing.savings_plans", i)
 		if !c.enum(at+".kind", &sp.Kind, "", pricing.ComputeSP, pricing.EC2InstanceSP) {
 			continue
 		}
@@ -319,7 +320,7 @@ func (c *checker) savingsPlans() {
 		}
 		for t, r := range sp.Rates {
 			if r < 0 {
-				c.bad(joinPath(at+".rates", t), "must not be negative, got %g", r)
+				c.bad(strictyaml.JoinPath(at+".rates", t), "must not be negative, got %g", r)
 			}
 		}
 		fleetFam, _ := pricing.SplitType(c.s.Fleet.InstanceType)

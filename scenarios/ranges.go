@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/capsim/capsim/internal/strictyaml"
+	"github.com/capsim/capsim/traces"
 	"github.com/goccy/go-yaml/ast"
 )
 
@@ -26,8 +28,8 @@ type fieldRange struct {
 }
 
 // maxRPS is the highest request rate any traffic source may have, the
-// same for synthetic shapes and rate-csv traces (maxRate).
-const maxRPS = maxRate
+// same for synthetic shapes and rate-csv traces (traces.MaxRate).
+const maxRPS = traces.MaxRate
 
 // maxCV bounds coefficients of variation: beyond about 10 a gamma's shape
 // 1/cv² is so small that its samples underflow to 0 (arrivals pile up at
@@ -131,7 +133,7 @@ func rangeFor(path string) *fieldRange {
 	if r := rangeOf[norm]; r != nil {
 		return r
 	}
-	if parent := parentPath(norm); parent != "" {
+	if parent := strictyaml.ParentPath(norm); parent != "" {
 		return rangeOf[parent+".*"]
 	}
 	return nil
@@ -180,31 +182,45 @@ type numberAt struct {
 	r    *fieldRange
 }
 
+// rangeCheck checks decoded numbers against their fields' ranges.
+type rangeCheck struct {
+	d       *strictyaml.Decoder
+	numbers []numberAt // decoded numbers within their upper bound: see checkLowerBounds
+}
+
+// newRangeCheck hooks a range check into d.
+func newRangeCheck(d *strictyaml.Decoder) *rangeCheck {
+	rc := &rangeCheck{d: d}
+	d.Number = rc.checkRange
+	return rc
+}
+
 // checkRange reports a decoded number above its field's range at once,
 // so that no later check computes with it (speedup 1e308 would surface as
 // a duration problem), and keeps the number for checkLowerBounds.
-func (d *decoder) checkRange(path string, n ast.Node, x float64) {
+func (rc *rangeCheck) checkRange(path string, n ast.Node, x float64) {
 	r := rangeFor(path)
 	if r == nil {
 		return
 	}
 	if x > r.max {
-		d.fail(path, n, "%s is out of range: it must be %s (docs/reliability.md lists every field's range)", num(x), r)
+		rc.d.Fail(path, n, "%s is out of range: it must be %s (docs/reliability.md lists every field's range)", num(x), r)
 		return
 	}
-	d.numbers = append(d.numbers, numberAt{path, n, x, r})
+	rc.numbers = append(rc.numbers, numberAt{path, n, x, r})
 }
 
 // checkLowerBounds reports numbers below their range that the semantic
 // checks (which say more: "a commitment cannot be negative") left alone.
-func (d *decoder) checkLowerBounds() {
+func (rc *rangeCheck) checkLowerBounds() {
+	d := rc.d
 	flagged := map[string]bool{}
-	for _, e := range d.errs {
+	for _, e := range d.Errs {
 		flagged[e.Field] = true
 	}
-	for _, v := range d.numbers {
-		if !v.r.contains(v.x) && !flagged[v.path] && !d.isBroken(v.path) {
-			d.fail(v.path, v.node, "%s is out of range: it must be %s (docs/reliability.md lists every field's range)", num(v.x), v.r)
+	for _, v := range rc.numbers {
+		if !v.r.contains(v.x) && !flagged[v.path] && !d.IsBroken(v.path) {
+			d.Fail(v.path, v.node, "%s is out of range: it must be %s (docs/reliability.md lists every field's range)", num(v.x), v.r)
 		}
 	}
 }

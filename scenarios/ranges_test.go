@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/capsim/capsim/internal/strictyaml"
 )
 
 // numericPaths lists every number field of a scenario file, as rangeFor
@@ -16,8 +18,7 @@ func numericPaths() []string {
 		for ty.Kind() == reflect.Pointer {
 			ty = ty.Elem()
 		}
-		pt := reflect.PointerTo(ty)
-		if pt.Implements(textUnmarshalerType) || pt.Implements(nodeDecoderType) {
+		if strictyaml.DecodesItself(ty) {
 			return // durations, times, variants' assignments
 		}
 		switch ty.Kind() {
@@ -26,8 +27,8 @@ func numericPaths() []string {
 				return
 			}
 			seen[ty] = true
-			for _, f := range fields(ty) {
-				walk(strings.TrimPrefix(p+"."+f.name, "."), ty.Field(f.index).Type, seen)
+			for _, f := range strictyaml.Fields(ty) {
+				walk(strings.TrimPrefix(p+"."+f.Name, "."), ty.Field(f.Index).Type, seen)
 			}
 			delete(seen, ty)
 		case reflect.Slice:

@@ -2,6 +2,9 @@ package scenarios
 
 import (
 	"time"
+
+	"github.com/capsim/capsim/internal/strictyaml"
+	"github.com/capsim/capsim/traces"
 )
 
 // Scenario is one scenario file (docs/scenario.md) as Go values. Parse fills
@@ -34,12 +37,12 @@ type Scenario struct {
 	Variants []Variant `yaml:"variants,omitempty" json:"variants,omitempty"`
 	Sweep    Sweep     `yaml:"sweep,omitempty" json:"sweep,omitempty"`
 
-	file  string              // name used in error messages
-	dir   string              // relative trace paths resolve against it
-	trace *TraceInfo          // the trace file's facts, found by Parse
-	logs  *LogStats           // a request log's skipped lines and gaps, found by Parse
-	at    map[string]position // field path → place in the file
-	tree  map[string]any      // the file as plain values, for variants
+	file  string                         // name used in error messages
+	dir   string                         // relative trace paths resolve against it
+	trace *traces.TraceInfo              // the trace file's facts, found by Parse
+	logs  *traces.LogStats               // a request log's skipped lines and gaps, found by Parse
+	at    map[string]strictyaml.Position // field path → place in the file
+	tree  map[string]any                 // the file as plain values, for variants
 	// modeNote says what auto mode picked and why (ModeNote)
 	modeNote string
 }
@@ -118,7 +121,7 @@ type Spike struct {
 // request log (requests-csv, clf, alb) replayed by its timestamps.
 type Trace struct {
 	File        string   `yaml:"file" json:"file" jsonschema:"required" jsonschema_description:"path, relative to the scenario file's directory"`
-	Format      string   `yaml:"format" json:"format" jsonschema:"required,enum=rate-csv,enum=requests-csv,enum=clf,enum=alb"`
+	Format      string   `yaml:"format" json:"format" jsonschema:"required"`
 	TimeColumn  string   `yaml:"time_column,omitempty" json:"time_column,omitempty" jsonschema_description:"header name of the time column (default: the first column)"`
 	ValueColumn string   `yaml:"value_column,omitempty" json:"value_column,omitempty" jsonschema_description:"header name of the value column (default: the second column)"`
 	Interval    Duration `yaml:"interval,omitempty" json:"interval,omitempty" jsonschema_description:"time one row covers (default: the first two rows' spacing)"`
@@ -133,6 +136,14 @@ type Trace struct {
 	Gaps           string   `yaml:"gaps,omitempty" json:"gaps,omitempty" jsonschema:"enum=zero,enum=skip,enum=interpolate" jsonschema_description:"a stretch of gap_threshold or more without data: zero traffic (default), skip it, or interpolate the rate across it"`
 	GapThreshold   Duration `yaml:"gap_threshold,omitempty" json:"gap_threshold,omitempty" jsonschema_description:"shortest stretch without data that counts as a gap (default 5m)"`
 	Spread         Duration `yaml:"spread,omitempty" json:"spread,omitempty" jsonschema_description:"logs: requests sharing a timestamp arrive evenly over this long after it (1s for whole-second logs; default 0s: all at once)"`
+}
+
+// Demand is a request log's model of each request's CPU demand (see
+// traces.Demand): base + seconds_per_unit × the value of column.
+type Demand struct {
+	Column         string   `yaml:"column" json:"column" jsonschema:"required" jsonschema_description:"the numeric field that drives demand"`
+	SecondsPerUnit float64  `yaml:"seconds_per_unit" json:"seconds_per_unit" jsonschema:"required" jsonschema_description:"CPU seconds per unit of the column"`
+	Base           Duration `yaml:"base,omitempty" json:"base,omitempty" jsonschema_description:"CPU time every request takes (default 0s)"`
 }
 
 // Workload is what each request asks of an instance.
@@ -160,7 +171,7 @@ type DistSpec struct {
 	K      int      `yaml:"k,omitempty" json:"k,omitempty"`
 	File   string   `yaml:"file,omitempty" json:"file,omitempty" jsonschema_description:"empirical: a file of durations, one a line (seconds or 250ms), relative to the scenario file"`
 
-	samples *Empirical // dist empirical: the file's durations, read by Parse
+	samples *traces.Empirical // dist empirical: the file's durations, read by Parse
 }
 
 // InstanceSpec is an inline instance type. A name the catalogue knows is
@@ -221,11 +232,12 @@ type Scaling struct {
 	Guards   *Guards  `yaml:"guards,omitempty" json:"guards,omitempty" jsonschema_description:"limits on every dynamic scaling action (THROTTLE, PRICE)"`
 }
 
-// Policy is one scaling policy. Keys apply by type (policyKeys in
-// policies.go lists which); a key that does not apply is an error.
+// Policy is one scaling policy. Keys apply by type (each type's
+// policyKind, policy_*.go, lists which); a key that does not apply is an
+// error.
 type Policy struct {
 	Name string `yaml:"name" json:"name" jsonschema_description:"default: <type>-<metric>-<target> or <type>-<index>"`
-	Type string `yaml:"type" json:"type" jsonschema:"required,enum=target_tracking,enum=step,enum=simple,enum=scheduled,enum=predictive,enum=hpa"`
+	Type string `yaml:"type" json:"type" jsonschema:"required"`
 
 	// target_tracking, predictive, hpa
 	Metric    string  `yaml:"metric,omitempty" json:"metric,omitempty" jsonschema_description:"cpu, request_count_per_target, request_count, network_in, network_out, latency, errors, backlog_per_instance"`
@@ -242,11 +254,11 @@ type Policy struct {
 
 	// step, simple
 	Alarm                  *AlarmSpec `yaml:"alarm,omitempty" json:"alarm,omitempty"`
-	AdjustmentType         string     `yaml:"adjustment_type,omitempty" json:"adjustment_type,omitempty" jsonschema:"enum=ChangeInCapacity,enum=ExactCapacity,enum=PercentChangeInCapacity" jsonschema_description:"default ChangeInCapacity"`
+	AdjustmentType         string     `yaml:"adjustment_type,omitempty" json:"adjustment_type,omitempty" jsonschema_description:"default ChangeInCapacity"`
 	Steps                  []StepSpec `yaml:"steps,omitempty" json:"steps,omitempty" jsonschema_description:"step: bounds relative to the alarm threshold"`
 	Adjustment             int        `yaml:"adjustment,omitempty" json:"adjustment,omitempty" jsonschema_description:"simple: the scaling adjustment"`
 	MinAdjustmentMagnitude int        `yaml:"min_adjustment_magnitude,omitempty" json:"min_adjustment_magnitude,omitempty" jsonschema_description:"PercentChangeInCapacity only"`
-	MetricAggregationType  string     `yaml:"metric_aggregation_type,omitempty" json:"metric_aggregation_type,omitempty" jsonschema:"enum=Average,enum=Minimum,enum=Maximum" jsonschema_description:"step (default Average)"`
+	MetricAggregationType  string     `yaml:"metric_aggregation_type,omitempty" json:"metric_aggregation_type,omitempty" jsonschema_description:"step (default Average)"`
 	Cooldown               *Duration  `yaml:"cooldown,omitempty" json:"cooldown,omitempty" jsonschema_description:"simple (default 300s)"`
 
 	// scheduled

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/invopop/jsonschema"
+
+	"github.com/capsim/capsim/internal/strictyaml"
 )
 
 // Long-horizon traffic (docs/fluid.md): a synthetic shape multiplied by
@@ -85,7 +87,7 @@ func (c *checker) seasonality() {
 	}
 	for i := range y.Holidays {
 		h := &y.Holidays[i]
-		q := indexPath(p+".holidays", i)
+		q := strictyaml.IndexPath(p+".holidays", i)
 		if _, err := time.Parse(time.DateOnly, h.Date); c.has(q+".date") && err != nil {
 			c.bad(q+".date", "%q is not a date: write it YYYY-MM-DD", h.Date)
 		} else if !c.given(q + ".date") {

@@ -2,41 +2,40 @@ package scenarios
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/capsim/capsim/internal/strictyaml"
 	"github.com/capsim/capsim/policies"
-	"github.com/capsim/capsim/sim"
 )
 
 // checker fills defaults in and reports semantic problems, pointing at the
 // field with the decoder's positions. It stays quiet about fields that
 // failed to decode: their problem is already reported.
 type checker struct {
-	d *decoder
+	d *strictyaml.Decoder
 	s *Scenario
 }
 
 // has says path was given a value that decoded: its value can be used.
-func (c *checker) has(path string) bool { return c.d.present[path] && !c.d.isBroken(path) }
+func (c *checker) has(path string) bool { return c.d.Present[path] && !c.d.IsBroken(path) }
 
 // given says path was given a value, usable or not: for "X is required".
-func (c *checker) given(path string) bool { return c.d.present[path] }
+func (c *checker) given(path string) bool { return c.d.Present[path] }
 
 // bad reports a problem at path unless path (or an ancestor) failed to
 // decode: that failure is the problem to fix first.
 func (c *checker) bad(path, format string, a ...any) {
-	if c.d.isBroken(path) {
+	if c.d.IsBroken(path) {
 		return
 	}
-	p := c.d.pos(path)
+	p := c.d.Pos(path)
 	// One problem a line: a second line would print without a position.
 	for _, m := range strings.Split(fmt.Sprintf(format, a...), "\n") {
 		if m = strings.TrimSpace(m); m != "" {
-			c.d.errs = append(c.d.errs, Error{File: c.d.file, Line: p.line, Column: p.col, Field: path, Msg: m})
+			c.d.Errs = append(c.d.Errs, Error{File: c.d.File, Line: p.Line, Column: p.Col, Field: path, Msg: m})
 		}
 	}
 }
@@ -46,10 +45,10 @@ func (c *checker) bad(path, format string, a ...any) {
 // and report a follow-on problem ("lower bound 0 must be below upper
 // bound 0").
 func (c *checker) brokenUnder(path string) bool {
-	if c.d.isBroken(path) {
+	if c.d.IsBroken(path) {
 		return true
 	}
-	for p := range c.d.broken {
+	for p := range c.d.Broken {
 		if strings.HasPrefix(p, path+".") || strings.HasPrefix(p, path+"[") {
 			return true
 		}
@@ -86,7 +85,7 @@ func (c *checker) badEach(path string, err error, fieldOf func(msg string) strin
 // ok says none of the paths is broken: a check that reads them may run.
 func (c *checker) ok(paths ...string) bool {
 	for _, p := range paths {
-		if c.d.isBroken(p) {
+		if c.d.IsBroken(p) {
 			return false
 		}
 	}
@@ -149,7 +148,7 @@ func (c *checker) enum(path string, v *string, def string, allowed ...string) bo
 
 // choices lists the allowed values after an unknown one, nearest first.
 func choices(got string, allowed []string) string {
-	if near := nearest(got, allowed, 1); len(near) > 0 {
+	if near := strictyaml.Nearest(got, allowed, 1); len(near) > 0 {
 		return fmt.Sprintf(" (did you mean %q? known: %s)", near[0], strings.Join(allowed, ", "))
 	}
 	return " (known: " + strings.Join(allowed, ", ") + ")"
@@ -157,7 +156,7 @@ func choices(got string, allowed []string) string {
 
 // lastKey is the last key of a field path: fleet.min → min.
 func lastKey(path string) string {
-	return strings.TrimPrefix(path[len(parentPath(path)):], ".")
+	return strings.TrimPrefix(path[len(strictyaml.ParentPath(path)):], ".")
 }
 
 // The defaults of docs/scenario.md and docs/aws-model.md.
@@ -165,7 +164,6 @@ var (
 	defaultStart        = time.Unix(0, 0).UTC()
 	defaultBootTime     = DistSpec{Dist: "lognormal", Median: Duration(90 * time.Second), P99: Duration(180 * time.Second)}
 	terminationPolicies = []string{"Default", "OldestInstance", "NewestInstance", "ClosestToNextInstanceHour", "OldestLaunchTemplate", "OldestLaunchConfiguration", "AllocationStrategy"}
-	traceFormats        = []string{"rate-csv", "requests-csv", "clf", "alb"}
 )
 
 // The supported ranges of times: far enough apart that any two subtract
@@ -181,7 +179,7 @@ const maxSimulated = 100 * 365 * 24 * time.Hour
 func (c *checker) check() {
 	s := c.s
 	if !c.has("name") || s.Name == "" {
-		s.Name = strings.TrimSuffix(filepath.Base(c.d.file), filepath.Ext(c.d.file))
+		s.Name = strings.TrimSuffix(filepath.Base(c.d.File), filepath.Ext(c.d.File))
 		if s.Name == "" || s.Name == "." {
 			s.Name = "scenario"
 		}
@@ -323,7 +321,7 @@ func (c *checker) synthetic() {
 	c.seasonality()
 	for i := range y.Spikes {
 		sp := &y.Spikes[i]
-		q := indexPath(p+".spikes", i)
+		q := strictyaml.IndexPath(p+".spikes", i)
 		if !c.given(q) {
 			c.bad(q, "is empty: a spike needs at, rps and for")
 			continue
@@ -342,99 +340,6 @@ func (c *checker) synthetic() {
 		if c.has(q+".for") && sp.For <= 0 {
 			c.bad(q+".for", "must be greater than 0, got %v", sp.For)
 		}
-	}
-}
-
-// traceFields checks the trace settings without opening the file.
-func (c *checker) traceFields() {
-	const p = "traffic.trace"
-	t := c.s.Traffic.Trace
-	if t == nil { // failed to decode: reported
-		return
-	}
-	if !c.given(p + ".file") {
-		c.bad(p, "needs file, the trace's path (relative to the scenario file)")
-	}
-	if !c.given(p + ".format") {
-		c.bad(p, "needs format: rate-csv, requests-csv, clf or alb")
-	} else if !slices.Contains(traceFormats, t.Format) {
-		c.bad(p+".format", "unknown format %q%s", t.Format, choices(t.Format, traceFormats))
-	}
-	if c.has(p+".interval") && t.Interval <= 0 {
-		c.bad(p+".interval", "must be greater than 0, got %v", t.Interval)
-	}
-	c.traceExtras()
-}
-
-// trace checks the trace settings, then reads the whole file once.
-func (c *checker) trace() {
-	const p = "traffic.trace"
-	t := c.s.Traffic.Trace
-	c.traceFields()
-	if t == nil || !c.ok(p) || hasErrorUnder(c.d.errs, p) {
-		return
-	}
-	f, shown, err := c.s.openTrace()
-	if err != nil {
-		c.bad(p+".file", "%v", err)
-		return
-	}
-	defer f.Close()
-	if t.isLog() {
-		c.scanLog(f, shown)
-		return
-	}
-	info, err := ScanRateCSV(f, shown, c.s.traceOptions())
-	if err != nil {
-		c.bad(p+".file", "%v", err)
-		return
-	}
-	c.s.trace = &info
-	t.TimeColumn, t.ValueColumn, t.Interval = info.TimeColumn, info.ValueColumn, Duration(info.Interval)
-}
-
-func hasErrorUnder(es Errors, path string) bool {
-	for _, e := range es {
-		if e.Field == path || strings.HasPrefix(e.Field, path+".") {
-			return true
-		}
-	}
-	return false
-}
-
-// openTrace opens the trace file; shown is its name for messages (as the
-// scenario wrote it).
-func (s *Scenario) openTrace() (*Input, string, error) {
-	t := s.Traffic.Trace
-	if t == nil || t.File == "" {
-		return nil, "", fmt.Errorf("no trace file given")
-	}
-	path := t.File
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(s.dir, path)
-	}
-	f, err := OpenInput(path)
-	if err != nil {
-		why := err
-		if pe, ok := err.(*os.PathError); ok {
-			why = pe.Err
-		}
-		if path != t.File {
-			return nil, "", fmt.Errorf("cannot open trace %s (resolved to %s, relative to the scenario file): %v", t.File, path, why)
-		}
-		return nil, "", fmt.Errorf("cannot open trace %s: %v", t.File, why)
-	}
-	return f, t.File, nil
-}
-
-func (s *Scenario) traceOptions() RateCSVOptions {
-	t := s.Traffic.Trace
-	return RateCSVOptions{
-		TimeColumn:  t.TimeColumn,
-		ValueColumn: t.ValueColumn,
-		Interval:    t.Interval.D(),
-		ValueIsRate: t.ValueIs == "rate",
-		Gaps:        t.gapPolicy(),
 	}
 }
 
@@ -493,139 +398,10 @@ func (c *checker) workload() {
 	c.intAtLeast("workload.queue_limit", &w.QueueLimit, 0, 1000)
 }
 
-// distParams lists the parameter sets each distribution accepts.
-var distParams = map[string][][]string{
-	"exponential": {{"mean"}},
-	"lognormal":   {{"median", "p99"}, {"mean", "cv"}},
-	"constant":    {{"value"}},
-	"gamma":       {{"mean", "cv"}},
-	"erlang":      {{"k", "mean"}},
-}
-
-// dist checks a distribution. allowZero permits a zero constant (an
-// instant boot, say).
-func (c *checker) dist(p string, d *DistSpec, allowZero bool) {
-	if !c.given(p + ".dist") {
-		c.bad(p, "needs dist: exponential, lognormal, constant, gamma or erlang")
-		return
-	}
-	if d.Dist == "empirical" {
-		c.empirical(p, d)
-		return
-	}
-	sets, known := distParams[d.Dist]
-	if !known {
-		c.bad(p+".dist", "unknown dist %q%s", d.Dist, choices(d.Dist, []string{"exponential", "lognormal", "constant", "gamma", "erlang"}))
-		return
-	}
-	all := []string{"mean", "median", "p99", "value", "cv", "k", "file"}
-	var takes []string
-	for _, set := range sets {
-		takes = append(takes, strings.Join(set, " and "))
-	}
-	// The parameter set in use: the first one any of whose keys is given.
-	use := sets[0]
-	for _, set := range sets {
-		if slices.ContainsFunc(set, func(k string) bool { return c.given(p + "." + k) }) {
-			use = set
-			break
-		}
-	}
-	for _, k := range all {
-		if c.given(p+"."+k) && !slices.Contains(use, k) {
-			c.bad(p+"."+k, "does not apply to dist %s (it takes %s)", d.Dist, strings.Join(takes, ", or "))
-		}
-	}
-	for _, k := range use {
-		if !c.given(p + "." + k) {
-			c.bad(p, "dist %s needs %s", d.Dist, strings.Join(use, " and "))
-			return
-		}
-	}
-	pos := func(k string, v Duration) {
-		if v <= 0 {
-			c.bad(p+"."+k, "must be greater than 0, got %v", v)
-		}
-	}
-	switch {
-	case slices.Contains(use, "median"):
-		pos("median", d.Median)
-		pos("p99", d.P99)
-		if d.Median > 0 && d.P99 > 0 && d.P99 < d.Median {
-			c.bad(p+".p99", "p99 (%v) is less than median (%v)", d.P99, d.Median)
-		}
-	case slices.Contains(use, "value"):
-		if d.Value < 0 || d.Value == 0 && !allowZero {
-			c.bad(p+".value", "must be greater than 0, got %v", d.Value)
-		}
-	default:
-		pos("mean", d.Mean)
-	}
-	if slices.Contains(use, "cv") && d.CV <= 0 {
-		c.bad(p+".cv", "must be greater than 0, got %g", d.CV)
-	}
-	if slices.Contains(use, "k") && (d.K < 1 || d.K > 1000) {
-		c.bad(p+".k", "must be between 1 and 1000, got %d", d.K)
-	}
-	c.distMean(p, d)
-}
-
 // maxDistMean bounds the mean of a duration distribution, in seconds (a
 // year): the parameters may each be in range and still combine into a
 // lognormal whose mean overflows (p99 a million times the median).
 const maxDistMean = 365 * 24 * 3600
-
-// distMean checks the distribution the parameters make: a derived
-// quantity no single field's range bounds.
-func (c *checker) distMean(p string, d *DistSpec) {
-	if hasErrorUnder(c.d.errs, p) || !c.ok(p) {
-		return
-	}
-	dist, err := d.build()
-	if err != nil {
-		c.bad(p, "%v", err)
-		return
-	}
-	if m := dist.Mean(); !(m >= 0 && m <= maxDistMean) {
-		c.bad(p, "the distribution's mean is %s s, more than a year (%d s): check its parameters", num(m), maxDistMean)
-	}
-}
-
-func (c *checker) instanceTypes() {
-	seen := map[string]int{}
-	for i := range c.s.InstanceTypes {
-		it := &c.s.InstanceTypes[i]
-		p := indexPath("instance_types", i)
-		if !c.given(p + ".name") {
-			c.bad(p, "needs a name")
-			continue
-		}
-		if j, dup := seen[it.Name]; dup {
-			c.bad(p+".name", "%q is already defined by instance_types[%d]", it.Name, j)
-		}
-		seen[it.Name] = i
-		_, inCatalogue := c.s.PriceList().Lookup(it.Name)
-		if !inCatalogue {
-			for _, k := range []string{"vcpu", "usd_per_hour"} {
-				if !c.given(p + "." + k) {
-					c.bad(p, "%q is not in the catalogue, so it needs %s", it.Name, k)
-				}
-			}
-		}
-		if it.VCPU != nil && (*it.VCPU < 1 || *it.VCPU > 4096) {
-			c.bad(p+".vcpu", "must be between 1 and 4096, got %d", *it.VCPU)
-		}
-		if it.MemoryGiB != nil && *it.MemoryGiB < 0 {
-			c.bad(p+".memory_gib", "must not be negative, got %g", *it.MemoryGiB)
-		}
-		if it.Speed != nil && *it.Speed <= 0 {
-			c.bad(p+".speed", "must be greater than 0, got %g", *it.Speed)
-		}
-		if it.USDPerHour != nil && *it.USDPerHour < 0 {
-			c.bad(p+".usd_per_hour", "must not be negative, got %g", *it.USDPerHour)
-		}
-	}
-}
 
 func (c *checker) fleet() {
 	f := &c.s.Fleet
@@ -680,7 +456,7 @@ func (c *checker) fleet() {
 			c.bad("fleet.termination_policies", "is empty: leave it out for [Default]")
 		}
 		for i, tp := range f.TerminationPolicies {
-			q := indexPath("fleet.termination_policies", i)
+			q := strictyaml.IndexPath("fleet.termination_policies", i)
 			if !slices.Contains(terminationPolicies, tp) {
 				c.bad(q, "unknown termination policy %q%s", tp, choices(tp, terminationPolicies))
 			} else if tp == "Default" && i != len(f.TerminationPolicies)-1 {
@@ -713,7 +489,7 @@ func (c *checker) loadBalancer() {
 func (c *checker) scaling() {
 	names := map[string]int{}
 	for i := range c.s.Scaling.Policies {
-		p := indexPath("scaling.policies", i)
+		p := strictyaml.IndexPath("scaling.policies", i)
 		c.policy(p, &c.s.Scaling.Policies[i])
 		pol := &c.s.Scaling.Policies[i]
 		if pol.Name != "" {
@@ -756,7 +532,7 @@ func (c *checker) slo() {
 func (c *checker) variants() {
 	names := map[string]int{}
 	for i, v := range c.s.Variants {
-		p := indexPath("variants", i)
+		p := strictyaml.IndexPath("variants", i)
 		if !c.given(p) {
 			c.bad(p, "is empty: a variant needs a name and set")
 			continue
@@ -773,54 +549,16 @@ func (c *checker) variants() {
 		}
 		for _, a := range v.Set {
 			if err := checkFieldPath(c.s, a.Path); err != nil {
-				c.bad(joinPath(p+".set", a.Path), "%v", err)
+				c.bad(strictyaml.JoinPath(p+".set", a.Path), "%v", err)
 			}
 		}
 	}
 	for _, a := range c.s.Sweep {
-		q := joinPath("sweep", a.Path)
+		q := strictyaml.JoinPath("sweep", a.Path)
 		if err := checkFieldPath(c.s, a.Path); err != nil {
 			c.bad(q, "%v", err)
 		} else if len(a.Values) == 0 {
 			c.bad(q, "has no values to sweep over")
 		}
 	}
-}
-
-// resolveType finds an instance type: the scenario's instance_types
-// override the catalogue field by field.
-func (s *Scenario) resolveType(name string) (it sim.InstanceType, ok bool) {
-	it, ok = s.PriceList().Lookup(name)
-	for _, spec := range s.InstanceTypes {
-		if spec.Name != name {
-			continue
-		}
-		if !ok {
-			it = sim.InstanceType{Name: name, Speed: 1}
-		}
-		ok = true
-		if spec.VCPU != nil {
-			it.VCPU = *spec.VCPU
-		}
-		if spec.MemoryGiB != nil {
-			it.MemoryGiB = *spec.MemoryGiB
-		}
-		if spec.Speed != nil {
-			it.Speed = *spec.Speed
-		}
-		if spec.USDPerHour != nil {
-			it.USDPerHour = *spec.USDPerHour
-			it.PriceSource = "scenario instance_types"
-		}
-	}
-	return it, ok
-}
-
-// nearTypes suggests known type names close to a mistyped one.
-func (s *Scenario) nearTypes(name string) []string {
-	names := s.PriceList().Types()
-	for _, spec := range s.InstanceTypes {
-		names = append(names, spec.Name)
-	}
-	return nearest(name, names, 3)
 }

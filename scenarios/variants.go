@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/capsim/capsim/internal/strictyaml"
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/invopop/jsonschema"
@@ -51,46 +52,44 @@ func (s Sweep) Runs() int {
 }
 
 var (
-	_ nodeDecoder = (*Assignments)(nil)
-	_ nodeDecoder = (*Sweep)(nil)
+	_ strictyaml.NodeDecoder = (*Assignments)(nil)
+	_ strictyaml.NodeDecoder = (*Sweep)(nil)
 )
 
-func (a *Assignments) decodeNode(d *decoder, path string, n ast.Node) {
-	ps, ok := d.pairs(path, n)
+func (a *Assignments) DecodeYAML(d *strictyaml.Decoder, path string, n ast.Node) {
+	ps, ok := d.Pairs(path, n)
 	if !ok {
-		d.fail(path, n, "expected a mapping of field paths to values, got %s", describe(n))
+		d.Fail(path, n, "expected a mapping of field paths to values, got %s", strictyaml.Describe(n))
 		return
 	}
 	for _, p := range ps {
-		p.key = d.pathKey(p.key)
-		fp := joinPath(path, p.key)
-		d.at[fp] = nodePos(p.keyNode) // a wrong path is the key's fault
-		d.present[fp] = true
-		*a = append(*a, Assignment{Path: p.key, Value: d.toAny(fp, p.value)})
+		fp := strictyaml.JoinPath(path, p.Key)
+		d.At[fp] = strictyaml.NodePos(p.KeyNode) // a wrong path is the key's fault
+		d.Present[fp] = true
+		*a = append(*a, Assignment{Path: p.Key, Value: d.ToAny(fp, p.Value)})
 	}
 }
 
-func (s *Sweep) decodeNode(d *decoder, path string, n ast.Node) {
-	ps, ok := d.pairs(path, n)
+func (s *Sweep) DecodeYAML(d *strictyaml.Decoder, path string, n ast.Node) {
+	ps, ok := d.Pairs(path, n)
 	if !ok {
-		d.fail(path, n, "expected a mapping of field paths to lists of values, got %s", describe(n))
+		d.Fail(path, n, "expected a mapping of field paths to lists of values, got %s", strictyaml.Describe(n))
 		return
 	}
 	for _, p := range ps {
-		p.key = d.pathKey(p.key)
-		fp := joinPath(path, p.key)
-		d.record(fp, p.keyNode, p.value)
-		d.present[fp] = true
-		v := d.resolve(fp, p.value)
+		fp := strictyaml.JoinPath(path, p.Key)
+		d.Record(fp, p.KeyNode, p.Value)
+		d.Present[fp] = true
+		v := d.Resolve(fp, p.Value)
 		seq, ok := v.(*ast.SequenceNode)
 		if !ok {
 			if v != nil {
-				d.fail(fp, v, "expected a list of values to sweep over, got %s", describe(v))
+				d.Fail(fp, v, "expected a list of values to sweep over, got %s", strictyaml.Describe(v))
 			}
 			continue
 		}
-		vals, _ := d.toAny(fp, seq).([]any)
-		*s = append(*s, SweepAxis{Path: p.key, Values: vals})
+		vals, _ := d.ToAny(fp, seq).([]any)
+		*s = append(*s, SweepAxis{Path: p.Key, Values: vals})
 	}
 }
 
@@ -173,14 +172,6 @@ func (Sweep) JSONSchema() *jsonschema.Schema {
 	}
 }
 
-// pathKey is a field-path key as the user wrote it.
-func (d *decoder) pathKey(k string) string {
-	if d.flowPaths {
-		return parensToBrackets.Replace(k)
-	}
-	return k
-}
-
 func ptr[T any](v T) *T { return &v }
 
 // checkFieldPath says whether p names a field of the scenario s: each key
@@ -211,34 +202,34 @@ func checkFieldPath(s *Scenario, p string) error {
 		}
 		switch v.Kind() {
 		case reflect.Struct:
-			fs := fields(v.Type())
-			var f *fieldInfo
+			fs := strictyaml.Fields(v.Type())
+			var f *strictyaml.FieldInfo
 			for i := range fs {
-				if fs[i].name == name {
+				if fs[i].Name == name {
 					f = &fs[i]
 				}
 			}
 			if f == nil {
 				names := make([]string, len(fs))
 				for i := range fs {
-					names[i] = fs[i].name
+					names[i] = fs[i].Name
 				}
 				msg := fmt.Sprintf("no key %q", name)
 				if where != "" {
 					msg += " under " + where
 				}
-				if near := nearest(name, names, 1); len(near) > 0 {
+				if near := strictyaml.Nearest(name, names, 1); len(near) > 0 {
 					msg += fmt.Sprintf(" (did you mean %q?)", near[0])
 				}
 				return fmt.Errorf("%s", msg)
 			}
-			v = v.Field(f.index)
+			v = v.Field(f.Index)
 		case reflect.Map:
 			v = reflect.New(v.Type().Elem()).Elem()
 		default:
 			return fmt.Errorf("%s is a single value: it has no key %q", where, name)
 		}
-		where = joinPath(where, name)
+		where = strictyaml.JoinPath(where, name)
 		for _, i := range idx {
 			for v.Kind() == reflect.Pointer && !v.IsNil() {
 				v = v.Elem()
@@ -250,7 +241,7 @@ func checkFieldPath(s *Scenario, p string) error {
 				return fmt.Errorf("%s has %d entries, so [%d] does not exist", where, v.Len(), i)
 			}
 			v = v.Index(i)
-			where = indexPath(where, i)
+			where = strictyaml.IndexPath(where, i)
 		}
 	}
 	return nil

@@ -70,7 +70,7 @@ func TestFlagsAfterArguments(t *testing.T) {
 	dir := t.TempDir()
 	sc := writeScenario(t, short+`variants:
   - name: cpu-80
-    set: {scaling.policies[0].target: 80}
+    set: {"scaling.policies[0].target": 80}
 sweep:
   scaling.policies[0].target: [40, 70]
 `)

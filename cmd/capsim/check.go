@@ -10,7 +10,6 @@ import (
 	"github.com/capsim/capsim/internal/safetext"
 	"github.com/capsim/capsim/reports"
 	"github.com/capsim/capsim/scenarios"
-	"github.com/capsim/capsim/sim"
 )
 
 // checkCommand is the CI gate: run a scenario (and its variants with
@@ -63,21 +62,18 @@ func checkAction(c *cli.Context) error {
 			return err
 		}
 	}
-	seed := seedFlag(c, &sc.Seed)
-	var docs []*reports.Document
+	b, err := buildAll(runs, seedFlag(c, &sc.Seed))
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	docs, err := b.runAll()
+	if err != nil {
+		return err
+	}
 	failed := 0
-	for _, r := range runs {
-		cfg, closer, err := r.Build(seed)
-		if err != nil {
-			return badInput(err)
-		}
-		res, err := sim.Run(cfg)
-		closer.Close()
-		if err != nil {
-			return fmt.Errorf("%s: simulation failed: %w", r.Name, err)
-		}
-		d := reportFor(r, cfg, res)
-		docs = append(docs, d)
+	for i, r := range runs {
+		d := docs[i]
 		for _, ch := range d.Summary.SLO.Checks {
 			verdict := "ok  "
 			if !ch.Met {

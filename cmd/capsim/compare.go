@@ -5,15 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
-	"runtime"
-	"sync"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/capsim/capsim/internal/output"
 	"github.com/capsim/capsim/reports"
 	"github.com/capsim/capsim/scenarios"
-	"github.com/capsim/capsim/sim"
 )
 
 func compareCommand() *cli.Command {
@@ -50,16 +47,11 @@ func compareAction(c *cli.Context) error {
 	}
 	// Every variant runs on the base scenario's seed: the same arrivals
 	// and service demands (common random numbers).
-	seed := seedFlag(c, &sc.Seed)
-	cfgs := make([]*sim.Config, len(runs))
-	for i, r := range runs {
-		cfg, closer, err := buildRun(c, r, seed)
-		if err != nil {
-			return err
-		}
-		defer closer.Close()
-		cfgs[i] = cfg
+	b, err := buildAllModes(c, runs, seedFlag(c, &sc.Seed))
+	if err != nil {
+		return err
 	}
+	defer b.Close()
 	var jsonOut *output.File
 	var dir *output.Folder
 	if path := c.Path("json"); path != "" {
@@ -75,29 +67,9 @@ func compareAction(c *cli.Context) error {
 			return err
 		}
 	}
-	docs := make([]*reports.Document, len(runs))
-	errs := make([]error, len(runs))
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
-	for i := range runs {
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			res, err := sim.Run(cfgs[i])
-			if err != nil {
-				errs[i] = fmt.Errorf("%s: simulation failed: %w", runs[i].Name, err)
-				return
-			}
-			docs[i] = reportFor(runs[i], cfgs[i], res)
-		}(i)
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
+	docs, err := b.runAll()
+	if err != nil {
+		return err
 	}
 	cmp := reports.Compare(version, docs)
 	var js bytes.Buffer

@@ -8,6 +8,7 @@ import (
 
 	"github.com/capsim/capsim/internal/output"
 	"github.com/capsim/capsim/scenarios"
+	"github.com/capsim/capsim/traces"
 )
 
 func fitWorkloadCommand() *cli.Command {
@@ -51,22 +52,23 @@ func fitWorkload(c *cli.Context) error {
 			return err
 		}
 	}
-	f, err := scenarios.OpenInput(path)
+	f, err := traces.OpenInput(path)
 	if err != nil {
 		return badInput(err)
 	}
 	defer f.Close()
-	d, err := scenarios.CollectDurations(f, path, o, c.Int("max-samples"), 1)
+	d, err := traces.CollectDurations(f, path, o, c.Int("max-samples"), 1)
 	if err != nil {
 		return badInput(err)
 	}
 	w := c.App.Writer
 	fmt.Fprintf(w, "# %s: %d requests with a recorded duration (%d without), %d fitted\n", path, d.Seen, d.Missing, len(d.Sample))
 	for i, dist := range dists {
-		fit, err := scenarios.FitDurations(d.Sample, dist)
+		fit, err := traces.FitDurations(d.Sample, dist)
 		if err != nil {
 			return badInput(fmt.Errorf("%s: %s: %v", path, dist, err))
 		}
+		spec := scenarios.FitSpec(fit)
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
@@ -78,9 +80,9 @@ func fitWorkload(c *cli.Context) error {
 			fmt.Fprintf(w, "# %s\n", fit.Note)
 		}
 		if dist == "empirical" {
-			fit.Spec.File = "SAMPLES.txt"
+			spec.File = "SAMPLES.txt"
 			if samplesOut != nil {
-				fit.Spec.File = samplesOut.Name()
+				spec.File = samplesOut.Name()
 				var b strings.Builder
 				for _, x := range d.Sample {
 					fmt.Fprintf(&b, "%g\n", x)
@@ -93,7 +95,7 @@ func fitWorkload(c *cli.Context) error {
 			}
 		}
 		fmt.Fprintln(w, "workload:")
-		fmt.Fprintf(w, "  service_time: %s\n", specYAML(fit.Spec))
+		fmt.Fprintf(w, "  service_time: %s\n", specYAML(spec))
 	}
 	return nil
 }

@@ -239,7 +239,7 @@ func TestKillDuringOutput(t *testing.T) {
 	// would simulate for many minutes, a bad path must fail at once.
 	long := writeScenario(t, strings.Replace(strings.Replace(short, "duration: 20m", "duration: 720h", 1), "rps: 50", "rps: 500", 1))
 	variants := writeScenario(t, strings.Replace(strings.Replace(short, "duration: 20m", "duration: 720h", 1), "rps: 50", "rps: 500", 1)+
-		"variants:\n  - name: b\n    set: {scaling.policies[0].target: 80}\n")
+		"variants:\n  - name: b\n    set: {\"scaling.policies[0].target\": 80}\n")
 	file := filepath.Join(tmp, "a-file")
 	os.WriteFile(file, nil, 0o644)
 	for _, c := range []struct {

@@ -151,7 +151,7 @@ func TestSchemaAndVersion(t *testing.T) {
 func TestCompare(t *testing.T) {
 	p := writeScenario(t, short+`variants:
   - name: cpu-80
-    set: {scaling.policies[0].target: 80}
+    set: {"scaling.policies[0].target": 80}
 `)
 	dir := t.TempDir()
 	code, stdout, stderr := capsim(t, "compare", "--out", dir, p)

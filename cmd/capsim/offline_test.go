@@ -12,7 +12,7 @@ import (
 // and how to build the offline one; a capsim with the bundle says nothing.
 func TestOnlineReportNote(t *testing.T) {
 	t.Cleanup(func() { echartsEmbedded = defaultEChartsEmbedded })
-	sc := writeScenario(t, short+"variants:\n  - name: cpu-80\n    set: {scaling.policies[0].target: 80}\n")
+	sc := writeScenario(t, short+"variants:\n  - name: cpu-80\n    set: {\"scaling.policies[0].target\": 80}\n")
 	for _, embedded := range []bool{false, true} {
 		echartsEmbedded = func() bool { return embedded }
 		for _, args := range [][]string{{"run", "--quiet", sc}, {"compare", sc}} {

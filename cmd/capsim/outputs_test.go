@@ -95,7 +95,7 @@ const charDev = os.ModeDevice | os.ModeCharDevice
 func TestOutputToSpecialFiles(t *testing.T) {
 	sc := writeScenario(t, short)
 	strict := writeScenario(t, strings.Replace(short, "slo: {p99: 500ms}", "slo: {p99: 1ms}", 1))
-	variants := writeScenario(t, short+"variants:\n  - name: cpu-80\n    set: {scaling.policies[0].target: 80}\n")
+	variants := writeScenario(t, short+"variants:\n  - name: cpu-80\n    set: {\"scaling.policies[0].target\": 80}\n")
 	sweep := writeScenario(t, sweepScenario)
 
 	t.Run("run --json FIFO: streamed, stays a FIFO", func(t *testing.T) {
@@ -316,7 +316,7 @@ func TestOutputLock(t *testing.T) {
 // names as text (reports.TestMarkdownEscapesHostileNames renders them).
 func TestHostileNamesOnTheTerminalAndInMarkdown(t *testing.T) {
 	hostile := strings.Replace(short, "name: short", `name: "base\e[2J\e]0;pwned\a ![px](http://127.0.0.1:9/px.png) @someone"`, 1) +
-		"variants:\n  - name: \"v\\r| x | y |\\e[31m [click](http://127.0.0.1:9/) <b>x</b>\"\n    set: {scaling.policies[0].target: 80}\n"
+		"variants:\n  - name: \"v\\r| x | y |\\e[31m [click](http://127.0.0.1:9/) <b>x</b>\"\n    set: {\"scaling.policies[0].target\": 80}\n"
 	p := writeScenario(t, hostile)
 	dir := t.TempDir()
 	md := filepath.Join(dir, "check.md")

@@ -5,16 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/capsim/capsim/reports"
 	"github.com/capsim/capsim/scenarios"
-	"github.com/capsim/capsim/sim"
 )
 
 func sweepCommand() *cli.Command {
@@ -90,18 +87,16 @@ func sweepAction(c *cli.Context) error {
 	seed := seedFlag(c, &sc.Seed)
 	// Build every point first: a bad grid value fails before any run.
 	runs := make([]*scenarios.Scenario, len(points))
-	cfgs := make([]*sim.Config, len(points))
 	for k, p := range points {
 		if runs[k], err = sc.SweepRun(p); err != nil {
 			return badInput(err)
 		}
-		cfg, closer, err := buildRun(c, runs[k], seed)
-		if err != nil {
-			return err
-		}
-		defer closer.Close()
-		cfgs[k] = cfg
 	}
+	b, err := buildAllModes(c, runs, seed)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
 	name := "sweep.json"
 	if shard.Count > 1 {
 		name = fmt.Sprintf("sweep-%d-of-%d.json", shard.Index, shard.Count)
@@ -111,29 +106,9 @@ func sweepAction(c *cli.Context) error {
 		return err
 	}
 	defer dir.Close()
-	docs := make([]*reports.Document, len(points))
-	errs := make([]error, len(points))
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
-	for k := range points {
-		wg.Add(1)
-		go func(k int) {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			res, err := sim.Run(cfgs[k])
-			if err != nil {
-				errs[k] = fmt.Errorf("%s: simulation failed: %w", runs[k].Name, err)
-				return
-			}
-			docs[k] = reportFor(runs[k], cfgs[k], res)
-		}(k)
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
+	docs, err := b.runAll()
+	if err != nil {
+		return err
 	}
 	sw := &reports.Sweep{SchemaVersion: reports.SchemaVersion, CapsimVersion: version, Scenario: sc.Name, Points: n, Shard: shard}
 	for k, d := range reports.Compare(version, docs).Table {

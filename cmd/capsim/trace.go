@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"io"
@@ -16,6 +15,7 @@ import (
 	"github.com/capsim/capsim/internal/output"
 	"github.com/capsim/capsim/reports"
 	"github.com/capsim/capsim/scenarios"
+	"github.com/capsim/capsim/traces"
 )
 
 // traceFlags are the reader settings every trace command shares; they
@@ -39,21 +39,19 @@ func traceFlags() []cli.Flag {
 
 // traceOptions reads the trace flags; format is guessed from the file's
 // first line when not given.
-func traceOptions(c *cli.Context, path string) (scenarios.TraceOptions, error) {
-	o := scenarios.TraceOptions{Format: c.String("format")}
+func traceOptions(c *cli.Context, path string) (traces.TraceOptions, error) {
+	o := traces.TraceOptions{Format: c.String("format")}
 	if o.Format == "" {
-		f, err := sniffFormat(path)
+		f, err := traces.SniffFile(path)
 		if err != nil {
 			return o, err
 		}
 		o.Format = f
 	}
-	switch o.Format {
-	case "rate-csv", "requests-csv", "clf", "alb":
-	default:
-		return o, fmt.Errorf("--format %q: use rate-csv, requests-csv, clf or alb", o.Format)
+	if _, ok := traces.Lookup(o.Format); !ok {
+		return o, fmt.Errorf("--format %q: use %s", o.Format, traces.OrList(traces.Names(), "or"))
 	}
-	gaps := scenarios.GapPolicy{Mode: c.String("gaps"), Threshold: c.Duration("gap-threshold")}
+	gaps := traces.GapPolicy{Mode: c.String("gaps"), Threshold: c.Duration("gap-threshold")}
 	switch gaps.Mode {
 	case "zero", "skip", "interpolate":
 	default:
@@ -68,9 +66,9 @@ func traceOptions(c *cli.Context, path string) (scenarios.TraceOptions, error) {
 	if v := c.String("value-is"); v != "count" && v != "rate" {
 		return o, fmt.Errorf("--value-is %q: use count or rate", v)
 	}
-	o.Rate = scenarios.RateCSVOptions{TimeColumn: c.String("time-column"), ValueColumn: c.String("value-column"),
+	o.Rate = traces.RateCSVOptions{TimeColumn: c.String("time-column"), ValueColumn: c.String("value-column"),
 		Interval: c.Duration("trace-interval"), ValueIsRate: c.String("value-is") == "rate", Gaps: gaps}
-	o.Log = scenarios.LogOptions{TimeColumn: c.String("time-column"), DurationColumn: c.String("duration-column"),
+	o.Log = traces.LogOptions{TimeColumn: c.String("time-column"), DurationColumn: c.String("duration-column"),
 		ReorderWindow: c.Duration("reorder-window"), MaxBadLines: c.Int("max-bad-lines"), Gaps: gaps, Spread: c.Duration("spread")}
 	if z := c.String("time-zone"); z != "" {
 		loc, err := time.LoadLocation(z)
@@ -82,34 +80,10 @@ func traceOptions(c *cli.Context, path string) (scenarios.TraceOptions, error) {
 	return o, nil
 }
 
-// sniffFormat guesses a trace's format from its first non-blank line.
-func sniffFormat(path string) (string, error) {
-	f, err := scenarios.OpenInput(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	br := bufio.NewReader(io.LimitReader(f, 1<<16))
-	for {
-		line, err := br.ReadString('\n')
-		if s := strings.TrimSpace(line); s != "" {
-			for _, format := range []string{"clf", "alb"} {
-				if _, err := scenarios.ScanLogLine(s, format); err == nil {
-					return format, nil
-				}
-			}
-			return "rate-csv", nil
-		}
-		if err != nil {
-			return "", fmt.Errorf("%s: the file is empty", path)
-		}
-	}
-}
-
 func traceCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "trace",
-		Usage: "inspect or convert a traffic trace (rate-csv, requests-csv, clf, alb)",
+		Usage: "inspect or convert a traffic trace (" + strings.Join(traces.Names(), ", ") + ")",
 		Subcommands: []*cli.Command{
 			{
 				Name:      "inspect",
@@ -127,7 +101,7 @@ func traceCommand() *cli.Command {
 				Description: examples("capsim trace convert scenarios/examples/data/nasa_1995-08-01_access.log.gz --interval 5m --out rates.csv",
 					"capsim trace convert scenarios/examples/data/nasa_1995-08-01_access.log.gz --to requests-csv --out requests.csv"),
 				Flags: append(traceFlags(),
-					&cli.StringFlag{Name: "to", Value: "rate-csv", Usage: "rate-csv | requests-csv"},
+					&cli.StringFlag{Name: "to", Value: traces.RateCSVFormat, Usage: traces.RateCSVFormat + " | requests-csv"},
 					&cli.DurationFlag{Name: "interval", Value: time.Minute, Usage: "rate-csv: the output's interval"},
 					&cli.PathFlag{Name: "out", Usage: "write to `FILE`", DefaultText: "standard output"}),
 				Action: traceConvert,
@@ -145,18 +119,18 @@ func oneFile(c *cli.Context, cmd string) (string, error) {
 
 // openTrace takes the one trace file a trace command names, with its
 // reading options, and opens it.
-func openTrace(c *cli.Context, cmd string) (string, scenarios.TraceOptions, *scenarios.Input, error) {
+func openTrace(c *cli.Context, cmd string) (string, traces.TraceOptions, *traces.Input, error) {
 	path, err := oneFile(c, cmd)
 	if err != nil {
-		return "", scenarios.TraceOptions{}, nil, err
+		return "", traces.TraceOptions{}, nil, err
 	}
 	o, err := traceOptions(c, path)
 	if err != nil {
-		return "", scenarios.TraceOptions{}, nil, badInput(err)
+		return "", traces.TraceOptions{}, nil, badInput(err)
 	}
-	f, err := scenarios.OpenInput(path)
+	f, err := traces.OpenInput(path)
 	if err != nil {
-		return "", scenarios.TraceOptions{}, nil, badInput(err)
+		return "", traces.TraceOptions{}, nil, badInput(err)
 	}
 	return path, o, f, nil
 }
@@ -173,7 +147,7 @@ func traceInspect(c *cli.Context) error {
 			return err
 		}
 	}
-	s, err := scenarios.InspectTrace(f, path, o)
+	s, err := traces.InspectTrace(f, path, o)
 	if err != nil {
 		return badInput(err)
 	}
@@ -181,18 +155,18 @@ func traceInspect(c *cli.Context) error {
 	fmt.Fprintf(w, "%s (%s)\n", path, s.Format)
 	fmt.Fprintf(w, "  span        %s → %s (%s)\n", s.Start.Format(time.RFC3339), s.End.Format(time.RFC3339), s.Duration())
 	unit := "requests"
-	if s.Format == "rate-csv" {
+	if s.Format == traces.RateCSVFormat {
 		fmt.Fprintf(w, "  rows        %s\n", humanize.Int(int64(s.Rows)))
 	}
 	fmt.Fprintf(w, "  %-11s %s\n", unit, humanize.Int(int64(math.Round(s.Requests))))
 	fmt.Fprintf(w, "  mean rate   %s req/s\n", humanize.Sig(s.MeanRPS))
 	peakWhat := "busiest second"
-	if s.Format == "rate-csv" {
+	if s.Format == traces.RateCSVFormat {
 		peakWhat = "busiest row"
 	}
 	fmt.Fprintf(w, "  peak rate   %s req/s (%s); %s requests in the busiest minute (%s req/s)\n", humanize.Sig(s.PeakRPS), peakWhat,
 		humanize.Int(int64(math.Round(s.PeakMinute))), humanize.Sig(s.PeakMinute/60))
-	if s.Format != "rate-csv" {
+	if s.Format != traces.RateCSVFormat {
 		fmt.Fprintf(w, "  burstiness  inter-arrival CV %s (1 = Poisson)\n", humanize.Sig(s.InterArrivalCV))
 		fmt.Fprintf(w, "  skipped     %d unparseable line(s)%s; %d line(s) sorted into place\n", s.Skipped, lineList(s.FirstSkipped), s.Reordered)
 	}
@@ -204,7 +178,7 @@ func traceInspect(c *cli.Context) error {
 		}
 		fmt.Fprintf(w, "              %s → %s (%s), before line %d\n", g.From.Format(time.RFC3339), g.To.Format(time.RFC3339), g.To.Sub(g.From), g.Line)
 	}
-	fmt.Fprintf(w, "  rate        %s\n", scenarios.Sparkline(s.Series, 60))
+	fmt.Fprintf(w, "  rate        %s\n", traces.Sparkline(s.Series, 60))
 	if html != nil {
 		var buf bytes.Buffer
 		title := fmt.Sprintf("%s: requests per %s", filepath.Base(path), s.SeriesStep)
@@ -240,17 +214,17 @@ func traceConvert(c *cli.Context) error {
 	}
 	defer f.Close()
 	to := c.String("to")
-	if to != "rate-csv" && to != "requests-csv" {
+	if to != traces.RateCSVFormat && to != "requests-csv" {
 		return badInput(fmt.Errorf("--to %q: use rate-csv or requests-csv", to))
 	}
-	if to == "rate-csv" && c.Duration("interval") <= 0 {
+	if to == traces.RateCSVFormat && c.Duration("interval") <= 0 {
 		return badInput(fmt.Errorf("--interval must be greater than 0"))
 	}
 	convert := func(w io.Writer) error {
-		if to == "rate-csv" {
-			return scenarios.ConvertToRateCSV(w, f, path, o, c.Duration("interval"))
+		if to == traces.RateCSVFormat {
+			return traces.ConvertToRateCSV(w, f, path, o, c.Duration("interval"))
 		}
-		return scenarios.ConvertToRequestsCSV(w, f, path, o)
+		return traces.ConvertToRequestsCSV(w, f, path, o)
 	}
 	out := c.Path("out")
 	if out == "" {

@@ -21,6 +21,7 @@ import (
 	"github.com/aws/smithy-go/encoding/cbor"
 
 	"github.com/capsim/capsim/scenarios"
+	"github.com/capsim/capsim/traces"
 )
 
 // fakeAWS answers the Auto Scaling query protocol (form POST, XML reply)
@@ -316,7 +317,7 @@ func TestImportMetrics(t *testing.T) {
 		t.Errorf("stats %+v", st)
 	}
 	// The trace reads back as a rate-csv with the same total.
-	info, err := scenarios.ScanRateCSV(strings.NewReader(out.String()), "alb.csv", scenarios.RateCSVOptions{TimeColumn: "unix_ts", ValueColumn: "requests"})
+	info, err := traces.ScanRateCSV(strings.NewReader(out.String()), "alb.csv", traces.RateCSVOptions{TimeColumn: "unix_ts", ValueColumn: "requests"})
 	if err != nil || info.Requests != 246 || info.Rows != 5 {
 		t.Errorf("read back: %+v, %v", info, err)
 	}

@@ -1,4 +1,4 @@
-package scenarios
+package strictyaml
 
 import "fmt"
 
@@ -8,31 +8,31 @@ import "fmt"
 // pre-scanned, cheaply and without allocating, before the parser sees
 // them. The scan over-counts rather than under-counts (it does not parse
 // YAML, it bounds it); its limits sit well above what the decoder itself
-// accepts (maxDepth, maxNodes), so a file the decoder would take is never
+// accepts (MaxDepth, MaxNodes), so a file the decoder would take is never
 // refused here. docs/reliability.md lists the limits.
 const (
-	// scanMaxDepth bounds block and flow nesting together.
-	scanMaxDepth = 2 * maxDepth
-	// scanMaxTokens bounds words plus indicators (, [ ] { } :) outside
+	// ScanMaxDepth bounds block and flow nesting together.
+	ScanMaxDepth = 2 * MaxDepth
+	// ScanMaxTokens bounds words plus indicators (, [ ] { } :) outside
 	// comments: what the lexer would turn into tokens, over-counted.
-	scanMaxTokens = 100_000
-	// scanMaxAliases bounds aliases (*a) and merge keys (<<) together:
+	ScanMaxTokens = 100_000
+	// ScanMaxAliases bounds aliases (*a) and merge keys (<<) together:
 	// each can copy a subtree, so many of them make an expansion bomb.
-	scanMaxAliases = 1_000
+	ScanMaxAliases = 1_000
 )
 
-// scanError is the place and reason a pre-scan refused the file.
-type scanError struct {
-	line, col int
-	msg       string
+// ScanError is the place and reason a pre-scan refused the file.
+type ScanError struct {
+	Line, Col int
+	Msg       string
 }
 
-// prescan bounds the nesting depth, the token count and the aliases of a
+// Prescan bounds the nesting depth, the token count and the aliases of a
 // YAML text before it is parsed.
-func prescan(data []byte) *scanError {
+func Prescan(data []byte) *ScanError {
 	var (
 		line, col     = 1, 0
-		stack         [scanMaxDepth + 2]int // block indentation columns
+		stack         [ScanMaxDepth + 2]int // block indentation columns
 		depth         int                   // entries used in stack
 		flow          int                   // open [ and {
 		tokens        int
@@ -46,15 +46,15 @@ func prescan(data []byte) *scanError {
 		lineIndent    int
 		sawContentYet bool
 	)
-	fail := func(format string, a ...any) *scanError {
-		return &scanError{line, max(1, col), fmt.Sprintf(format, a...)}
+	fail := func(format string, a ...any) *ScanError {
+		return &ScanError{line, max(1, col), fmt.Sprintf(format, a...)}
 	}
-	push := func(c int) *scanError {
+	push := func(c int) *ScanError {
 		for depth > 0 && stack[depth-1] >= c {
 			depth--
 		}
-		if depth+flow >= scanMaxDepth {
-			return fail("nested more than %d levels deep: a scenario file is a few levels deep (this limit is checked before the YAML is parsed)", scanMaxDepth)
+		if depth+flow >= ScanMaxDepth {
+			return fail("nested more than %d levels deep: a scenario file is a few levels deep (this limit is checked before the YAML is parsed)", ScanMaxDepth)
 		}
 		stack[depth] = c
 		depth++
@@ -127,8 +127,8 @@ func prescan(data []byte) *scanError {
 		case (b == '[' || b == '{') && (tokenStart || flow > 0):
 			flow++
 			tokens++
-			if depth+flow > scanMaxDepth {
-				return fail("nested more than %d levels deep: a scenario file is a few levels deep (this limit is checked before the YAML is parsed)", scanMaxDepth)
+			if depth+flow > ScanMaxDepth {
+				return fail("nested more than %d levels deep: a scenario file is a few levels deep (this limit is checked before the YAML is parsed)", ScanMaxDepth)
 			}
 		case (b == ']' || b == '}') && flow > 0:
 			flow--
@@ -149,8 +149,8 @@ func prescan(data []byte) *scanError {
 		case b == ':':
 			tokens++
 		}
-		if aliases > scanMaxAliases {
-			return fail("more than %d aliases and merge keys: each copies a subtree, so this many could expand without bound", scanMaxAliases)
+		if aliases > ScanMaxAliases {
+			return fail("more than %d aliases and merge keys: each copies a subtree, so this many could expand without bound", ScanMaxAliases)
 		}
 		word := b != ' ' && b != '\t' && b != '\r'
 		if word && !inWord {
@@ -158,8 +158,8 @@ func prescan(data []byte) *scanError {
 			lastWord = i
 		}
 		inWord = word
-		if tokens > scanMaxTokens {
-			return fail("more than %d values and indicators: a scenario file holds a few hundred (this limit is checked before the YAML is parsed)", scanMaxTokens)
+		if tokens > ScanMaxTokens {
+			return fail("more than %d values and indicators: a scenario file holds a few hundred (this limit is checked before the YAML is parsed)", ScanMaxTokens)
 		}
 		prev = b
 	}

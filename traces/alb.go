@@ -1,4 +1,4 @@
-package scenarios
+package traces
 
 import (
 	"fmt"
@@ -41,6 +41,10 @@ var albColumns = map[string]int{
 }
 
 var albTypes = map[string]bool{"http": true, "https": true, "h2": true, "grpcs": true, "ws": true, "wss": true}
+
+// albFormat is an AWS Application Load Balancer access log; its
+// target_processing_time is a recorded service time.
+var albFormat = Format{Name: "alb", Log: true, Durations: true, sniffed: true, open: lineFormat(newALBSource)}
 
 func newALBSource(r io.Reader, o LogOptions) (*lineSource, error) {
 	p := &albParser{demand: -1, model: o.Demand}

@@ -1,4 +1,4 @@
-package scenarios
+package traces
 
 import (
 	"errors"
@@ -15,7 +15,7 @@ import (
 // The example scenarios' real traces (examples/data/README.md gives their
 // sources); the two NASA files are gzipped, which OpenInput undoes.
 const (
-	tracesDir     = "examples/data/"
+	tracesDir     = "../scenarios/examples/data/"
 	nasaPerMinute = tracesDir + "nasa_1995_per_minute.csv.gz"
 	wikipedia     = tracesDir + "wikipedia_en_2016-01_hourly.csv"
 )
@@ -226,43 +226,5 @@ func TestRateCSVErrors(t *testing.T) {
 				t.Errorf("ScanRateCSV error %v\nwant  %s…", serr, c.want)
 			}
 		})
-	}
-}
-
-func TestTraceScenario(t *testing.T) {
-	// A trace with an explicit start, scale and speedup: 2× the rate, in
-	// half the time.
-	dir := t.TempDir()
-	if err := os.WriteFile(dir+"/t.csv", []byte("time,count\n2026-01-01T00:00:00Z,600\n2026-01-01T00:01:00Z,1200\n2026-01-01T00:02:00Z,0\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	src := strings.Replace(valid, "  synthetic: {shape: constant, rps: 100}\n", "  trace: {file: t.csv, format: rate-csv}\n  scale: 2\n  speedup: 2\n", 1)
-	src = strings.Replace(src, "duration: 1h\n", "", 1)
-	s, err := Parse("s.yaml", []byte(src), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if s.Start != time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) || s.Duration.D() != 90*time.Second {
-		t.Errorf("start %v duration %v (want the trace start and its 3 minutes ÷ 2)", s.Start, s.Duration)
-	}
-	if tr := s.Traffic.Trace; tr.TimeColumn != "time" || tr.ValueColumn != "count" || tr.Interval.D() != time.Minute || tr.ValueIs != "count" {
-		t.Errorf("resolved trace %+v", tr)
-	}
-	cfg, closer, err := s.Build(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, _, _ := drain(t, cfg.Traffic)
-	if err := closer.Close(); err != nil {
-		t.Error(err)
-	}
-	if math.Abs(got-2*1800) > 1e-6 {
-		t.Errorf("%g requests, want %d (scale 2 of 1,800; speedup keeps the count)", got, 2*1800)
-	}
-	cfg, closer, _ = s.Build(nil)
-	defer closer.Close()
-	seg, _ := cfg.Traffic.NextSegment()
-	if seg != (sim.Segment{Start: 0, End: 30 * sim.Second, Rate: 40}) {
-		t.Errorf("first segment %+v, want 600/min × 2 (scale) × 2 (speedup) over 30s", seg)
 	}
 }

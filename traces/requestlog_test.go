@@ -1,13 +1,11 @@
-package scenarios
+package traces
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/csv"
 	"errors"
 	"io"
 	"math"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -133,87 +131,13 @@ func TestNASALogToPerMinute(t *testing.T) {
 
 // Replaying the log through a scenario reproduces its per-second counts
 // exactly, and a run sees every request.
-func TestNASALogReplayPerSecond(t *testing.T) {
-	// Count the log's seconds independently of the reader.
-	f, err := OpenInput(nasaLog)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := map[int64]int{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		i, j := strings.IndexByte(line, '['), strings.IndexByte(line, ']')
-		ts, err := time.Parse("02/Jan/2006:15:04:05 -0700", line[i+1:j])
-		if err != nil {
-			t.Fatal(err)
-		}
-		want[ts.Unix()]++
-	}
-	f.Close()
-
-	abs, _ := filepath.Abs(nasaLog)
-	s, err := Parse("nasa.yaml", []byte(`
-traffic:
-  trace: {file: `+abs+`, format: clf}
-workload: {service_time: {dist: constant, value: 1ms}}
-fleet: {instance_type: c5.large, min: 1, max: 1}
-`), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !s.Start.Equal(time.Date(1995, 8, 1, 6, 0, 0, 0, time.UTC)) || s.Duration.D() != 12*time.Hour+52*time.Minute+2*time.Second {
-		t.Errorf("start %v, duration %v", s.Start, s.Duration)
-	}
-	cfg, closer, err := s.Build(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := map[int64]int{}
-	for {
-		q, err := cfg.Requests.NextRequest()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if q.Demand >= 0 {
-			t.Fatalf("demand %g without a demand model", q.Demand)
-		}
-		got[s.Start.Unix()+int64(q.At/sim.Second)]++
-	}
-	closer.Close()
-	if len(got) != len(want) {
-		t.Errorf("%d seconds with requests, want %d", len(got), len(want))
-	}
-	for sec, n := range want {
-		if got[sec] != n {
-			t.Errorf("second %v: %d requests replayed, %d in the log", time.Unix(sec, 0).UTC(), got[sec], n)
-		}
-	}
-
-	cfg, closer, err = s.Build(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer closer.Close()
-	res, err := sim.Run(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Requests.Total != 30969 {
-		t.Errorf("the run saw %d requests, want 30969", res.Requests.Total)
-	}
-}
-
 func TestCLFLines(t *testing.T) {
 	text := `h1 - - [01/Aug/1995:02:00:00 -0400] "GET / HTTP/1.0" 200 1713
 h2 - frank [01/Aug/1995:06:00:00.250 +0000] "GET /a \"q\" HTTP/1.0" 304 - "http://ref/" "Mozilla/5.0 (X11)"
 
 h3 - - [01/Aug/1995:02:00:01 -0400] "GET /b HTTP/1.0" 404 0
 `
-	recs := readAll(t, logOf(t, "clf", text, LogOptions{ReorderWindow: -1, Demand: &Demand{Column: "bytes", SecondsPerUnit: 1e-6, Base: Duration(time.Millisecond)}}))
+	recs := readAll(t, logOf(t, "clf", text, LogOptions{ReorderWindow: -1, Demand: &Demand{Column: "bytes", SecondsPerUnit: 1e-6, Base: time.Millisecond}}))
 	if len(recs) != 3 {
 		t.Fatalf("%d records", len(recs))
 	}
@@ -312,7 +236,7 @@ func TestRequestsCSVDemandAndZones(t *testing.T) {
 		"2023-11-16 18:15:50.9951690,396,109,120ms\n"
 	loc, _ := time.LoadLocation("America/New_York")
 	l := logOf(t, "requests-csv", text, LogOptions{Location: loc, DurationColumn: "dur",
-		Demand: &Demand{Column: "GeneratedTokens", SecondsPerUnit: 0.0002, Base: Duration(10 * time.Millisecond)}})
+		Demand: &Demand{Column: "GeneratedTokens", SecondsPerUnit: 0.0002, Base: 10 * time.Millisecond}})
 	recs := readAll(t, l)
 	want0 := time.Date(2023, 11, 16, 23, 15, 46, 680590000, time.UTC).UnixNano()
 	if len(recs) != 2 || recs[0].At != want0 || math.Abs(recs[0].Demand-(0.01+44*0.0002)) > 1e-12 ||

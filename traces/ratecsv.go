@@ -1,10 +1,11 @@
-package scenarios
+package traces
 
 import (
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"math"
 	"strconv"
 	"strings"
@@ -102,6 +103,10 @@ type csvRow struct {
 }
 
 var _ sim.RateSource = (*RateCSV)(nil)
+
+// rateCSVFormat is a series of request counts or rates, one row per
+// interval.
+var rateCSVFormat = Format{Name: RateCSVFormat, Options: []string{"time_column"}}
 
 // NewRateCSV reads the header (and, to infer the interval, the first two
 // rows) of a rate-csv trace. name is used in error messages.
@@ -270,16 +275,16 @@ func (c *RateCSV) colName(i int) string {
 // checkRate rejects values whose rate overflows.
 func (c *RateCSV) checkRate(rows ...csvRow) error {
 	for _, r := range rows {
-		if x := c.rateOf(r); math.IsInf(x, 0) || x > maxRate {
-			return c.errorf(r.line, "column %s: %g per %v is more than %g requests per second", bounded.Quote(c.vname), r.v, time.Duration(c.interval), float64(maxRate))
+		if x := c.rateOf(r); math.IsInf(x, 0) || x > MaxRate {
+			return c.errorf(r.line, "column %s: %g per %v is more than %g requests per second", bounded.Quote(c.vname), r.v, time.Duration(c.interval), float64(MaxRate))
 		}
 	}
 	return nil
 }
 
-// maxRate bounds a trace's rate (requests per second): far above any real
+// MaxRate bounds a trace's rate (requests per second): far above any real
 // service, low enough that scaled rates stay finite.
-const maxRate = 1e12
+const MaxRate = 1e12
 
 func (c *RateCSV) rateOf(r csvRow) float64 {
 	if c.rate {
@@ -366,11 +371,7 @@ func ScanRateCSV(r io.Reader, name string, o RateCSVOptions) (TraceInfo, error) 
 	info := TraceInfo{Start: c.Start(), Interval: c.Interval(), TimeColumn: c.tname, ValueColumn: c.vname}
 	var last csvRow
 	var shift int64
-	for {
-		row, err := c.nextRow()
-		if err == io.EOF {
-			break
-		}
+	for row, err := range c.allRows() {
 		if err != nil {
 			return TraceInfo{}, err
 		}
@@ -455,3 +456,10 @@ func parseUnixSeconds(s string) (int64, bool) {
 }
 
 func fmtUnix(ns int64) string { return time.Unix(0, ns).UTC().Format(time.RFC3339Nano) }
+
+// Segments yields the trace's segments (see NextSegment), stopping after
+// the first error (never io.EOF).
+func (c *RateCSV) Segments() iter.Seq2[sim.Segment, error] { return each(c.NextSegment) }
+
+// allRows yields the file's rows in order.
+func (c *RateCSV) allRows() iter.Seq2[csvRow, error] { return each(c.nextRow) }

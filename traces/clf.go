@@ -1,4 +1,4 @@
-package scenarios
+package traces
 
 import (
 	"bufio"
@@ -80,6 +80,20 @@ type clfParser struct {
 	demand   *Demand
 	lastTS   []byte // the previous timestamp text and its value: logs repeat seconds
 	lastTime int64
+}
+
+// clfFormat is the Common (or Combined) Log Format.
+var clfFormat = Format{Name: "clf", Log: true, sniffed: true, open: lineFormat(newCLFSource)}
+
+// lineFormat opens a line format, naming the file in its errors.
+func lineFormat(open func(io.Reader, LogOptions) (*lineSource, error)) func(io.Reader, string, LogOptions) (rawSource, error) {
+	return func(r io.Reader, name string, o LogOptions) (rawSource, error) {
+		src, err := open(r, o)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", name, err)
+		}
+		return src, nil
+	}
 }
 
 func newCLFSource(r io.Reader, o LogOptions) (*lineSource, error) {

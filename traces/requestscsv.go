@@ -1,4 +1,4 @@
-package scenarios
+package traces
 
 import (
 	"encoding/csv"
@@ -31,6 +31,13 @@ type requestsCSVSource struct {
 	cols     []string
 	lastLine int
 }
+
+// requestsCSVFormat is a CSV of one request a row, with a header.
+var requestsCSVFormat = Format{Name: "requests-csv", Log: true, Durations: true,
+	Options: []string{"time_column", "duration_column", "time_zone"},
+	open: func(r io.Reader, name string, o LogOptions) (rawSource, error) {
+		return newRequestsCSVSource(r, name, o)
+	}}
 
 func newRequestsCSVSource(r io.Reader, name string, o LogOptions) (*requestsCSVSource, error) {
 	s := &requestsCSVSource{name: name, loc: o.Location, dcol: -1, mcol: -1, model: o.Demand}

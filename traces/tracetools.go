@@ -1,4 +1,4 @@
-package scenarios
+package traces
 
 import (
 	"bufio"
@@ -16,11 +16,6 @@ type TraceOptions struct {
 	Format string
 	Rate   RateCSVOptions
 	Log    LogOptions
-}
-
-// IsLogFormat says the format is a request log.
-func IsLogFormat(format string) bool {
-	return format == "requests-csv" || format == "clf" || format == "alb"
 }
 
 // TraceSummary is what trace inspect reports.
@@ -137,11 +132,7 @@ func InspectTrace(r io.Reader, name string, o TraceOptions) (*TraceSummary, erro
 		second := peakBins{width: int64(time.Second)}
 		var last int64
 		var n, mean, m2 float64 // Welford on inter-arrival times
-		for {
-			rec, err := l.Next()
-			if err == io.EOF {
-				break
-			}
+		for rec, err := range l.Records() {
 			if err != nil {
 				return nil, err
 			}
@@ -170,7 +161,7 @@ func InspectTrace(r io.Reader, name string, o TraceOptions) (*TraceSummary, erro
 		if n > 1 && mean > 0 {
 			sum.InterArrivalCV = math.Sqrt(m2/(n-1)) / mean
 		}
-	} else if o.Format == "rate-csv" {
+	} else if o.Format == RateCSVFormat {
 		c, err := NewRateCSV(r, name, o.Rate)
 		if err != nil {
 			return nil, err
@@ -179,11 +170,7 @@ func InspectTrace(r io.Reader, name string, o TraceOptions) (*TraceSummary, erro
 		thr := o.Rate.Gaps.threshold()
 		sum.GapThreshold = time.Duration(thr)
 		var prev csvRow
-		for {
-			row, err := c.nextRow()
-			if err == io.EOF {
-				break
-			}
+		for row, err := range c.allRows() {
 			if err != nil {
 				return nil, err
 			}
@@ -211,7 +198,7 @@ func InspectTrace(r io.Reader, name string, o TraceOptions) (*TraceSummary, erro
 		}
 		sum.End = time.Unix(0, prev.t+iv).UTC()
 	} else {
-		return nil, fmt.Errorf("%s: unknown trace format %q (known: rate-csv, requests-csv, clf, alb)", name, o.Format)
+		return nil, fmt.Errorf("%s: unknown trace format %q (known: %s)", name, o.Format, strings.Join(Names(), ", "))
 	}
 	sum.PeakMinute = minute.peak
 	if d := sum.Duration().Seconds(); d > 0 {
@@ -287,27 +274,19 @@ func ConvertToRateCSV(w io.Writer, r io.Reader, name string, o TraceOptions, int
 		if err != nil {
 			return err
 		}
-		for {
-			rec, err := l.Next()
-			if err == io.EOF {
-				break
-			}
+		for rec, err := range l.Records() {
 			if err != nil {
 				return err
 			}
 			add(rec.At, 1)
 		}
-	} else if o.Format == "rate-csv" {
+	} else if o.Format == RateCSVFormat {
 		c, err := NewRateCSV(r, name, o.Rate)
 		if err != nil {
 			return err
 		}
 		origin := c.origin
-		for {
-			seg, err := c.NextSegment()
-			if err == io.EOF {
-				break
-			}
+		for seg, err := range c.Segments() {
 			if err != nil {
 				return err
 			}
@@ -335,14 +314,15 @@ func round9(x float64) float64 { return math.Round(x*1e9) / 1e9 }
 // service times and demand_s when a demand model is given.
 func ConvertToRequestsCSV(w io.Writer, r io.Reader, name string, o TraceOptions) error {
 	if !IsLogFormat(o.Format) {
-		return fmt.Errorf("%s: only a request log (requests-csv, clf, alb) converts to requests-csv, not %s", name, o.Format)
+		return fmt.Errorf("%s: only a request log (%s) converts to requests-csv, not %s", name, strings.Join(LogNames(), ", "), o.Format)
 	}
 	l, err := NewRequestLog(r, name, o.Format, o.Log)
 	if err != nil {
 		return err
 	}
 	bw := bufio.NewWriter(w)
-	withDur := o.Format == "alb" || o.Log.DurationColumn != ""
+	f, _ := Lookup(o.Format)
+	withDur := f.Durations && !f.Takes("duration_column") || o.Log.DurationColumn != ""
 	withDemand := o.Log.Demand != nil
 	head := "time"
 	if withDur {
@@ -352,11 +332,7 @@ func ConvertToRequestsCSV(w io.Writer, r io.Reader, name string, o TraceOptions)
 		head += ",demand_s"
 	}
 	fmt.Fprintln(bw, head)
-	for {
-		rec, err := l.Next()
-		if err == io.EOF {
-			break
-		}
+	for rec, err := range l.Records() {
 		if err != nil {
 			return err
 		}

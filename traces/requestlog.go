@@ -1,4 +1,4 @@
-package scenarios
+package traces
 
 import (
 	"errors"
@@ -7,8 +7,6 @@ import (
 	"math"
 	"strings"
 	"time"
-
-	"github.com/capsim/capsim/sim"
 )
 
 // LogOptions says how to read a request log: a requests-csv file, a Common
@@ -49,9 +47,9 @@ type LogOptions struct {
 // missing (or -1 in an ALB log) gets a sample of the workload's
 // service_time instead.
 type Demand struct {
-	Column         string   `yaml:"column" json:"column" jsonschema:"required" jsonschema_description:"the numeric field that drives demand"`
-	SecondsPerUnit float64  `yaml:"seconds_per_unit" json:"seconds_per_unit" jsonschema:"required" jsonschema_description:"CPU seconds per unit of the column"`
-	Base           Duration `yaml:"base,omitempty" json:"base,omitempty" jsonschema_description:"CPU time every request takes (default 0s)"`
+	Column         string
+	SecondsPerUnit float64
+	Base           time.Duration
 }
 
 // GapPolicy says what a stretch of at least Threshold without data (no
@@ -65,10 +63,10 @@ type GapPolicy struct {
 	Threshold time.Duration // default 5m
 }
 
-// defaultReorderWindow and defaultGapThreshold are the scenario defaults.
+// DefaultReorderWindow and DefaultGapThreshold are the scenario defaults.
 const (
-	defaultReorderWindow = 5 * time.Second
-	defaultGapThreshold  = 5 * time.Minute
+	DefaultReorderWindow = 5 * time.Second
+	DefaultGapThreshold  = 5 * time.Minute
 	// maxReorderBuffer bounds the lines held for sorting.
 	maxReorderBuffer = 4 << 20
 	// interpolationSpan is how much traffic either side of a log gap
@@ -78,7 +76,7 @@ const (
 
 func (g GapPolicy) threshold() int64 {
 	if g.Threshold <= 0 {
-		return int64(defaultGapThreshold)
+		return int64(DefaultGapThreshold)
 	}
 	return int64(g.Threshold)
 }
@@ -175,34 +173,21 @@ type fillState struct {
 	line   int
 }
 
-var _ sim.RequestSource = (*LogReplay)(nil)
-
-// NewRequestLog starts reading a log of the given format ("requests-csv",
-// "clf" or "alb"). name is used in error messages. An empty file, or one
-// with no parseable line, is an error when the first record is asked for.
+// NewRequestLog starts reading a log of the given format (LogNames).
+// name is used in error messages. An empty file, or one with no parseable
+// line, is an error when the first record is asked for.
 func NewRequestLog(r io.Reader, name, format string, o LogOptions) (*RequestLog, error) {
-	var src rawSource
-	var err error
-	switch format {
-	case "clf":
-		if src, err = newCLFSource(r, o); err != nil {
-			err = fmt.Errorf("%s: %v", name, err)
-		}
-	case "alb":
-		if src, err = newALBSource(r, o); err != nil {
-			err = fmt.Errorf("%s: %v", name, err)
-		}
-	case "requests-csv":
-		src, err = newRequestsCSVSource(r, name, o)
-	default:
-		return nil, fmt.Errorf("%s: unknown log format %q (known: requests-csv, clf, alb)", name, format)
+	f, ok := Lookup(format)
+	if !ok || !f.Log {
+		return nil, fmt.Errorf("%s: unknown log format %q (known: %s)", name, format, strings.Join(LogNames(), ", "))
 	}
+	src, err := f.open(r, name, o)
 	if err != nil {
 		return nil, err
 	}
 	l := &RequestLog{name: name, src: src, window: int64(o.ReorderWindow), maxBad: o.MaxBadLines, gaps: o.Gaps, spread: max(0, int64(o.Spread))}
 	if l.window < 0 {
-		l.window = int64(defaultReorderWindow)
+		l.window = int64(DefaultReorderWindow)
 	}
 	if l.gaps.Mode == "" {
 		l.gaps.Mode = "zero"
@@ -493,137 +478,4 @@ func (l *RequestLog) reordered() (LogRecord, error) {
 		l.seq++
 		l.heap.push(heapRec{LogRecord: rec, seq: l.seq})
 	}
-}
-
-// recHeap is a binary min-heap on (At, seq): equal times keep file order.
-type recHeap struct{ a []heapRec }
-
-type heapRec struct {
-	LogRecord
-	seq uint64
-}
-
-func (h *recHeap) len() int       { return len(h.a) }
-func (h *recHeap) min() LogRecord { return h.a[0].LogRecord }
-func (h *recHeap) less(i, j int) bool {
-	return h.a[i].At < h.a[j].At || h.a[i].At == h.a[j].At && h.a[i].seq < h.a[j].seq
-}
-
-func (h *recHeap) push(r heapRec) {
-	h.a = append(h.a, r)
-	i := len(h.a) - 1
-	for i > 0 {
-		p := (i - 1) / 2
-		if !h.less(i, p) {
-			break
-		}
-		h.a[i], h.a[p] = h.a[p], h.a[i]
-		i = p
-	}
-}
-
-func (h *recHeap) pop() LogRecord {
-	top := h.a[0].LogRecord
-	n := len(h.a) - 1
-	h.a[0] = h.a[n]
-	h.a = h.a[:n]
-	i := 0
-	for {
-		l, r, m := 2*i+1, 2*i+2, i
-		if l < n && h.less(l, m) {
-			m = l
-		}
-		if r < n && h.less(r, m) {
-			m = r
-		}
-		if m == i {
-			break
-		}
-		h.a[i], h.a[m] = h.a[m], h.a[i]
-		i = m
-	}
-	if n == 0 && cap(h.a) > 1024 {
-		h.a = nil // give a burst's memory back
-	}
-	return top
-}
-
-// LogReplay turns a RequestLog into the engine's sim.RequestSource: times
-// from Origin, divided by Speedup; requests before Origin are skipped.
-type LogReplay struct {
-	Log     *RequestLog
-	Origin  time.Time
-	Speedup float64
-}
-
-// NextRequest yields the next request in simulated time.
-func (r *LogReplay) NextRequest() (sim.Request, error) {
-	origin := r.Origin.UnixNano()
-	for {
-		rec, err := r.Log.Next()
-		if err != nil {
-			return sim.Request{}, err
-		}
-		d := rec.At - origin
-		if d < 0 {
-			continue
-		}
-		at := sim.Time(d)
-		if r.Speedup > 0 && r.Speedup != 1 {
-			at = sim.Time(float64(d) / r.Speedup)
-		}
-		return sim.Request{At: at, Demand: rec.Demand}, nil
-	}
-}
-
-// ScanLog reads a whole log once, streaming, to check every line and to
-// find its extent. Rows counts requests; End is one second after the last
-// request (a one-second-resolution log's last second is whole).
-func ScanLog(r io.Reader, name, format string, o LogOptions) (TraceInfo, LogStats, error) {
-	l, err := NewRequestLog(r, name, format, o)
-	if err != nil {
-		return TraceInfo{}, LogStats{}, err
-	}
-	var info TraceInfo
-	var last int64
-	for {
-		rec, err := l.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return TraceInfo{}, l.Stats(), err
-		}
-		if info.Rows == 0 {
-			info.Start = time.Unix(0, rec.At).UTC()
-		}
-		if time.Duration(rec.At-info.Start.UnixNano()) > maxTraceSpan {
-			return TraceInfo{}, l.Stats(), l.errorf(rec.Line, "time %s is more than 100 years after the log's first request (%s): a run covers at most 100 years of traffic",
-				fmtUnix(rec.At), fmtUnix(info.Start.UnixNano()))
-		}
-		info.Rows++
-		last = rec.At
-	}
-	info.Requests = float64(info.Rows)
-	info.End = time.Unix(0, last).UTC().Add(time.Second)
-	return info, l.Stats(), nil
-}
-
-// ScanLogLine parses one line of a clf or alb log (for guessing a file's
-// format).
-func ScanLogLine(line, format string) (LogRecord, error) {
-	var src *lineSource
-	var err error
-	switch format {
-	case "clf":
-		src, err = newCLFSource(strings.NewReader(line), LogOptions{})
-	case "alb":
-		src, err = newALBSource(strings.NewReader(line), LogOptions{})
-	default:
-		return LogRecord{}, fmt.Errorf("not a line format: %s", format)
-	}
-	if err != nil {
-		return LogRecord{}, err
-	}
-	return src.next()
 }

@@ -1,4 +1,4 @@
-package scenarios
+package traces
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"time"
 
 	"gonum.org/v1/gonum/mathext"
@@ -27,14 +28,15 @@ type Durations struct {
 // CollectDurations reads the recorded durations of a request log (ALB
 // target_processing_time, or requests-csv's duration column).
 func CollectDurations(r io.Reader, name string, o TraceOptions, maxN int, seed uint64) (*Durations, error) {
-	if !IsLogFormat(o.Format) {
-		return nil, fmt.Errorf("%s: durations come from a request log (alb, or requests-csv with a duration column), not %s", name, o.Format)
+	f, ok := Lookup(o.Format)
+	if !ok || !f.Log {
+		return nil, fmt.Errorf("%s: durations come from a request log (%s), not %s", name, strings.Join(durationSources(""), ", or "), o.Format)
 	}
-	if o.Format == "clf" {
-		return nil, fmt.Errorf("%s: a clf log records no service times: use an alb log or requests-csv with a duration column", name)
+	if !f.Durations {
+		return nil, fmt.Errorf("%s: a %s log records no service times: use %s", name, f.Name, OrList(durationSources(" log"), "or"))
 	}
-	if o.Format == "requests-csv" && o.Log.DurationColumn == "" {
-		return nil, fmt.Errorf("%s: name the requests-csv column of durations (--duration-column)", name)
+	if f.Takes("duration_column") && o.Log.DurationColumn == "" {
+		return nil, fmt.Errorf("%s: name the %s column of durations (--duration-column)", name, f.Name)
 	}
 	l, err := NewRequestLog(r, name, o.Format, o.Log)
 	if err != nil {
@@ -42,11 +44,7 @@ func CollectDurations(r io.Reader, name string, o TraceOptions, maxN int, seed u
 	}
 	rng := rand.New(rand.NewPCG(seed, 0x6669742d776f726b))
 	d := &Durations{}
-	for {
-		rec, err := l.Next()
-		if err == io.EOF {
-			break
-		}
+	for rec, err := range l.Records() {
 		if err != nil {
 			return nil, err
 		}
@@ -65,10 +63,33 @@ func CollectDurations(r io.Reader, name string, o TraceOptions, maxN int, seed u
 	return d, nil
 }
 
+// durationSources lists the formats that record service times, those
+// that always do first: "alb", "requests-csv with a duration column"
+// (suffix " log": "an alb log").
+func durationSources(suffix string) []string {
+	var always, column []string
+	for _, f := range formats {
+		switch {
+		case !f.Durations:
+		case f.Takes("duration_column"):
+			column = append(column, f.Name+" with a duration column")
+		case suffix != "":
+			always = append(always, "an "+f.Name+suffix)
+		default:
+			always = append(always, f.Name)
+		}
+	}
+	return append(always, column...)
+}
+
 // Fit is a fitted service-time distribution and how well it fits.
 type Fit struct {
 	Dist string
-	Spec DistSpec // the scenario's service_time
+	// The fitted parameters, rounded to three significant digits as a
+	// scenario's service_time gives them: lognormal Median and P99, gamma
+	// MeanParam and CV (empirical has none).
+	Median, P99, MeanParam time.Duration
+	CV                     float64
 	// KS is the Kolmogorov–Smirnov distance between the sample and the
 	// fitted distribution (0 = identical), PValue its asymptotic p-value.
 	KS, PValue float64
@@ -107,13 +128,13 @@ func FitDurations(sorted []float64, dist string) (Fit, error) {
 		}
 		sigma := math.Sqrt(v / float64(len(logs)))
 		if sigma == 0 {
-			return Fit{}, fmt.Errorf("every duration is the same: use {dist: constant, value: %v}", secondsDuration(pos[0]))
+			return Fit{}, fmt.Errorf("every duration is the same: use {dist: constant, value: %v}", FormatDuration(secondsDuration(pos[0])))
 		}
 		ln := distuv.LogNormal{Mu: mu, Sigma: sigma}
 		cdf = ln.CDF
 		f.Mean = ln.Mean()
 		fitted := sim.LogNormal{Mu: mu, Sigma: sigma}
-		f.Spec = DistSpec{Dist: "lognormal", Median: secondsDuration(fitted.Median()), P99: secondsDuration(fitted.P99())}
+		f.Median, f.P99 = secondsDuration(fitted.Median()), secondsDuration(fitted.P99())
 	case "gamma":
 		k, theta, err := fitGamma(pos)
 		if err != nil {
@@ -122,10 +143,9 @@ func FitDurations(sorted []float64, dist string) (Fit, error) {
 		g := distuv.Gamma{Alpha: k, Beta: 1 / theta}
 		cdf = g.CDF
 		f.Mean = k * theta
-		f.Spec = DistSpec{Dist: "gamma", Mean: secondsDuration(k * theta), CV: roundSig(1/math.Sqrt(k), 4)}
+		f.MeanParam, f.CV = secondsDuration(k*theta), roundSig(1/math.Sqrt(k), 4)
 	case "empirical":
 		f.Mean = stat.Mean(pos, nil)
-		f.Spec = DistSpec{Dist: "empirical"}
 		f.Note = "the empirical distribution is the sample itself (KS 0 by construction; draws interpolate between its values)"
 	default:
 		return Fit{}, fmt.Errorf("unknown dist %q (lognormal, gamma or empirical)", dist)
@@ -209,7 +229,7 @@ func ksPValue(d float64, n int) float64 {
 	return math.Min(1, math.Max(0, p))
 }
 
-func secondsDuration(s float64) Duration {
+func secondsDuration(s float64) time.Duration {
 	d := time.Duration(s * 1e9)
 	// Three significant digits read better in a scenario file.
 	switch {
@@ -220,7 +240,7 @@ func secondsDuration(s float64) Duration {
 	default:
 		d = d.Round(10 * time.Nanosecond)
 	}
-	return Duration(d)
+	return d
 }
 
 func roundSig(x float64, digits int) float64 {
@@ -229,4 +249,17 @@ func roundSig(x float64, digits int) float64 {
 	}
 	p := math.Pow(10, float64(digits)-math.Ceil(math.Log10(math.Abs(x))))
 	return math.Round(x*p) / p
+}
+
+// FormatDuration formats d like time.Duration.String without zero
+// trailing units (1m, not 1m0s), as scenario files write durations.
+func FormatDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }

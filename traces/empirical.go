@@ -1,14 +1,11 @@
-package scenarios
+package traces
 
 import (
 	"bufio"
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -102,39 +99,6 @@ func (e *Empirical) String() string {
 	return fmt.Sprintf("empirical{%s, %d values, median %.4gs}", e.name, len(e.x), e.x[len(e.x)/2])
 }
 
-// empirical checks {dist: empirical, file} and reads the file.
-func (c *checker) empirical(p string, d *DistSpec) {
-	for _, k := range []string{"mean", "median", "p99", "value", "cv", "k"} {
-		if c.given(p + "." + k) {
-			c.bad(p+"."+k, "does not apply to dist empirical (it takes file)")
-		}
-	}
-	if !c.given(p + ".file") {
-		c.bad(p, "dist empirical needs file, a list of durations (capsim fit-workload --dist empirical --samples-out writes one)")
-		return
-	}
-	path := d.File
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(c.s.dir, path)
-	}
-	f, err := OpenInput(path)
-	if err != nil {
-		why := err
-		if pe, ok := err.(*os.PathError); ok {
-			why = pe.Err
-		}
-		c.bad(p+".file", "cannot open %s (relative to the scenario file): %v", d.File, why)
-		return
-	}
-	defer f.Close()
-	e, err := ReadEmpirical(f, d.File)
-	if err != nil {
-		c.bad(p+".file", "%v", err)
-		return
-	}
-	if e.mean <= 0 || math.IsInf(e.mean, 0) {
-		c.bad(p+".file", "the durations' mean is %g: it must be greater than 0", e.mean)
-		return
-	}
-	d.samples = e
-}
+// SampleMean is the plain mean of the values read (a check that they are
+// usable; Mean is the distribution's).
+func (e *Empirical) SampleMean() float64 { return e.mean }
