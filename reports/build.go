@@ -52,6 +52,7 @@ func Build(in Input) *Document {
 		Seed:          r.Seed,
 		Start:         in.Start.UTC().Format(time.RFC3339),
 		Duration:      r.Duration.Duration().String(),
+		Mode:          r.Mode.String(),
 	}
 	if in.Scenario != nil {
 		d.Scenario, d.policyMetrics = in.Scenario, in.Scenario.PolicyMetrics()

@@ -20,10 +20,13 @@ type Document struct {
 	Scenario      any    `json:"scenario"` // the resolved scenario, defaults filled in
 	// policyMetrics maps scaling policies to their metrics, from the
 	// scenario (Input.Scenario, or its JSON when the document is read back).
-	policyMetrics     map[string]string
-	Seed              uint64     `json:"seed"`
-	Start             string     `json:"start"`    // RFC 3339 wall clock of t = 0
-	Duration          string     `json:"duration"` // Go duration
+	policyMetrics map[string]string
+	Seed          uint64 `json:"seed"`
+	Start         string `json:"start"`    // RFC 3339 wall clock of t = 0
+	Duration      string `json:"duration"` // Go duration
+	// Mode is how the requests were simulated: "request" (every request)
+	// or "fluid" (queues in steps, docs/fluid.md).
+	Mode              string     `json:"mode"`
 	Summary           Summary    `json:"summary"`
 	ScalingActivities []Activity `json:"scaling_activities"`
 	// Forecasts holds each predictive policy's hourly forecast beside the

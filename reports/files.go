@@ -70,6 +70,7 @@ func WriteSummary(w io.Writer, d *Document) error {
 	rows := [][2]string{
 		{"scenario", safetext.Line(d.Name)},
 		{"simulated", DurationText(d.Duration) + " from " + StartText(d.Start)},
+		{"mode", ModeText(d.Mode)},
 		{"requests", n(s.Requests.Total) + " (completed " + n(s.Requests.Completed) + ", rejected " + n(s.Requests.Rejected) +
 			", timed out " + n(s.Requests.TimedOut) + ", in flight " + n(s.Requests.InFlightAtEnd) + ")"},
 		{"latency p50 / p99", humanize.Millis(s.LatencyMs.P50) + " / " + humanize.Millis(s.LatencyMs.P99)},

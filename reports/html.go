@@ -645,6 +645,7 @@ func topView(docs []*Document) topData {
 	for _, kv := range [][2]string{
 		{"start", StartText(first.Start)}, {"duration", DurationText(first.Duration)},
 		{"seed", strconv.FormatUint(first.Seed, 10)}, {"capsim", first.CapsimVersion},
+		{"mode", ModeText(first.Mode)},
 	} {
 		if kv[1] != "" {
 			t.Meta = append(t.Meta, kv[0]+" "+kv[1])

@@ -54,6 +54,7 @@ func (s *Scenario) meanRate() float64 {
 	}
 	r *= noiseMean(y.Noise)
 	tau := s.Duration.D().Seconds() * s.Traffic.Speedup
+	r *= seasonalMean(y, tau)
 	if tau > 0 {
 		for _, sp := range y.Spikes {
 			r += sp.RPS * min(sp.For.D().Seconds(), tau) / tau

@@ -120,6 +120,10 @@ func (s *Scenario) Build(seed *uint64) (*sim.Config, io.Closer, error) {
 			return nil, nil, err
 		}
 	}
+	if err := s.applyMode(cfg, cfgSeed); err != nil {
+		closer.Close()
+		return nil, nil, err
+	}
 	return cfg, closer, nil
 }
 
@@ -153,8 +157,12 @@ func (s *Scenario) trafficSource(seed uint64) (sim.RateSource, io.Closer, error)
 			return nil, nil, s.errorAt("traffic.synthetic", "%v", err)
 		}
 		length := sim.Time(float64(s.Duration) * speedup)
-		// One-second steps of simulated time.
-		step := max(sim.Time(1), sim.Time(float64(sim.Second)*speedup))
+		// One-second steps of simulated time, or the shape's resolution.
+		res := sim.Second
+		if r := t.Synthetic.Resolution; r > 0 {
+			res = r.Sim()
+		}
+		step := max(sim.Time(1), sim.Time(float64(res)*speedup))
 		return &scaled{src: &sim.FuncRate{F: f.rate, Step: step, End: length}, scale: scale, speedup: speedup}, nopCloser{}, nil
 	case t.Trace != nil && t.Synthetic == nil:
 		if t.Trace.Format != traces.RateCSVFormat {
@@ -213,6 +221,7 @@ func (s *Scenario) shape(seed uint64) (*shapeFunc, error) {
 	default:
 		return nil, fmt.Errorf("unknown shape %q", y.Shape)
 	}
+	f.base = seasonal(f.base, y, s.Start)
 	return f, nil
 }
 

@@ -30,6 +30,10 @@ type Scenario struct {
 	Metrics          Metrics           `yaml:"metrics" json:"metrics"`
 	Pricing          Pricing           `yaml:"pricing" json:"pricing"`
 	SLO              SLO               `yaml:"slo" json:"slo"`
+	// Mode is how requests are simulated: request (default), fluid or
+	// auto (docs/fluid.md).
+	Mode  string     `yaml:"mode,omitempty" json:"mode,omitempty" jsonschema:"enum=request,enum=fluid,enum=auto" jsonschema_description:"request (default): every request simulated; fluid: queues advanced in steps, for months and years; auto: fluid for large runs where it is accurate"`
+	Fluid *FluidSpec `yaml:"fluid,omitempty" json:"fluid,omitempty"`
 
 	// Variants and Sweep are decoded and checked (names, field paths) but
 	// not run yet.
@@ -42,6 +46,8 @@ type Scenario struct {
 	logs  *traces.LogStats               // a request log's skipped lines and gaps, found by Parse
 	at    map[string]strictyaml.Position // field path → place in the file
 	tree  map[string]any                 // the file as plain values, for variants
+	// modeNote says what auto mode picked and why (ModeNote)
+	modeNote string
 }
 
 // Traffic is the request rate: exactly one of Synthetic or Trace, then
@@ -95,6 +101,16 @@ type Synthetic struct {
 	WeekendFactor *float64  `yaml:"weekend_factor,omitempty" json:"weekend_factor,omitempty" jsonschema_description:"weekly: Saturday and Sunday rate ÷ weekday rate (default 0.6)"`
 	Noise         float64   `yaml:"noise,omitempty" json:"noise,omitempty" jsonschema_description:"relative standard deviation of a per-minute multiplicative factor"`
 	Spikes        []Spike   `yaml:"spikes,omitempty" json:"spikes,omitempty"`
+
+	// Long horizons (scenarios/seasonality.go, docs/fluid.md): factors on
+	// any shape.
+	Growth             Growth    `yaml:"growth,omitempty" json:"growth,omitempty" jsonschema_description:"compound growth, like 20%/year"`
+	YearlyPeakToTrough *float64  `yaml:"yearly_peak_to_trough,omitempty" json:"yearly_peak_to_trough,omitempty" jsonschema_description:"the yearly season's peak ÷ trough, ≥ 1 (default 1: no season)"`
+	YearlyPeakDay      *int      `yaml:"yearly_peak_day,omitempty" json:"yearly_peak_day,omitempty" jsonschema_description:"day of the year of the season's peak, 1–366 (default 350, mid-December)"`
+	Holidays           []Holiday `yaml:"holidays,omitempty" json:"holidays,omitempty"`
+	// Resolution is how often the shape is sampled (default 1s); months
+	// and years run faster at 1m or 1h.
+	Resolution Duration `yaml:"resolution,omitempty" json:"resolution,omitempty" jsonschema_description:"the shape is sampled every resolution (default 1s; 1s to 24h)"`
 }
 
 // Spike adds RPS on top of the shape from At for For.

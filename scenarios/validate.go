@@ -205,6 +205,7 @@ func (c *checker) check() {
 	c.metrics()
 	c.pricing()
 	c.slo()
+	c.mode()
 	c.variants()
 }
 
@@ -323,6 +324,7 @@ func (c *checker) synthetic() {
 	if y.Noise < 0 {
 		c.bad(p+".noise", "must not be negative, got %g", y.Noise)
 	}
+	c.seasonality()
 	for i := range y.Spikes {
 		sp := &y.Spikes[i]
 		q := strictyaml.IndexPath(p+".spikes", i)

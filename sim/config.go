@@ -144,6 +144,12 @@ type Config struct {
 	PublishDelay Time    // datapoint visible this long after its period ends
 	EvalInterval Time    // how often policies are evaluated (60 s, as alarms)
 
+	// Mode is how requests are simulated: one by one (RequestMode, the
+	// default) or as flows advanced in steps of FluidStep (FluidMode,
+	// sim/fluid.go). Everything else is the same code in both.
+	Mode      Mode
+	FluidStep Time // fluid mode's step; 0: DefaultFluidStep
+
 	// Progress, if set, is called now and then with the simulated time reached.
 	Progress func(now, end Time)
 }
@@ -193,5 +199,6 @@ func (c *Config) Validate() error {
 	if c.PublishDelay < 0 {
 		bad("publish delay must be >= 0")
 	}
+	errs = append(errs, c.validateFluid()...)
 	return errors.Join(errs...)
 }

@@ -22,6 +22,12 @@
 //     counted;
 //   - merge.go: the pure function that merges the policies' proposals
 //     into a decision (AWS's rules, table-tested); scaling.go applies it.
+//   - fluid.go, fluid_queue.go, fluid_traffic.go, meter_fluid.go,
+//     fluid_auto.go: fluid mode (docs/fluid.md), where one step event per
+//     few seconds replaces the arrival and departure events: the step's
+//     arrivals from the rate, shared as the balancer would, G/G/c
+//     approximations per target, outcomes to the meter in bulk; every
+//     other part is the same.
 //
 // The hot path (arrival → balancer → instance slot or queue → departure)
 // allocates nothing per event: events are small values in a typed 4-ary

@@ -37,6 +37,8 @@ type engine struct {
 	meter meter
 	asg   groupState
 	ecs   *ecsState // an ECS service (docs/ecs.md); nil: an Auto Scaling group
+
+	fluid *fluidState // fluid mode only (sim/fluid.go); nil in request mode
 }
 
 // Run simulates cfg and returns what it measured.
@@ -46,7 +48,7 @@ func Run(cfg *Config) (*Result, error) {
 		return nil, err
 	}
 	e.loop()
-	if err := e.arrivals.failure(); err != nil {
+	if err := e.trafficFailure(); err != nil {
 		return nil, err
 	}
 	e.finish()
@@ -78,9 +80,12 @@ func newEngine(cfg *Config) (*engine, error) {
 			lastReason:      map[string]string{},
 		},
 	}
-	if cfg.Requests != nil {
+	switch {
+	case cfg.Mode == FluidMode:
+		e.fluid = newFluid(cfg)
+	case cfg.Requests != nil:
 		e.arrivals = &replay{src: cfg.Requests}
-	} else {
+	default:
 		e.arrivals = newArrivals(cfg.Traffic, NewRand(cfg.Seed, StreamArrivals), cfg.Arrivals)
 	}
 	e.q.ev = make([]event, 0, 1024)
@@ -96,7 +101,11 @@ func newEngine(cfg *Config) (*engine, error) {
 			e.enterService(id, false)
 		}
 	}
-	e.scheduleArrival()
+	if e.fluid != nil {
+		e.scheduleFluidStep()
+	} else {
+		e.scheduleArrival()
+	}
 	e.q.push(event{at: tickStep, kind: evTick})
 	// The warm pool, like the group, exists before t = 0.
 	if e.cfg.Fleet.WarmPool != nil {
@@ -157,6 +166,8 @@ func (e *engine) loop() {
 			e.spotReclaim(ev.inst)
 		case evHostReady:
 			e.hostReady(ev.inst)
+		case evFluidStep:
+			e.fluidStep()
 		}
 		e.q.release()
 	}

@@ -18,6 +18,7 @@ const (
 	evSpotNotice                       // inst (spot) gets its 2-minute interruption notice
 	evSpotReclaim                      // inst (spot) is reclaimed
 	evHostReady                        // ECS: container instance inst registered with the cluster
+	evFluidStep                        // fluid mode: the queues advance one step (sim/fluid.go)
 )
 
 // event is a small value: no pointers, no interfaces, so the heap is one

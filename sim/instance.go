@@ -43,6 +43,10 @@ type instance struct {
 	spot        bool  // a spot instance
 	interrupted bool  // reclaimed by EC2 (spot)
 	throttled   bool  // out of CPU credits: running at the throttled speed
+	// fluidQueued is fluid mode's mean queue length over the last step
+	// (sim/fluid.go); 0 in request mode, where the ring buffer holds them.
+	// It sits here, in what was padding, to keep instance's size.
+	fluidQueued int32
 	credits     CreditMeter
 	protected   bool    // protected from scale-in
 	failed      bool    // failed: every request to it errors until replaced

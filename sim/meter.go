@@ -42,6 +42,7 @@ func newMeter(cfg *Config) meter {
 	m := meter{
 		minuteHist: newMinuteHistogram(),
 		res: &Result{
+			Mode:     cfg.Mode,
 			Seed:     cfg.Seed,
 			Duration: cfg.Duration,
 			Latency:  newHistogram(),

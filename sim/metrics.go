@@ -39,7 +39,7 @@ func (e *engine) closePeriod() {
 			netIn.add(routed * e.cfg.RequestBytes)
 			netOut.add(routed * e.cfg.ResponseBytes)
 		}
-		queued += in.n
+		queued += in.n + int(in.fluidQueued)
 		in.periodArea = in.busyArea
 		in.routedAt = in.routed
 	}

@@ -109,6 +109,7 @@ type MinuteRow struct {
 
 // Result is everything one run measured.
 type Result struct {
+	Mode     Mode // how requests were simulated (request or fluid)
 	Seed     uint64
 	Duration Time
 	Requests RequestCounts

@@ -19,6 +19,7 @@ const (
 	StreamHealth
 	StreamSpot
 	StreamPlacement // ECS: random placement and tie-breaks
+	StreamFluid     // fluid mode's sampling of latency strata (sim/fluid.go)
 )
 
 // NewRand returns the random stream for purpose p under seed.

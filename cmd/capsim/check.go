@@ -123,7 +123,7 @@ func checkAction(c *cli.Context) error {
 	for i := range runs {
 		seeds[i] = replicationSeeds(c, sc.Seed, baseRuns[i], n)
 	}
-	docs, err := simulateReplications(runs, seeds)
+	docs, err := simulateReplications(c, runs, seeds)
 	if err != nil {
 		return err
 	}
@@ -173,8 +173,8 @@ func replicationSeeds(c *cli.Context, scenarioSeed uint64, base reports.GateRun,
 
 // simulateReplications runs every run on each of its seeds, as many at
 // once as there are CPUs; docs[i][k] is run i on seeds[i][k].
-func simulateReplications(runs []*scenarios.Scenario, seeds [][]uint64) ([][]*reports.Document, error) {
-	r, err := buildReplications(runs, seeds)
+func simulateReplications(c *cli.Context, runs []*scenarios.Scenario, seeds [][]uint64) ([][]*reports.Document, error) {
+	r, err := buildReplications(c, runs, seeds)
 	if err != nil {
 		return nil, err
 	}
@@ -191,14 +191,14 @@ type replications struct {
 	closers []io.Closer
 }
 
-func buildReplications(runs []*scenarios.Scenario, seeds [][]uint64) (*replications, error) {
+func buildReplications(c *cli.Context, runs []*scenarios.Scenario, seeds [][]uint64) (*replications, error) {
 	r := &replications{runs: runs, seeds: seeds, cfgs: make([][]*sim.Config, len(runs))}
 	for i := range runs {
 		for k := range seeds[i] {
-			cfg, closer, err := runs[i].Build(&seeds[i][k])
+			cfg, closer, err := buildRun(c, runs[i], &seeds[i][k])
 			if err != nil {
 				r.Close()
-				return nil, badInput(err)
+				return nil, err
 			}
 			r.closers = append(r.closers, closer)
 			r.cfgs[i] = append(r.cfgs[i], cfg)

@@ -25,6 +25,7 @@ func compareCommand() *cli.Command {
 			&cli.PathFlag{Name: "out", Value: "capsim-out", Usage: "write compare.json, compare.md and report.html into `DIR`"},
 			&cli.PathFlag{Name: "json", Usage: "write only the JSON comparison, to `FILE` (- for standard output)"},
 			seedOption("use seed `N` instead of the scenario's (every run uses the same one)"),
+			modeOption(),
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "accepted for symmetry with run; compare shows no progress bar"},
 			maxRequestsFlag(),
 		},
@@ -44,12 +45,9 @@ func compareAction(c *cli.Context) error {
 	if err != nil {
 		return badInput(err)
 	}
-	if err := checkBudget(c, runs...); err != nil {
-		return err
-	}
 	// Every variant runs on the base scenario's seed: the same arrivals
 	// and service demands (common random numbers).
-	b, err := buildAll(runs, seedFlag(c, &sc.Seed))
+	b, err := buildAllModes(c, runs, seedFlag(c, &sc.Seed))
 	if err != nil {
 		return err
 	}

@@ -29,6 +29,7 @@ func runCommand() *cli.Command {
 			&cli.PathFlag{Name: "out", Value: "capsim-out", Usage: "write result.json, timeseries.csv and report.html into `DIR`"},
 			&cli.PathFlag{Name: "json", Usage: "write only the JSON result, to `FILE` (- for standard output)"},
 			seedOption("use seed `N` instead of the scenario's"),
+			modeOption(),
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress bar"},
 			maxRequestsFlag(),
 		},
@@ -50,12 +51,9 @@ func runAction(c *cli.Context) error {
 	} else {
 		sc, _ = scenarios.Default()
 	}
-	if err := checkBudget(c, sc); err != nil {
-		return err
-	}
-	cfg, closer, err := sc.Build(seedFlag(c, nil))
+	cfg, closer, err := buildRun(c, sc, seedFlag(c, nil))
 	if err != nil {
-		return badInput(err)
+		return err
 	}
 	defer closer.Close()
 	var jsonOut *output.File

@@ -29,6 +29,7 @@ func sweepCommand() *cli.Command {
 			&cli.BoolFlag{Name: "full", Usage: "keep every run's full document (time series included) in sweep.json"},
 			seedOption("use seed `N` instead of the scenario's (every point uses the same one)"),
 			&cli.IntFlag{Name: "replications", Value: 1, Usage: "simulate each point `N` times on derived seeds (as check does) and report the means, with intervals"},
+			modeOption(),
 			maxRequestsFlag(),
 		},
 		Action: sweepAction,
@@ -106,7 +107,7 @@ func sweepAction(c *cli.Context) error {
 		}
 		pointSeeds[k] = seeds
 	}
-	built, err := buildReplications(runs, pointSeeds)
+	built, err := buildReplications(c, runs, pointSeeds)
 	if err != nil {
 		return err
 	}

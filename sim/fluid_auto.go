@@ -1,0 +1,46 @@
+package sim
+
+import "fmt"
+
+// AutoFluidThreshold is the expected request count above which auto mode
+// runs fluid: 100 million requests take request mode about 15 s (7 M
+// requests/s); a fluid run takes about as long as its steps and ticks,
+// about a second a simulated month (docs/fluid.md).
+const AutoFluidThreshold = 100e6
+
+// Where fluid mode's approximation misses by more than docs/fluid.md's
+// bounds, auto mode keeps request mode.
+const (
+	// arrivals burstier than this coefficient of variation
+	autoMaxArrivalCV = 2
+	// service times with a squared coefficient of variation above this
+	// (a lognormal of σ ≈ 1.27, p99/median ≈ 19)
+	autoMaxServiceCS2 = 4
+)
+
+// ExpectedArrivals is the expected number of requests src brings in
+// (0, end]: the integral of its rate.
+func ExpectedArrivals(src RateSource, end Time) float64 {
+	return newRateIntegral(src).take(end)
+}
+
+// ChooseMode is auto mode's choice for cfg with an expected request count
+// (negative: unknown), and why.
+func ChooseMode(cfg *Config, expected float64) (Mode, string) {
+	switch {
+	case cfg.Requests != nil || expected < 0:
+		return RequestMode, "a replayed request log: fluid mode needs a rate"
+	case cfg.ECS != nil:
+		return RequestMode, "an ECS service: fluid mode does not model tasks yet (docs/fluid.md)"
+	case expected <= AutoFluidThreshold:
+		return RequestMode, fmt.Sprintf("about %.3g requests, not above the %.0e threshold", expected, AutoFluidThreshold)
+	case cfg.Fleet.Credits != nil || cfg.Fleet.Type.Burstable:
+		return RequestMode, fmt.Sprintf("about %.3g requests, but CPU credits on a burstable type are where fluid mode is inaccurate (docs/fluid.md)", expected)
+	case cfg.Arrivals.Kind == GammaRenewal && cfg.Arrivals.CV > autoMaxArrivalCV:
+		return RequestMode, fmt.Sprintf("about %.3g requests, but arrivals of cv %g are too bursty for fluid mode (docs/fluid.md)", expected, cfg.Arrivals.CV)
+	}
+	if s := newServiceShape(cfg.Service, NewRand(cfg.Seed, StreamFluid)); s.cs2 > autoMaxServiceCS2 {
+		return RequestMode, fmt.Sprintf("about %.3g requests, but service times of squared cv %.2g are too heavy-tailed for fluid mode (docs/fluid.md)", expected, s.cs2)
+	}
+	return FluidMode, fmt.Sprintf("about %.3g requests, above the %.0e threshold", expected, AutoFluidThreshold)
+}
