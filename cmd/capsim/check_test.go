@@ -162,7 +162,7 @@ func TestCheckBaselineNoiseOnly(t *testing.T) {
 // the run to compare with.
 func TestCheckBaselineKinds(t *testing.T) {
 	dir := t.TempDir()
-	sc := writeScenario(t, gated+"variants:\n  - name: cpu-70\n    set: {scaling.policies[0].target: 70}\n")
+	sc := writeScenario(t, gated+"variants:\n  - name: cpu-70\n    set: {\"scaling.policies[0].target\": 70}\n")
 	result, cmp := filepath.Join(dir, "result.json"), filepath.Join(dir, "compare.json")
 	if code, _, stderr := capsim(t, "run", "-q", "--json", result, sc); code != 0 {
 		t.Fatal(stderr)
