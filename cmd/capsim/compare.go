@@ -8,7 +8,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/capsim/capsim/internal/output"
 	"github.com/capsim/capsim/reports"
 	"github.com/capsim/capsim/scenarios"
 )
@@ -52,20 +51,12 @@ func compareAction(c *cli.Context) error {
 		return err
 	}
 	defer b.Close()
-	var jsonOut *output.File
-	var dir *output.Folder
-	if path := c.Path("json"); path != "" {
-		if jsonOut, err = outFile(c, "json", path); err != nil {
-			return err
-		}
-	} else {
-		if dir, err = outFolder(c, "compare.json", "compare.md", "report.html"); err != nil {
-			return err
-		}
+	jsonOut, dir, err := runOutputs(c, "compare.json", "compare.md", "report.html")
+	if err != nil {
+		return err
+	}
+	if dir != nil {
 		defer dir.Close()
-		if err := reports.CheckECharts(); err != nil { // fail before simulating, not after
-			return err
-		}
 	}
 	docs, err := b.runAll()
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/capsim/capsim/internal/output"
+	"github.com/capsim/capsim/reports"
 )
 
 // Every command checks its output paths before the work starts (a bad
@@ -55,3 +56,22 @@ const (
 	rawStdoutKey = "raw stdout"
 	rawStderrKey = "raw stderr"
 )
+
+// runOutputs checks a simulating command's outputs before it simulates:
+// --json FILE alone, or else the --out folder with these files (and the
+// ECharts bundle its report.html needs).
+func runOutputs(c *cli.Context, files ...string) (*output.File, *output.Folder, error) {
+	if path := c.Path("json"); path != "" {
+		f, err := outFile(c, "json", path)
+		return f, nil, err
+	}
+	dir, err := outFolder(c, files...)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := reports.CheckECharts(); err != nil { // fail before simulating, not after
+		dir.Close()
+		return nil, nil, err
+	}
+	return nil, dir, nil
+}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/capsim/capsim/internal/output"
 	"github.com/capsim/capsim/pricing"
 	"github.com/capsim/capsim/reports"
 	"github.com/capsim/capsim/scenarios"
@@ -56,20 +55,12 @@ func runAction(c *cli.Context) error {
 		return err
 	}
 	defer closer.Close()
-	var jsonOut *output.File
-	var dir *output.Folder
-	if path := c.Path("json"); path != "" {
-		if jsonOut, err = outFile(c, "json", path); err != nil {
-			return err
-		}
-	} else {
-		if dir, err = outFolder(c, "result.json", "timeseries.csv", "report.html"); err != nil {
-			return err
-		}
+	jsonOut, dir, err := runOutputs(c, "result.json", "timeseries.csv", "report.html")
+	if err != nil {
+		return err
+	}
+	if dir != nil {
 		defer dir.Close()
-		if err := reports.CheckECharts(); err != nil { // fail before simulating, not after
-			return err
-		}
 	}
 
 	bar := newProgress(rawStderr(c), c.Bool("quiet"), cfg.Duration)
