@@ -46,7 +46,12 @@ func compareAction(c *cli.Context) error {
 	}
 	// Every variant runs on the base scenario's seed: the same arrivals
 	// and service demands (common random numbers).
-	b, err := buildAllModes(c, runs, seedFlag(c, &sc.Seed))
+	seed := *seedFlag(c, &sc.Seed)
+	seeds := make([][]uint64, len(runs))
+	for i := range seeds {
+		seeds[i] = []uint64{seed}
+	}
+	b, err := buildReplications(c, runs, seeds)
 	if err != nil {
 		return err
 	}
@@ -58,9 +63,13 @@ func compareAction(c *cli.Context) error {
 	if dir != nil {
 		defer dir.Close()
 	}
-	docs, err := b.runAll()
+	reps, err := b.simulate()
 	if err != nil {
 		return err
+	}
+	docs := make([]*reports.Document, len(reps))
+	for i, r := range reps {
+		docs[i] = r[0]
 	}
 	cmp := reports.Compare(version, docs)
 	var js bytes.Buffer

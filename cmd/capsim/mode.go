@@ -41,19 +41,3 @@ func buildRun(c *cli.Context, sc *scenarios.Scenario, seed *uint64) (*sim.Config
 	}
 	return cfg, closer, nil
 }
-
-// buildAllModes is buildAll through buildRun: every run of a batch takes
-// --mode, and the request budget holds the request-mode ones.
-func buildAllModes(c *cli.Context, runs []*scenarios.Scenario, seed *uint64) (*batch, error) {
-	b := &batch{runs: runs, cfgs: make([]*sim.Config, len(runs))}
-	for i, r := range runs {
-		cfg, closer, err := buildRun(c, r, seed)
-		if err != nil {
-			b.Close()
-			return nil, err
-		}
-		b.cfgs[i] = cfg
-		b.closers = append(b.closers, closer)
-	}
-	return b, nil
-}

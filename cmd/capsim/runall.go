@@ -6,65 +6,89 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/urfave/cli/v2"
+
 	"github.com/capsim/capsim/reports"
 	"github.com/capsim/capsim/scenarios"
 	"github.com/capsim/capsim/sim"
 )
 
-// batch is a set of runs (variants, sweep points, checked scenarios),
-// every one built before any simulates: a bad value fails at once, not
-// after an hour of runs.
-type batch struct {
+// The one way compare, sweep and check run a batch: every run (variant,
+// sweep point, checked scenario) on each of its seeds is built before any
+// simulates, so a bad value fails at once, not after an hour of runs; then
+// they simulate in parallel, one per core.
+
+// simulateReplications runs every run on each of its seeds, as many at
+// once as there are CPUs; docs[i][k] is run i on seeds[i][k].
+func simulateReplications(c *cli.Context, runs []*scenarios.Scenario, seeds [][]uint64) ([][]*reports.Document, error) {
+	r, err := buildReplications(c, runs, seeds)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return r.simulate()
+}
+
+// replications are the configurations of every run on each of its seeds,
+// built (a scenario error is bad input) before any simulation starts.
+type replications struct {
 	runs    []*scenarios.Scenario
-	cfgs    []*sim.Config
+	seeds   [][]uint64
+	cfgs    [][]*sim.Config
 	closers []io.Closer
 }
 
-// buildAll builds every run on one seed (common random numbers: the same
-// arrivals and service demands in each). A build error is bad input.
-func buildAll(runs []*scenarios.Scenario, seed *uint64) (*batch, error) {
-	b := &batch{runs: runs, cfgs: make([]*sim.Config, len(runs))}
-	for i, r := range runs {
-		cfg, closer, err := r.Build(seed)
-		if err != nil {
-			b.Close()
-			return nil, badInput(err)
+func buildReplications(c *cli.Context, runs []*scenarios.Scenario, seeds [][]uint64) (*replications, error) {
+	r := &replications{runs: runs, seeds: seeds, cfgs: make([][]*sim.Config, len(runs))}
+	for i := range runs {
+		for k := range seeds[i] {
+			cfg, closer, err := buildRun(c, runs[i], &seeds[i][k])
+			if err != nil {
+				r.Close()
+				return nil, err
+			}
+			r.closers = append(r.closers, closer)
+			r.cfgs[i] = append(r.cfgs[i], cfg)
 		}
-		b.cfgs[i] = cfg
-		b.closers = append(b.closers, closer)
 	}
-	return b, nil
+	return r, nil
 }
 
-// Close closes the runs' trace files.
-func (b *batch) Close() {
-	for _, c := range b.closers {
+// Close releases what the configurations hold open (trace files).
+func (r *replications) Close() error {
+	for _, c := range r.closers {
 		c.Close()
 	}
-	b.closers = nil
+	return nil
 }
 
-// runAll simulates the runs in parallel, one per core, and returns their
-// reports in the runs' order; the first failure (in that order) is the
-// error.
-func (b *batch) runAll() ([]*reports.Document, error) {
-	docs := make([]*reports.Document, len(b.runs))
-	errs := make([]error, len(b.runs))
+func (r *replications) simulate() ([][]*reports.Document, error) {
+	type job struct{ i, k int }
+	var jobs []job
+	docs := make([][]*reports.Document, len(r.runs))
+	for i := range r.runs {
+		docs[i] = make([]*reports.Document, len(r.seeds[i]))
+		for k := range r.seeds[i] {
+			jobs = append(jobs, job{i, k})
+		}
+	}
+	errs := make([]error, len(jobs))
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
-	for i := range b.runs {
+	for j, jb := range jobs {
 		wg.Add(1)
-		go func(i int) {
+		go func() {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			res, err := sim.Run(b.cfgs[i])
+			cfg := r.cfgs[jb.i][jb.k]
+			res, err := sim.Run(cfg)
 			if err != nil {
-				errs[i] = fmt.Errorf("%s: simulation failed: %w", b.runs[i].Name, err)
+				errs[j] = fmt.Errorf("%s (seed %d): simulation failed: %w", r.runs[jb.i].Name, r.seeds[jb.i][jb.k], err)
 				return
 			}
-			docs[i] = reportFor(b.runs[i], b.cfgs[i], res)
-		}(i)
+			docs[jb.i][jb.k] = reportFor(r.runs[jb.i], cfg, res)
+		}()
 	}
 	wg.Wait()
 	for _, err := range errs {
