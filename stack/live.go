@@ -2,16 +2,13 @@ package stack
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/capsim/capsim/internal/output"
 	"github.com/capsim/capsim/policies"
 	"github.com/capsim/capsim/scenarios"
 	"github.com/capsim/capsim/sim"
@@ -240,24 +237,11 @@ type answer struct {
 // runLive starts the initial fleet and HAProxy, calibrates the overhead,
 // and runs the load with the live autoscaler beside it.
 func runLive(ctx context.Context, opt Options, rep *Report, p *livePlan, balance string) (_ *liveRun, err error) {
-	bin := opt.HAProxy
-	if bin == "" {
-		if bin, err = FindHAProxy(); err != nil {
-			return nil, err
-		}
-	}
-	if opt.Backend.Path == "" {
-		return nil, errors.New("validate: no backend launcher")
-	}
-	output.RemoveStale(os.TempDir(), validateTempPrefix)
-	dir, release, err := output.LockedTempDir("", validateTempPrefix)
+	bin, dir, cleanup, err := prepareStack(opt)
 	if err != nil {
 		return nil, err
 	}
-	defer func() {
-		os.RemoveAll(dir)
-		release()
-	}()
+	defer cleanup()
 	c := p.cfg
 	slots := c.Fleet.Type.VCPU
 	if opt.realSlots > 0 {

@@ -229,27 +229,11 @@ type realRun struct {
 // runReal starts the backends and HAProxy, calibrates the fixed overhead,
 // runs the load and stops everything.
 func runReal(ctx context.Context, opt Options, rep *Report, plan Plan, balance string, timeout time.Duration, queueLimit int, reqs []Planned, name string) (_ *realRun, err error) {
-	bin := opt.HAProxy
-	if bin == "" {
-		if bin, err = FindHAProxy(); err != nil {
-			return nil, err
-		}
-	}
-	if opt.Backend.Path == "" {
-		return nil, errors.New("validate: no backend launcher")
-	}
-	// The folder (HAProxy's configuration and admin socket) is locked while
-	// this run lives; what a SIGKILLed run left is removed here, at the next
-	// start (docs/reliability.md, "Output files").
-	output.RemoveStale(os.TempDir(), validateTempPrefix)
-	dir, release, err := output.LockedTempDir("", validateTempPrefix)
+	bin, dir, cleanup, err := prepareStack(opt)
 	if err != nil {
 		return nil, err
 	}
-	defer func() {
-		os.RemoveAll(dir)
-		release()
-	}()
+	defer cleanup()
 
 	var backends []*backendProc
 	var hap *HAProxy
@@ -368,4 +352,29 @@ func calibrate(ctx context.Context, g Generator) (time.Duration, error) {
 	}
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	return max(0, lat[n/2]-svc), nil
+}
+
+// prepareStack finds HAProxy and makes the run's folder (HAProxy's
+// configuration and admin socket). The folder is locked while the run
+// lives; what a SIGKILLed run left is removed here, at the next start
+// (docs/reliability.md, "Output files"). cleanup removes the folder.
+func prepareStack(opt Options) (bin, dir string, cleanup func(), err error) {
+	bin = opt.HAProxy
+	if bin == "" {
+		if bin, err = FindHAProxy(); err != nil {
+			return "", "", nil, err
+		}
+	}
+	if opt.Backend.Path == "" {
+		return "", "", nil, errors.New("validate: no backend launcher")
+	}
+	output.RemoveStale(os.TempDir(), validateTempPrefix)
+	dir, release, err := output.LockedTempDir("", validateTempPrefix)
+	if err != nil {
+		return "", "", nil, err
+	}
+	return bin, dir, func() {
+		os.RemoveAll(dir)
+		release()
+	}, nil
 }
