@@ -375,7 +375,9 @@ func (e *engine) fluidServe(in *instance, n int64, dt float64, shape queueShape,
 	if in.outstanding == 0 && stable && shape.rho < fluidRhoMax {
 		// Keeping up: the stationary queue.
 		rej := min(n, roundCarry(&f.rejCarry, float64(n)*shape.overflow))
-		e.meter.outcome(rejected, rej, 0, 0)
+		if rej > 0 {
+			e.meter.outcome(rejected, rej, 0, 0)
+		}
 		busy := min(f.work(n)/in.speed/dt, float64(in.slots))
 		e.fluidBusy(in, busy, dt)
 		e.meter.inSystemArea += (busy + shape.lq) * dt
@@ -431,6 +433,9 @@ func (e *engine) fluidBacklog(in *instance, n int64, dt float64) {
 // backlog is done finishes deregistration early, as in request mode
 // (docs/aws-model.md §4.1).
 func (e *engine) fluidDrain(t Time, dt float64) {
+	if e.fleet.count[draining] == 0 {
+		return // most steps: nothing to look for among the live instances
+	}
 	for i := 0; i < len(e.fleet.live); i++ {
 		id := e.fleet.live[i]
 		in := &e.fleet.inst[id]

@@ -20,8 +20,9 @@ type meter struct {
 	// minuteInSystem is inSystemArea when the current minute began.
 	minuteInSystem float64
 
-	series [numMetrics][]Datapoint
-	period periodCounters
+	series      [numMetrics][]Datapoint
+	seriesArray [numMetrics][]Datapoint // the arrays the series move along (publish)
+	period      periodCounters
 
 	minute     MinuteRow
 	minuteHist *hdrhistogram.Histogram
@@ -47,6 +48,9 @@ func newMeter(cfg *Config) meter {
 			Duration: cfg.Duration,
 			Latency:  newHistogram(),
 			Wait:     newHistogram(),
+			// One row a minute, the last one partial: sized up front, a
+			// year's 525,600 rows are not copied and re-copied as they grow.
+			Minutes: make([]MinuteRow, 0, (cfg.Duration+Minute-1)/Minute),
 		},
 	}
 	if usesMetric(cfg.Scalers, MetricLatency) {

@@ -48,13 +48,7 @@ func (e *engine) closePeriod() {
 	keep := int(retention(p) / p)
 	put := func(m Metric, d Datapoint) {
 		d.Start = start
-		s := append(e.meter.series[m], d)
-		if len(s) >= keep+keep/4 {
-			// Past CloudWatch's retention the datapoints are gone: keep
-			// memory flat on long runs by dropping the oldest fifth.
-			s = append(s[:0], s[len(s)-keep:]...)
-		}
-		e.meter.series[m] = s
+		e.meter.publish(m, d, keep)
 	}
 	put(MetricCPU, cpu.average())
 	put(MetricNetworkIn, netIn.average())
@@ -97,6 +91,29 @@ func (e *engine) closePeriod() {
 	if hist != nil {
 		hist.Reset()
 	}
+}
+
+// publish appends d to the series of m, which keeps the last keep to
+// keep+keep/4 datapoints. Past CloudWatch's retention the datapoints are
+// gone: memory stays flat on long runs by dropping the oldest fifth. The
+// series is a window that moves along its array, 2·keep long, and is
+// copied back to the array's front only when it reaches the end: one copy
+// of the window per 3/4·keep datapoints or more, where copying the kept
+// datapoints at every drop was one per keep/4 (docs/performance.md).
+func (m *meter) publish(k Metric, d Datapoint, keep int) {
+	s := append(m.series[k], d)
+	if len(s) >= keep+keep/4 {
+		s = s[len(s)-keep:]
+	}
+	if len(s) == cap(s) && len(s) >= keep {
+		b := m.seriesArray[k]
+		if cap(b) < 2*keep {
+			b = make([]Datapoint, 0, 2*keep)
+			m.seriesArray[k] = b
+		}
+		s = append(b[:0], s...)
+	}
+	m.series[k] = s
 }
 
 // retention is how long CloudWatch keeps datapoints of a period

@@ -159,7 +159,10 @@ type Group struct {
 	LastActivityEnd    Time
 	// Wall is the wall-clock time of now (scenario start + now), for
 	// schedules.
-	Wall      time.Time
+	Wall time.Time
+	// Instances are the group's launching and in-service instances. The
+	// slice is valid during one Evaluate only: the engine reuses it for
+	// the next evaluation, so a policy that keeps instances copies them.
 	Instances []InstanceView
 	// CapacityChanged is when in-service capacity last changed (an
 	// instance entered service or left it). Datapoints that start earlier
