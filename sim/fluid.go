@@ -297,9 +297,9 @@ func (e *engine) fluidRoute(ts *Targets, n int64, rate float64, t Time, dt float
 	for p, id := range ts.ids {
 		in := &inst[id]
 		full := float64(in.slots) * in.speed
-		w := ts.w[p] / full // the slow-start ramp
-		if f.split == SplitWeighted || f.split == SplitShortest {
-			w = ts.w[p]
+		w := ts.w[p] // the weight: capacity × the slow-start ramp
+		if f.split != SplitWeighted && f.split != SplitShortest {
+			w /= full // the ramp alone
 		}
 		// A target that entered service during the step had its share
 		// for part of it only.
@@ -352,17 +352,18 @@ func (e *engine) fluidRoute(ts *Targets, n int64, rate float64, t Time, dt float
 		}
 		e.meter.routedN(np)
 		in.routed += np
+		if f.split == SplitShortest {
+			e.fluidServe(in, np, dt, pool, poolOK)
+			continue
+		}
 		share := f.weights[p] / total
 		lam := rate * share
 		mu := in.speed / f.svc.mean
 		var shape queueShape
-		ok := poolOK
-		switch f.split {
-		case SplitShortest:
-			shape = pool
-		case SplitEven:
+		var ok bool
+		if f.split == SplitEven {
 			shape, ok = f.queue(lam, mu, int(in.slots), f.ca2/nt, float64(e.cfg.QueueLimit))
-		default:
+		} else {
 			shape, ok = f.queue(lam, mu, int(in.slots), share*f.ca2+(1-share), float64(e.cfg.QueueLimit))
 		}
 		e.fluidServe(in, np, dt, shape, ok)
@@ -378,7 +379,11 @@ func (e *engine) fluidServe(in *instance, n int64, dt float64, shape queueShape,
 		if rej > 0 {
 			e.meter.outcome(rejected, rej, 0, 0)
 		}
-		busy := min(f.work(n)/in.speed/dt, float64(in.slots))
+		work := f.work(n)
+		if in.speed != 1 { // dividing by 1 is exact: skip a division on the step's longest chain
+			work /= in.speed
+		}
+		busy := min(work/dt, float64(in.slots))
 		e.fluidBusy(in, busy, dt)
 		e.meter.inSystemArea += (busy + shape.lq) * dt
 		in.fluidQueued = int32(math.Round(shape.lq))
