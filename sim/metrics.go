@@ -46,9 +46,10 @@ func (e *engine) closePeriod() {
 	pc := &e.meter.period
 	noRequests := pc.routed == 0 && pc.errors == 0
 	keep := int(retention(p) / p)
+	periods := int(e.end/p) + 1
 	put := func(m Metric, d Datapoint) {
 		d.Start = start
-		e.meter.publish(m, d, keep)
+		e.meter.publish(m, d, keep, periods)
 	}
 	put(MetricCPU, cpu.average())
 	put(MetricNetworkIn, netIn.average())
@@ -99,8 +100,14 @@ func (e *engine) closePeriod() {
 // series is a window that moves along its array, 2·keep long, and is
 // copied back to the array's front only when it reaches the end: one copy
 // of the window per 3/4·keep datapoints or more, where copying the kept
-// datapoints at every drop was one per keep/4 (docs/performance.md).
-func (m *meter) publish(k Metric, d Datapoint, keep int) {
+// datapoints at every drop was one per keep/4 (docs/performance.md). The
+// array is sized at the first datapoint for the run's periods, at most
+// 2·keep, so that it does not grow by copies.
+func (m *meter) publish(k Metric, d Datapoint, keep, periods int) {
+	if m.series[k] == nil {
+		m.series[k] = make([]Datapoint, 0, max(1, min(2*keep, periods)))
+		m.seriesArray[k] = m.series[k]
+	}
 	s := append(m.series[k], d)
 	if len(s) >= keep+keep/4 {
 		s = s[len(s)-keep:]

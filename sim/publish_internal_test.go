@@ -10,12 +10,13 @@ import (
 // keep+keep/4 keep the newest keep: CloudWatch's retention, docs/aws-model.md
 // §2.1), so policies read the same series however it is stored.
 func TestPublishWindow(t *testing.T) {
-	for _, keep := range []int{1, 4, 10, 180, 1081} {
+	for _, c := range []struct{ keep, periods int }{{1, 50}, {4, 100}, {10, 11}, {10, 14}, {10, 1000}, {180, 3000}, {1081, 15000}} {
+		keep, periods := c.keep, c.periods
 		var m meter
 		var want []Datapoint
-		for i := 0; i < 12*keep+7; i++ {
+		for i := 0; i < periods; i++ {
 			d := Datapoint{Start: Time(i) * Minute, Value: float64(i)}
-			m.publish(MetricCPU, d, keep)
+			m.publish(MetricCPU, d, keep, periods)
 			want = append(want, d)
 			if len(want) >= keep+keep/4 {
 				want = append(want[:0], want[len(want)-keep:]...)
