@@ -22,6 +22,7 @@ type meter struct {
 
 	series      [numMetrics][]Datapoint
 	seriesArray [numMetrics][]Datapoint // the arrays the series move along (publish)
+	read        [numMetrics]bool        // the metrics a scaler may read (readMetrics)
 	period      periodCounters
 
 	minute     MinuteRow
@@ -53,6 +54,7 @@ func newMeter(cfg *Config) meter {
 			Minutes: make([]MinuteRow, 0, (cfg.Duration+Minute-1)/Minute),
 		},
 	}
+	m.read = readMetrics(cfg.Scalers)
 	if usesMetric(cfg.Scalers, MetricLatency) {
 		m.period.hist = newMinuteHistogram()
 	}

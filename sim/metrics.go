@@ -48,6 +48,9 @@ func (e *engine) closePeriod() {
 	keep := int(retention(p) / p)
 	periods := int(e.end/p) + 1
 	put := func(m Metric, d Datapoint) {
+		if !e.meter.read[m] {
+			return // no scaler reads it
+		}
 		d.Start = start
 		e.meter.publish(m, d, keep, periods)
 	}
