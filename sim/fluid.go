@@ -167,6 +167,9 @@ type fluidState struct {
 	rng              *rand.Rand
 	perm             []int
 	groups           []fluidGroup
+	lastGroup        int     // the group add joined last
+	roundedLq        float64 // the last mean queue rounded (fluidServe) ...
+	queued           int32   // ... and its whole number of requests
 	// rounding residuals, so that expected counts become whole requests
 	// without drift
 	arrCarry, rejCarry, capCarry float64
@@ -386,7 +389,10 @@ func (e *engine) fluidServe(in *instance, n int64, dt float64, shape queueShape,
 		busy := min(work/dt, float64(in.slots))
 		e.fluidBusy(in, busy, dt)
 		e.meter.inSystemArea += (busy + shape.lq) * dt
-		in.fluidQueued = int32(math.Round(shape.lq))
+		if shape.lq != f.roundedLq { // most targets of a step share their shape
+			f.roundedLq, f.queued = shape.lq, int32(math.Round(shape.lq))
+		}
+		in.fluidQueued = f.queued
 		f.add(fluidGroup{pWait: shape.pWait, meanWait: shape.meanWait, speed: in.speed, n: n - rej})
 		return
 	}
@@ -465,13 +471,24 @@ func (f *fluidState) add(g fluidGroup) {
 	if g.n <= 0 {
 		return
 	}
-	for i := range f.groups {
-		h := &f.groups[i]
-		if h.delay == g.delay && h.pWait == g.pWait && h.meanWait == g.meanWait && h.speed == g.speed {
+	// The groups are distinct, so the group g joins is the same whichever
+	// is looked at first: the last one joined, most steps (every target of
+	// a pooled split is served alike).
+	if i := f.lastGroup; i < len(f.groups) {
+		if h := &f.groups[i]; h.delay == g.delay && h.pWait == g.pWait && h.meanWait == g.meanWait && h.speed == g.speed {
 			h.n += g.n
 			return
 		}
 	}
+	for i := range f.groups {
+		h := &f.groups[i]
+		if h.delay == g.delay && h.pWait == g.pWait && h.meanWait == g.meanWait && h.speed == g.speed {
+			h.n += g.n
+			f.lastGroup = i
+			return
+		}
+	}
+	f.lastGroup = len(f.groups)
 	f.groups = append(f.groups, g)
 }
 
@@ -506,7 +523,11 @@ func (e *engine) fluidRecord() {
 				e.meter.outcomeN(timedOut, c, wait, 0) // dropped from the queue
 				continue
 			}
-			sojourn := wait + FromSeconds(f.svc.at(u)/g.speed)
+			svc := f.svc.at(u)
+			if g.speed != 1 { // dividing by 1 is exact
+				svc /= g.speed
+			}
+			sojourn := wait + FromSeconds(svc)
 			e.meter.startedN(wait, c)
 			if lat := sojourn + overhead; lat > timeout {
 				e.meter.outcomeN(timedOut, c, sojourn, 0)
