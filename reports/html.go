@@ -464,7 +464,9 @@ td.slo.met { color: #1a7f37; font-weight: 600; }
 td.slo.missed { color: #cf222e; font-weight: 600; }
 td.slo.na { color: #59636e; }
 td.slo small { font-weight: normal; color: #59636e; }
-.summary th, .summary td { padding: 4px 5px; }
+.summary { overflow-x: auto; } /* a narrow window scrolls the table, the page keeps its width */
+.summary table { font-size: 13px; } /* fourteen columns fit 1,200 px (docs/ci.md's screenshot) */
+.summary th, .summary td { padding: 4px 4px; }
 .summary td.slo { min-width: 8em; }
 td.best { color: #0a3069; white-space: nowrap; }
 h3 { font-size: 15px; margin: 16px 0 6px; }
