@@ -482,6 +482,8 @@ footer pre { white-space: pre-wrap; }
 @media print {
   @page { size: A4 landscape; margin: 12mm; }
   body { max-width: none; padding: 0; font-size: 11px; }
+  .summary { overflow: visible; }
+  .summary table { font-size: 10px; } /* the fourteen columns fit A4 landscape */
   .hint { display: none; }
   .container, table, tr, .glance { break-inside: avoid; }
   h2, h3 { break-after: avoid; }
