@@ -21,10 +21,10 @@ func ecsStep(seed uint64) *sim.Config {
 	cfg.ECS = &sim.ECSConfig{
 		TaskCPU: 1024, TaskMemoryMiB: 2048,
 		Placement: []sim.PlacementStrategy{{Type: sim.Spread, Field: sim.FieldZone}, {Type: sim.Binpack, Field: sim.FieldMemory}},
-		Hosts: sim.HostGroup{Type: sim.InstanceType{Name: "m.large", VCPU: 2, MemoryGiB: 4, Speed: 1, USDPerHour: 0.1},
+		Providers: []sim.CapacityProvider{{Hosts: sim.HostGroup{Type: sim.InstanceType{Name: "m.large", VCPU: 2, MemoryGiB: 4, Speed: 1, USDPerHour: 0.1},
 			Min: 0, Max: 10, Desired: 1, BootTime: sim.Constant{Value: 90}, Zones: 3,
 			UnitsPerInstance: 2048, MiBPerInstance: 4096},
-		Provider: &sim.ManagedScaling{TargetCapacity: 100, MinStep: 1, MaxStep: 10000, Warmup: 300 * sim.Second, TerminationProtection: true},
+			Scaling: &sim.ManagedScaling{TargetCapacity: 100, MinStep: 1, MaxStep: 10000, Warmup: 300 * sim.Second, TerminationProtection: true}}},
 	}
 	return cfg
 }
@@ -108,7 +108,7 @@ func TestECSSteadyBinpack(t *testing.T) {
 // the service adds stay PENDING and are counted.
 func TestECSFixedClusterPending(t *testing.T) {
 	cfg := ecsStep(3)
-	cfg.ECS.Provider = nil
+	cfg.ECS.Providers[0].Scaling = nil
 	cfg.Traffic = &sim.FuncRate{F: func(t sim.Time) float64 {
 		switch {
 		case t < 30*sim.Minute:
