@@ -76,7 +76,9 @@ func (c *checker) capacityProviders(sv *Service) {
 		case slices.Contains(names, cp.Name):
 			c.bad(p+".name", "%q is already the name of capacity_providers[%d]", cp.Name, slices.Index(names, cp.Name))
 		}
-		names = append(names, cp.Name)
+		if !slices.Contains(names, cp.Name) {
+			names = append(names, cp.Name)
+		}
 		if !c.given(p + ".fleet") {
 			c.bad(p, "needs a fleet, its Auto Scaling group, e.g. {instance_type: m5.large, min: 0, max: 10}")
 		} else {
