@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -222,5 +223,36 @@ func TestProvidersSingleStrategyError(t *testing.T) {
 	_, err := Parse("case.yaml", []byte(src), "")
 	if err == nil || !strings.Contains(err.Error(), "case.yaml:18:3: service.capacity_provider_strategy: an ec2 service with one capacity provider") {
 		t.Fatalf("error %v", err)
+	}
+}
+
+// TestProvidersDocExample: the several-provider example of docs/ecs.md is
+// a valid scenario (with a task and its bounds added), so the page cannot
+// drift from the keys.
+func TestProvidersDocExample(t *testing.T) {
+	b, err := os.ReadFile("../docs/ecs.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	i := strings.Index(doc, "Several EC2 capacity providers replace")
+	if i < 0 {
+		t.Fatal("docs/ecs.md lacks the several-provider example")
+	}
+	start := strings.Index(doc[i:], "```yaml\n") + i + len("```yaml\n")
+	end := strings.Index(doc[start:], "```") + start
+	src := "duration: 1h\ntraffic:\n  synthetic: {shape: constant, rps: 100}\nworkload:\n  service_time: {dist: exponential, mean: 20ms}\n" +
+		doc[start:end] + "  task: {cpu: 1024, memory_mib: 2048}\n  min: 2\n  max: 20\n"
+	s, err := Parse("docs/ecs.md", []byte(src), "")
+	if err != nil {
+		t.Fatalf("the example of docs/ecs.md does not parse:\n%v", err)
+	}
+	cfg, c, err := s.Build(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	if p := cfg.ECS.Providers; len(p) != 2 || p[1].Hosts.SpotInterruptionsPerHour != 0.02 || !p[1].Hosts.SpotDraining {
+		t.Errorf("providers %+v", p)
 	}
 }
