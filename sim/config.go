@@ -199,6 +199,9 @@ func (c *Config) Validate() error {
 	if c.PublishDelay < 0 {
 		bad("publish delay must be >= 0")
 	}
+	if c.ECS != nil {
+		errs = append(errs, c.ECS.validate(c)...)
+	}
 	errs = append(errs, c.validateFluid()...)
 	return errors.Join(errs...)
 }
