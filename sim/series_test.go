@@ -144,4 +144,6 @@ func TestResolutionValidated(t *testing.T) {
 	}
 }
 
-func near(a, b, rel float64) bool { return math.Abs(a-b) <= rel*math.Max(1, math.Max(math.Abs(a), math.Abs(b))) }
+func near(a, b, rel float64) bool {
+	return math.Abs(a-b) <= rel*math.Max(1, math.Max(math.Abs(a), math.Abs(b)))
+}
