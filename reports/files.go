@@ -104,6 +104,7 @@ func WriteSummary(w io.Writer, d *Document) error {
 			humanize.USD(s.Cost.PerMillionRequestsUSD) + " per million requests)"},
 	}...)
 	rows = append(rows, financeRows(s.Cost)...)
+	rows = append(rows, monthRows(s)...)
 	if s.Elasticity != nil {
 		rows = append(rows, [2]string{"elasticity", elasticityLine(s.Elasticity)})
 	}
