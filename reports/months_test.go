@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"bytes"
 	"math"
 	"strings"
 	"testing"
@@ -8,6 +9,8 @@ import (
 
 	"github.com/capsim/capsim/pricing"
 	"github.com/capsim/capsim/sim"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
 )
 
 // hourlyRun is a run of n hourly rows from start: every minute costs
@@ -167,5 +170,35 @@ func TestHourlyColumns(t *testing.T) {
 		if !strings.Contains(js.String(), k) {
 			t.Errorf("JSON lacks %s", k)
 		}
+	}
+}
+
+// TestMonthsMarkdown: compare.md of runs with months adds a table of cost
+// per month, one column per run, rendered by goldmark's GitHub Flavored
+// Markdown as one more table: a header, three months and the commitment.
+func TestMonthsMarkdown(t *testing.T) {
+	start := time.Date(2027, 1, 31, 12, 0, 0, 0, time.UTC)
+	a := Build(hourlyRun(start, 29*24, func(int) (float64, int, int) { return 2, 2, 2 }))
+	a.Name = "base"
+	b := Build(hourlyRun(start, 29*24, func(int) (float64, int, int) { return 3, 3, 3 }))
+	b.Name = "cpu-70"
+	var md bytes.Buffer
+	if err := WriteMarkdown(&md, Compare("test", []*Document{a, b})); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"| month (UTC) | base | cpu-70 |", "| 2027-01 | $7.20 (12 h; month $446.40) |", "| 2027-02 | $403.20 | $403.20 |"} {
+		if !strings.Contains(md.String(), want) {
+			t.Errorf("compare.md lacks %q:\n%s", want, md.String())
+		}
+	}
+	var html bytes.Buffer
+	if err := goldmark.New(goldmark.WithExtensions(extension.GFM)).Convert(md.Bytes(), &html); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(html.String(), "<table>"); n != 2 {
+		t.Errorf("%d tables, want 2:\n%s", n, html.String())
+	}
+	if n := strings.Count(html.String(), "<tr>"); n != 3+1+3+1 {
+		t.Errorf("%d rows, want 8 (the comparison's header and 2 runs, the months' header, 3 months and the commitment):\n%s", n, html.String())
 	}
 }

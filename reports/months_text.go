@@ -1,6 +1,8 @@
 package reports
 
 import (
+	"strings"
+
 	"github.com/capsim/capsim/internal/humanize"
 )
 
@@ -28,4 +30,49 @@ func monthRows(s Summary) [][2]string {
 			humanize.Percent(c.BreakEvenUsedShare) + " used (" + perHour(c.BreakEvenUSDPerHour) + ")"})
 	}
 	return rows
+}
+
+// writeMonthsMarkdown adds compare.md's table of cost per calendar month,
+// one column per run with months, and each run's best Savings Plan
+// commitment; nothing when no run has months.
+func writeMonthsMarkdown(b *strings.Builder, c *Comparison) {
+	var runs []*Document
+	for _, d := range c.Runs {
+		if len(d.Summary.Months) > 0 {
+			runs = append(runs, d)
+		}
+	}
+	if len(runs) == 0 {
+		return
+	}
+	b.WriteString("\n| month (UTC) |")
+	for _, d := range runs {
+		b.WriteString(" " + mdEscape(d.Name) + " |")
+	}
+	b.WriteString("\n|---|" + strings.Repeat("---:|", len(runs)) + "\n")
+	for _, month := range monthLabels(runs) {
+		b.WriteString("| " + month + " |")
+		for _, d := range runs {
+			cell := "–"
+			for _, m := range d.Summary.Months {
+				if m.Month == month {
+					cell = humanize.USD(m.CostUSD)
+					if m.Partial {
+						cell += " (" + humanize.Sig(m.Hours) + " h; month " + humanize.USD(m.ProjectedUSD) + ")"
+					}
+				}
+			}
+			b.WriteString(" " + cell + " |")
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("| best Savings Plan commitment |")
+	for _, d := range runs {
+		cell := "–"
+		if s := d.Summary.SavingsPlanCommitment; s != nil {
+			cell = perHour(s.BestUSDPerHour) + " (" + humanize.Percent(s.BestUsedShare) + " used)"
+		}
+		b.WriteString(" " + cell + " |")
+	}
+	b.WriteString("\n")
 }
