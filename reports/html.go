@@ -466,7 +466,9 @@ td.slo.met { color: #1a7f37; font-weight: 600; }
 td.slo.missed { color: #cf222e; font-weight: 600; }
 td.slo.na { color: #59636e; }
 td.slo small { font-weight: normal; color: #59636e; }
-.summary th, .summary td { padding: 4px 5px; }
+.summary { overflow-x: auto; } /* a narrow window scrolls the table, the page keeps its width */
+.summary table { font-size: 13px; } /* fourteen columns fit 1,200 px (docs/ci.md's screenshot) */
+.summary th, .summary td { padding: 4px 4px; }
 .summary td.slo { min-width: 8em; }
 td.best { color: #0a3069; white-space: nowrap; }
 h3 { font-size: 15px; margin: 16px 0 6px; }
@@ -484,6 +486,8 @@ footer pre { white-space: pre-wrap; }
 @media print {
   @page { size: A4 landscape; margin: 12mm; }
   body { max-width: none; padding: 0; font-size: 11px; }
+  .summary { overflow: visible; }
+  .summary table { font-size: 10px; } /* the fourteen columns fit A4 landscape */
   .hint { display: none; }
   .container, table, tr, .glance { break-inside: avoid; }
   h2, h3 { break-after: avoid; }
