@@ -38,6 +38,9 @@ type Scenario struct {
 	// auto (docs/fluid.md).
 	Mode  string     `yaml:"mode,omitempty" json:"mode,omitempty" jsonschema:"enum=request,enum=fluid,enum=auto" jsonschema_description:"request (default): every request simulated; fluid: queues advanced in steps, for months and years; auto: fluid for large runs where it is accurate"`
 	Fluid *FluidSpec `yaml:"fluid,omitempty" json:"fluid,omitempty"`
+	// Output tunes the outputs: the time series' resolution
+	// (scenarios/output.go).
+	Output *OutputSpec `yaml:"output,omitempty" json:"output,omitempty" jsonschema_description:"what a run writes: output.resolution, the time series' row length"`
 
 	// Variants and Sweep are decoded and checked (names, field paths) but
 	// not run yet.

@@ -210,6 +210,7 @@ func (c *checker) check() {
 	c.pricing()
 	c.slo()
 	c.mode()
+	c.output()
 	c.variants()
 }
 

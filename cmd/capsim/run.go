@@ -30,6 +30,7 @@ func runCommand() *cli.Command {
 			&cli.PathFlag{Name: "json", Usage: "write only the JSON result, to `FILE` (- for standard output)"},
 			seedOption("use seed `N` instead of the scenario's"),
 			modeOption(),
+			resolutionOption(),
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress bar"},
 			maxRequestsFlag(),
 		},

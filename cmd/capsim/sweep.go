@@ -30,6 +30,7 @@ func sweepCommand() *cli.Command {
 			seedOption("use seed `N` instead of the scenario's (every point uses the same one)"),
 			&cli.IntFlag{Name: "replications", Value: 1, Usage: "simulate each point `N` times on derived seeds (as check does) and report the means, with intervals"},
 			modeOption(),
+			resolutionOption(),
 			maxRequestsFlag(),
 		},
 		Action: sweepAction,
