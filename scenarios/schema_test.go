@@ -54,8 +54,8 @@ func TestSchemaShape(t *testing.T) {
 			t.Errorf("top-level key %q missing from the schema", k)
 		}
 	}
-	if len(props) != 21 {
-		t.Errorf("%d top-level keys, want 21", len(props))
+	if len(props) != 22 {
+		t.Errorf("%d top-level keys, want 22", len(props))
 	}
 	// Every object type of the file rejects unknown keys.
 	defs, _ := m["$defs"].(map[string]any)
