@@ -119,7 +119,6 @@ func (g *Group) Scenario() string {
 	name := aws.ToString(a.AutoScalingGroupName)
 	var b strings.Builder
 	var notes []string
-	note := func(format string, args ...any) { notes = append(notes, fmt.Sprintf(format, args...)) }
 	fmt.Fprintf(&b, "# Imported by capsim import asg from Auto Scaling group %q", name)
 	if g.Region != "" {
 		fmt.Fprintf(&b, " in %s", g.Region)
@@ -132,6 +131,48 @@ func (g *Group) Scenario() string {
 	b.WriteString("workload:                         # replace with your service time (capsim fit-workload fits one from an ALB log)\n")
 	b.WriteString("  service_time: {dist: lognormal, median: 40ms, p99: 250ms}\n\n")
 
+	g.writeFleet(&b, fleetOptions{})
+
+	// Scaling policies: target tracking on CPU or request count per target
+	// is built; everything else is described.
+	var built []string
+	for _, p := range g.Policies {
+		if s, ok := g.targetTracking(p); ok {
+			built = append(built, s)
+			continue
+		}
+		notes = append(notes, g.describePolicy(p)...)
+	}
+	for _, s := range g.Scheduled {
+		notes = append(notes, describeScheduled(s))
+	}
+	b.WriteString("\nscaling:\n")
+	if len(built) == 0 {
+		b.WriteString("  policies: []                     # none capsim can run: a fixed fleet at desired\n")
+	} else {
+		b.WriteString("  policies:\n")
+		for _, s := range built {
+			b.WriteString(s)
+		}
+	}
+	writeNotes(&b, "  ", notes)
+	return b.String()
+}
+
+// fleetOptions change what writeFleet says for a group that is an ECS
+// capacity provider's.
+type fleetOptions struct {
+	// managedProtection: ECS managed termination protection owns the
+	// group's scale-in protection (capacity_provider models it), so the
+	// protection settings are not "not modelled".
+	managedProtection bool
+}
+
+// writeFleet writes the fleet: block of the group, with its notes.
+func (g *Group) writeFleet(b *strings.Builder, o fleetOptions) {
+	a := g.Group
+	var notes []string
+	note := func(format string, args ...any) { notes = append(notes, fmt.Sprintf(format, args...)) }
 	// Instance type: the launch configuration's, the mixed-instances
 	// policy's first override, or what the running instances are.
 	itype, why := g.LaunchConfigType, "launch configuration "+aws.ToString(a.LaunchConfigurationName)
@@ -183,12 +224,12 @@ func (g *Group) Scenario() string {
 	if itype == "" {
 		b.WriteString("  instance_type: m5.large          # SET THIS: the group's instance type could not be read (launch template, no running instances)\n")
 	} else {
-		fmt.Fprintf(&b, "  instance_type: %s   # from %s\n", itype, why)
+		fmt.Fprintf(b, "  instance_type: %s   # from %s\n", itype, why)
 	}
-	fmt.Fprintf(&b, "  min: %d\n  max: %d\n", aws.ToInt32(a.MinSize), aws.ToInt32(a.MaxSize))
+	fmt.Fprintf(b, "  min: %d\n  max: %d\n", aws.ToInt32(a.MinSize), aws.ToInt32(a.MaxSize))
 	desired := aws.ToInt32(a.DesiredCapacity)
 	desired = max(aws.ToInt32(a.MinSize), min(desired, aws.ToInt32(a.MaxSize)))
-	fmt.Fprintf(&b, "  desired: %d\n", desired)
+	fmt.Fprintf(b, "  desired: %d\n", desired)
 	warm, warmWhy := int32(0), ""
 	switch {
 	case aws.ToInt32(a.DefaultInstanceWarmup) > 0:
@@ -205,13 +246,13 @@ func (g *Group) Scenario() string {
 		}
 	}
 	if warmWhy != "" {
-		fmt.Fprintf(&b, "  warmup: %ds                     # %s\n", warm, warmWhy)
+		fmt.Fprintf(b, "  warmup: %ds                     # %s\n", warm, warmWhy)
 	}
 	if a.HealthCheckGracePeriod != nil {
-		fmt.Fprintf(&b, "  health_check_grace: %ds\n", aws.ToInt32(a.HealthCheckGracePeriod))
+		fmt.Fprintf(b, "  health_check_grace: %ds\n", aws.ToInt32(a.HealthCheckGracePeriod))
 	}
 	if n := len(a.AvailabilityZones); n > 0 {
-		fmt.Fprintf(&b, "  zones: %d                         # %s\n", min(n, 26), strings.Join(a.AvailabilityZones, ", "))
+		fmt.Fprintf(b, "  zones: %d                         # %s\n", min(n, 26), strings.Join(a.AvailabilityZones, ", "))
 	}
 	var tps, unknownTP []string
 	for _, t := range a.TerminationPolicies {
@@ -224,7 +265,7 @@ func (g *Group) Scenario() string {
 	if len(tps) > 0 {
 		// capsim, like AWS, wants Default last.
 		sort.SliceStable(tps, func(i, j int) bool { return tps[j] == "Default" && tps[i] != "Default" })
-		fmt.Fprintf(&b, "  termination_policies: [%s]\n", strings.Join(tps, ", "))
+		fmt.Fprintf(b, "  termination_policies: [%s]\n", strings.Join(tps, ", "))
 	}
 	if len(unknownTP) > 0 {
 		note("termination policies %s", strings.Join(unknownTP, ", "))
@@ -241,7 +282,7 @@ func (g *Group) Scenario() string {
 	if aws.ToBool(a.CapacityRebalance) {
 		note("capacity rebalance on")
 	}
-	if aws.ToBool(a.NewInstancesProtectedFromScaleIn) {
+	if aws.ToBool(a.NewInstancesProtectedFromScaleIn) && !o.managedProtection {
 		note("new instances protected from scale-in")
 	}
 	if wp := a.WarmPoolConfiguration; wp != nil {
@@ -256,7 +297,7 @@ func (g *Group) Scenario() string {
 			protected++
 		}
 	}
-	if protected > 0 {
+	if protected > 0 && !o.managedProtection {
 		note("%d running instance(s) protected from scale-in", protected)
 	}
 	if len(a.TargetGroupARNs) > 0 {
@@ -265,33 +306,7 @@ func (g *Group) Scenario() string {
 	if len(a.LoadBalancerNames) > 0 {
 		note("Classic Load Balancers %s", strings.Join(a.LoadBalancerNames, ", "))
 	}
-	writeNotes(&b, "  ", notes)
-	notes = nil
-
-	// Scaling policies: target tracking on CPU or request count per target
-	// is built; everything else is described.
-	var built []string
-	for _, p := range g.Policies {
-		if s, ok := g.targetTracking(p); ok {
-			built = append(built, s)
-			continue
-		}
-		notes = append(notes, g.describePolicy(p)...)
-	}
-	for _, s := range g.Scheduled {
-		notes = append(notes, describeScheduled(s))
-	}
-	b.WriteString("\nscaling:\n")
-	if len(built) == 0 {
-		b.WriteString("  policies: []                     # none capsim can run: a fixed fleet at desired\n")
-	} else {
-		b.WriteString("  policies:\n")
-		for _, s := range built {
-			b.WriteString(s)
-		}
-	}
-	writeNotes(&b, "  ", notes)
-	return b.String()
+	writeNotes(b, "  ", notes)
 }
 
 func writeNotes(b *strings.Builder, indent string, notes []string) {
