@@ -155,7 +155,7 @@ func (s *Service) writeService(b *strings.Builder, fargate bool, cpu, mem int, s
 	fmt.Fprintf(b, "  task:                            # task definition %s:%d\n", aws.ToString(td.Family), td.Revision)
 	fmt.Fprintf(b, "    cpu: %d%s\n    memory_mib: %d%s\n", cpu, sizeWhy, mem, "")
 	workers := max(1, (cpu+1023)/1024)
-	fmt.Fprintf(b, "    workers: %d                      # SET THIS: requests one task serves at once (threads, processes) is in no AWS API; here one per vCPU\n", workers)
+	fmt.Fprintf(b, "    workers: %d   # SET THIS: requests one task serves at once (threads, processes) is in no AWS API; here one per vCPU\n", workers)
 	b.WriteString("    # start_time: placed → RUNNING is in no AWS API; capsim's default is lognormal, median 20s, p99 60s\n")
 
 	lo, hi := int(sv.DesiredCount), int(sv.DesiredCount)
@@ -236,7 +236,7 @@ func (s *Service) writeService(b *strings.Builder, fargate bool, cpu, mem int, s
 		note("health check grace period %ds", *g)
 	}
 	if d := sv.DeploymentConfiguration; d != nil {
-		note("deployments (rolling, min healthy %d %%, max %d %%; capsim does not model deployments)", aws.ToInt32(d.MinimumHealthyPercent), aws.ToInt32(d.MaximumPercent))
+		note("deployment configuration: min healthy %d %%, max %d %% (capsim does not model deployments)", aws.ToInt32(d.MinimumHealthyPercent), aws.ToInt32(d.MaximumPercent))
 	}
 	if len(sv.ServiceRegistries) > 0 {
 		note("%d service discovery registr(y/ies)", len(sv.ServiceRegistries))
@@ -502,7 +502,7 @@ func (s *Service) taskSize() (cpu, mem int, why string) {
 	cpu, okC := units(aws.ToString(td.Cpu), 1024, "vcpu")
 	mem, okM := units(aws.ToString(td.Memory), 1024, "gb")
 	if okC && okM {
-		return cpu, mem, "                       # task-level size: a hard limit"
+		return cpu, mem, "   # task-level size: a hard limit"
 	}
 	var cc, mm int
 	for _, c := range td.ContainerDefinitions {
@@ -513,7 +513,7 @@ func (s *Service) taskSize() (cpu, mem int, why string) {
 			mm += int(aws.ToInt32(c.MemoryReservation))
 		}
 	}
-	why = "                       # the containers' sum (no task-level size; capsim treats it as a hard limit)"
+	why = "   # the containers' sum (no task-level size; capsim treats it as a hard limit)"
 	if !okC {
 		cpu = cc
 	}
@@ -521,7 +521,7 @@ func (s *Service) taskSize() (cpu, mem int, why string) {
 		mem = mm
 	}
 	if cpu < 128 {
-		cpu, why = 1024, "                       # SET THIS: the task definition reserves no CPU (containers share the instance's); 1024 = one vCPU"
+		cpu, why = 1024, "   # SET THIS: the task definition reserves no CPU (containers share the instance's); 1024 = one vCPU"
 	}
 	if mem < 6 {
 		mem = 2048

@@ -259,7 +259,7 @@ func TestImportECSService(t *testing.T) {
 	if sc.Service == nil || sc.CapacityProvider == nil || sc.Service.Max != 30 || len(sc.Service.Scaling.Policies) != 2 || sc.CapacityProvider.TargetCapacity != 90 {
 		t.Errorf("loaded: service %+v, capacity provider %+v", sc.Service, sc.CapacityProvider)
 	}
-	if t.Failed() {
+	if t.Failed() || testing.Verbose() {
 		t.Log(y)
 	}
 
