@@ -53,7 +53,7 @@ func ReadGroup(ctx context.Context, asg *autoscaling.Client, cw *cloudwatch.Clie
 		}
 	}
 	if found == nil {
-		return nil, fmt.Errorf("no Auto Scaling group named %q in this account and region", name)
+		return nil, notFound("no Auto Scaling group named %q in this account and region", name)
 	}
 	g := &Group{Group: *found, Alarms: map[string]cwtypes.MetricAlarm{}, Region: asg.Options().Region}
 

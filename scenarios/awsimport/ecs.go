@@ -179,10 +179,10 @@ func ReadService(ctx context.Context, c ECSClients, cluster, service string) (*S
 			return nil, notFound("capacity provider %q has no Auto Scaling group (ECS Managed Instances are not modelled)", s.Main)
 		}
 		g, err := ReadGroup(ctx, c.ASG, c.CW, groupName(aws.ToString(p.AutoScalingGroupProvider.AutoScalingGroupArn)))
+		if IsNotFound(err) {
+			return nil, notFound("capacity provider %q: %v", s.Main, err)
+		}
 		if err != nil {
-			if strings.HasPrefix(err.Error(), "no Auto Scaling group named") {
-				return nil, notFound("capacity provider %q: %v", s.Main, err)
-			}
 			return nil, err
 		}
 		s.Group = g

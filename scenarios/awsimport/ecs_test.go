@@ -342,3 +342,71 @@ func TestTaskUnits(t *testing.T) {
 		}
 	}
 }
+
+// TestImportECSRefuses: what capsim cannot run is an error that says why
+// (the command exits 2 on it), not a scenario that misleads.
+func TestImportECSRefuses(t *testing.T) {
+	for _, c := range []struct {
+		service map[string]any
+		want    string
+	}{
+		{map[string]any{"serviceName": "agent", "status": "ACTIVE", "schedulingStrategy": "DAEMON", "taskDefinition": "agent:1"}, "is a DAEMON service"},
+		{map[string]any{"serviceName": "agent", "status": "ACTIVE", "launchType": "EXTERNAL", "taskDefinition": "agent:1"}, "EXTERNAL instances"},
+		{map[string]any{"serviceName": "agent", "status": "INACTIVE", "taskDefinition": "agent:1"}, "is INACTIVE"},
+	} {
+		f := &ecsFake{fakeAWS: fakeAWS{t: t}}
+		f.ecs = map[string]func(map[string]any) any{
+			"DescribeServices": func(map[string]any) any { return map[string]any{"services": []any{c.service}} },
+		}
+		_, err := ReadService(context.Background(), ecsClients(t, f), "default", "agent")
+		if !IsNotFound(err) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: error %v, want one saying %q", c.service, err, c.want)
+		}
+		if len(f.calls) != 1 {
+			t.Errorf("%v: calls %q after the refusal", c.service, f.calls)
+		}
+	}
+}
+
+// TestImportECSLaunchTypeEC2: launch type EC2 names no Auto Scaling
+// group, so the fleet is a placeholder marked SET THIS: the smallest m5
+// that holds a task, enough of them for the desired tasks; the scenario
+// still loads.
+func TestImportECSLaunchTypeEC2(t *testing.T) {
+	f := &ecsFake{fakeAWS: fakeAWS{t: t}}
+	f.ecs = map[string]func(map[string]any) any{
+		"DescribeServices": func(map[string]any) any {
+			return map[string]any{"services": []any{map[string]any{"serviceName": "big", "status": "ACTIVE", "launchType": "EC2",
+				"desiredCount": 5, "taskDefinition": "big:1", "schedulingStrategy": "REPLICA"}}}
+		},
+		"DescribeTaskDefinition": func(map[string]any) any {
+			// No task-level size: the containers' sum, 3 vCPU and 10 GiB.
+			return map[string]any{"taskDefinition": map[string]any{"family": "big", "revision": 1, "networkMode": "bridge",
+				"containerDefinitions": []any{map[string]any{"name": "a", "cpu": 2048, "memory": 8192}, map[string]any{"name": "b", "cpu": 1024, "memoryReservation": 2048}}}}
+		},
+	}
+	f.aas = map[string]func(map[string]any) any{
+		"DescribeScalableTargets": func(map[string]any) any { return map[string]any{"ScalableTargets": []any{}} },
+	}
+	s, err := ReadService(context.Background(), ecsClients(t, f), "default", "big")
+	if err != nil {
+		t.Fatal(err)
+	}
+	y := s.Scenario()
+	// m5.xlarge (4 vCPU, 16 GiB) holds one 3-vCPU task: five instances.
+	for _, w := range []string{"SET THIS: launch type EC2 names no Auto Scaling group", "  instance_type: m5.xlarge\n  min: 5\n  max: 5\n  desired: 5\n",
+		"    cpu: 3072   # the containers' sum", "    memory_mib: 10240\n", "    workers: 3 "} {
+		if !strings.Contains(y, w) {
+			t.Errorf("the scenario lacks %q", w)
+		}
+	}
+	if strings.Contains(y, "\ncapacity_provider:") {
+		t.Error("a capacity provider without one")
+	}
+	if _, err := scenarios.Parse("big.yaml", []byte(y), ""); err != nil {
+		t.Errorf("the imported scenario does not load: %v\n%s", err, y)
+	}
+	if t.Failed() {
+		t.Log(y)
+	}
+}
