@@ -185,7 +185,14 @@ func (s *Service) writeService(b *strings.Builder, fargate bool, cpu, mem int, s
 			if it.Base > 0 {
 				item += fmt.Sprintf(", base: %d", it.Base)
 			}
-			items = append(items, item+fmt.Sprintf(", weight: %d}", it.Weight))
+			w := it.Weight
+			if len(s.Strategy) == 1 && w == 0 {
+				// ECS's default weight is 0, and a strategy of one
+				// provider puts every task on it; capsim wants a weight
+				// (API_CapacityProviderStrategyItem.html).
+				w = 1
+			}
+			items = append(items, item+fmt.Sprintf(", weight: %d}", w))
 		}
 		if len(items) > 0 {
 			from := "the service's"

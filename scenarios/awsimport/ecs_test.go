@@ -410,3 +410,33 @@ func TestImportECSLaunchTypeEC2(t *testing.T) {
 		t.Log(y)
 	}
 }
+
+// TestImportECSOneProviderWeightZero: ECS's default weight is 0, and one
+// provider alone takes every task; the scenario gives it a weight, which
+// capsim requires.
+func TestImportECSOneProviderWeightZero(t *testing.T) {
+	f := &ecsFake{fakeAWS: fakeAWS{t: t}}
+	f.ecs = map[string]func(map[string]any) any{
+		"DescribeServices": func(map[string]any) any {
+			return map[string]any{"services": []any{map[string]any{"serviceName": "w", "status": "ACTIVE", "desiredCount": 2, "taskDefinition": "w:1",
+				"capacityProviderStrategy": []any{map[string]any{"capacityProvider": "FARGATE_SPOT", "base": 0, "weight": 0}}}}}
+		},
+		"DescribeTaskDefinition": func(map[string]any) any {
+			return map[string]any{"taskDefinition": map[string]any{"family": "w", "revision": 1, "cpu": "256", "memory": "512"}}
+		},
+	}
+	f.aas = map[string]func(map[string]any) any{
+		"DescribeScalableTargets": func(map[string]any) any { return map[string]any{"ScalableTargets": []any{}} },
+	}
+	s, err := ReadService(context.Background(), ecsClients(t, f), "default", "w")
+	if err != nil {
+		t.Fatal(err)
+	}
+	y := s.Scenario()
+	if !strings.Contains(y, "    - {capacity_provider: FARGATE_SPOT, weight: 1}\n") {
+		t.Errorf("strategy:\n%s", y)
+	}
+	if _, err := scenarios.Parse("w.yaml", []byte(y), ""); err != nil {
+		t.Errorf("the imported scenario does not load: %v\n%s", err, y)
+	}
+}
