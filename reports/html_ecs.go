@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"math"
 	"strconv"
+	"time"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -183,7 +184,13 @@ func capacityChart(docs []*Document, cluster []int, safe *scriptSafeOptions) *ch
 // PENDING tasks at the minute's end × 60 s), and on EC2 the
 // CapacityProviderReservation that sends the provider scaling (right axis).
 func pendingChart(docs []*Document, ecs []int, safe *scriptSafeOptions) *charts.Line {
-	c := newLineChart(chartPendingTime, "Pending time", "task-s / min", safe)
+	// Rows are minutes, or hours in a long run (rowSecondsOf).
+	secs := rowSecondsOf(docs[ecs[0]])
+	unit := "task-s / min"
+	if secs != 60 {
+		unit = "task-s / " + humanize.Duration(time.Duration(secs*float64(time.Second)))
+	}
+	c := newLineChart(chartPendingTime, "Pending time", unit, safe)
 	c.ExtendYAxis(opts.YAxis{Name: "reservation %", Type: "value", Position: "right", SplitLine: &opts.SplitLine{Show: opts.Bool(false)}})
 	multi := len(docs) > 1
 	if multi {
@@ -203,7 +210,8 @@ func pendingChart(docs []*Document, ecs []int, safe *scriptSafeOptions) *charts.
 		if !multi {
 			opt = append(opt, charts.WithAreaStyleOpts(opts.AreaStyle{Opacity: opts.Float(0.4)}))
 		}
-		c.AddSeries(name+"pending task-seconds", series(rows, func(r Row) any { return r.TasksPending * rowSeconds }), opt...)
+		secs := rowSecondsOf(d)
+		c.AddSeries(name+"pending task-seconds", series(rows, func(r Row) any { return chartNumber(float64(r.TasksPending) * secs) }), opt...)
 		if hasCluster(d) {
 			c.AddSeries(name+"capacity provider reservation %", series(rows, func(r Row) any { return chartOptional(r.CapacityProviderReservation) }),
 				append(runStyle(multi, i, "dashed"), charts.WithLineChartOpts(right))...)

@@ -26,7 +26,8 @@ var (
 )
 
 // ecsCompareDocs runs scenarios/examples/ecs-compare.yaml (the base on a
-// capacity provider, a fixed EC2 cluster, Fargate) for its first 14 hours,
+// capacity provider, a fixed EC2 cluster, Fargate, an on-demand and a spot
+// provider) for its first 14 hours,
 // which hold the morning rise and the noon spike, and builds each run's
 // document as capsim run does.
 func ecsCompareDocs(t *testing.T) []*Document {
@@ -70,8 +71,8 @@ func ecsCompareDocs(t *testing.T) []*Document {
 // cluster chart, and a report without a service has none of it.
 func TestECSReport(t *testing.T) {
 	docs := ecsCompareDocs(t)
-	if len(docs) != 3 || !hasCluster(docs[0]) || !hasCluster(docs[1]) || !isECS(docs[2]) || hasCluster(docs[2]) {
-		t.Fatalf("ecs-compare: %d runs, want capacity provider, fixed cluster (instances) and Fargate (none)", len(docs))
+	if len(docs) != 4 || !hasCluster(docs[0]) || !hasCluster(docs[1]) || !isECS(docs[2]) || hasCluster(docs[2]) || !hasCluster(docs[3]) {
+		t.Fatalf("ecs-compare: %d runs, want capacity provider, fixed cluster (instances), Fargate (none), on-demand and spot providers", len(docs))
 	}
 	cp := docs[0]
 	if cp.Summary.Tasks.PendingTaskSeconds <= 0 {
@@ -173,7 +174,7 @@ func testECSInChromium(t *testing.T, dir string) {
 		want map[string][]string
 	}{
 		{"ecs-compare", docs, map[string][]string{
-			"tasks":            {"ec2-capacity-provider: tasks running", "ec2-fixed: instances in service", "fargate: tasks pending"},
+			"tasks":            {"ec2-capacity-provider: tasks running", "ec2-fixed: instances in service", "fargate: tasks pending", "ec2-od-and-spot: instances in service"},
 			"cluster_capacity": {"ec2-capacity-provider: vCPU reserved", "ec2-fixed: GiB registered"},
 			"pending_time":     {"ec2-capacity-provider: pending task-seconds", "ec2-capacity-provider: capacity provider reservation %", "fargate: pending task-seconds"},
 		}},

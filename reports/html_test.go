@@ -234,6 +234,15 @@ func wantChartIDs(docs []*Document) []string {
 	if len(docs) > 1 {
 		ids = append(ids, "cost_p99")
 	}
+	if anyMonths(docs) {
+		ids = append(ids, "months_cost", "months_instances")
+		for _, d := range docs {
+			if d.Summary.SavingsPlanCommitment != nil {
+				ids = append(ids, "commitment")
+				break
+			}
+		}
+	}
 	if whatIf {
 		ids = append(ids, "savings_plan")
 	}
@@ -583,6 +592,37 @@ func TestWriteHTMLInChromium(t *testing.T) {
 		}
 		if want := fmt.Sprintf(`data-charts="%d"`, len(ids)); !strings.Contains(dom, want) {
 			t.Errorf("the page's last script did not run (no %s on <body>)", want)
+		}
+	})
+	// A year in fluid mode at an hour per row (reports/html_year.go): the
+	// months' cost and instances and the commitment chart are drawn too,
+	// the header names the mode with its accuracy, and the partial last
+	// month is projected.
+	year := []*Document{yearDocument(t)}
+	yearPath := filepath.Join(dir, "year.html")
+	if err := os.WriteFile(yearPath, renderHTML(t, year...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("year", func(t *testing.T) {
+		t.Parallel()
+		dom := string(chromium(t, "file://"+yearPath, "--dump-dom"))
+		ids := wantChartIDs(year)
+		if !slices.Contains(ids, "commitment") {
+			t.Fatalf("the year document has no commitment chart to check: %v", ids)
+		}
+		for _, id := range ids {
+			re := regexp.MustCompile(`<div class="item" id="` + id + `"[^>]*_echarts_instance_="[^"]+"[^>]*>\s*<div[^>]*>\s*<canvas`)
+			if !re.MatchString(dom) {
+				t.Errorf("chart %q was not drawn by ECharts", id)
+			}
+		}
+		if n := strings.Count(dom, "<canvas"); n != len(ids) {
+			t.Errorf("dumped DOM has %d <canvas>, want %d (one per chart)", n, len(ids))
+		}
+		for _, want := range []string{"Months and commitments", "2027-12 (partial)", `<p class="mode"><strong>Mode</strong> fluid:`, "Break-even: above"} {
+			if !strings.Contains(dom, want) {
+				t.Errorf("the year report lacks %q", want)
+			}
 		}
 	})
 	t.Run("tooltip", func(t *testing.T) {
