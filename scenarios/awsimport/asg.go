@@ -159,23 +159,13 @@ func (g *Group) Scenario() string {
 	return b.String()
 }
 
-// fleetOptions change what writeFleet says for a group that is an ECS
-// capacity provider's.
-type fleetOptions struct {
-	// managedProtection: ECS managed termination protection owns the
-	// group's scale-in protection (capacity_provider models it), so the
-	// protection settings are not "not modelled".
-	managedProtection bool
-}
-
-// writeFleet writes the fleet: block of the group, with its notes.
-func (g *Group) writeFleet(b *strings.Builder, o fleetOptions) {
+// instanceType is the group's instance type and where it comes from: the
+// launch configuration's, the mixed-instances policy's first override, or
+// the running instances' most common; "" when none says. The
+// mixed-instances policy and a launch template are noted.
+func (g *Group) instanceType(note func(format string, args ...any), split bool) (itype, why string) {
 	a := g.Group
-	var notes []string
-	note := func(format string, args ...any) { notes = append(notes, fmt.Sprintf(format, args...)) }
-	// Instance type: the launch configuration's, the mixed-instances
-	// policy's first override, or what the running instances are.
-	itype, why := g.LaunchConfigType, "launch configuration "+aws.ToString(a.LaunchConfigurationName)
+	itype, why = g.LaunchConfigType, "launch configuration "+aws.ToString(a.LaunchConfigurationName)
 	if mip := a.MixedInstancesPolicy; mip != nil {
 		var types []string
 		if mip.LaunchTemplate != nil {
@@ -201,7 +191,11 @@ func (g *Group) writeFleet(b *strings.Builder, o fleetOptions) {
 				d += ", spot max price " + aws.ToString(dist.SpotMaxPrice)
 			}
 		}
-		note("%s (capsim runs the single type %s, on demand)", d, orDash(itype))
+		if split {
+			note("%s (capsim runs the single type %s, on demand and spot as instances_distribution says)", d, orDash(itype))
+		} else {
+			note("%s (capsim runs the single type %s, on demand)", d, orDash(itype))
+		}
 	}
 	if itype == "" {
 		seen := map[string]int{}
@@ -220,6 +214,65 @@ func (g *Group) writeFleet(b *strings.Builder, o fleetOptions) {
 		note("launch template %s version %s: capsim does not read launch templates (instance type from %s)",
 			orDash(aws.ToString(lt.LaunchTemplateName)+aws.ToString(lt.LaunchTemplateId)), orDash(aws.ToString(lt.Version)), why)
 	}
+	return itype, why
+}
+
+// writeHostFleet writes the fleet: of one of several capacity providers
+// (the keys of capacity_providers[].fleet, docs/ecs.md), indented.
+func (g *Group) writeHostFleet(b *strings.Builder, indent string, managedProtection bool) {
+	a := g.Group
+	var notes []string
+	note := func(format string, args ...any) { notes = append(notes, fmt.Sprintf(format, args...)) }
+	itype, why := g.instanceType(note, true)
+	fmt.Fprintf(b, "%sfleet:                           # Auto Scaling group %s\n", indent, aws.ToString(a.AutoScalingGroupName))
+	in := indent + "  "
+	if itype == "" {
+		fmt.Fprintf(b, "%sinstance_type: m5.large          # SET THIS: the group's instance type could not be read (launch template, no running instances)\n", in)
+	} else {
+		fmt.Fprintf(b, "%sinstance_type: %s   # from %s\n", in, itype, why)
+	}
+	lo, hi := aws.ToInt32(a.MinSize), aws.ToInt32(a.MaxSize)
+	fmt.Fprintf(b, "%smin: %d\n%smax: %d\n%sdesired: %d\n", in, lo, in, hi, in, max(lo, min(aws.ToInt32(a.DesiredCapacity), hi)))
+	if n := len(a.AvailabilityZones); n > 0 {
+		fmt.Fprintf(b, "%szones: %d                         # %s\n", in, min(n, 26), strings.Join(a.AvailabilityZones, ", "))
+	}
+	if mip := a.MixedInstancesPolicy; mip != nil && mip.InstancesDistribution != nil {
+		d := mip.InstancesDistribution
+		// The Auto Scaling defaults: base 0, 100 % on demand above it
+		// (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_InstancesDistribution.html).
+		above := int32(100)
+		if d.OnDemandPercentageAboveBaseCapacity != nil {
+			above = *d.OnDemandPercentageAboveBaseCapacity
+		}
+		fmt.Fprintf(b, "%sinstances_distribution: {on_demand_base_capacity: %d, on_demand_percentage_above_base_capacity: %d}\n", in, aws.ToInt32(d.OnDemandBaseCapacity), above)
+	}
+	if aws.ToBool(a.CapacityRebalance) {
+		fmt.Fprintf(b, "%scapacity_rebalance: true\n", in)
+	}
+	if aws.ToBool(a.NewInstancesProtectedFromScaleIn) && !managedProtection {
+		note("new instances protected from scale-in")
+	}
+	if v := aws.ToInt32(a.MaxInstanceLifetime); v > 0 {
+		note("max instance lifetime %ds", v)
+	}
+	writeNotes(b, in, notes)
+}
+
+// fleetOptions change what writeFleet says for a group that is an ECS
+// capacity provider's.
+type fleetOptions struct {
+	// managedProtection: ECS managed termination protection owns the
+	// group's scale-in protection (capacity_provider models it), so the
+	// protection settings are not "not modelled".
+	managedProtection bool
+}
+
+// writeFleet writes the fleet: block of the group, with its notes.
+func (g *Group) writeFleet(b *strings.Builder, o fleetOptions) {
+	a := g.Group
+	var notes []string
+	note := func(format string, args ...any) { notes = append(notes, fmt.Sprintf(format, args...)) }
+	itype, why := g.instanceType(note, false)
 	b.WriteString("fleet:\n")
 	if itype == "" {
 		b.WriteString("  instance_type: m5.large          # SET THIS: the group's instance type could not be read (launch template, no running instances)\n")

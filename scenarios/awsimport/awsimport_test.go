@@ -38,6 +38,9 @@ type fakeAWS struct {
 	// moreAlarms are answered besides the group's two.
 	alarmBatches []int
 	moreAlarms   cbor.List
+	// moreGroups are Auto Scaling groups answered besides "web", by name
+	// (each a <member> of DescribeAutoScalingGroups).
+	moreGroups map[string]string
 }
 
 func (f *fakeAWS) record(s string) {
@@ -61,8 +64,11 @@ func (f *fakeAWS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	action := r.Form.Get("Action")
 	f.record(action + " " + r.Form.Get("NextToken"))
 	body, ok := asgReplies[action+" "+r.Form.Get("NextToken")]
-	if action == "DescribeAutoScalingGroups" && r.Form.Get("AutoScalingGroupNames.member.1") != "web" {
+	if n := r.Form.Get("AutoScalingGroupNames.member.1"); action == "DescribeAutoScalingGroups" && n != "web" {
 		body, ok = `<DescribeAutoScalingGroupsResult><AutoScalingGroups/></DescribeAutoScalingGroupsResult>`, true
+		if m, found := f.moreGroups[n]; found {
+			body = `<DescribeAutoScalingGroupsResult><AutoScalingGroups>` + m + `</AutoScalingGroups></DescribeAutoScalingGroupsResult>`
+		}
 	}
 	if !ok {
 		w.WriteHeader(400)

@@ -40,10 +40,12 @@ type Service struct {
 	// Providers are the strategy's Auto Scaling group providers, by name
 	// (FARGATE and FARGATE_SPOT are not described).
 	Providers map[string]ecstypes.CapacityProvider
-	// Main is the provider capsim runs ("" on Fargate or without one);
-	// Group is its Auto Scaling group, read as import asg reads one.
-	Main  string
-	Group *Group
+	// Main is the provider with a base, else the first of the largest
+	// weight ("" on Fargate or without one); Group is its Auto Scaling
+	// group, read as import asg reads one, and Groups every provider's.
+	Main   string
+	Group  *Group
+	Groups map[string]*Group
 	// Target is the service's Application Auto Scaling scalable target
 	// (nil: the service does not auto scale), Policies its policies.
 	Target   *aastypes.ScalableTarget
@@ -171,21 +173,25 @@ func ReadService(ctx context.Context, c ECSClients, cluster, service string) (*S
 			s.Providers[aws.ToString(p.Name)] = p
 		}
 		s.Main = mainProvider(s.Strategy)
-		p, ok := s.Providers[s.Main]
-		if !ok {
-			return nil, notFound("capacity provider %q of the service's strategy was not returned by DescribeCapacityProviders", s.Main)
+		s.Groups = map[string]*Group{}
+		for _, n := range names {
+			p, ok := s.Providers[n]
+			if !ok {
+				return nil, notFound("capacity provider %q of the service's strategy was not returned by DescribeCapacityProviders", n)
+			}
+			if p.AutoScalingGroupProvider == nil || aws.ToString(p.AutoScalingGroupProvider.AutoScalingGroupArn) == "" {
+				return nil, notFound("capacity provider %q has no Auto Scaling group (ECS Managed Instances are not modelled)", n)
+			}
+			g, err := ReadGroup(ctx, c.ASG, c.CW, groupName(aws.ToString(p.AutoScalingGroupProvider.AutoScalingGroupArn)))
+			if IsNotFound(err) {
+				return nil, notFound("capacity provider %q: %v", n, err)
+			}
+			if err != nil {
+				return nil, err
+			}
+			s.Groups[n] = g
 		}
-		if p.AutoScalingGroupProvider == nil || aws.ToString(p.AutoScalingGroupProvider.AutoScalingGroupArn) == "" {
-			return nil, notFound("capacity provider %q has no Auto Scaling group (ECS Managed Instances are not modelled)", s.Main)
-		}
-		g, err := ReadGroup(ctx, c.ASG, c.CW, groupName(aws.ToString(p.AutoScalingGroupProvider.AutoScalingGroupArn)))
-		if IsNotFound(err) {
-			return nil, notFound("capacity provider %q: %v", s.Main, err)
-		}
-		if err != nil {
-			return nil, err
-		}
-		s.Group = g
+		s.Group = s.Groups[s.Main]
 	}
 
 	rid := ResourceID(s.Cluster, aws.ToString(found.ServiceName))

@@ -58,7 +58,11 @@ func (s *Service) Scenario() string {
 
 	cpu, mem, sizeWhy := s.taskSize()
 	fargate := s.fargate()
-	if !fargate {
+	switch {
+	case fargate:
+	case len(s.Groups) > 1:
+		s.writeProviders(&b)
+	default:
 		s.writeCluster(&b, cpu, mem)
 	}
 	s.writeService(&b, fargate, cpu, mem, sizeWhy)
@@ -140,6 +144,53 @@ func (s *Service) writeCluster(b *strings.Builder, cpu, mem int) {
 	b.WriteString("\n")
 }
 
+// writeProviders writes capacity_providers: for a strategy of several
+// Auto Scaling group providers, each with its group and managed scaling.
+func (s *Service) writeProviders(b *strings.Builder) {
+	b.WriteString("capacity_providers:                # the service's strategy's Auto Scaling group providers\n")
+	for _, it := range s.Strategy {
+		n := aws.ToString(it.CapacityProvider)
+		g := s.Groups[n]
+		if g == nil {
+			continue
+		}
+		ap := s.Providers[n].AutoScalingGroupProvider
+		mtp := ap.ManagedTerminationProtection == ecstypes.ManagedTerminationProtectionEnabled
+		fmt.Fprintf(b, "  - name: %s\n", yamlString(n))
+		g.writeHostFleet(b, "    ", mtp)
+		var notes []string
+		if ms := ap.ManagedScaling; ms != nil && ms.Status == ecstypes.ManagedScalingStatusEnabled {
+			def := func(v *int32, d int32) int32 {
+				if v == nil {
+					return d
+				}
+				return *v
+			}
+			fmt.Fprintf(b, "    managed_scaling: {target_capacity: %d, minimum_scaling_step_size: %d, maximum_scaling_step_size: %d, instance_warmup_period: %ds, managed_termination_protection: %v}\n",
+				def(ms.TargetCapacity, 100), def(ms.MinimumScalingStepSize, 1), def(ms.MaximumScalingStepSize, 10000), def(ms.InstanceWarmupPeriod, 300), mtp)
+		} else {
+			b.WriteString("    # managed scaling off: ECS does not scale this group (a fixed group of fleet.desired)\n")
+		}
+		if ap.ManagedDraining == ecstypes.ManagedDrainingEnabled {
+			notes = append(notes, "managed draining ENABLED (tasks are moved off an instance before it terminates)")
+		}
+		var own []string
+		for _, gp := range g.Policies {
+			if pn := aws.ToString(gp.PolicyName); !strings.HasPrefix(pn, "ECSManagedAutoScalingPolicy") {
+				own = append(own, g.describePolicy(gp)...)
+			}
+		}
+		for _, sa := range g.Scheduled {
+			own = append(own, describeScheduled(sa))
+		}
+		if len(own) > 0 {
+			notes = append(append(notes, "the group's own scaling (with a service, only its capacity provider scales the instances)"), own...)
+		}
+		writeNotes(b, "    ", notes)
+	}
+	b.WriteString("\n")
+}
+
 // writeService writes service:.
 func (s *Service) writeService(b *strings.Builder, fargate bool, cpu, mem int, sizeWhy string) {
 	sv := s.Service
@@ -205,6 +256,20 @@ func (s *Service) writeService(b *strings.Builder, fargate bool, cpu, mem int, s
 			}
 		}
 	} else {
+		if len(s.Groups) > 1 {
+			b.WriteString("  capacity_provider_strategy:\n")
+			for _, it := range s.Strategy {
+				if n := aws.ToString(it.CapacityProvider); s.Groups[n] != nil {
+					item := "{capacity_provider: " + n
+					if it.Base > 0 {
+						item += fmt.Sprintf(", base: %d", it.Base)
+					}
+					fmt.Fprintf(b, "    - %s, weight: %d}\n", item, it.Weight)
+				} else {
+					note("capacity provider %s in the strategy (base %d, weight %d): capsim does not mix Fargate and EC2 providers", n, it.Base, it.Weight)
+				}
+			}
+		}
 		var strategies []string
 		for _, p := range sv.PlacementStrategy {
 			if st, ok := placementStrategy(p); ok {

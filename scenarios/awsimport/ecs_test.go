@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -18,6 +19,7 @@ import (
 	"github.com/aws/smithy-go/encoding/cbor"
 
 	"github.com/capsim/capsim/scenarios"
+	"github.com/capsim/capsim/sim"
 )
 
 // The ECS and Application Auto Scaling fakes speak awsJson1_1: a POST to /
@@ -90,13 +92,26 @@ const (
 // newECSFake is a service "api" in cluster "prod" on capacity provider
 // "od" (group "web" of the import asg test) with a base, "spot" beside
 // it, target tracking at 50 % CPU and a step policy on a CPU alarm.
-func newECSFake(t *testing.T) *ecsFake {
+func newECSFake(t *testing.T, withSpot bool) *ecsFake {
 	f := &ecsFake{fakeAWS: fakeAWS{t: t, alarmBatches: []int{3, 1}, moreAlarms: cbor.List{cbor.Map{
 		"AlarmName": cbor.String("api-cpu-high"), "Namespace": cbor.String("AWS/ECS"), "MetricName": cbor.String("CPUUtilization"),
 		"Statistic": cbor.String("Average"), "Period": cbor.Uint(60), "EvaluationPeriods": cbor.Uint(3), "DatapointsToAlarm": cbor.Uint(2),
 		"Threshold": cbor.Float64(70), "ComparisonOperator": cbor.String("GreaterThanOrEqualToThreshold"), "TreatMissingData": cbor.String("missing"),
 		"Dimensions": cbor.List{cbor.Map{"Name": cbor.String("ClusterName"), "Value": cbor.String("prod")}, cbor.Map{"Name": cbor.String("ServiceName"), "Value": cbor.String("api")}},
 	}}}}
+	strategy := []any{map[string]any{"capacityProvider": "od", "base": 2, "weight": 1}}
+	providers := []string{"od"}
+	if withSpot {
+		strategy = append(strategy, map[string]any{"capacityProvider": "spot", "base": 0, "weight": 3})
+		providers = append(providers, "spot")
+		f.moreGroups = map[string]string{"web-spot": `<member><AutoScalingGroupName>web-spot</AutoScalingGroupName>
+<MixedInstancesPolicy><LaunchTemplate><LaunchTemplateSpecification><LaunchTemplateName>spot-lt</LaunchTemplateName></LaunchTemplateSpecification>
+<Overrides><member><InstanceType>c5.large</InstanceType></member></Overrides></LaunchTemplate>
+<InstancesDistribution><OnDemandBaseCapacity>0</OnDemandBaseCapacity><OnDemandPercentageAboveBaseCapacity>0</OnDemandPercentageAboveBaseCapacity><SpotAllocationStrategy>price-capacity-optimized</SpotAllocationStrategy></InstancesDistribution></MixedInstancesPolicy>
+<MinSize>0</MinSize><MaxSize>30</MaxSize><DesiredCapacity>1</DesiredCapacity><AvailabilityZones><member>us-east-1a</member></AvailabilityZones>
+<CapacityRebalance>true</CapacityRebalance><NewInstancesProtectedFromScaleIn>true</NewInstancesProtectedFromScaleIn></member>`}
+		f.alarmBatches = []int{3, 3, 1}
+	}
 	f.ecs = map[string]func(map[string]any) any{
 		"DescribeServices": func(in map[string]any) any {
 			f.want(in, "cluster", "prod")
@@ -107,10 +122,7 @@ func newECSFake(t *testing.T) *ecsFake {
 			return map[string]any{"failures": []any{}, "services": []any{map[string]any{
 				"serviceArn": "arn:aws:ecs:us-east-1:123456789012:service/prod/api", "serviceName": "api", "clusterArn": clusterARN,
 				"status": "ACTIVE", "desiredCount": 6, "runningCount": 5, "pendingCount": 1,
-				"capacityProviderStrategy": []any{
-					map[string]any{"capacityProvider": "od", "base": 2, "weight": 1},
-					map[string]any{"capacityProvider": "spot", "base": 0, "weight": 3},
-				},
+				"capacityProviderStrategy": strategy,
 				"taskDefinition":                "arn:aws:ecs:us-east-1:123456789012:task-definition/api:7",
 				"deploymentConfiguration":       map[string]any{"maximumPercent": 200, "minimumHealthyPercent": 100},
 				"placementStrategy":             []any{map[string]any{"type": "spread", "field": "attribute:ecs.availability-zone"}, map[string]any{"type": "binpack", "field": "MEMORY"}, map[string]any{"type": "spread", "field": "attribute:ecs.instance-type"}},
@@ -131,7 +143,7 @@ func newECSFake(t *testing.T) *ecsFake {
 			}}
 		},
 		"DescribeCapacityProviders": func(in map[string]any) any {
-			f.want(in, "capacityProviders", []string{"od", "spot"})
+			f.want(in, "capacityProviders", providers)
 			asg := func(name, group string, target int) map[string]any {
 				return map[string]any{"name": name, "status": "ACTIVE", "capacityProviderArn": "arn:aws:ecs:us-east-1:123456789012:capacity-provider/" + name,
 					"autoScalingGroupProvider": map[string]any{
@@ -139,7 +151,11 @@ func newECSFake(t *testing.T) *ecsFake {
 						"managedScaling":               map[string]any{"status": "ENABLED", "targetCapacity": target, "minimumScalingStepSize": 2, "maximumScalingStepSize": 8, "instanceWarmupPeriod": 120},
 						"managedTerminationProtection": "ENABLED", "managedDraining": "ENABLED"}}
 			}
-			return map[string]any{"capacityProviders": []any{asg("od", "web", 90), asg("spot", "web-spot", 100)}, "failures": []any{}}
+			out := []any{asg("od", "web", 90)}
+			if withSpot {
+				out = append(out, asg("spot", "web-spot", 100))
+			}
+			return map[string]any{"capacityProviders": out, "failures": []any{}}
 		},
 	}
 	f.aas = map[string]func(map[string]any) any{
@@ -202,7 +218,7 @@ func ecsClients(t *testing.T, h http.Handler) ECSClients {
 }
 
 func TestImportECSService(t *testing.T) {
-	f := newECSFake(t)
+	f := newECSFake(t, false)
 	c := ecsClients(t, f)
 	s, err := ReadService(context.Background(), c, "prod", "api")
 	if err != nil {
@@ -223,7 +239,6 @@ func TestImportECSService(t *testing.T) {
 		"fleet:\n  instance_type: c5.large", "  # the Auto Scaling group of capacity provider od\n",
 		"capacity_provider:                # from capacity provider od (managed scaling ENABLED)\n  target_capacity: 90\n  minimum_scaling_step_size: 2\n  maximum_scaling_step_size: 8\n  instance_warmup_period: 120s\n  managed_termination_protection: true\n",
 		"# not modelled: managed draining ENABLED",
-		"# not modelled: capacity provider spot in the strategy (base 0, weight 3): capsim runs one provider, od",
 		"service:\n  launch_type: ec2\n  task:                            # task definition api:7\n    cpu: 1024",
 		"    memory_mib: 2048\n", "    workers: 1 ",
 		"  min: 2 ", "  max: 30\n  desired: 6\n", "# now: 5 running, 1 pending",
@@ -438,5 +453,60 @@ func TestImportECSOneProviderWeightZero(t *testing.T) {
 	}
 	if _, err := scenarios.Parse("w.yaml", []byte(y), ""); err != nil {
 		t.Errorf("the imported scenario does not load: %v\n%s", err, y)
+	}
+}
+
+// TestImportECSSeveralProviders: a strategy of two Auto Scaling group
+// providers becomes capacity_providers, each with its group (an on-demand
+// one and a spot one, from its instances distribution) and its managed
+// scaling, and the strategy names them.
+func TestImportECSSeveralProviders(t *testing.T) {
+	f := newECSFake(t, true)
+	s, err := ReadService(context.Background(), ecsClients(t, f), "prod", "api")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Groups) != 2 || s.Main != "od" {
+		t.Fatalf("groups %v, main %q", s.Groups, s.Main)
+	}
+	y := s.Scenario()
+	for _, w := range []string{
+		"capacity_providers:", "  - name: od\n    fleet:                           # Auto Scaling group web\n      instance_type: c5.large",
+		"    managed_scaling: {target_capacity: 90, minimum_scaling_step_size: 2, maximum_scaling_step_size: 8, instance_warmup_period: 120s, managed_termination_protection: true}\n",
+		"  - name: spot\n    fleet:                           # Auto Scaling group web-spot\n",
+		"      instances_distribution: {on_demand_base_capacity: 0, on_demand_percentage_above_base_capacity: 0}\n",
+		"      capacity_rebalance: true\n",
+		"  capacity_provider_strategy:\n    - {capacity_provider: od, base: 2, weight: 1}\n    - {capacity_provider: spot, weight: 3}\n",
+		"    # not modelled: managed draining ENABLED",
+	} {
+		if !strings.Contains(y, w) {
+			t.Errorf("the scenario lacks %q", w)
+		}
+	}
+	for _, no := range []string{"\nfleet:", "\ncapacity_provider:", "new instances protected"} {
+		if strings.Contains(y, no) {
+			t.Errorf("the scenario has %q", no)
+		}
+	}
+	sc, err := scenarios.Parse("api.yaml", []byte(y), "")
+	if err != nil {
+		t.Fatalf("the imported scenario does not load: %v\n%s", err, y)
+	}
+	if len(sc.CapacityProviders) != 2 || sc.CapacityProviders[1].Fleet.Max != 30 || len(sc.Service.Strategy) != 2 {
+		t.Errorf("loaded: providers %+v, strategy %+v", sc.CapacityProviders, sc.Service.Strategy)
+	}
+	// And it runs (an hour of it): the engine takes the two providers.
+	sc.Duration = scenarios.Duration(time.Hour)
+	cfg, closer, err := sc.Build(nil)
+	if err != nil {
+		t.Fatalf("build: %v", err)
+	}
+	defer closer.Close()
+	res, err := sim.Run(cfg)
+	if err != nil || res.TaskSummary == nil || res.TaskSummary.PeakRunning < 2 {
+		t.Errorf("run: %v, tasks %+v", err, res.TaskSummary)
+	}
+	if t.Failed() || testing.Verbose() {
+		t.Log(y)
 	}
 }
