@@ -122,7 +122,7 @@ func newECSFake(t *testing.T, withSpot bool) *ecsFake {
 			return map[string]any{"failures": []any{}, "services": []any{map[string]any{
 				"serviceArn": "arn:aws:ecs:us-east-1:123456789012:service/prod/api", "serviceName": "api", "clusterArn": clusterARN,
 				"status": "ACTIVE", "desiredCount": 6, "runningCount": 5, "pendingCount": 1,
-				"capacityProviderStrategy": strategy,
+				"capacityProviderStrategy":      strategy,
 				"taskDefinition":                "arn:aws:ecs:us-east-1:123456789012:task-definition/api:7",
 				"deploymentConfiguration":       map[string]any{"maximumPercent": 200, "minimumHealthyPercent": 100},
 				"placementStrategy":             []any{map[string]any{"type": "spread", "field": "attribute:ecs.availability-zone"}, map[string]any{"type": "binpack", "field": "MEMORY"}, map[string]any{"type": "spread", "field": "attribute:ecs.instance-type"}},
