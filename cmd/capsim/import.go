@@ -96,6 +96,9 @@ func importASG(c *cli.Context) error {
 	ctx, cancel := context.WithTimeout(c.Context, 2*time.Minute)
 	defer cancel()
 	g, err := awsimport.ReadGroup(ctx, autoscaling.NewFromConfig(cfg), cloudwatch.NewFromConfig(cfg), c.Args().First())
+	if awsimport.IsNotFound(err) {
+		return badInput(fmt.Errorf("import asg: %w", err)) // a wrong name: bad input, as for import ecs
+	}
 	if err != nil {
 		return fmt.Errorf("import asg: %w", mustPolicy(c).Explain(err))
 	}

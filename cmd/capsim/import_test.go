@@ -59,6 +59,21 @@ func TestImportASGCommand(t *testing.T) {
 	if code, _, errs := capsim(t, "lint", out); code != 0 {
 		t.Errorf("the imported scenario does not lint: %s", errs)
 	}
+	// A group that does not exist is a wrong name: bad input, exit 2.
+	replies["DescribeAutoScalingGroups"] = `<DescribeAutoScalingGroupsResult><AutoScalingGroups/></DescribeAutoScalingGroupsResult>`
+	if code, _, errs := capsim(t, "import", "asg", "nope"); code != 2 || !strings.Contains(errs, "nope") {
+		t.Errorf("missing group: exit %d, %s", code, errs)
+	}
+}
+
+// TestMissingRequiredFlagExits2: a Required flag left out is a usage
+// mistake (docs/cli.md: exit 2), though urfave/cli returns it as a plain
+// error; missingRequiredFlag recognises it by its type's name.
+func TestMissingRequiredFlagExits2(t *testing.T) {
+	code, _, errs := capsim(t, "import", "metrics", "--start", "2026-03-01T00:00:00Z", "--end", "2026-03-02T00:00:00Z", "--region", "eu-west-1")
+	if code != 2 || !strings.Contains(errs, "load-balancer") {
+		t.Errorf("import metrics without --load-balancer: exit %d, %s", code, errs)
+	}
 }
 
 // TestImportECSCommand runs import ecs end to end against a loopback
