@@ -242,6 +242,7 @@ type topData struct {
 	Meta               []string
 	Mode               string // the mode and its measured accuracy (ModeAccuracy)
 	Summary            []summaryRow
+	Tasks              []tasksRow // the ECS runs' task table (html_ecs.go)
 	Multi              bool
 }
 
@@ -308,6 +309,7 @@ func topView(docs []*Document) topData {
 		t.Summary = append(t.Summary, row)
 	}
 	markBest(t.Summary)
+	t.Tasks = tasksView(docs)
 	return t
 }
 
@@ -397,6 +399,7 @@ var reportTemplates = template.Must(template.New("report").Parse(`
 {{- if .Multi}}
 <p class="note"><strong>★</strong> marks the best (lowest) value of a column.</p>
 {{- end}}
+{{- template "tasks" .Tasks}}
 </section>
 <h2>Over time</h2>
 <p class="hint">Drag the slider under a chart, or scroll over it, to zoom; the other charts follow.</p>

@@ -121,6 +121,7 @@ func buildCharts(docs []*Document, safe *scriptSafeOptions) *pageLayout {
 	lay.add(chartLatency, lat)
 	lay.add(chartCPU, cpu)
 	lay.add(chartCost, costOverTime(docs, safe))
+	addECSCharts(lay, docs, safe) // only for ECS services (html_ecs.go)
 	linked := slices.Clone(lay.ids)
 
 	lay.section("distribution")

@@ -210,7 +210,19 @@ func pageChartIDs(page []byte) []string {
 // run has bill lines, cost vs p99 for several runs, the Savings Plan what-if
 // when some run has one, and one chart per run and predictive policy.
 func wantChartIDs(docs []*Document) []string {
-	ids := []string{"load", "instances", "latency", "cpu", "cost", "latency_cdf"}
+	ids := []string{"load", "instances", "latency", "cpu", "cost"}
+	ecs, cluster := false, false
+	for _, d := range docs {
+		ecs, cluster = ecs || isECS(d), cluster || hasCluster(d)
+	}
+	if ecs {
+		ids = append(ids, "tasks")
+		if cluster {
+			ids = append(ids, "cluster_capacity")
+		}
+		ids = append(ids, "pending_time")
+	}
+	ids = append(ids, "latency_cdf")
 	lines, whatIf := false, false
 	for _, d := range docs {
 		lines = lines || len(d.Summary.Cost.ByLine) > 0
@@ -623,6 +635,8 @@ func TestWriteHTMLInChromium(t *testing.T) {
 			t.Error("the tooltip turned a series name into markup")
 		}
 	})
+	// ECS services: the charts of tasks, cluster capacity and pending time.
+	testECSInChromium(t, dir)
 	t.Run("screenshot", func(t *testing.T) {
 		t.Parallel()
 		chromium(t, "file://"+path, "--window-size=1200,1600", "--screenshot="+shot)
