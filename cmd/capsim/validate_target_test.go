@@ -118,8 +118,9 @@ func TestValidateTargetASG(t *testing.T) {
 	defer srv.Close()
 	// 10 s at 20 req/s, one metric period: one sample, at 10 s.
 	sc := writeScenario(t, strings.Replace(targetScenario, "duration: 6s", "duration: 10s\nmetrics: {period: 10s}", 1))
-	js := filepath.Join(t.TempDir(), "v.json")
-	code, stdout, stderr := capsim(t, "validate", sc, "--target", srv.URL, "--asg", "web", "--json", js)
+	dir := t.TempDir()
+	js, page := filepath.Join(dir, "v.json"), filepath.Join(dir, "v.html")
+	code, stdout, stderr := capsim(t, "validate", sc, "--target", srv.URL, "--asg", "web", "--json", js, "--html", page)
 	t.Logf("exit %d\n%s%s", code, stderr, stdout)
 	if code != exitOK && code != exitFailed {
 		t.Fatalf("exit %d", code)
@@ -138,6 +139,17 @@ func TestValidateTargetASG(t *testing.T) {
 	want := []stack.TimelinePoint{{OffsetS: 0, SimInService: 1, RealInService: 1}, {OffsetS: 10, SimInService: 1, RealInService: 2}}
 	if !reflect.DeepEqual(rep.Timeline, want) {
 		t.Errorf("timeline %+v, want %+v (2 of the group's 5 instances are InService)", rep.Timeline, want)
+	}
+	// The page overlays both sides' curves: the instance timeline, the
+	// latency percentiles and the per-minute latencies.
+	html, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"cli target: instances in service", "cli target: latency percentiles (KS D = ", "cli target: latency per minute", "simulated", "real"} {
+		if !strings.Contains(string(html), want) {
+			t.Errorf("the --html page lacks %q", want)
+		}
 	}
 	if strings.Contains(stdout+stderr+string(raw), "s3cr3t") {
 		t.Error("the secret key leaked into the output")
