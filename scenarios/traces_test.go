@@ -3,6 +3,7 @@ package scenarios
 import (
 	"bufio"
 	"bytes"
+	"github.com/capsim/capsim/internal/tracetest"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -32,7 +33,7 @@ func TestGzipTraceSameAsPlain(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	for name, data := range map[string][]byte{"plain.log": plain, "renamed.log": raw, "copy.log.gz": gzipped(t, plain)} {
+	for name, data := range map[string][]byte{"plain.log": plain, "renamed.log": raw, "copy.log.gz": tracetest.Gzipped(t, plain)} {
 		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -99,7 +100,7 @@ func TestGzipTraceSameAsPlain(t *testing.T) {
 
 func TestGzipDamaged(t *testing.T) {
 	csv := []byte("t,v\n" + strings.Repeat("100,10\n", 1) + "160,20\n220,5\n")
-	good := gzipped(t, csv)
+	good := tracetest.Gzipped(t, csv)
 	dir := t.TempDir()
 	header := append([]byte{}, good...)
 	header[2] = 99 // compression method: only 8 (deflate) exists
@@ -147,9 +148,9 @@ func TestGzipDamaged(t *testing.T) {
 func TestGzipEmpirical(t *testing.T) {
 	dir := t.TempDir()
 	durations := []byte("0.01\n0.02\n0.03\n")
-	broken := gzipped(t, durations)
+	broken := tracetest.Gzipped(t, durations)
 	broken = broken[:len(broken)-6]
-	for name, data := range map[string][]byte{"st.txt.gz": gzipped(t, durations), "broken.gz": broken} {
+	for name, data := range map[string][]byte{"st.txt.gz": tracetest.Gzipped(t, durations), "broken.gz": broken} {
 		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -244,7 +245,7 @@ func TestTraceScenario(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, _, _ := drain(t, cfg.Traffic)
+	got, _, _ := tracetest.Drain(t, cfg.Traffic)
 	if err := closer.Close(); err != nil {
 		t.Error(err)
 	}

@@ -1,10 +1,7 @@
 package traces
 
 import (
-	"bytes"
-	"compress/gzip"
 	"io"
-	"testing"
 )
 
 // readInput is os.ReadFile through OpenInput.
@@ -15,19 +12,6 @@ func readInput(path string) ([]byte, error) {
 	}
 	defer in.Close()
 	return io.ReadAll(in)
-}
-
-func gzipped(t *testing.T, data []byte) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	w := gzip.NewWriter(&b)
-	if _, err := w.Write(data); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
 }
 
 // The repository's gzipped NASA log, a plain copy of it, and a gzipped copy

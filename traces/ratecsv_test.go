@@ -1,7 +1,7 @@
 package traces
 
 import (
-	"errors"
+	"github.com/capsim/capsim/internal/tracetest"
 	"io"
 	"math"
 	"os"
@@ -20,28 +20,6 @@ const (
 	wikipedia     = tracesDir + "wikipedia_en_2016-01_hourly.csv"
 )
 
-// drain reads every segment, checking they are ordered and well formed,
-// and returns the requests they hold (∫ rate dt) and the end of the last.
-func drain(t *testing.T, src sim.RateSource) (requests float64, end sim.Time, n int) {
-	t.Helper()
-	var prevEnd sim.Time
-	for {
-		s, err := src.NextSegment()
-		if errors.Is(err, io.EOF) {
-			return requests, prevEnd, n
-		}
-		if err != nil {
-			t.Fatalf("segment %d: %v", n, err)
-		}
-		if s.End <= s.Start || s.Start < prevEnd || s.Rate < 0 || math.IsNaN(s.Rate) || math.IsInf(s.Rate, 0) {
-			t.Fatalf("segment %d is bad: %+v after end %v", n, s, prevEnd)
-		}
-		requests += s.Rate * (s.End - s.Start).Seconds()
-		prevEnd = s.End
-		n++
-	}
-}
-
 func TestRateCSVNASA(t *testing.T) {
 	f, err := OpenInput(nasaPerMinute)
 	if err != nil {
@@ -57,7 +35,7 @@ func TestRateCSVNASA(t *testing.T) {
 	}
 	// The sum of the requests column (84,334 rows; examples/data/README.md).
 	const total = 3_461_610
-	got, end, _ := drain(t, c)
+	got, end, _ := tracetest.Drain(t, c)
 	if math.Abs(got-total) > 1e-3 {
 		t.Errorf("streamed %f requests, want %d", got, total)
 	}
@@ -97,7 +75,7 @@ func TestRateCSVWikipedia(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, end, n := drain(t, c)
+	got, end, n := tracetest.Drain(t, c)
 	// Sum of the requests column: 5,536,489,xxx (awk rounds it); mean ≈ 2,067 req/s.
 	if n != 744 || end != sim.Time(31*24*time.Hour) {
 		t.Errorf("%d segments ending %v", n, end)
