@@ -333,13 +333,22 @@ func Charge(p Plan, res *sim.Result) Bill {
 	}
 	b.loadBalancer(p, res, ck, h0, nHours)
 	if dt := p.DataTransfer; dt.ResponseBytes > 0 {
-		for m, row := range res.Minutes {
-			if m >= minutes {
+		for i, row := range res.Minutes {
+			m, n := rowMinutes(res, i, minutes)
+			if n == 0 {
 				break
 			}
 			usd := float64(row.Completed) * dt.ResponseBytes / GB * dt.USDPerGB
 			b.add(LineDataTransfer, "", "", usd)
-			b.PerMinute[m] += usd
+			if n == 1 {
+				b.PerMinute[m] += usd
+				continue
+			}
+			// A row longer than a minute (sim.Config.Resolution): its
+			// responses spread evenly over its minutes.
+			for k := range n {
+				b.PerMinute[m+k] += usd / float64(n)
+			}
 		}
 	}
 	b.fargate(p, res, minutes)
@@ -355,6 +364,19 @@ func Charge(p Plan, res *sim.Result) Bill {
 		b.WhatIf = whatIf(b, p, whatIfUse, allOnDemand, ck, h0)
 	}
 	return b
+}
+
+// rowMinutes is the first minute and the number of minutes (within the
+// bill's minutes) of time-series row i: one for a per-minute series.
+func rowMinutes(res *sim.Result, i, minutes int) (first, n int) {
+	row := res.Minutes[i]
+	first = int(row.Start / sim.Minute)
+	if first >= minutes {
+		return first, 0
+	}
+	span := res.RowSpan(i)
+	n = max(1, int((span+sim.Minute-1)/sim.Minute))
+	return first, min(n, minutes-first)
 }
 
 // spreadHour books a fixed hourly amount over the minutes of clock-hour h
@@ -518,8 +540,11 @@ func (b *Bill) loadBalancer(p Plan, res *sim.Result, ck clock, h0, nHours int) {
 	}
 	arrivals := make([]float64, nHours)
 	completed := make([]float64, nHours)
-	for m, row := range res.Minutes {
-		h := ck.hour(sim.Time(m)*sim.Minute) - h0
+	for _, row := range res.Minutes {
+		// A row longer than a minute counts in the clock-hour it starts
+		// in: hourly rows of a run that starts on the hour are the clock
+		// hours themselves.
+		h := ck.hour(row.Start) - h0
 		if h >= 0 && h < nHours {
 			arrivals[h] += float64(row.Arrivals)
 			completed[h] += float64(row.Completed)

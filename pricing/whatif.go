@@ -31,6 +31,10 @@ type WhatIf struct {
 	BestUSD             float64       `json:"best_usd"`
 	BreakEvenUSDPerHour float64       `json:"break_even_usd_per_hour"`
 	Points              []WhatIfPoint `json:"points"`
+
+	// The hourly usage the what-if was computed over (UsedShare); not in
+	// the JSON.
+	use, covered []float64
 }
 
 // WhatIfPoint is the bill at one hourly commitment.
@@ -67,7 +71,7 @@ func whatIf(b Bill, p Plan, use []float64, allOnDemand float64, ck clock, h0 int
 	}
 	slices.Sort(cands)
 	w := &WhatIf{Kind: ComputeSP, Discount: d, DiscountSource: p.WhatIfSource, NoPlanUSD: bill(0),
-		AllOnDemandUSD: rest - b.ByLine[LineReserved] + allOnDemand}
+		AllOnDemandUSD: rest - b.ByLine[LineReserved] + allOnDemand, use: use, covered: fs}
 	w.BestUSD = w.NoPlanUSD
 	for _, c := range cands {
 		if v := bill(c); v < w.BestUSD-1e-12 {

@@ -99,6 +99,9 @@ func Build(in Input) *Document {
 		}
 		d.Forecasts[name] = rows
 	}
+	if r.Resolution > sim.Minute {
+		d.SeriesResolutionS = int(r.Resolution / sim.Second)
+	}
 	d.Timeseries = make([]Row, 0, len(r.Minutes))
 	for i, m := range r.Minutes {
 		row := Row{
@@ -109,17 +112,36 @@ func Build(in Input) *Document {
 			CapacityRPS: round(float64(m.InService)*in.RPSPerInstance, 3),
 			InSystem:    round(m.InSystem, 4), MeanLatencyMs: nullable(m.MeanLatencyMs()),
 		}
+		long := d.SeriesResolutionS > 0
+		if long {
+			mean, cpuMax := round(m.InServiceMean, 3), round(m.CPUPercentMax, 2)
+			peak, desired := m.InServiceMax, m.DesiredMax
+			row.InServiceMean, row.InServiceMax, row.DesiredMax, row.CPUPercentMax = &mean, &peak, &desired, &cpuMax
+			row.CapacityRPS = round(m.InServiceMean*in.RPSPerInstance, 3)
+		}
 		if m.ECS != nil {
 			// The targets are tasks: RPSPerInstance is one task's rate.
 			row.RowECS = rowECS(m.ECS, len(r.Instances) == 0)
 			row.CapacityRPS = round(float64(m.ECS.TasksRunning)*in.RPSPerInstance, 3)
 		}
-		if i < len(in.Bill.PerMinute) {
-			row.CostUSD = round(in.Bill.PerMinute[i], 8)
-		}
+		row.CostUSD = round(rowCost(in.Bill.PerMinute, r, i), 8)
 		d.Timeseries = append(d.Timeseries, row)
 	}
+	s.Months = buildMonths(in, d)
+	s.SavingsPlanCommitment = buildCommitment(in)
 	return d
+}
+
+// rowCost is the bill's dollars in time-series row i: its minute's, or
+// the sum over the minutes of a longer row.
+func rowCost(perMinute []float64, r *sim.Result, i int) float64 {
+	first := int(r.Minutes[i].Start / sim.Minute)
+	n := max(1, int((r.RowSpan(i)+sim.Minute-1)/sim.Minute))
+	var usd float64
+	for m := first; m < first+n && m < len(perMinute); m++ {
+		usd += perMinute[m]
+	}
+	return usd
 }
 
 func checkSLO(spec SLOSpec, d *Document) SLO {

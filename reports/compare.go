@@ -162,6 +162,7 @@ func WriteMarkdown(w io.Writer, c *Comparison) error {
 			bold(cells[0]), bold(cells[1]), bold(cells[2]), bold(cells[3]), r.PeakInstances,
 			bold(cells[4]), bold(cells[5]), elasticityCompact(r.Elasticity), slo) // digits, dots and slashes: nothing to escape
 	}
+	writeMonthsMarkdown(&b, c)
 	if notes := ecsNotes(c); len(notes) > 0 {
 		b.WriteString("\n")
 		for _, l := range notes {

@@ -26,7 +26,11 @@ type Document struct {
 	Duration      string `json:"duration"` // Go duration
 	// Mode is how the requests were simulated: "request" (every request)
 	// or "fluid" (queues in steps, docs/fluid.md).
-	Mode              string     `json:"mode"`
+	Mode string `json:"mode"`
+	// SeriesResolutionS is the time series' row length in seconds when it
+	// is not a minute (3600: hourly rows, the default for runs longer than
+	// 7 days); absent for per-minute rows (docs/result.md).
+	SeriesResolutionS int        `json:"series_resolution_s,omitempty"`
 	Summary           Summary    `json:"summary"`
 	ScalingActivities []Activity `json:"scaling_activities"`
 	// Forecasts holds each predictive policy's hourly forecast beside the
@@ -49,6 +53,10 @@ type Summary struct {
 	Tasks *Tasks `json:"tasks,omitempty"`
 	// Elasticity is the SPEC RG elasticity metrics (docs/elasticity.md).
 	Elasticity *Elasticity `json:"elasticity,omitempty"`
+	// Months and SavingsPlanCommitment are the year report's figures, for
+	// runs of at least MonthsFrom (reports/months.go, reports/commitment.go).
+	Months                []Month                `json:"months,omitempty"`
+	SavingsPlanCommitment *SavingsPlanCommitment `json:"savings_plan_commitment,omitempty"`
 }
 
 // InSystem is Little's law, L = λW (Little 1961), on the instances: Mean
@@ -172,6 +180,14 @@ type Row struct {
 	// latency of the requests completed in it, null when none did.
 	InSystem      float64  `json:"in_system"`
 	MeanLatencyMs *float64 `json:"mean_latency_ms"`
+	// Rows longer than a minute (series_resolution_s) add their gauges'
+	// mean and peak and the busiest minute's CPU; in_service, pending and
+	// desired are then the values at the row's end, as a minute row's
+	// are, and capacity_rps is from in_service_mean (sim/series.go).
+	InServiceMean *float64 `json:"in_service_mean,omitempty"`
+	InServiceMax  *int     `json:"in_service_max,omitempty"`
+	DesiredMax    *int     `json:"desired_max,omitempty"`
+	CPUPercentMax *float64 `json:"cpu_percent_max,omitempty"`
 	// An ECS run adds its task and cluster columns (nil otherwise: the
 	// embedded pointer's keys are then left out).
 	*RowECS

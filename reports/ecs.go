@@ -32,6 +32,20 @@ type RowECS struct {
 	RegisteredCPUUnits          int      `json:"registered_cpu_units"`
 	ReservedMemoryMiB           int      `json:"reserved_memory_mib"`
 	RegisteredMemoryMiB         int      `json:"registered_memory_mib"`
+	// CapacityProviders is each provider's minute when the service has
+	// several (docs/ecs.md, "Several capacity providers"); JSON only.
+	CapacityProviders []ProviderRow `json:"capacity_providers,omitempty"`
+}
+
+// ProviderRow is one capacity provider's minute.
+type ProviderRow struct {
+	Name                        string  `json:"name"`
+	CapacityProviderReservation float64 `json:"capacity_provider_reservation"`
+	InService                   int     `json:"in_service"`
+	Pending                     int     `json:"pending"`
+	Desired                     int     `json:"desired"`
+	TasksRunning                int     `json:"tasks_running"`
+	TasksPending                int     `json:"tasks_pending"`
 }
 
 // ecsCSVHeader are the columns an ECS run's CSV adds after CSVHeader.
@@ -58,6 +72,10 @@ func rowECS(m *sim.ECSMinute, fargate bool) *RowECS {
 	if !fargate {
 		v := round(m.Reservation, 3)
 		out.CapacityProviderReservation = &v
+	}
+	for _, p := range m.Providers {
+		out.CapacityProviders = append(out.CapacityProviders, ProviderRow{Name: p.Name, CapacityProviderReservation: round(p.Reservation, 3),
+			InService: p.InService, Pending: p.Pending, Desired: p.Desired, TasksRunning: p.TasksRunning, TasksPending: p.TasksPending})
 	}
 	return out
 }

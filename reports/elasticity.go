@@ -120,13 +120,18 @@ func runElasticity(in Input) *Elasticity {
 	supply := make([]int, len(r.Minutes))
 	dt := make([]float64, len(r.Minutes))
 	for i, m := range r.Minutes {
-		length := min(sim.Minute, r.Duration-m.Start).Seconds()
+		length := r.RowSpan(i).Seconds()
 		if length <= 0 {
 			continue
 		}
 		dt[i] = length
 		demand[i] = demandedInstances(float64(m.Arrivals)/length, b.PerInstanceRPS)
 		supply[i] = m.InService
+		if r.Resolution > sim.Minute {
+			// A longer row's mean demand against its mean supply: coarser
+			// than minutes (docs/elasticity.md).
+			supply[i] = int(math.Round(m.InServiceMean))
+		}
 		if m.ECS != nil {
 			supply[i] = m.ECS.TasksRunning // an ECS service's targets are its tasks
 		}

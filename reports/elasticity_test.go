@@ -1,6 +1,8 @@
 package reports
 
 import (
+	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/capsim/capsim/sim"
@@ -127,5 +129,37 @@ func TestRunElasticityFromMinutes(t *testing.T) {
 	}
 	if runElasticity(Input{Result: res}) != nil {
 		t.Error("no per-instance capacity: want no elasticity metrics")
+	}
+}
+
+// TestElasticityInEveryTable: the metrics of each run reach the terminal
+// comparison, compare.md and the HTML summary table as θU/θO τU/τO υ (θ
+// with one decimal, τ and υ whole, docs/elasticity.md), and a run
+// without them shows a dash.
+func TestElasticityInEveryTable(t *testing.T) {
+	a, b := sampleDocument("tracking", 0), sampleDocument("fixed", 1)
+	a.Summary.Elasticity = &Elasticity{ThetaU: 2.14, ThetaO: 6.06, TauU: 20.6, TauO: 44.9, Upsilon: 63.2,
+		DemandBasis: DemandBasis{PerInstanceRPS: 18.3, TargetUtilizationPercent: 50, Source: "policy cpu (cpu 50 %)"}}
+	b.Summary.Elasticity = nil
+	cmp := Compare("test", []*Document{a, b})
+	if cmp.Table[0].Elasticity == nil || *cmp.Table[0].Elasticity != *a.Summary.Elasticity || cmp.Table[1].Elasticity != nil {
+		t.Fatalf("compare.json rows: %+v, %+v", cmp.Table[0].Elasticity, cmp.Table[1].Elasticity)
+	}
+	const cell = "2.1/6.1 21/45 63"
+	var term, md bytes.Buffer
+	if err := WriteComparison(&term, cmp); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteMarkdown(&md, cmp); err != nil {
+		t.Fatal(err)
+	}
+	page := string(renderHTML(t, a, b))
+	for what, s := range map[string]string{"terminal": term.String(), "compare.md": md.String(), "HTML": page} {
+		if !strings.Contains(s, elasticityHeader) || !strings.Contains(s, cell) {
+			t.Errorf("%s lacks the %q column or the cell %q:\n%.2000s", what, elasticityHeader, cell, s)
+		}
+	}
+	if !strings.Contains(md.String(), "| "+cell+" |") || !strings.Contains(md.String(), "| – |") {
+		t.Errorf("compare.md: want the cell %q and a dash for the run without metrics:\n%s", cell, md.String())
 	}
 }

@@ -26,14 +26,29 @@ func WriteJSON(w io.Writer, d *Document) error {
 var CSVHeader = []string{"time", "arrivals", "completed", "rejected", "timed_out", "in_service", "pending",
 	"desired", "cpu_percent", "p50_ms", "p99_ms", "cost_usd", "capacity_rps", "in_system", "mean_latency_ms"}
 
+// longCSVHeader is the columns rows longer than a minute add, after the
+// others (docs/outputs.md).
+var longCSVHeader = []string{"in_service_mean", "in_service_max", "desired_max", "cpu_percent_max"}
+
+func optInt(v *int) string {
+	if v == nil {
+		return ""
+	}
+	return strconv.Itoa(*v)
+}
+
 // WriteCSV writes the per-minute time series; empty p50/p99 cells mean no
 // request completed in that minute.
 func WriteCSV(w io.Writer, d *Document) error {
 	cw := csv.NewWriter(w)
 	header := CSVHeader
 	ecs := len(d.Timeseries) > 0 && d.Timeseries[0].RowECS != nil
+	long := d.SeriesResolutionS > 0
 	if ecs {
-		header = append(append([]string(nil), CSVHeader...), ecsCSVHeader...)
+		header = append(append([]string(nil), header...), ecsCSVHeader...)
+	}
+	if long {
+		header = append(append([]string(nil), header...), longCSVHeader...)
 	}
 	if err := cw.Write(header); err != nil {
 		return err
@@ -52,6 +67,9 @@ func WriteCSV(w io.Writer, d *Document) error {
 			opt(r.P50Ms), opt(r.P99Ms), f(r.CostUSD), f(r.CapacityRPS), f(r.InSystem), opt(r.MeanLatencyMs)}
 		if ecs && r.RowECS != nil {
 			rec = append(rec, r.RowECS.csv()...)
+		}
+		if long {
+			rec = append(rec, opt(r.InServiceMean), optInt(r.InServiceMax), optInt(r.DesiredMax), opt(r.CPUPercentMax))
 		}
 		if err := cw.Write(rec); err != nil {
 			return err
@@ -86,6 +104,7 @@ func WriteSummary(w io.Writer, d *Document) error {
 			humanize.USD(s.Cost.PerMillionRequestsUSD) + " per million requests)"},
 	}...)
 	rows = append(rows, financeRows(s.Cost)...)
+	rows = append(rows, monthRows(s)...)
 	if s.Elasticity != nil {
 		rows = append(rows, [2]string{"elasticity", elasticityLine(s.Elasticity)})
 	}

@@ -270,6 +270,9 @@ func (c Change) ChangeText() string {
 		return signed(c.Change*100, humanize.Sig) + " pp"
 	}
 	s := signed(c.Change, m.format)
+	if isUSD(m.key) {
+		s = signed(c.Change, func(v float64) string { return usdDiff(v, c.Baseline.Mean, c.Candidate.Mean) })
+	}
 	if c.Relative != nil {
 		s += " (" + signed(*c.Relative*100, humanize.Sig) + " %)"
 	}
@@ -313,6 +316,20 @@ func (c Change) Describe(conf float64) string {
 		s += ", limit " + l
 	}
 	return s + ": " + c.Verdict
+}
+
+// isUSD says whether a compared metric is in dollars.
+func isUSD(key string) bool { return key == "cost_per_month_usd" || key == "per_million_requests_usd" }
+
+// usdDiff writes a difference of two dollar amounts with the precision
+// they are shown with: cents when either is $1 or more ("$1.78 → $2.75,
+// +$0.97", as cost tools show a diff), humanize.USD's four decimals
+// below a dollar, where cents would round small rates away.
+func usdDiff(v, base, cand float64) string {
+	if math.Abs(base) >= 1 || math.Abs(cand) >= 1 {
+		return "$" + humanize.Fixed(v, 2)
+	}
+	return humanize.USD(v)
 }
 
 // signed writes v with its sign: "+12 ms", "−3.1 %" (the minus sign, as

@@ -76,7 +76,7 @@ func writeCostDiff(b *strings.Builder, changes []Change) {
 			continue
 		}
 		parts = append(parts, fmt.Sprintf("%s %s → %s (%s)", costLabel[c.Metric], humanize.USD(c.Baseline.Mean),
-			humanize.USD(c.Candidate.Mean), signed(c.Change, humanize.USD)))
+			humanize.USD(c.Candidate.Mean), signed(c.Change, func(v float64) string { return usdDiff(v, c.Baseline.Mean, c.Candidate.Mean) })))
 	}
 	if len(parts) > 0 {
 		b.WriteString("Cost " + strings.Join(parts, "; ") + ".\n\n")

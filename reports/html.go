@@ -32,10 +32,6 @@ const (
 	chartCPU       = "cpu"
 )
 
-// rowSeconds is the length of one Row: docs/result.md fixes the time series at
-// one row per minute, so Arrivals/rowSeconds is the arrival rate.
-const rowSeconds = 60
-
 // WriteHTML writes one self-contained HTML page for one or more runs: a
 // summary table, four zoom-linked charts (load vs capacity, instances,
 // latency, CPU) and each run's scaling activity. With several documents every
@@ -88,6 +84,7 @@ func writeHTML(w io.Writer, bundle echartsBundle, docs []*Document) error {
 	data := map[string]any{
 		"top":     topView(docs),
 		"finance": financeSection(docs),
+		"year":    yearSection(docs),
 		"bottom":  bottomView(docs, bundle),
 	}
 	section := func(names []string) ([]byte, error) {
@@ -243,7 +240,9 @@ type topData struct {
 	Base               string // with several runs: the base scenario the header no longer names
 	Glance             string // with several runs: the cheapest run meeting the SLO, and its saving
 	Meta               []string
+	Mode               string // the mode and its measured accuracy (ModeAccuracy)
 	Summary            []summaryRow
+	Tasks              []tasksRow // the ECS runs' task table (html_ecs.go)
 	Multi              bool
 }
 
@@ -258,7 +257,8 @@ type bottomData struct {
 
 func topView(docs []*Document) topData {
 	first := docs[0]
-	t := topData{Title: comparisonTitle(docs), Description: first.Description, Multi: len(docs) > 1, Glance: glanceSentence(docs)}
+	t := topData{Title: comparisonTitle(docs), Description: first.Description, Multi: len(docs) > 1, Glance: glanceSentence(docs),
+		Mode: ModeAccuracy(first.Mode)}
 	if t.Multi {
 		t.Base = pageTitle(first)
 	}
@@ -309,6 +309,7 @@ func topView(docs []*Document) topData {
 		t.Summary = append(t.Summary, row)
 	}
 	markBest(t.Summary)
+	t.Tasks = tasksView(docs)
 	return t
 }
 
@@ -378,6 +379,9 @@ var reportTemplates = template.Must(template.New("report").Parse(`
 {{- with .Meta}}
 <p class="meta">{{range $i, $m := .}}{{if $i}} · {{end}}{{$m}}{{end}}</p>
 {{- end}}
+{{- with .Mode}}
+<p class="mode"><strong>Mode</strong> {{.}}</p>
+{{- end}}
 </header>
 <section class="summary">
 <h2>Summary</h2>
@@ -395,6 +399,7 @@ var reportTemplates = template.Must(template.New("report").Parse(`
 {{- if .Multi}}
 <p class="note"><strong>★</strong> marks the best (lowest) value of a column.</p>
 {{- end}}
+{{- template "tasks" .Tasks}}
 </section>
 <h2>Over time</h2>
 <p class="hint">Drag the slider under a chart, or scroll over it, to zoom; the other charts follow.</p>
@@ -464,7 +469,9 @@ td.slo.met { color: #1a7f37; font-weight: 600; }
 td.slo.missed { color: #cf222e; font-weight: 600; }
 td.slo.na { color: #59636e; }
 td.slo small { font-weight: normal; color: #59636e; }
-.summary th, .summary td { padding: 4px 5px; }
+.summary { overflow-x: auto; } /* a narrow window scrolls the table, the page keeps its width */
+.summary table { font-size: 13px; } /* fourteen columns fit 1,200 px (docs/ci.md's screenshot) */
+.summary th, .summary td { padding: 4px 4px; }
 .summary td.slo { min-width: 8em; }
 td.best { color: #0a3069; white-space: nowrap; }
 h3 { font-size: 15px; margin: 16px 0 6px; }
@@ -476,10 +483,14 @@ ul.warnings { margin: 4px 0; padding-left: 20px; color: #9a6700; }
 .container { margin: 8px 0 16px; }
 footer { margin-top: 28px; border-top: 1px solid #d1d9e0; padding-top: 8px; }
 footer pre { white-space: pre-wrap; }
+.mode { margin: 4px 0; padding: 4px 8px; background: #f6f8fa; border-left: 3px solid #0969da; font-size: 12px; }
+.year td { white-space: nowrap; }
 .glance { font-size: 15px; font-weight: 600; margin: 4px 0 8px; }
 @media print {
   @page { size: A4 landscape; margin: 12mm; }
   body { max-width: none; padding: 0; font-size: 11px; }
+  .summary { overflow: visible; }
+  .summary table { font-size: 10px; } /* the fourteen columns fit A4 landscape */
   .hint { display: none; }
   .container, table, tr, .glance { break-inside: avoid; }
   h2, h3 { break-after: avoid; }

@@ -62,7 +62,7 @@ func buildCharts(docs []*Document, safe *scriptSafeOptions) *pageLayout {
 	// so that one run's spike does not flatten every other curve.
 	shared := multi && sameArrivals(docs)
 	if shared {
-		load.AddSeries("arrivals/s (every run)", arrivalSeries(docs[0].Timeseries), charts.WithLineChartOpts(smooth),
+		load.AddSeries("arrivals/s (every run)", arrivalSeries(docs[0]), charts.WithLineChartOpts(smooth),
 			charts.WithLineStyleOpts(opts.LineStyle{Color: sharedColour, Width: 1}), charts.WithItemStyleOpts(opts.ItemStyle{Color: sharedColour}))
 	}
 	if multi {
@@ -75,7 +75,7 @@ func buildCharts(docs []*Document, safe *scriptSafeOptions) *pageLayout {
 		rows := d.Timeseries
 		style := func(lineType string) []charts.SeriesOpts { return runStyle(multi, i, lineType) }
 		if !shared {
-			load.AddSeries(name(d, "arrivals/s"), arrivalSeries(rows), append(style(""), charts.WithLineChartOpts(smooth))...)
+			load.AddSeries(name(d, "arrivals/s"), arrivalSeries(d), append(style(""), charts.WithLineChartOpts(smooth))...)
 		}
 		load.AddSeries(name(d, "capacity"), series(rows, func(r Row) any { return chartNumber(r.CapacityRPS) }),
 			append(style("dashed"), charts.WithLineChartOpts(step))...)
@@ -93,6 +93,10 @@ func buildCharts(docs []*Document, safe *scriptSafeOptions) *pageLayout {
 			}
 			return r.Desired
 		}), append(style("dashed"), charts.WithLineChartOpts(step))...)
+
+		if peak, ok := peakSeries(d); ok {
+			inst.AddSeries(name(d, "peak in service"), peak, append(style("dashed"), charts.WithLineChartOpts(step))...)
+		}
 
 		lat.AddSeries(name(d, "p50"), series(rows, func(r Row) any { return chartOptional(r.P50Ms) }), append(style("dotted"), charts.WithLineChartOpts(smooth))...)
 		p99 := append(style(""), charts.WithLineChartOpts(smooth))
@@ -117,6 +121,7 @@ func buildCharts(docs []*Document, safe *scriptSafeOptions) *pageLayout {
 	lay.add(chartLatency, lat)
 	lay.add(chartCPU, cpu)
 	lay.add(chartCost, costOverTime(docs, safe))
+	addECSCharts(lay, docs, safe) // only for ECS services (html_ecs.go)
 	linked := slices.Clone(lay.ids)
 
 	lay.section("distribution")
@@ -130,6 +135,7 @@ func buildCharts(docs []*Document, safe *scriptSafeOptions) *pageLayout {
 			lay.add(chartCostVsP99, costVsP99(docs, safe))
 		}
 	}
+	addYear(lay, docs, safe)
 	lay.section("finance")
 	if anyWhatIf(docs) {
 		lay.add(chartSavingsPlan, savingsPlanChart(docs, safe))
@@ -193,10 +199,12 @@ func wideLegend(c *charts.Line) {
 	)
 }
 
-// arrivalSeries is the arrival rate per minute.
-func arrivalSeries(rows []Row) []opts.LineData {
-	return series(rows, func(r Row) any {
-		return chartNumber(math.Round(float64(r.Arrivals)/rowSeconds*1000) / 1000)
+// arrivalSeries is the arrival rate of each row (a minute, or an hour
+// for long runs: rowSecondsOf).
+func arrivalSeries(d *Document) []opts.LineData {
+	secs := rowSecondsOf(d)
+	return series(d.Timeseries, func(r Row) any {
+		return chartNumber(math.Round(float64(r.Arrivals)/secs*1000) / 1000)
 	})
 }
 

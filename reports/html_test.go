@@ -210,7 +210,19 @@ func pageChartIDs(page []byte) []string {
 // run has bill lines, cost vs p99 for several runs, the Savings Plan what-if
 // when some run has one, and one chart per run and predictive policy.
 func wantChartIDs(docs []*Document) []string {
-	ids := []string{"load", "instances", "latency", "cpu", "cost", "latency_cdf"}
+	ids := []string{"load", "instances", "latency", "cpu", "cost"}
+	ecs, cluster := false, false
+	for _, d := range docs {
+		ecs, cluster = ecs || isECS(d), cluster || hasCluster(d)
+	}
+	if ecs {
+		ids = append(ids, "tasks")
+		if cluster {
+			ids = append(ids, "cluster_capacity")
+		}
+		ids = append(ids, "pending_time")
+	}
+	ids = append(ids, "latency_cdf")
 	lines, whatIf := false, false
 	for _, d := range docs {
 		lines = lines || len(d.Summary.Cost.ByLine) > 0
@@ -221,6 +233,15 @@ func wantChartIDs(docs []*Document) []string {
 	}
 	if len(docs) > 1 {
 		ids = append(ids, "cost_p99")
+	}
+	if anyMonths(docs) {
+		ids = append(ids, "months_cost", "months_instances")
+		for _, d := range docs {
+			if d.Summary.SavingsPlanCommitment != nil {
+				ids = append(ids, "commitment")
+				break
+			}
+		}
 	}
 	if whatIf {
 		ids = append(ids, "savings_plan")
@@ -573,6 +594,37 @@ func TestWriteHTMLInChromium(t *testing.T) {
 			t.Errorf("the page's last script did not run (no %s on <body>)", want)
 		}
 	})
+	// A year in fluid mode at an hour per row (reports/html_year.go): the
+	// months' cost and instances and the commitment chart are drawn too,
+	// the header names the mode with its accuracy, and the partial last
+	// month is projected.
+	year := []*Document{yearDocument(t)}
+	yearPath := filepath.Join(dir, "year.html")
+	if err := os.WriteFile(yearPath, renderHTML(t, year...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("year", func(t *testing.T) {
+		t.Parallel()
+		dom := string(chromium(t, "file://"+yearPath, "--dump-dom"))
+		ids := wantChartIDs(year)
+		if !slices.Contains(ids, "commitment") {
+			t.Fatalf("the year document has no commitment chart to check: %v", ids)
+		}
+		for _, id := range ids {
+			re := regexp.MustCompile(`<div class="item" id="` + id + `"[^>]*_echarts_instance_="[^"]+"[^>]*>\s*<div[^>]*>\s*<canvas`)
+			if !re.MatchString(dom) {
+				t.Errorf("chart %q was not drawn by ECharts", id)
+			}
+		}
+		if n := strings.Count(dom, "<canvas"); n != len(ids) {
+			t.Errorf("dumped DOM has %d <canvas>, want %d (one per chart)", n, len(ids))
+		}
+		for _, want := range []string{"Months and commitments", "2027-12 (partial)", `<p class="mode"><strong>Mode</strong> fluid:`, "Break-even: above"} {
+			if !strings.Contains(dom, want) {
+				t.Errorf("the year report lacks %q", want)
+			}
+		}
+	})
 	t.Run("tooltip", func(t *testing.T) {
 		t.Parallel()
 		dom := string(chromium(t, "file://"+tipPath, "--dump-dom"))
@@ -583,6 +635,8 @@ func TestWriteHTMLInChromium(t *testing.T) {
 			t.Error("the tooltip turned a series name into markup")
 		}
 	})
+	// ECS services: the charts of tasks, cluster capacity and pending time.
+	testECSInChromium(t, dir)
 	t.Run("screenshot", func(t *testing.T) {
 		t.Parallel()
 		chromium(t, "file://"+path, "--window-size=1200,1600", "--screenshot="+shot)

@@ -50,6 +50,21 @@ func (s *Sweep) cheapestText(name func(string) string) string {
 	if len(best.SLOChecks) == 0 {
 		what = "cheapest point" + of + " (no SLO set)"
 	}
-	return fmt.Sprintf("%s: %d (%s), %s, p99 %s", what, best.Point, name(best.Name),
-		humanize.USD(best.CostUSD), humanize.Millis(best.P99Ms))
+	cost := humanize.USD(best.CostUSD)
+	if r := best.Replicas; r != nil && r.CostUSD.Method != MethodNone {
+		cost += fmt.Sprintf(" (%s CI %s … %s)", humanize.Percent(r.Confidence), humanize.USD(r.CostUSD.Low), humanize.USD(r.CostUSD.High))
+	}
+	return fmt.Sprintf("%s: %d (%s), %s, p99 %s", what, best.Point, name(best.Name), cost, humanize.Millis(best.P99Ms))
+}
+
+// ReplicationNote says, for a sweep run with --replications, that each
+// row holds means and where their intervals are; "" otherwise. Every
+// point runs on the same seeds, so the first row's stand for all.
+func (s *Sweep) ReplicationNote() string {
+	if len(s.Table) == 0 || s.Table[0].Replicas == nil {
+		return ""
+	}
+	r := s.Table[0].Replicas
+	return fmt.Sprintf("each row is the mean of %d replications, on seeds %s; the %s intervals of p99 and cost are in sweep.json (comparison[].replications)",
+		r.N, seedList(r.Seeds), humanize.Percent(r.Confidence))
 }

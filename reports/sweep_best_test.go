@@ -31,3 +31,23 @@ func TestSweepCheapest(t *testing.T) {
 		t.Errorf("no SLO, a shard: %q", got)
 	}
 }
+
+// TestSweepCheapestReplicated: with replications the cheapest point's
+// cost carries its interval, and a note says the rows are means.
+func TestSweepCheapestReplicated(t *testing.T) {
+	rep := &Replicas{N: 3, Seeds: []uint64{1, 7, 9}, Confidence: 0.95,
+		CostUSD: Interval{Low: 9.73, High: 9.77, Method: MethodStudent}}
+	s := &Sweep{Shard: Shard{Count: 1}, Table: []SweepRow{
+		{Point: 0, ComparisonRow: ComparisonRow{Name: "a", CostUSD: 9.75, P99Ms: 254}, Replicas: rep},
+	}}
+	if got, want := s.CheapestText(), "cheapest point (no SLO set): 0 (a), $9.75 (95 % CI $9.73 … $9.77), p99 254 ms"; got != want {
+		t.Errorf("text\n got %q\nwant %q", got, want)
+	}
+	if got := s.ReplicationNote(); !strings.HasPrefix(got, "each row is the mean of 3 replications, on seeds 1, 7, 9; the 95 % intervals") {
+		t.Errorf("note %q", got)
+	}
+	s.Table[0].Replicas = nil
+	if got := s.ReplicationNote(); got != "" {
+		t.Errorf("one replication: note %q, want none", got)
+	}
+}

@@ -124,6 +124,7 @@ func (s *Scenario) Build(seed *uint64) (*sim.Config, io.Closer, error) {
 		closer.Close()
 		return nil, nil, err
 	}
+	s.applyOutput(cfg)
 	return cfg, closer, nil
 }
 

@@ -1,7 +1,6 @@
 package scenarios
 
 import (
-	"math"
 	"slices"
 	"strings"
 	"time"
@@ -26,7 +25,7 @@ type Service struct {
 	DeregistrationDelay *Duration          `yaml:"deregistration_delay,omitempty" json:"deregistration_delay,omitempty" jsonschema_description:"default: load_balancer.deregistration_delay"`
 	Scaling             ServiceScaling     `yaml:"scaling" json:"scaling"`
 	Fargate             *FargateSpec       `yaml:"fargate,omitempty" json:"fargate,omitempty"`
-	Strategy            []ProviderStrategy `yaml:"capacity_provider_strategy,omitempty" json:"capacity_provider_strategy,omitempty" jsonschema_description:"fargate: FARGATE and FARGATE_SPOT with base and weight"`
+	Strategy            []ProviderStrategy `yaml:"capacity_provider_strategy,omitempty" json:"capacity_provider_strategy,omitempty" jsonschema_description:"fargate: FARGATE and FARGATE_SPOT; ec2: the names of capacity_providers; each with base and weight"`
 }
 
 // Task is the task definition's task-level size and how it serves.
@@ -67,7 +66,7 @@ type FargateSpec struct {
 
 // ProviderStrategy is one capacity provider strategy item.
 type ProviderStrategy struct {
-	CapacityProvider string `yaml:"capacity_provider" json:"capacity_provider" jsonschema:"required,enum=FARGATE,enum=FARGATE_SPOT"`
+	CapacityProvider string `yaml:"capacity_provider" json:"capacity_provider" jsonschema:"required" jsonschema_description:"FARGATE or FARGATE_SPOT (launch_type fargate), or the name of one of capacity_providers"`
 	Base             int    `yaml:"base,omitempty" json:"base,omitempty"`
 	Weight           int    `yaml:"weight,omitempty" json:"weight,omitempty"`
 }
@@ -109,8 +108,10 @@ func (s *Scenario) isFargate() bool { return s.Service != nil && s.Service.Launc
 func (c *checker) service() {
 	sv := c.s.Service
 	if sv == nil {
-		if c.given("capacity_provider") {
-			c.bad("capacity_provider", "needs a service: it scales the instances an ECS service's tasks run on")
+		for _, k := range []string{"capacity_provider", "capacity_providers"} {
+			if c.given(k) {
+				c.bad(k, "needs a service: it scales the instances an ECS service's tasks run on")
+			}
 		}
 		return
 	}
@@ -118,8 +119,10 @@ func (c *checker) service() {
 		return
 	}
 	fargate := sv.LaunchType == "fargate"
-	if fargate && c.given("capacity_provider") {
-		c.bad("capacity_provider", "launch_type fargate has no instances to scale: drop capacity_provider, or use launch_type ec2")
+	for _, k := range []string{"capacity_provider", "capacity_providers"} {
+		if fargate && c.given(k) {
+			c.bad(k, "launch_type fargate has no instances to scale: drop %s, or use launch_type ec2", k)
+		}
 	}
 	if len(c.s.Scaling.Policies) > 0 {
 		c.bad("scaling.policies", "with a service, the tasks scale by service.scaling and the instances by capacity_provider; scaling.policies has nothing to scale")
@@ -155,10 +158,16 @@ func (c *checker) service() {
 		if c.given("service.fargate") {
 			c.bad("service.fargate", "applies to launch_type fargate only")
 		}
-		if c.given("service.capacity_provider_strategy") {
-			c.bad("service.capacity_provider_strategy", "takes FARGATE and FARGATE_SPOT (launch_type fargate); an ec2 service runs on the fleet's capacity provider")
+		if c.given("capacity_providers") {
+			c.capacityProviders(sv)
+			return
 		}
-		c.capacityProvider()
+		if c.given("service.capacity_provider_strategy") {
+			c.bad("service.capacity_provider_strategy", "an ec2 service with one capacity provider (fleet and capacity_provider) has no strategy; for several, list them under capacity_providers")
+		}
+		if c.s.CapacityProvider != nil {
+			c.managedScaling("capacity_provider", c.s.CapacityProvider)
+		}
 	}
 }
 
@@ -195,6 +204,9 @@ func (c *checker) task(sv *Service, fargate bool) {
 			c.bad("service.task.memory_mib", "Fargate with %d CPU units takes %d–%d MiB in steps of %d, got %d", t.CPU, r[0], r[1], r[2], t.MemoryMiB)
 		}
 		return
+	}
+	if c.given("capacity_providers") {
+		return // each provider's type: providersTaskFits
 	}
 	it, ok := c.s.resolveType(c.s.Fleet.InstanceType)
 	if !ok {
@@ -303,52 +315,26 @@ func (c *checker) fargate(sv *Service) {
 	if d := f.SpotDiscount; d != nil && (*d < 0 || *d >= 1) {
 		c.bad("service.fargate.spot_discount", "must be in [0, 1), got %g", *d)
 	}
-	bases, weights := 0, 0
-	seen := map[string]bool{}
-	for i, it := range sv.Strategy {
-		p := strictyaml.IndexPath("service.capacity_provider_strategy", i)
-		if it.CapacityProvider != "FARGATE" && it.CapacityProvider != "FARGATE_SPOT" {
-			c.bad(p+".capacity_provider", "unknown capacity provider %q (FARGATE or FARGATE_SPOT)", it.CapacityProvider)
-		}
-		if seen[it.CapacityProvider] {
-			c.bad(p+".capacity_provider", "%s is already in the strategy", it.CapacityProvider)
-		}
-		seen[it.CapacityProvider] = true
-		if it.Base < 0 || it.Weight < 0 {
-			c.bad(p, "base and weight must not be negative")
-		}
-		if it.Base > 0 {
-			bases++
-			if bases > 1 {
-				c.bad(p+".base", "only one capacity provider of a strategy may have a base (ECS CapacityProviderStrategyItem)")
-			}
-		}
-		weights += it.Weight
-	}
-	if len(sv.Strategy) > 0 && weights == 0 {
-		c.bad("service.capacity_provider_strategy", "every weight is 0: ECS never places a task beyond the base on a provider of weight 0; give one a weight")
-	}
+	c.strategy(sv, []string{"FARGATE", "FARGATE_SPOT"})
 }
 
-func (c *checker) capacityProvider() {
-	cp := c.s.CapacityProvider
-	if cp == nil {
-		return
-	}
-	c.intAtLeast("capacity_provider.target_capacity", &cp.TargetCapacity, 1, 100)
+// managedScaling checks a capacity provider's managed scaling at path p
+// (capacity_provider, or capacity_providers[i].managed_scaling).
+func (c *checker) managedScaling(p string, cp *CapacityProvider) {
+	c.intAtLeast(p+".target_capacity", &cp.TargetCapacity, 1, 100)
 	if cp.TargetCapacity > 100 {
-		c.bad("capacity_provider.target_capacity", "must be between 1 and 100 percent, got %d", cp.TargetCapacity)
+		c.bad(p+".target_capacity", "must be between 1 and 100 percent, got %d", cp.TargetCapacity)
 	}
-	c.intAtLeast("capacity_provider.minimum_scaling_step_size", &cp.MinimumScalingStepSize, 1, 1)
-	c.intAtLeast("capacity_provider.maximum_scaling_step_size", &cp.MaximumScalingStepSize, 1, 10000)
+	c.intAtLeast(p+".minimum_scaling_step_size", &cp.MinimumScalingStepSize, 1, 1)
+	c.intAtLeast(p+".maximum_scaling_step_size", &cp.MaximumScalingStepSize, 1, 10000)
 	if cp.MinimumScalingStepSize > 10000 || cp.MaximumScalingStepSize > 10000 {
-		c.bad("capacity_provider", "step sizes must be between 1 and 10000")
+		c.bad(p, "step sizes must be between 1 and 10000")
 	} else if cp.MinimumScalingStepSize > cp.MaximumScalingStepSize {
-		c.bad("capacity_provider.minimum_scaling_step_size", "is greater than maximum_scaling_step_size (%d)", cp.MaximumScalingStepSize)
+		c.bad(p+".minimum_scaling_step_size", "is greater than maximum_scaling_step_size (%d)", cp.MaximumScalingStepSize)
 	}
-	c.nonNegDur("capacity_provider.instance_warmup_period", &cp.InstanceWarmupPeriod, Duration(300*time.Second))
+	c.nonNegDur(p+".instance_warmup_period", &cp.InstanceWarmupPeriod, Duration(300*time.Second))
 	if cp.InstanceWarmupPeriod > Duration(10000*time.Second) {
-		c.bad("capacity_provider.instance_warmup_period", "must be at most 10000s, got %v", cp.InstanceWarmupPeriod)
+		c.bad(p+".instance_warmup_period", "must be at most 10000s, got %v", cp.InstanceWarmupPeriod)
 	}
 	if cp.ManagedTerminationProtection == nil {
 		on := true
@@ -376,7 +362,6 @@ func (s *Scenario) buildService(cfg *sim.Config, it sim.InstanceType) error {
 	ecs := &sim.ECSConfig{Fargate: sv.LaunchType == "fargate", TaskCPU: t.CPU, TaskMemoryMiB: t.MemoryMiB}
 	speed := 1.0
 	zones := 3
-	hosts := cfg.Fleet
 	if ecs.Fargate {
 		ecs.Provisioning, err = sv.Fargate.ProvisioningTime.build()
 		if err != nil {
@@ -397,12 +382,8 @@ func (s *Scenario) buildService(cfg *sim.Config, it sim.InstanceType) error {
 		for _, k := range sv.Constraints {
 			ecs.DistinctInstance = ecs.DistinctInstance || k.Type == "distinctInstance"
 		}
-		ecs.Hosts = sim.HostGroup{Type: it, Min: hosts.Min, Max: hosts.Max, Desired: hosts.Desired, BootTime: hosts.BootTime,
-			Zones: zones, UnitsPerInstance: it.VCPU * 1024, MiBPerInstance: int(math.Round(it.MemoryGiB * 1024))}
-		if cp := s.CapacityProvider; cp != nil {
-			ecs.Provider = &sim.ManagedScaling{TargetCapacity: cp.TargetCapacity, MinStep: cp.MinimumScalingStepSize,
-				MaxStep: cp.MaximumScalingStepSize, Warmup: cp.InstanceWarmupPeriod.Sim(),
-				TerminationProtection: *cp.ManagedTerminationProtection}
+		if ecs.Providers, err = s.buildProviders(); err != nil {
+			return err
 		}
 	}
 	// A task's worker slots share its CPU units, each at most one vCPU

@@ -54,12 +54,15 @@ func TestECSParsesAndBuilds(t *testing.T) {
 	}
 	defer closer.Close()
 	e := cfg.ECS
-	if e == nil || e.Fargate || e.Provider == nil || e.Provider.TargetCapacity != 100 || e.Provider.MinStep != 1 ||
-		e.Provider.MaxStep != 10000 || e.Provider.Warmup != 300*sim.Second || !e.Provider.TerminationProtection {
-		t.Fatalf("ECS config %+v (provider %+v): want the documented managed scaling defaults", e, e.Provider)
+	if e == nil || e.Fargate || len(e.Providers) != 1 {
+		t.Fatalf("ECS config %+v: want one capacity provider", e)
 	}
-	if e.Hosts.UnitsPerInstance != 2048 || e.Hosts.MiBPerInstance != 8192 {
-		t.Errorf("m5.large registers %d units, %d MiB; want 2048, 8192", e.Hosts.UnitsPerInstance, e.Hosts.MiBPerInstance)
+	if ms := e.Providers[0].Scaling; ms == nil || ms.TargetCapacity != 100 || ms.MinStep != 1 ||
+		ms.MaxStep != 10000 || ms.Warmup != 300*sim.Second || !ms.TerminationProtection {
+		t.Fatalf("managed scaling %+v: want the documented defaults", ms)
+	}
+	if h := e.Providers[0].Hosts; h.UnitsPerInstance != 2048 || h.MiBPerInstance != 8192 {
+		t.Errorf("m5.large registers %d units, %d MiB; want 2048, 8192", h.UnitsPerInstance, h.MiBPerInstance)
 	}
 	// Two workers on one vCPU: the engine shares it (sim/ps.go); the
 	// task runs at the instance type's speed.

@@ -15,8 +15,17 @@ type InstancesDistribution struct {
 
 func (c *checker) purchase() {
 	f := &c.s.Fleet
-	if d := f.InstancesDistribution; d != nil {
-		p := "fleet.instances_distribution"
+	c.spotOptions("fleet", f.InstancesDistribution, f.SpotInterruptionsPerHour, f.SpotInstanceDraining)
+	if f.SpotInstanceDraining && (c.s.Service == nil || c.s.isFargate()) {
+		c.bad("fleet.spot_instance_draining", "applies to the instances of an ECS cluster (a service with launch_type ec2)")
+	}
+}
+
+// spotOptions checks the purchase options of the group at path p (fleet,
+// or a capacity provider's fleet) and fills in AWS's defaults.
+func (c *checker) spotOptions(p string, d *InstancesDistribution, interruptions float64, draining bool) {
+	if d != nil {
+		p := p + ".instances_distribution"
 		if d.OnDemandBaseCapacity == nil {
 			d.OnDemandBaseCapacity = ptr(0)
 		} else if *d.OnDemandBaseCapacity < 0 {
@@ -30,11 +39,14 @@ func (c *checker) purchase() {
 		c.enum(p+".spot_allocation_strategy", &d.SpotAllocationStrategy, "lowest-price",
 			"lowest-price", "capacity-optimized", "capacity-optimized-prioritized", "price-capacity-optimized")
 	}
-	if f.SpotInterruptionsPerHour < 0 {
-		c.bad("fleet.spot_interruptions_per_hour", "must not be negative, got %g", f.SpotInterruptionsPerHour)
+	if interruptions < 0 {
+		c.bad(p+".spot_interruptions_per_hour", "must not be negative, got %g", interruptions)
 	}
-	if f.SpotInterruptionsPerHour > 0 && f.InstancesDistribution == nil {
-		c.bad("fleet.spot_interruptions_per_hour", "needs spot capacity: add instances_distribution with on_demand_percentage_above_base_capacity below 100")
+	if interruptions > 0 && d == nil {
+		c.bad(p+".spot_interruptions_per_hour", "needs spot capacity: add instances_distribution with on_demand_percentage_above_base_capacity below 100")
+	}
+	if draining && d == nil {
+		c.bad(p+".spot_instance_draining", "needs spot capacity: add instances_distribution with on_demand_percentage_above_base_capacity below 100")
 	}
 }
 

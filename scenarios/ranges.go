@@ -45,7 +45,7 @@ const maxUSD = 1e6
 // distPaths are the places a duration distribution (DistSpec) sits.
 var distPaths = []string{"workload.service_time", "fleet.boot_time", "fleet.warm_pool.boot_time",
 	"fleet.lifecycle.launch_hook.duration", "fleet.lifecycle.terminate_hook.duration",
-	"service.task.start_time", "service.fargate.provisioning_time"}
+	"service.task.start_time", "service.fargate.provisioning_time", "capacity_providers[].fleet.boot_time"}
 
 // andService adds, to scaling policy paths, the same paths under an ECS
 // service's scaling (docs/ecs.md): the policies take the same ranges.
@@ -135,6 +135,14 @@ var fieldRanges = []fieldRange{
 	{paths: []string{"service.fargate.spot_discount"}, min: 0, max: 1, unit: "a fraction"},
 	{paths: []string{"capacity_provider.target_capacity"}, min: 0, max: 100, unit: "%"},
 	{paths: []string{"capacity_provider.minimum_scaling_step_size", "capacity_provider.maximum_scaling_step_size"}, min: 0, max: 10000, unit: "instances"},
+	{paths: []string{"capacity_providers[].fleet.min", "capacity_providers[].fleet.desired",
+		"capacity_providers[].fleet.instances_distribution.on_demand_base_capacity"}, min: 0, max: maxInstances, unit: "instances"},
+	{paths: []string{"capacity_providers[].fleet.max"}, min: 1, max: maxInstances, unit: "instances"},
+	{paths: []string{"capacity_providers[].fleet.zones"}, min: 1, max: 26},
+	{paths: []string{"capacity_providers[].fleet.instances_distribution.on_demand_percentage_above_base_capacity"}, min: 0, max: 100, unit: "%"},
+	{paths: []string{"capacity_providers[].fleet.spot_interruptions_per_hour"}, min: 0, max: 3600, unit: "per instance-hour"},
+	{paths: []string{"capacity_providers[].managed_scaling.target_capacity"}, min: 0, max: 100, unit: "%"},
+	{paths: []string{"capacity_providers[].managed_scaling.minimum_scaling_step_size", "capacity_providers[].managed_scaling.maximum_scaling_step_size"}, min: 0, max: 10000, unit: "instances"},
 }
 
 // rangeOf is fieldRanges by path.

@@ -25,15 +25,22 @@ type Scenario struct {
 	// Service and CapacityProvider make the run an ECS service (docs/ecs.md).
 	Service          *Service          `yaml:"service,omitempty" json:"service,omitempty" jsonschema_description:"an ECS service: its tasks are the load balancer's targets"`
 	CapacityProvider *CapacityProvider `yaml:"capacity_provider,omitempty" json:"capacity_provider,omitempty" jsonschema_description:"ECS cluster auto scaling of fleet (launch_type ec2)"`
-	LoadBalancer     LoadBalancer      `yaml:"load_balancer" json:"load_balancer"`
-	Scaling          Scaling           `yaml:"scaling" json:"scaling"`
-	Metrics          Metrics           `yaml:"metrics" json:"metrics"`
-	Pricing          Pricing           `yaml:"pricing" json:"pricing"`
-	SLO              SLO               `yaml:"slo" json:"slo"`
+	// CapacityProviders are several Auto Scaling group capacity providers,
+	// each with its own group, split by service.capacity_provider_strategy
+	// (docs/ecs.md, "Several capacity providers"; ecs_providers.go).
+	CapacityProviders []ProviderSpec `yaml:"capacity_providers,omitempty" json:"capacity_providers,omitempty" jsonschema_description:"launch_type ec2: several capacity providers, each with its own fleet and managed scaling (instead of fleet and capacity_provider)"`
+	LoadBalancer      LoadBalancer   `yaml:"load_balancer" json:"load_balancer"`
+	Scaling           Scaling        `yaml:"scaling" json:"scaling"`
+	Metrics           Metrics        `yaml:"metrics" json:"metrics"`
+	Pricing           Pricing        `yaml:"pricing" json:"pricing"`
+	SLO               SLO            `yaml:"slo" json:"slo"`
 	// Mode is how requests are simulated: request (default), fluid or
 	// auto (docs/fluid.md).
 	Mode  string     `yaml:"mode,omitempty" json:"mode,omitempty" jsonschema:"enum=request,enum=fluid,enum=auto" jsonschema_description:"request (default): every request simulated; fluid: queues advanced in steps, for months and years; auto: fluid for large runs where it is accurate"`
 	Fluid *FluidSpec `yaml:"fluid,omitempty" json:"fluid,omitempty"`
+	// Output tunes the outputs: the time series' resolution
+	// (scenarios/output.go).
+	Output *OutputSpec `yaml:"output,omitempty" json:"output,omitempty" jsonschema_description:"what a run writes: output.resolution, the time series' row length"`
 
 	// Variants and Sweep are decoded and checked (names, field paths) but
 	// not run yet.
@@ -210,6 +217,8 @@ type Fleet struct {
 	InstancesDistribution    *InstancesDistribution `yaml:"instances_distribution,omitempty" json:"instances_distribution,omitempty" jsonschema_description:"on-demand base and percentage above it; the rest runs on spot"`
 	SpotInterruptionsPerHour float64                `yaml:"spot_interruptions_per_hour,omitempty" json:"spot_interruptions_per_hour,omitempty" jsonschema_description:"rate at which EC2 reclaims each spot instance (2-minute notice)"`
 	CapacityRebalance        bool                   `yaml:"capacity_rebalance,omitempty" json:"capacity_rebalance,omitempty" jsonschema_description:"launch the replacement at the notice, not after the termination"`
+	// SpotInstanceDraining applies to an ECS cluster's instances only.
+	SpotInstanceDraining bool `yaml:"spot_instance_draining,omitempty" json:"spot_instance_draining,omitempty" jsonschema_description:"ECS service on EC2: ECS_ENABLE_SPOT_INSTANCE_DRAINING (default false): at a spot notice the instance drains and the service replaces its tasks"`
 }
 
 // LoadBalancer is the ALB target group in front of the fleet.

@@ -49,13 +49,13 @@ func TestSchemaShape(t *testing.T) {
 	}
 	props, _ := m["properties"].(map[string]any)
 	for _, k := range []string{"name", "description", "seed", "start", "duration", "traffic", "workload", "instance_types",
-		"fleet", "service", "capacity_provider", "load_balancer", "scaling", "metrics", "pricing", "slo", "mode", "fluid", "variants", "sweep"} {
+		"fleet", "service", "capacity_provider", "capacity_providers", "load_balancer", "scaling", "metrics", "pricing", "slo", "mode", "fluid", "output", "variants", "sweep"} {
 		if _, ok := props[k]; !ok {
 			t.Errorf("top-level key %q missing from the schema", k)
 		}
 	}
-	if len(props) != 20 {
-		t.Errorf("%d top-level keys, want 20", len(props))
+	if len(props) != 22 {
+		t.Errorf("%d top-level keys, want 22", len(props))
 	}
 	// Every object type of the file rejects unknown keys.
 	defs, _ := m["$defs"].(map[string]any)

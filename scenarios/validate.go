@@ -193,10 +193,14 @@ func (c *checker) check() {
 	c.workload()
 	c.catalogue()
 	c.instanceTypes()
-	if s.isFargate() && !c.given("fleet") {
+	switch {
+	case s.isFargate() && !c.given("fleet"):
 		// No instances: Fargate spreads tasks over the region's zones.
 		s.Fleet.Zones, s.Fleet.BootTime = 3, defaultBootTime
-	} else {
+	case c.given("capacity_providers") && !c.given("fleet"):
+		// Each capacity provider has its own fleet, checked with the
+		// service (ecs_providers.go).
+	default:
 		c.fleet()
 	}
 	c.loadBalancer()
@@ -206,6 +210,7 @@ func (c *checker) check() {
 	c.pricing()
 	c.slo()
 	c.mode()
+	c.output()
 	c.variants()
 }
 

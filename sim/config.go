@@ -150,6 +150,12 @@ type Config struct {
 	Mode      Mode
 	FluidStep Time // fluid mode's step; 0: DefaultFluidStep
 
+	// Resolution is the time series' row length (sim/series.go): 0 or a
+	// minute writes one row a minute; longer (a whole number of minutes
+	// dividing a day, e.g. an hour) folds the minutes into rows of that
+	// length as the run goes, so a year holds 8,760 rows, not 525,600.
+	Resolution Time
+
 	// Progress, if set, is called now and then with the simulated time reached.
 	Progress func(now, end Time)
 }
@@ -196,8 +202,14 @@ func (c *Config) Validate() error {
 	if c.EvalInterval <= 0 || c.EvalInterval%tickStep != 0 {
 		bad("evaluation interval must be a positive multiple of %v", tickStep)
 	}
+	if r := c.Resolution; r != 0 && (r < Minute || r%Minute != 0 || (24*Hour)%r != 0) {
+		bad("time-series resolution must be a whole number of minutes dividing a day, got %v", r.Duration())
+	}
 	if c.PublishDelay < 0 {
 		bad("publish delay must be >= 0")
+	}
+	if c.ECS != nil {
+		errs = append(errs, c.ECS.validate(c)...)
 	}
 	errs = append(errs, c.validateFluid()...)
 	return errors.Join(errs...)

@@ -22,6 +22,12 @@
 //     counted;
 //   - merge.go: the pure function that merges the policies' proposals
 //     into a decision (AWS's rules, table-tested); scaling.go applies it.
+//   - ecs.go, placement.go, capacity_provider.go, strategy.go, ecs_spot.go,
+//     ps.go, ecs_result.go: an ECS service (docs/ecs.md): tasks on the
+//     instances of one or several capacity providers (the base-and-weight
+//     strategy, each provider's reservation metric and managed scaling,
+//     spot instances) or on Fargate, placement, processor sharing of a
+//     task's CPU, the cluster's results;
 //   - fluid.go, fluid_queue.go, fluid_traffic.go, meter_fluid.go,
 //     fluid_auto.go: fluid mode (docs/fluid.md), where one step event per
 //     few seconds replaces the arrival and departure events: the step's

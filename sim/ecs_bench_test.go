@@ -21,9 +21,9 @@ func dayAt2000ECS(workers int) *sim.Config {
 	cfg.ECS = &sim.ECSConfig{
 		TaskCPU: 4096, TaskMemoryMiB: 8192,
 		Placement: []sim.PlacementStrategy{{Type: sim.Spread, Field: sim.FieldZone}, {Type: sim.Binpack, Field: sim.FieldMemory}},
-		Hosts: sim.HostGroup{Type: host.Type, Min: 0, Max: 100, Desired: host.Desired, BootTime: host.BootTime, Zones: 3,
+		Providers: []sim.CapacityProvider{{Hosts: sim.HostGroup{Type: host.Type, Min: 0, Max: 100, Desired: host.Desired, BootTime: host.BootTime, Zones: 3,
 			UnitsPerInstance: 4096, MiBPerInstance: 16384},
-		Provider: &sim.ManagedScaling{TargetCapacity: 100, MinStep: 1, MaxStep: 10000, Warmup: 300 * sim.Second, TerminationProtection: true},
+			Scaling: &sim.ManagedScaling{TargetCapacity: 100, MinStep: 1, MaxStep: 10000, Warmup: 300 * sim.Second, TerminationProtection: true}}},
 	}
 	return cfg
 }

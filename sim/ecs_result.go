@@ -31,12 +31,28 @@ type TaskSummary struct {
 type ECSMinute struct {
 	TasksRunning int
 	TasksPending int
-	// Reservation is CapacityProviderReservation at the minute's end (EC2).
+	// Reservation is CapacityProviderReservation at the minute's end (EC2);
+	// with several capacity providers, the highest of theirs.
 	Reservation float64
 	// CPU units and MiB reserved by tasks, and registered by the cluster's
 	// instances, at the minute's end (EC2).
 	ReservedCPU, RegisteredCPU int
 	ReservedMiB, RegisteredMiB int
+	// Providers is each capacity provider's minute, in strategy order,
+	// when the service has several (nil with one: the row is its).
+	Providers []ProviderMinute
+}
+
+// ProviderMinute is one capacity provider's side of a minute row.
+type ProviderMinute struct {
+	Name string
+	// Reservation is its CapacityProviderReservation.
+	Reservation float64
+	// Its group's instances: registered (in service), booting, desired.
+	InService, Pending, Desired int
+	// The service's tasks on it: RUNNING, and PENDING (waiting for its
+	// capacity or starting).
+	TasksRunning, TasksPending int
 }
 
 // slotVCPU is the vCPUs behind one slot-second of a task's busyArea:
@@ -53,26 +69,7 @@ func (e *engine) ecsRow(row *MinuteRow) {
 	m := &ECSMinute{TasksRunning: f.count[registering] + f.count[inService] + f.count[draining], TasksPending: f.count[pending]}
 	row.InService, row.Pending, row.Desired = 0, 0, 0
 	if !s.cfg.Fargate {
-		row.Desired = s.desired
-		for i := range s.hosts {
-			hs := &s.hosts[i]
-			if hs.gone {
-				continue
-			}
-			if !hs.ready {
-				row.Pending++
-				continue
-			}
-			row.InService++
-			g := s.cfg.Hosts
-			m.RegisteredCPU += g.UnitsPerInstance
-			m.RegisteredMiB += g.MiBPerInstance
-			m.ReservedCPU += g.UnitsPerInstance - hs.cpuFree
-			m.ReservedMiB += g.MiBPerInstance - hs.memFree
-		}
-		if n := len(s.history); n > 0 {
-			m.Reservation = s.history[n-1]
-		}
+		e.clusterRow(row, m)
 	}
 	row.ECS = m
 	// CPU % is the service's: CPU used ÷ CPU reserved by its tasks in
@@ -87,6 +84,71 @@ func (e *engine) ecsRow(row *MinuteRow) {
 	row.CPUPercent = 0
 	if c := e.meter.capArea - e.meter.minuteCap; c > 0 {
 		row.CPUPercent = min(100, busy.Seconds()/c*100)
+	}
+}
+
+// clusterRow fills the instance columns and the cluster's capacity, and
+// with several capacity providers each provider's minute.
+func (e *engine) clusterRow(row *MinuteRow, m *ECSMinute) {
+	s := e.ecs
+	several := len(s.groups) > 1
+	if several {
+		m.Providers = make([]ProviderMinute, len(s.groups))
+		for g := range s.groups {
+			m.Providers[g].Name = s.groups[g].cfg.Name
+		}
+	}
+	for g := range s.groups {
+		gs := &s.groups[g]
+		row.Desired += gs.desired
+		if n := len(gs.history); n > 0 {
+			m.Reservation = max(m.Reservation, gs.history[n-1])
+			if several {
+				m.Providers[g].Reservation = gs.history[n-1]
+			}
+		}
+		if several {
+			m.Providers[g].Desired = gs.desired
+		}
+	}
+	for i := range s.hosts {
+		hs := &s.hosts[i]
+		if hs.gone {
+			continue
+		}
+		var p *ProviderMinute
+		if several {
+			p = &m.Providers[hs.group]
+		}
+		if !hs.ready {
+			row.Pending++
+			if p != nil {
+				p.Pending++
+			}
+			continue
+		}
+		row.InService++
+		if p != nil {
+			p.InService++
+		}
+		g := &s.groups[hs.group].cfg.Hosts
+		m.RegisteredCPU += g.UnitsPerInstance
+		m.RegisteredMiB += g.MiBPerInstance
+		m.ReservedCPU += g.UnitsPerInstance - hs.cpuFree
+		m.ReservedMiB += g.MiBPerInstance - hs.memFree
+	}
+	if !several {
+		return
+	}
+	f := &e.fleet
+	for _, id := range f.live {
+		p := &m.Providers[s.taskProv[id]]
+		switch f.inst[id].state {
+		case pending:
+			p.TasksPending++
+		case registering, inService, draining:
+			p.TasksRunning++
+		}
 	}
 }
 
@@ -132,20 +194,24 @@ func (e *engine) ecsFinish() {
 	r.TaskSummary.PendingTaskSeconds = s.pendingSeconds
 	// The instance summary counts container instances.
 	r.PeakInService, r.MeanInService = 0, 0
-	g := cfg.Hosts
 	var events []struct {
 		at Time
 		d  int
 	}
 	for i := range s.hosts {
 		hs := &s.hosts[i]
+		g := &s.groups[hs.group].cfg.Hosts
 		end := e.end
 		if hs.gone {
 			end = hs.end
 		}
+		opt := "on_demand"
+		if hs.spot {
+			opt = "spot"
+		}
 		r.Instances = append(r.Instances, InstanceRecord{
 			ID: i, Type: g.Type.Name, Zone: int(hs.zone), Launch: hs.launch, InService: hs.launch, Terminated: end,
-			Running: !hs.gone, PurchaseOption: "on_demand", VCPU: g.Type.VCPU, BusySeconds: hs.busy,
+			Running: !hs.gone, PurchaseOption: opt, Interrupted: hs.interrupted && hs.gone, VCPU: g.Type.VCPU, BusySeconds: hs.busy,
 		})
 		events = append(events, struct {
 			at Time

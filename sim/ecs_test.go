@@ -1,6 +1,7 @@
 package sim_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/capsim/capsim/policies"
@@ -21,10 +22,10 @@ func ecsStep(seed uint64) *sim.Config {
 	cfg.ECS = &sim.ECSConfig{
 		TaskCPU: 1024, TaskMemoryMiB: 2048,
 		Placement: []sim.PlacementStrategy{{Type: sim.Spread, Field: sim.FieldZone}, {Type: sim.Binpack, Field: sim.FieldMemory}},
-		Hosts: sim.HostGroup{Type: sim.InstanceType{Name: "m.large", VCPU: 2, MemoryGiB: 4, Speed: 1, USDPerHour: 0.1},
+		Providers: []sim.CapacityProvider{{Hosts: sim.HostGroup{Type: sim.InstanceType{Name: "m.large", VCPU: 2, MemoryGiB: 4, Speed: 1, USDPerHour: 0.1},
 			Min: 0, Max: 10, Desired: 1, BootTime: sim.Constant{Value: 90}, Zones: 3,
 			UnitsPerInstance: 2048, MiBPerInstance: 4096},
-		Provider: &sim.ManagedScaling{TargetCapacity: 100, MinStep: 1, MaxStep: 10000, Warmup: 300 * sim.Second, TerminationProtection: true},
+			Scaling: &sim.ManagedScaling{TargetCapacity: 100, MinStep: 1, MaxStep: 10000, Warmup: 300 * sim.Second, TerminationProtection: true}}},
 	}
 	return cfg
 }
@@ -108,7 +109,7 @@ func TestECSSteadyBinpack(t *testing.T) {
 // the service adds stay PENDING and are counted.
 func TestECSFixedClusterPending(t *testing.T) {
 	cfg := ecsStep(3)
-	cfg.ECS.Provider = nil
+	cfg.ECS.Providers[0].Scaling = nil
 	cfg.Traffic = &sim.FuncRate{F: func(t sim.Time) float64 {
 		switch {
 		case t < 30*sim.Minute:
@@ -214,4 +215,170 @@ func TestTaskProcessorSharingMeanSojourn(t *testing.T) {
 	if m := res.MeanLatencyMs(); m < 95 || m > 105 {
 		t.Errorf("mean sojourn %.1f ms, want 100 ± 5 (S / (1 − ρ))", m)
 	}
+}
+
+// ecsTwoProviders is ecsStep's service on two capacity providers: an
+// on-demand group with base 2 and weight 1 and a spot group of weight 3
+// (the strategy of the ECS issue's example), each scaled by its own
+// managed scaling, under traffic that ramps from 100 to 1,300 requests/s
+// (about 26 tasks at the 50 % CPU target).
+func ecsTwoProviders(seed uint64) *sim.Config {
+	cfg := ecsStep(seed)
+	cfg.Duration = 3 * sim.Hour
+	cfg.Traffic = &sim.FuncRate{F: func(t sim.Time) float64 {
+		return 100 + 1200*min(1, max(0, (t-20*sim.Minute).Seconds()/(100*sim.Minute).Seconds()))
+	}}
+	cfg.Fleet.Max = 60
+	od := cfg.ECS.Providers[0]
+	od.Name, od.Base, od.Weight = "od", 2, 1
+	od.Hosts.Max = 30
+	spot := od
+	spot.Name, spot.Base, spot.Weight = "spot", 0, 3
+	spot.Hosts.OnDemandFor = func(int) int { return 0 } // every instance spot
+	ms := *od.Scaling
+	spot.Scaling = &ms
+	cfg.ECS.Providers = []sim.CapacityProvider{od, spot}
+	return cfg
+}
+
+// TestECSTwoProviders: with an on-demand and a spot capacity provider the
+// service's tasks land on both groups in the strategy's ratio — the base
+// of 2 on on-demand, then one on on-demand for three on spot
+// (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html)
+// — and each group is scaled out by its own CapacityProviderReservation,
+// which its own waiting tasks raise above 100.
+func TestECSTwoProviders(t *testing.T) {
+	res, err := sim.Run(ecsTwoProviders(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkInvariants(t, res)
+	peak := 0
+	drivenBy := [2]bool{}
+	for _, m := range res.Minutes {
+		p := m.ECS.Providers
+		if len(p) != 2 || p[0].Name != "od" || p[1].Name != "spot" {
+			t.Fatalf("minute %v: providers %+v, want od and spot", m.Start, p)
+		}
+		od, spot := p[0].TasksRunning+p[0].TasksPending, p[1].TasksRunning+p[1].TasksPending
+		n := od + spot
+		peak = max(peak, n)
+		// While the load only rises no task drains: every task counts.
+		if m.Start < 2*sim.Hour && n >= 2 {
+			rest := float64(n - 2)
+			if od < 2 || float64(od-2) < rest/4-1 || float64(od-2) > rest/4+1 {
+				t.Errorf("minute %v: %d tasks on od, %d on spot; want the base of 2 on od, the other %d split 1:3", m.Start, od, spot, n-2)
+			}
+		}
+		for g := range p {
+			if p[g].TasksPending > 0 && p[g].Reservation > 100 {
+				drivenBy[g] = true
+			}
+			if p[g].InService+p[g].Pending > 0 && p[g].Desired == 0 {
+				t.Errorf("minute %v: provider %s has instances but desired 0", m.Start, p[g].Name)
+			}
+		}
+	}
+	if peak < 20 {
+		t.Fatalf("peak of %d tasks: the ramp should need about 26", peak)
+	}
+	if !drivenBy[0] || !drivenBy[1] {
+		t.Errorf("a provider's waiting tasks raised its own reservation above 100: od %v, spot %v", drivenBy[0], drivenBy[1])
+	}
+	outs := map[string]int{}
+	for _, a := range res.Activities {
+		if a.Policy != "capacity_provider" || a.To <= a.From {
+			continue
+		}
+		for _, name := range []string{"od", "spot"} {
+			if strings.HasPrefix(a.Reason, "capacity provider "+name+": CapacityProviderReservation") {
+				outs[name] += a.To - a.From
+			}
+		}
+	}
+	if outs["od"] == 0 || outs["spot"] < 2*outs["od"] {
+		t.Errorf("instances added by scale-outs: %v; want both groups scaled, spot about three times od beyond the base", outs)
+	}
+	var odInst, spotInst int
+	for _, in := range res.Instances {
+		if in.PurchaseOption == "spot" {
+			spotInst++
+		} else {
+			odInst++
+		}
+	}
+	last := res.Minutes[len(res.Minutes)-1].ECS.Providers
+	if spotInst == 0 || odInst == 0 || last[1].InService < 2*last[0].InService-2 {
+		t.Errorf("instances: %d on-demand, %d spot launched; at the end od %d, spot %d in service", odInst, spotInst, last[0].InService, last[1].InService)
+	}
+	t.Logf("peak %d tasks; instances added od %d, spot %d; at the end %+v", peak, outs["od"], outs["spot"], last)
+}
+
+// TestECSSpotInterruptions: EC2 reclaims the spot group's instances (the
+// same 2-minute notice as for an Auto Scaling group). With spot instance
+// draining the instance goes DRAINING and the service replaces its tasks
+// at once — on spot again, where they wait for the group's replacement
+// instance — and no request is cut off; without it the tasks run until the
+// instance goes and the requests still on them are cut off
+// (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/container-instance-spot.html).
+func TestECSSpotInterruptions(t *testing.T) {
+	run := func(draining bool) *sim.Result {
+		cfg := ecsTwoProviders(4)
+		cfg.Traffic = &sim.ConstantRate{RPS: 900}
+		cfg.Duration = 90 * sim.Minute
+		cfg.Fleet.Desired = 18
+		cfg.Service = sim.Exponential{MeanSeconds: 0.010}
+		for i := range cfg.ECS.Providers {
+			cfg.ECS.Providers[i].Hosts.Desired = 5
+		}
+		spot := &cfg.ECS.Providers[1].Hosts
+		spot.SpotInterruptionsPerHour = 2
+		spot.SpotDraining = draining
+		res, err := sim.Run(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkInvariants(t, res)
+		return res
+	}
+	on := run(true)
+	notices := 0
+	for _, a := range on.Activities {
+		if a.Policy == "spot" {
+			notices++
+			if !strings.Contains(a.Reason, "capacity provider spot") {
+				t.Errorf("spot notice %q does not name its provider", a.Reason)
+			}
+		}
+	}
+	interrupted := 0
+	for _, in := range on.Instances {
+		if in.Interrupted {
+			interrupted++
+			if in.PurchaseOption != "spot" {
+				t.Errorf("instance %d interrupted but %s", in.ID, in.PurchaseOption)
+			}
+		}
+	}
+	if notices < 5 || interrupted < notices-1 {
+		t.Fatalf("%d notices, %d instances reclaimed in 90 minutes of about 6 spot instances at 2 an hour", notices, interrupted)
+	}
+	// The replacements go back to spot: on-demand never holds more than
+	// its share (a task beyond it) whatever the interruptions.
+	for _, m := range on.Minutes {
+		p := m.ECS.Providers
+		od, n := p[0].TasksRunning+p[0].TasksPending, p[0].TasksRunning+p[0].TasksPending+p[1].TasksRunning+p[1].TasksPending
+		if od < 2 || float64(od-2) > float64(n-2)/4+1 {
+			t.Errorf("minute %v: %d of %d tasks on od; the interrupted spot tasks should be replaced on spot", m.Start, od, n)
+		}
+	}
+	if on.Requests.Rejected != 0 {
+		t.Errorf("with spot instance draining %d requests cut off, want 0", on.Requests.Rejected)
+	}
+	off := run(false)
+	if off.Requests.Rejected == 0 {
+		t.Errorf("without spot instance draining no request was cut off at %d reclaims", interrupted)
+	}
+	t.Logf("%d notices; rejected with draining %d, without %d; pending task-seconds %.0f / %.0f", notices,
+		on.Requests.Rejected, off.Requests.Rejected, on.TaskSummary.PendingTaskSeconds, off.TaskSummary.PendingTaskSeconds)
 }

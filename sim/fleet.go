@@ -18,6 +18,9 @@ type fleet struct {
 	slots      int64 // worker slots of the in-service instances
 	busy       int64 // busy slots over all instances
 	peak       int   // most instances in service at once
+	// rowPeak is the most in service at once since the current time-series
+	// row began (sim/series.go).
+	rowPeak int
 	// capacityChanged is when in-service capacity last changed.
 	capacityChanged Time
 	// held holds when each terminated instance still in Terminating:Wait
@@ -67,6 +70,7 @@ func (f *fleet) setState(id int32, s state, now Time) {
 	case s == inService:
 		f.slots += int64(in.slots)
 		f.peak = max(f.peak, f.count[inService])
+		f.rowPeak = max(f.rowPeak, f.count[inService])
 		f.capacityChanged = now
 	case old == inService:
 		f.slots -= int64(in.slots)

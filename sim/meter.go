@@ -17,16 +17,23 @@ type meter struct {
 	capArea       float64 // in-service slot-seconds
 	inSystemArea  float64
 	inServiceArea float64
-	// minuteInSystem is inSystemArea when the current minute began.
-	minuteInSystem float64
+	// minuteInSystem and minuteInService are the integrals when the
+	// current minute began.
+	minuteInSystem, minuteInService float64
 
 	series [numMetrics][]Datapoint
 	period periodCounters
 
-	minute     MinuteRow
+	minute  MinuteRow
+	minutes int // minutes closed
+	// minuteHist holds the latencies of the current row: a minute, or the
+	// rows of Config.Resolution (sim/series.go).
 	minuteHist *hdrhistogram.Histogram
 	minuteBusy float64
 	minuteCap  float64
+	// perMinute: every minute is a row; otherwise rows folds them.
+	perMinute bool
+	rows      seriesRow
 }
 
 // outcome is how a request ended (RequestCounts).
@@ -41,12 +48,14 @@ const (
 func newMeter(cfg *Config) meter {
 	m := meter{
 		minuteHist: newMinuteHistogram(),
+		perMinute:  cfg.resolution() == Minute,
 		res: &Result{
-			Mode:     cfg.Mode,
-			Seed:     cfg.Seed,
-			Duration: cfg.Duration,
-			Latency:  newHistogram(),
-			Wait:     newHistogram(),
+			Mode:       cfg.Mode,
+			Seed:       cfg.Seed,
+			Duration:   cfg.Duration,
+			Resolution: cfg.resolution(),
+			Latency:    newHistogram(),
+			Wait:       newHistogram(),
 		},
 	}
 	if usesMetric(cfg.Scalers, MetricLatency) {
@@ -114,30 +123,40 @@ func (m *meter) integrate(t Time, busy, slots, inSystem int64, inService int) {
 	m.areaAt = t
 }
 
-// closeMinute writes one time-series row.
+// closeMinute closes a minute: one time-series row, or with a coarser
+// resolution one minute folded into the current row (sim/series.go).
 func (e *engine) closeMinute() {
 	m := &e.meter
 	row := m.minute
-	row.Start = Time(len(m.res.Minutes)) * Minute
+	row.Start = Time(m.minutes) * Minute
+	m.minutes++
 	row.InService = e.fleet.count[inService]
 	row.Desired = e.asg.desired
 	row.Pending = e.fleet.launching()
-	if c := m.capArea - m.minuteCap; c > 0 {
-		row.CPUPercent = (m.busyArea - m.minuteBusy) / c * 100
+	capW := m.capArea - m.minuteCap
+	if capW > 0 {
+		row.CPUPercent = (m.busyArea - m.minuteBusy) / capW * 100
 	}
 	if e.cfg.Fleet.Type.Burstable || e.cfg.Fleet.Credits != nil {
 		e.recordInstanceCPU()
 	}
-	row.P50 = quantileOrNaN(m.minuteHist, 50)
-	row.P99 = quantileOrNaN(m.minuteHist, 99)
+	if m.perMinute {
+		row.P50 = quantileOrNaN(m.minuteHist, 50)
+		row.P99 = quantileOrNaN(m.minuteHist, 99)
+	}
 	m.closeMinuteInSystem(&row, e.now)
 	if e.ecs != nil {
 		e.ecsRow(&row)
 	}
-	m.res.Minutes = append(m.res.Minutes, row)
+	if m.perMinute {
+		m.res.Minutes = append(m.res.Minutes, row)
+		m.minuteHist.Reset()
+	} else {
+		e.foldMinute(row, capW)
+	}
 	m.minute = MinuteRow{}
-	m.minuteHist.Reset()
 	m.minuteBusy, m.minuteCap = m.busyArea, m.capArea
+	m.minuteInService = m.inServiceArea
 }
 
 // recordInstanceCPU appends each running instance's CPU % for the minute
@@ -164,7 +183,7 @@ func (e *engine) recordInstanceCPU() {
 func (e *engine) closeBooks() {
 	m := &e.meter
 	r := m.res
-	if Time(len(r.Minutes))*Minute < e.end {
+	if Time(m.minutes)*Minute < e.end {
 		e.closeMinute()
 	}
 	r.Requests.InFlightAtEnd = e.lb.outstanding

@@ -65,6 +65,10 @@ func (e *engine) preferSpotVictim() (spot, decided bool) {
 // load balancer and drains; with capacity rebalancing the group launches
 // its replacement now, otherwise after the termination.
 func (e *engine) spotNotice(id int32) {
+	if e.ecsHostsSpot() {
+		e.hostSpotNotice(id) // a container instance (sim/ecs_spot.go)
+		return
+	}
 	in := &e.fleet.inst[id]
 	if in.state == terminated || in.state == draining {
 		return
@@ -84,6 +88,10 @@ func (e *engine) spotNotice(id int32) {
 }
 
 func (e *engine) spotReclaim(id int32) {
+	if e.ecsHostsSpot() {
+		e.hostSpotReclaim(id)
+		return
+	}
 	if e.fleet.inst[id].state != terminated {
 		e.terminate(id)
 	}

@@ -85,7 +85,8 @@ type InstanceRecord struct {
 	CPUByMinute []float32
 }
 
-// MinuteRow is one row of the per-minute time series.
+// MinuteRow is one row of the time series: a minute, or with
+// Config.Resolution longer rows folded from the minutes (sim/series.go).
 type MinuteRow struct {
 	Start      Time
 	Arrivals   int64
@@ -105,6 +106,14 @@ type MinuteRow struct {
 	LatencySum float64
 	// ECS holds the tasks and cluster columns of an ECS run (nil otherwise).
 	ECS *ECSMinute
+
+	// Rows longer than a minute only (zero in minute rows): the gauges'
+	// mean and peak over the row, and the busiest minute's CPU
+	// (sim/series.go says how each is aggregated).
+	InServiceMean float64
+	InServiceMax  int
+	DesiredMax    int
+	CPUPercentMax float64
 }
 
 // Result is everything one run measured.
@@ -112,7 +121,10 @@ type Result struct {
 	Mode     Mode // how requests were simulated (request or fluid)
 	Seed     uint64
 	Duration Time
-	Requests RequestCounts
+	// Resolution is the length of a Minutes row (a minute, or
+	// Config.Resolution); the last row may be shorter (RowSpan).
+	Resolution Time
+	Requests   RequestCounts
 
 	Latency *hdrhistogram.Histogram // end to end, completed requests, µs
 	Wait    *hdrhistogram.Histogram // queue wait of requests that got service, µs
@@ -145,6 +157,16 @@ type Result struct {
 	// Instances are then the cluster's container instances.
 	Tasks       []TaskRecord
 	TaskSummary *TaskSummary
+}
+
+// RowSpan is the length of time-series row i: the resolution, or less for
+// a last row cut short by the run's end.
+func (r *Result) RowSpan(i int) Time {
+	res := r.Resolution
+	if res <= 0 {
+		res = Minute
+	}
+	return max(0, min(res, r.Duration-r.Minutes[i].Start))
 }
 
 // LatencyMs returns the q-th percentile (0–100) of end-to-end latency in ms.

@@ -25,6 +25,7 @@ func compareCommand() *cli.Command {
 			&cli.PathFlag{Name: "json", Usage: "write only the JSON comparison, to `FILE` (- for standard output)"},
 			seedOption("use seed `N` instead of the scenario's (every run uses the same one)"),
 			modeOption(),
+			resolutionOption(),
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "accepted for symmetry with run; compare shows no progress bar"},
 			maxRequestsFlag(),
 		},

@@ -44,6 +44,33 @@ func with(old, new string) string {
 	return strings.Replace(hostileBase, old, new, 1)
 }
 
+// ecsBase is an ECS service on an on-demand and a spot capacity provider
+// that lints clean; the ECS rows change one line of it.
+const ecsBase = `name: hostile-ecs
+duration: 60s
+traffic:
+  synthetic: {shape: constant, rps: 10}
+workload:
+  service_time: {dist: exponential, mean: 10ms}
+capacity_providers:
+  - {name: od, fleet: {instance_type: c5.large, min: 0, max: 4, desired: 1}, managed_scaling: {target_capacity: 100}}
+  - {name: spot, fleet: {instance_type: c5.large, min: 0, max: 8, instances_distribution: {on_demand_percentage_above_base_capacity: 0}}}
+service:
+  task: {cpu: 1024, memory_mib: 2048}
+  min: 1
+  max: 4
+  placement: [{type: binpack, field: memory}]
+  capacity_provider_strategy: [{capacity_provider: od, base: 1, weight: 1}, {capacity_provider: spot, weight: 3}]
+`
+
+// withECS replaces old by new in the ECS base scenario (old must be there).
+func withECS(old, new string) string {
+	if !strings.Contains(ecsBase, old) {
+		panic("hostile test: " + old + " is not in the ECS base scenario")
+	}
+	return strings.Replace(ecsBase, old, new, 1)
+}
+
 // traceScenario is the base scenario on a trace file.
 func traceScenario(trace string) string {
 	return with("  synthetic: {shape: constant, rps: 10}\n", "  trace: "+trace+"\n")
@@ -156,6 +183,24 @@ func hostileCases(silentAWS string) []hostileCase {
 			args: []string{"check", "--max-requests", "100", "s.yaml"}, code: 2, want: []string{"would send about 600 requests, more than the budget of 100"}},
 		{name: "request budget sweep", files: map[string]string{"s.yaml": with("rps: 10}", "rps: 1e8}") + "sweep: {duration: [1s, 60s]}\n"},
 			args: []string{"sweep", "--out", "o", "s.yaml"}, code: 2, want: []string{"would send about 6e9 requests"}},
+
+		// ECS (issue 12): bad service and capacity provider input.
+		{name: "ECS base lints clean", files: map[string]string{"s.yaml": ecsBase}, args: []string{"lint", "s.yaml"}, code: 0, want: []string{"s.yaml: ok"}},
+		{name: "ECS task larger than every instance type", files: map[string]string{"s.yaml": withECS("cpu: 1024, memory_mib: 2048", "cpu: 4096, memory_mib: 2048")},
+			args: []string{"lint", "s.yaml"}, code: 2, want: []string{"s.yaml:11:15: service.task.cpu: a task of 4096 CPU units does not fit c5.large", "of capacity provider od", "of capacity provider spot"}},
+		{name: "ECS unknown placement field", files: map[string]string{"s.yaml": withECS("field: memory}", "field: disk}")},
+			args: []string{"lint", "s.yaml"}, code: 2, want: []string{"s.yaml:14:38: service.placement[0].field: unknown binpack field \"disk\""}},
+		{name: "ECS strategy weights all zero", files: map[string]string{"s.yaml": withECS("base: 1, weight: 1}, {capacity_provider: spot, weight: 3}", "base: 1}, {capacity_provider: spot}")},
+			args: []string{"lint", "s.yaml"}, code: 2, want: []string{"s.yaml:15:3: service.capacity_provider_strategy: every weight is 0"}},
+		{name: "ECS capacity_providers on fargate", files: map[string]string{"s.yaml": withECS("service:\n", "service:\n  launch_type: fargate\n")},
+			args: []string{"lint", "s.yaml"}, code: 2, want: []string{"s.yaml:7:1: capacity_providers: launch_type fargate has no instances to scale"}},
+		{name: "ECS capacity_provider on fargate", files: map[string]string{"s.yaml": strings.Replace(hostileBase, "fleet: {instance_type: m5.large, min: 1, max: 4}\n",
+			"capacity_provider: {target_capacity: 100}\nservice: {launch_type: fargate, task: {cpu: 1024, memory_mib: 2048}, min: 1, max: 2}\n", 1)},
+			args: []string{"lint", "s.yaml"}, code: 2, want: []string{"s.yaml:7:1: capacity_provider: launch_type fargate has no instances to scale"}},
+		{name: "ECS base on two providers", files: map[string]string{"s.yaml": withECS("{capacity_provider: spot, weight: 3}", "{capacity_provider: spot, base: 2, weight: 3}")},
+			args: []string{"lint", "s.yaml"}, code: 2, want: []string{"s.yaml:15:", "service.capacity_provider_strategy[1].base: only one capacity provider of a strategy may have a base"}},
+		{name: "ECS strategy names an unknown provider", files: map[string]string{"s.yaml": withECS("{capacity_provider: spot, weight: 3}", "{capacity_provider: sopt, weight: 3}")},
+			args: []string{"lint", "s.yaml"}, code: 2, want: []string{"s.yaml:15:", "service.capacity_provider_strategy[1].capacity_provider: unknown capacity provider \"sopt\" (did you mean \"spot\"?"}},
 
 		// Item 5: hangs.
 		{name: "trace FIFO", files: map[string]string{"s.yaml": traceScenario("{file: fifo.csv, format: rate-csv}"), "fifo.csv": "\x00fifo"},

@@ -8,8 +8,10 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/urfave/cli/v2"
 
 	"github.com/capsim/capsim/internal/output"
@@ -20,7 +22,7 @@ func importCommand() *cli.Command {
 	region := &cli.StringFlag{Name: "region", Usage: "AWS region", DefaultText: "the SDK's chain: AWS_REGION, ~/.aws/config"}
 	return &cli.Command{
 		Name:  "import",
-		Usage: "read a real Auto Scaling group or ALB traffic from AWS (credentials from the SDK's default chain)",
+		Usage: "read a real Auto Scaling group, ECS service or ALB traffic from AWS (credentials from the SDK's default chain)",
 		Subcommands: []*cli.Command{
 			{
 				Name:        "asg",
@@ -29,6 +31,16 @@ func importCommand() *cli.Command {
 				Description: examples("capsim import asg web-asg --region eu-west-1 --out web.yaml"),
 				Flags:       append(awsPolicyFlags(), region, &cli.PathFlag{Name: "out", Usage: "write the scenario to `FILE`", DefaultText: "standard output"}),
 				Action:      importASG,
+			},
+			{
+				Name:        "ecs",
+				Usage:       "write a scenario reproducing an ECS service: its task size, placement, service auto scaling and capacity provider (with its Auto Scaling group)",
+				Description: examples("capsim import ecs --cluster prod --service api --region eu-west-1 --out api.yaml"),
+				Flags: append(awsPolicyFlags(), region,
+					&cli.StringFlag{Name: "cluster", Aliases: []string{"ecs-cluster"}, Value: "default", Usage: "the ECS cluster's name or ARN"},
+					&cli.StringFlag{Name: "service", Aliases: []string{"ecs-service"}, Usage: "the ECS service's name or ARN (required)"},
+					&cli.PathFlag{Name: "out", Usage: "write the scenario to `FILE`", DefaultText: "standard output"}),
+				Action: importECS,
 			},
 			{
 				Name:  "metrics",
@@ -84,10 +96,48 @@ func importASG(c *cli.Context) error {
 	ctx, cancel := context.WithTimeout(c.Context, 2*time.Minute)
 	defer cancel()
 	g, err := awsimport.ReadGroup(ctx, autoscaling.NewFromConfig(cfg), cloudwatch.NewFromConfig(cfg), c.Args().First())
+	if awsimport.IsNotFound(err) {
+		return badInput(fmt.Errorf("import asg: %w", err)) // a wrong name: bad input, as for import ecs
+	}
 	if err != nil {
 		return fmt.Errorf("import asg: %w", mustPolicy(c).Explain(err))
 	}
 	return out.Write([]byte(g.Scenario()))
+}
+
+func importECS(c *cli.Context) error {
+	if err := wantArgs(c, 0, 0, ""); err != nil {
+		return err
+	}
+	cluster, service := c.String("cluster"), c.String("service")
+	// Checked here, not as a Required flag: urfave/cli's missing-flag
+	// error would exit 1, and a usage mistake exits 2.
+	if service == "" {
+		return badInput(fmt.Errorf("import ecs: --service is required: the ECS service's name or ARN"))
+	}
+	if cluster == "" {
+		return badInput(fmt.Errorf("import ecs: --cluster must not be empty (ECS's default cluster is named default)"))
+	}
+	out, err := importOut(c)
+	if err != nil {
+		return err
+	}
+	cfg, err := awsConfig(c)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(c.Context, 2*time.Minute)
+	defer cancel()
+	s, err := awsimport.ReadService(ctx, awsimport.ECSClients{ECS: ecs.NewFromConfig(cfg), AAS: applicationautoscaling.NewFromConfig(cfg),
+		ASG: autoscaling.NewFromConfig(cfg), CW: cloudwatch.NewFromConfig(cfg)}, cluster, service)
+	if awsimport.IsNotFound(err) {
+		// The names given are wrong, or name what capsim cannot run.
+		return badInput(fmt.Errorf("import ecs: %w", err))
+	}
+	if err != nil {
+		return fmt.Errorf("import ecs: %w", mustPolicy(c).Explain(err))
+	}
+	return out.Write([]byte(s.Scenario()))
 }
 
 func importMetrics(c *cli.Context) error {

@@ -47,7 +47,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stderr, "capsim:", safetext.Clean(err.Error()))
 	var in inputError
-	if errors.As(err, &in) {
+	if errors.As(err, &in) || missingRequiredFlag(err) {
 		return exitInput
 	}
 	var ec cli.ExitCoder
@@ -55,6 +55,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return ec.ExitCode()
 	}
 	return exitFailed
+}
+
+// missingRequiredFlag reports urfave/cli's error for a Required flag that
+// was not given, a usage mistake (exit 2). The library does not export its
+// type, so the type's name is compared; TestMissingRequiredFlagExits2 fails
+// if an upgrade renames it.
+func missingRequiredFlag(err error) bool {
+	return fmt.Sprintf("%T", err) == "*cli.errRequiredFlags"
 }
 
 func newApp(stdout, stderr io.Writer) *cli.App {

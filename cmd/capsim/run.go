@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -29,6 +30,7 @@ func runCommand() *cli.Command {
 			&cli.PathFlag{Name: "json", Usage: "write only the JSON result, to `FILE` (- for standard output)"},
 			seedOption("use seed `N` instead of the scenario's"),
 			modeOption(),
+			resolutionOption(),
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress bar"},
 			maxRequestsFlag(),
 		},
@@ -116,13 +118,19 @@ func reportFor(sc *scenarios.Scenario, cfg *sim.Config, res *sim.Result) *report
 }
 
 // priceSource is where the instances' price comes from: the fleet's type,
-// or for an ECS service the cluster's instance type (none on Fargate).
+// or for an ECS service the cluster's instance types (none on Fargate).
 func priceSource(cfg *sim.Config) string {
 	if e := cfg.ECS; e != nil {
 		if e.Fargate {
 			return "Fargate rates (docs/ecs.md)"
 		}
-		return e.Hosts.Type.PriceSource
+		var srcs []string
+		for _, p := range e.Providers {
+			if src := p.Hosts.Type.PriceSource; !slices.Contains(srcs, src) {
+				srcs = append(srcs, src)
+			}
+		}
+		return strings.Join(srcs, "; ")
 	}
 	return cfg.Fleet.Type.PriceSource
 }

@@ -30,6 +30,7 @@ func sweepCommand() *cli.Command {
 			seedOption("use seed `N` instead of the scenario's (every point uses the same one)"),
 			&cli.IntFlag{Name: "replications", Value: 1, Usage: "simulate each point `N` times on derived seeds (as check does) and report the means, with intervals"},
 			modeOption(),
+			resolutionOption(),
 			maxRequestsFlag(),
 		},
 		Action: sweepAction,
@@ -141,6 +142,14 @@ func sweepAction(c *cli.Context) error {
 	return writeSweep(c, dir, sw, name)
 }
 
+// upperFirst capitalises a sentence that starts a Markdown paragraph.
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
 // sweepMarkdown is the name of the Markdown table beside a sweep file.
 func sweepMarkdown(name string) string { return strings.TrimSuffix(name, ".json") + ".md" }
 
@@ -156,12 +165,18 @@ func writeSweep(c *cli.Context, dir sweepSink, sw *reports.Sweep, name string) e
 	if err := reports.WriteMarkdown(&md, cmp); err != nil {
 		return err
 	}
+	if note := sw.ReplicationNote(); note != "" {
+		fmt.Fprintf(&md, "\n%s.\n", upperFirst(note))
+	}
 	fmt.Fprintf(&md, "\n%s.\n", sw.CheapestMarkdown())
 	if err := dir.Commit(map[string][]byte{name: js.Bytes(), sweepMarkdown(name): md.Bytes()}); err != nil {
 		return err
 	}
 	if err := reports.WriteComparison(c.App.Writer, cmp); err != nil {
 		return err
+	}
+	if note := sw.ReplicationNote(); note != "" {
+		fmt.Fprintln(c.App.Writer, note)
 	}
 	fmt.Fprintln(c.App.Writer, sw.CheapestText())
 	fmt.Fprintf(c.App.Writer, "wrote %s (%d of %d grid points)\n", dir.Where(name), len(sw.Table), sw.Points)

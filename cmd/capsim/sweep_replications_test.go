@@ -60,7 +60,12 @@ func TestSweepReplications(t *testing.T) {
 	if !strings.Contains(stdout, want) {
 		t.Errorf("stdout does not name the cheapest point (%q):\n%s", want, stdout)
 	}
-	if md, _ := os.ReadFile(filepath.Join(out, "sweep.md")); !strings.Contains(string(md), "cheapest point meeting the SLO: ") {
+	if !strings.Contains(stdout, "each row is the mean of 3 replications, on seeds 5, ") || !strings.Contains(stdout, "), p99 ") ||
+		!strings.Contains(stdout, " (95 % CI $") {
+		t.Errorf("stdout does not say the rows are means, or the cheapest cost's interval:\n%s", stdout)
+	}
+	if md, _ := os.ReadFile(filepath.Join(out, "sweep.md")); !strings.Contains(string(md), "cheapest point meeting the SLO: ") ||
+		!strings.Contains(string(md), "Each row is the mean of 3 replications") {
 		t.Errorf("sweep.md:\n%s", md)
 	}
 	if code, _, stderr := capsim(t, "sweep", "--replications", "0", "--out", t.TempDir(), p); code != 2 || !strings.Contains(stderr, "--replications 0") {

@@ -38,15 +38,15 @@ func readPair(t *testing.T, dir string) (js, md []byte) {
 }
 
 // TestShardedSweepEqualsOneMachine: K shards merged give the one-machine
-// sweep's files byte for byte, for K = 1, 2, 3 and 5 on a six-point grid
-// (K = 5 leaves one shard two points, the others one), the shard files
-// named to merge in reverse order.
+// sweep's files byte for byte, for K = 1, 2, 3, 5 and 7 on a six-point
+// grid (K = 5 leaves one shard two points, the others one; K = 7 leaves
+// shard 6 none), the shard files named to merge in reverse order.
 func TestShardedSweepEqualsOneMachine(t *testing.T) {
 	wantJS, wantMD := oneMachineSweep(t)
 	if !bytes.Contains(wantJS, []byte(`"points": 6`)) {
 		t.Fatalf("the test grid changed; this test expects 6 points:\n%.400s", wantJS)
 	}
-	for _, k := range []int{1, 2, 3, 5} {
+	for _, k := range []int{1, 2, 3, 5, 7} {
 		t.Run(fmt.Sprintf("K=%d", k), func(t *testing.T) {
 			shards := t.TempDir()
 			var files []string
@@ -97,6 +97,33 @@ func TestShardedFullSweepEqualsOneMachine(t *testing.T) {
 	}
 	if js, _ := readPair(t, merged); !bytes.Equal(js, wantJS) {
 		t.Errorf("merged --full sweep.json differs from the one-machine sweep (%d vs %d bytes)", len(js), len(wantJS))
+	}
+}
+
+// TestShardedReplicatedSweepEqualsOneMachine: with --replications every
+// shard runs each of its points on the same derived seeds as one machine
+// does, so the merged means, intervals and the note that the rows are
+// means are the one-machine sweep's, byte for byte.
+func TestShardedReplicatedSweepEqualsOneMachine(t *testing.T) {
+	wantJS, wantMD := oneMachineSweep(t, "--replications", "2")
+	if !bytes.Contains(wantMD, []byte("Each row is the mean of 2 replications")) {
+		t.Fatalf("the one-machine sweep.md does not say its rows are means:\n%s", wantMD)
+	}
+	shards := t.TempDir()
+	var files []string
+	for i := range 3 {
+		if code, _, errs := capsim(t, "sweep", "--replications", "2", "--shard", fmt.Sprintf("%d/3", i), "--out", shards, sweepExample); code != 0 {
+			t.Fatalf("shard %d/3: exit %d: %s", i, code, errs)
+		}
+		files = append(files, filepath.Join(shards, fmt.Sprintf("sweep-%d-of-3.json", i)))
+	}
+	merged := t.TempDir()
+	if code, _, errs := capsim(t, append([]string{"merge", "--out", merged}, files...)...); code != 0 {
+		t.Fatalf("merge: exit %d: %s", code, errs)
+	}
+	js, md := readPair(t, merged)
+	if !bytes.Equal(js, wantJS) || !bytes.Equal(md, wantMD) {
+		t.Errorf("merged replicated sweep differs from the one-machine sweep (%d vs %d bytes):\n%s\nwant\n%s", len(js), len(wantJS), md, wantMD)
 	}
 }
 

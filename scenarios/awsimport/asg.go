@@ -53,7 +53,7 @@ func ReadGroup(ctx context.Context, asg *autoscaling.Client, cw *cloudwatch.Clie
 		}
 	}
 	if found == nil {
-		return nil, fmt.Errorf("no Auto Scaling group named %q in this account and region", name)
+		return nil, notFound("no Auto Scaling group named %q in this account and region", name)
 	}
 	g := &Group{Group: *found, Alarms: map[string]cwtypes.MetricAlarm{}, Region: asg.Options().Region}
 
@@ -119,7 +119,6 @@ func (g *Group) Scenario() string {
 	name := aws.ToString(a.AutoScalingGroupName)
 	var b strings.Builder
 	var notes []string
-	note := func(format string, args ...any) { notes = append(notes, fmt.Sprintf(format, args...)) }
 	fmt.Fprintf(&b, "# Imported by capsim import asg from Auto Scaling group %q", name)
 	if g.Region != "" {
 		fmt.Fprintf(&b, " in %s", g.Region)
@@ -132,141 +131,7 @@ func (g *Group) Scenario() string {
 	b.WriteString("workload:                         # replace with your service time (capsim fit-workload fits one from an ALB log)\n")
 	b.WriteString("  service_time: {dist: lognormal, median: 40ms, p99: 250ms}\n\n")
 
-	// Instance type: the launch configuration's, the mixed-instances
-	// policy's first override, or what the running instances are.
-	itype, why := g.LaunchConfigType, "launch configuration "+aws.ToString(a.LaunchConfigurationName)
-	if mip := a.MixedInstancesPolicy; mip != nil {
-		var types []string
-		if mip.LaunchTemplate != nil {
-			for _, o := range mip.LaunchTemplate.Overrides {
-				t := aws.ToString(o.InstanceType)
-				if w := aws.ToString(o.WeightedCapacity); w != "" {
-					t += " (weight " + w + ")"
-				}
-				if t != "" {
-					types = append(types, t)
-				}
-				if itype == "" && o.InstanceType != nil {
-					itype, why = aws.ToString(o.InstanceType), "the mixed-instances policy's first override"
-				}
-			}
-		}
-		d := "mixed instances policy: types [" + strings.Join(types, ", ") + "]"
-		if dist := mip.InstancesDistribution; dist != nil {
-			d += fmt.Sprintf("; on-demand base %d, on-demand above base %d%%, spot allocation %s, on-demand allocation %s",
-				aws.ToInt32(dist.OnDemandBaseCapacity), aws.ToInt32(dist.OnDemandPercentageAboveBaseCapacity),
-				orDash(aws.ToString(dist.SpotAllocationStrategy)), orDash(aws.ToString(dist.OnDemandAllocationStrategy)))
-			if dist.SpotMaxPrice != nil {
-				d += ", spot max price " + aws.ToString(dist.SpotMaxPrice)
-			}
-		}
-		note("%s (capsim runs the single type %s, on demand)", d, orDash(itype))
-	}
-	if itype == "" {
-		seen := map[string]int{}
-		for _, in := range a.Instances {
-			seen[aws.ToString(in.InstanceType)]++
-		}
-		best := 0
-		for t, n := range seen {
-			if t != "" && (n > best || n == best && t < itype) {
-				itype, best = t, n
-			}
-		}
-		why = "the group's running instances"
-	}
-	if lt := a.LaunchTemplate; lt != nil {
-		note("launch template %s version %s: capsim does not read launch templates (instance type from %s)",
-			orDash(aws.ToString(lt.LaunchTemplateName)+aws.ToString(lt.LaunchTemplateId)), orDash(aws.ToString(lt.Version)), why)
-	}
-	b.WriteString("fleet:\n")
-	if itype == "" {
-		b.WriteString("  instance_type: m5.large          # SET THIS: the group's instance type could not be read (launch template, no running instances)\n")
-	} else {
-		fmt.Fprintf(&b, "  instance_type: %s   # from %s\n", itype, why)
-	}
-	fmt.Fprintf(&b, "  min: %d\n  max: %d\n", aws.ToInt32(a.MinSize), aws.ToInt32(a.MaxSize))
-	desired := aws.ToInt32(a.DesiredCapacity)
-	desired = max(aws.ToInt32(a.MinSize), min(desired, aws.ToInt32(a.MaxSize)))
-	fmt.Fprintf(&b, "  desired: %d\n", desired)
-	warm, warmWhy := int32(0), ""
-	switch {
-	case aws.ToInt32(a.DefaultInstanceWarmup) > 0:
-		warm, warmWhy = aws.ToInt32(a.DefaultInstanceWarmup), "DefaultInstanceWarmup"
-	default:
-		for _, p := range g.Policies {
-			if aws.ToString(p.PolicyType) == "TargetTrackingScaling" && p.EstimatedInstanceWarmup != nil {
-				warm, warmWhy = aws.ToInt32(p.EstimatedInstanceWarmup), "policy "+aws.ToString(p.PolicyName)+"'s EstimatedInstanceWarmup"
-				break
-			}
-		}
-		if warmWhy == "" && a.DefaultCooldown != nil {
-			warm, warmWhy = aws.ToInt32(a.DefaultCooldown), "DefaultCooldown (no DefaultInstanceWarmup: AWS falls back to it)"
-		}
-	}
-	if warmWhy != "" {
-		fmt.Fprintf(&b, "  warmup: %ds                     # %s\n", warm, warmWhy)
-	}
-	if a.HealthCheckGracePeriod != nil {
-		fmt.Fprintf(&b, "  health_check_grace: %ds\n", aws.ToInt32(a.HealthCheckGracePeriod))
-	}
-	if n := len(a.AvailabilityZones); n > 0 {
-		fmt.Fprintf(&b, "  zones: %d                         # %s\n", min(n, 26), strings.Join(a.AvailabilityZones, ", "))
-	}
-	var tps, unknownTP []string
-	for _, t := range a.TerminationPolicies {
-		if knownTermination[t] {
-			tps = append(tps, t)
-		} else {
-			unknownTP = append(unknownTP, t)
-		}
-	}
-	if len(tps) > 0 {
-		// capsim, like AWS, wants Default last.
-		sort.SliceStable(tps, func(i, j int) bool { return tps[j] == "Default" && tps[i] != "Default" })
-		fmt.Fprintf(&b, "  termination_policies: [%s]\n", strings.Join(tps, ", "))
-	}
-	if len(unknownTP) > 0 {
-		note("termination policies %s", strings.Join(unknownTP, ", "))
-	}
-	if a.DefaultCooldown != nil {
-		note("DefaultCooldown %ds (applies to simple scaling policies)", aws.ToInt32(a.DefaultCooldown))
-	}
-	if t := aws.ToString(a.HealthCheckType); t != "" && t != "EC2" {
-		note("health check type %s (capsim's instances never fail health checks yet)", t)
-	}
-	if v := aws.ToInt32(a.MaxInstanceLifetime); v > 0 {
-		note("max instance lifetime %ds", v)
-	}
-	if aws.ToBool(a.CapacityRebalance) {
-		note("capacity rebalance on")
-	}
-	if aws.ToBool(a.NewInstancesProtectedFromScaleIn) {
-		note("new instances protected from scale-in")
-	}
-	if wp := a.WarmPoolConfiguration; wp != nil {
-		note("warm pool: state %s, min size %d, max prepared capacity %d", orDash(string(wp.PoolState)), aws.ToInt32(wp.MinSize), aws.ToInt32(wp.MaxGroupPreparedCapacity))
-	}
-	for _, sp := range a.SuspendedProcesses {
-		note("suspended process %s", aws.ToString(sp.ProcessName))
-	}
-	protected := 0
-	for _, in := range a.Instances {
-		if aws.ToBool(in.ProtectedFromScaleIn) {
-			protected++
-		}
-	}
-	if protected > 0 {
-		note("%d running instance(s) protected from scale-in", protected)
-	}
-	if len(a.TargetGroupARNs) > 0 {
-		note("target groups %s (capsim models one load balancer in front of the group)", strings.Join(a.TargetGroupARNs, ", "))
-	}
-	if len(a.LoadBalancerNames) > 0 {
-		note("Classic Load Balancers %s", strings.Join(a.LoadBalancerNames, ", "))
-	}
-	writeNotes(&b, "  ", notes)
-	notes = nil
+	g.writeFleet(&b, fleetOptions{})
 
 	// Scaling policies: target tracking on CPU or request count per target
 	// is built; everything else is described.
@@ -292,6 +157,209 @@ func (g *Group) Scenario() string {
 	}
 	writeNotes(&b, "  ", notes)
 	return b.String()
+}
+
+// instanceType is the group's instance type and where it comes from: the
+// launch configuration's, the mixed-instances policy's first override, or
+// the running instances' most common; "" when none says. The
+// mixed-instances policy and a launch template are noted.
+func (g *Group) instanceType(note func(format string, args ...any), split bool) (itype, why string) {
+	a := g.Group
+	itype, why = g.LaunchConfigType, "launch configuration "+aws.ToString(a.LaunchConfigurationName)
+	if mip := a.MixedInstancesPolicy; mip != nil {
+		var types []string
+		if mip.LaunchTemplate != nil {
+			for _, o := range mip.LaunchTemplate.Overrides {
+				t := aws.ToString(o.InstanceType)
+				if w := aws.ToString(o.WeightedCapacity); w != "" {
+					t += " (weight " + w + ")"
+				}
+				if t != "" {
+					types = append(types, t)
+				}
+				if itype == "" && o.InstanceType != nil {
+					itype, why = aws.ToString(o.InstanceType), "the mixed-instances policy's first override"
+				}
+			}
+		}
+		d := "mixed instances policy: types [" + strings.Join(types, ", ") + "]"
+		if dist := mip.InstancesDistribution; dist != nil {
+			d += fmt.Sprintf("; on-demand base %d, on-demand above base %d%%, spot allocation %s, on-demand allocation %s",
+				aws.ToInt32(dist.OnDemandBaseCapacity), aws.ToInt32(dist.OnDemandPercentageAboveBaseCapacity),
+				orDash(aws.ToString(dist.SpotAllocationStrategy)), orDash(aws.ToString(dist.OnDemandAllocationStrategy)))
+			if dist.SpotMaxPrice != nil {
+				d += ", spot max price " + aws.ToString(dist.SpotMaxPrice)
+			}
+		}
+		if split {
+			note("%s (capsim runs the single type %s, on demand and spot as instances_distribution says)", d, orDash(itype))
+		} else {
+			note("%s (capsim runs the single type %s, on demand)", d, orDash(itype))
+		}
+	}
+	if itype == "" {
+		seen := map[string]int{}
+		for _, in := range a.Instances {
+			seen[aws.ToString(in.InstanceType)]++
+		}
+		best := 0
+		for t, n := range seen {
+			if t != "" && (n > best || n == best && t < itype) {
+				itype, best = t, n
+			}
+		}
+		why = "the group's running instances"
+	}
+	if lt := a.LaunchTemplate; lt != nil {
+		note("launch template %s version %s: capsim does not read launch templates (instance type from %s)",
+			orDash(aws.ToString(lt.LaunchTemplateName)+aws.ToString(lt.LaunchTemplateId)), orDash(aws.ToString(lt.Version)), why)
+	}
+	return itype, why
+}
+
+// writeHostFleet writes the fleet: of one of several capacity providers
+// (the keys of capacity_providers[].fleet, docs/ecs.md), indented.
+func (g *Group) writeHostFleet(b *strings.Builder, indent string, managedProtection bool) {
+	a := g.Group
+	var notes []string
+	note := func(format string, args ...any) { notes = append(notes, fmt.Sprintf(format, args...)) }
+	itype, why := g.instanceType(note, true)
+	fmt.Fprintf(b, "%sfleet:                           # Auto Scaling group %s\n", indent, aws.ToString(a.AutoScalingGroupName))
+	in := indent + "  "
+	if itype == "" {
+		fmt.Fprintf(b, "%sinstance_type: m5.large          # SET THIS: the group's instance type could not be read (launch template, no running instances)\n", in)
+	} else {
+		fmt.Fprintf(b, "%sinstance_type: %s   # from %s\n", in, itype, why)
+	}
+	lo, hi := aws.ToInt32(a.MinSize), aws.ToInt32(a.MaxSize)
+	fmt.Fprintf(b, "%smin: %d\n%smax: %d\n%sdesired: %d\n", in, lo, in, hi, in, max(lo, min(aws.ToInt32(a.DesiredCapacity), hi)))
+	if n := len(a.AvailabilityZones); n > 0 {
+		fmt.Fprintf(b, "%szones: %d                         # %s\n", in, min(n, 26), strings.Join(a.AvailabilityZones, ", "))
+	}
+	if mip := a.MixedInstancesPolicy; mip != nil && mip.InstancesDistribution != nil {
+		d := mip.InstancesDistribution
+		// The Auto Scaling defaults: base 0, 100 % on demand above it
+		// (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_InstancesDistribution.html).
+		above := int32(100)
+		if d.OnDemandPercentageAboveBaseCapacity != nil {
+			above = *d.OnDemandPercentageAboveBaseCapacity
+		}
+		fmt.Fprintf(b, "%sinstances_distribution: {on_demand_base_capacity: %d, on_demand_percentage_above_base_capacity: %d}\n", in, aws.ToInt32(d.OnDemandBaseCapacity), above)
+	}
+	if aws.ToBool(a.CapacityRebalance) {
+		fmt.Fprintf(b, "%scapacity_rebalance: true\n", in)
+	}
+	if aws.ToBool(a.NewInstancesProtectedFromScaleIn) && !managedProtection {
+		note("new instances protected from scale-in")
+	}
+	if v := aws.ToInt32(a.MaxInstanceLifetime); v > 0 {
+		note("max instance lifetime %ds", v)
+	}
+	writeNotes(b, in, notes)
+}
+
+// fleetOptions change what writeFleet says for a group that is an ECS
+// capacity provider's.
+type fleetOptions struct {
+	// managedProtection: ECS managed termination protection owns the
+	// group's scale-in protection (capacity_provider models it), so the
+	// protection settings are not "not modelled".
+	managedProtection bool
+}
+
+// writeFleet writes the fleet: block of the group, with its notes.
+func (g *Group) writeFleet(b *strings.Builder, o fleetOptions) {
+	a := g.Group
+	var notes []string
+	note := func(format string, args ...any) { notes = append(notes, fmt.Sprintf(format, args...)) }
+	itype, why := g.instanceType(note, false)
+	b.WriteString("fleet:\n")
+	if itype == "" {
+		b.WriteString("  instance_type: m5.large          # SET THIS: the group's instance type could not be read (launch template, no running instances)\n")
+	} else {
+		fmt.Fprintf(b, "  instance_type: %s   # from %s\n", itype, why)
+	}
+	fmt.Fprintf(b, "  min: %d\n  max: %d\n", aws.ToInt32(a.MinSize), aws.ToInt32(a.MaxSize))
+	desired := aws.ToInt32(a.DesiredCapacity)
+	desired = max(aws.ToInt32(a.MinSize), min(desired, aws.ToInt32(a.MaxSize)))
+	fmt.Fprintf(b, "  desired: %d\n", desired)
+	warm, warmWhy := int32(0), ""
+	switch {
+	case aws.ToInt32(a.DefaultInstanceWarmup) > 0:
+		warm, warmWhy = aws.ToInt32(a.DefaultInstanceWarmup), "DefaultInstanceWarmup"
+	default:
+		for _, p := range g.Policies {
+			if aws.ToString(p.PolicyType) == "TargetTrackingScaling" && p.EstimatedInstanceWarmup != nil {
+				warm, warmWhy = aws.ToInt32(p.EstimatedInstanceWarmup), "policy "+aws.ToString(p.PolicyName)+"'s EstimatedInstanceWarmup"
+				break
+			}
+		}
+		if warmWhy == "" && a.DefaultCooldown != nil {
+			warm, warmWhy = aws.ToInt32(a.DefaultCooldown), "DefaultCooldown (no DefaultInstanceWarmup: AWS falls back to it)"
+		}
+	}
+	if warmWhy != "" {
+		fmt.Fprintf(b, "  warmup: %ds                     # %s\n", warm, warmWhy)
+	}
+	if a.HealthCheckGracePeriod != nil {
+		fmt.Fprintf(b, "  health_check_grace: %ds\n", aws.ToInt32(a.HealthCheckGracePeriod))
+	}
+	if n := len(a.AvailabilityZones); n > 0 {
+		fmt.Fprintf(b, "  zones: %d                         # %s\n", min(n, 26), strings.Join(a.AvailabilityZones, ", "))
+	}
+	var tps, unknownTP []string
+	for _, t := range a.TerminationPolicies {
+		if knownTermination[t] {
+			tps = append(tps, t)
+		} else {
+			unknownTP = append(unknownTP, t)
+		}
+	}
+	if len(tps) > 0 {
+		// capsim, like AWS, wants Default last.
+		sort.SliceStable(tps, func(i, j int) bool { return tps[j] == "Default" && tps[i] != "Default" })
+		fmt.Fprintf(b, "  termination_policies: [%s]\n", strings.Join(tps, ", "))
+	}
+	if len(unknownTP) > 0 {
+		note("termination policies %s", strings.Join(unknownTP, ", "))
+	}
+	if a.DefaultCooldown != nil {
+		note("DefaultCooldown %ds (applies to simple scaling policies)", aws.ToInt32(a.DefaultCooldown))
+	}
+	if t := aws.ToString(a.HealthCheckType); t != "" && t != "EC2" {
+		note("health check type %s (capsim's instances never fail health checks yet)", t)
+	}
+	if v := aws.ToInt32(a.MaxInstanceLifetime); v > 0 {
+		note("max instance lifetime %ds", v)
+	}
+	if aws.ToBool(a.CapacityRebalance) {
+		note("capacity rebalance on")
+	}
+	if aws.ToBool(a.NewInstancesProtectedFromScaleIn) && !o.managedProtection {
+		note("new instances protected from scale-in")
+	}
+	if wp := a.WarmPoolConfiguration; wp != nil {
+		note("warm pool: state %s, min size %d, max prepared capacity %d", orDash(string(wp.PoolState)), aws.ToInt32(wp.MinSize), aws.ToInt32(wp.MaxGroupPreparedCapacity))
+	}
+	for _, sp := range a.SuspendedProcesses {
+		note("suspended process %s", aws.ToString(sp.ProcessName))
+	}
+	protected := 0
+	for _, in := range a.Instances {
+		if aws.ToBool(in.ProtectedFromScaleIn) {
+			protected++
+		}
+	}
+	if protected > 0 && !o.managedProtection {
+		note("%d running instance(s) protected from scale-in", protected)
+	}
+	if len(a.TargetGroupARNs) > 0 {
+		note("target groups %s (capsim models one load balancer in front of the group)", strings.Join(a.TargetGroupARNs, ", "))
+	}
+	if len(a.LoadBalancerNames) > 0 {
+		note("Classic Load Balancers %s", strings.Join(a.LoadBalancerNames, ", "))
+	}
+	writeNotes(b, "  ", notes)
 }
 
 func writeNotes(b *strings.Builder, indent string, notes []string) {

@@ -33,6 +33,14 @@ type fakeAWS struct {
 	calls []string
 	// GetMetricData pages, each a CBOR map.
 	metricPages []cbor.Map
+	// alarmBatches is how many names each DescribeAlarms call asks for
+	// (default one call for the group's three policies' alarms);
+	// moreAlarms are answered besides the group's two.
+	alarmBatches []int
+	moreAlarms   cbor.List
+	// moreGroups are Auto Scaling groups answered besides "web", by name
+	// (each a <member> of DescribeAutoScalingGroups).
+	moreGroups map[string]string
 }
 
 func (f *fakeAWS) record(s string) {
@@ -56,8 +64,11 @@ func (f *fakeAWS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	action := r.Form.Get("Action")
 	f.record(action + " " + r.Form.Get("NextToken"))
 	body, ok := asgReplies[action+" "+r.Form.Get("NextToken")]
-	if action == "DescribeAutoScalingGroups" && r.Form.Get("AutoScalingGroupNames.member.1") != "web" {
+	if n := r.Form.Get("AutoScalingGroupNames.member.1"); action == "DescribeAutoScalingGroups" && n != "web" {
 		body, ok = `<DescribeAutoScalingGroupsResult><AutoScalingGroups/></DescribeAutoScalingGroupsResult>`, true
+		if m, found := f.moreGroups[n]; found {
+			body = `<DescribeAutoScalingGroupsResult><AutoScalingGroups>` + m + `</AutoScalingGroups></DescribeAutoScalingGroupsResult>`
+		}
 	}
 	if !ok {
 		w.WriteHeader(400)
@@ -88,10 +99,16 @@ func (f *fakeAWS) cloudWatch(w http.ResponseWriter, r *http.Request) {
 	switch op {
 	case "DescribeAlarms":
 		names, _ := in["AlarmNames"].(cbor.List)
-		if len(names) != 3 {
-			f.t.Errorf("DescribeAlarms for %v, want the three policies' alarms", names)
+		want := 3
+		f.mu.Lock()
+		if len(f.alarmBatches) > 0 {
+			want, f.alarmBatches = f.alarmBatches[0], f.alarmBatches[1:]
 		}
-		out = cbor.Map{"MetricAlarms": cbor.List{
+		f.mu.Unlock()
+		if len(names) != want {
+			f.t.Errorf("DescribeAlarms for %v, want %d alarms", names, want)
+		}
+		out = cbor.Map{"MetricAlarms": append(f.moreAlarms,
 			cbor.Map{
 				"AlarmName": cbor.String("web-cpu-high"), "Namespace": cbor.String("AWS/EC2"), "MetricName": cbor.String("CPUUtilization"),
 				"Statistic": cbor.String("Average"), "Period": cbor.Uint(60), "EvaluationPeriods": cbor.Uint(3), "DatapointsToAlarm": cbor.Uint(2),
@@ -103,7 +120,7 @@ func (f *fakeAWS) cloudWatch(w http.ResponseWriter, r *http.Request) {
 				"Statistic": cbor.String("Average"), "Period": cbor.Uint(300), "EvaluationPeriods": cbor.Uint(2),
 				"Threshold": cbor.Float64(20), "ComparisonOperator": cbor.String("LessThanThreshold"),
 			},
-		}}
+		)}
 	case "GetMetricData":
 		i := 0
 		if token != "" {
