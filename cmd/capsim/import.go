@@ -85,24 +85,9 @@ func importASG(c *cli.Context) error {
 	if err := wantArgs(c, 1, 1, "Auto Scaling group name"); err != nil {
 		return err
 	}
-	out, err := importOut(c)
-	if err != nil {
-		return err
-	}
-	cfg, err := awsConfig(c)
-	if err != nil {
-		return err
-	}
-	ctx, cancel := context.WithTimeout(c.Context, 2*time.Minute)
-	defer cancel()
-	g, err := awsimport.ReadGroup(ctx, autoscaling.NewFromConfig(cfg), cloudwatch.NewFromConfig(cfg), c.Args().First())
-	if awsimport.IsNotFound(err) {
-		return badInput(fmt.Errorf("import asg: %w", err)) // a wrong name: bad input, as for import ecs
-	}
-	if err != nil {
-		return fmt.Errorf("import asg: %w", mustPolicy(c).Explain(err))
-	}
-	return out.Write([]byte(g.Scenario()))
+	return importScenario(c, "import asg", func(ctx context.Context, cfg aws.Config) (scenarioWriter, error) {
+		return awsimport.ReadGroup(ctx, autoscaling.NewFromConfig(cfg), cloudwatch.NewFromConfig(cfg), c.Args().First())
+	})
 }
 
 func importECS(c *cli.Context) error {
@@ -118,6 +103,22 @@ func importECS(c *cli.Context) error {
 	if cluster == "" {
 		return badInput(fmt.Errorf("import ecs: --cluster must not be empty (ECS's default cluster is named default)"))
 	}
+	return importScenario(c, "import ecs", func(ctx context.Context, cfg aws.Config) (scenarioWriter, error) {
+		return awsimport.ReadService(ctx, awsimport.ECSClients{ECS: ecs.NewFromConfig(cfg), AAS: applicationautoscaling.NewFromConfig(cfg),
+			ASG: autoscaling.NewFromConfig(cfg), CW: cloudwatch.NewFromConfig(cfg)}, cluster, service)
+	})
+}
+
+// scenarioWriter is what an import reads: something that writes itself as
+// a scenario file.
+type scenarioWriter interface{ Scenario() string }
+
+// importScenario is the part import asg and import ecs share: the output
+// checked before any AWS call, the SDK's configuration, a bounded context,
+// and the errors sorted into bad input (a name that does not exist, or
+// names what capsim cannot run: exit 2) and failed calls (exit 1, with the
+// call policy's explanation).
+func importScenario(c *cli.Context, what string, read func(context.Context, aws.Config) (scenarioWriter, error)) error {
 	out, err := importOut(c)
 	if err != nil {
 		return err
@@ -128,14 +129,12 @@ func importECS(c *cli.Context) error {
 	}
 	ctx, cancel := context.WithTimeout(c.Context, 2*time.Minute)
 	defer cancel()
-	s, err := awsimport.ReadService(ctx, awsimport.ECSClients{ECS: ecs.NewFromConfig(cfg), AAS: applicationautoscaling.NewFromConfig(cfg),
-		ASG: autoscaling.NewFromConfig(cfg), CW: cloudwatch.NewFromConfig(cfg)}, cluster, service)
+	s, err := read(ctx, cfg)
 	if awsimport.IsNotFound(err) {
-		// The names given are wrong, or name what capsim cannot run.
-		return badInput(fmt.Errorf("import ecs: %w", err))
+		return badInput(fmt.Errorf("%s: %w", what, err))
 	}
 	if err != nil {
-		return fmt.Errorf("import ecs: %w", mustPolicy(c).Explain(err))
+		return fmt.Errorf("%s: %w", what, mustPolicy(c).Explain(err))
 	}
 	return out.Write([]byte(s.Scenario()))
 }

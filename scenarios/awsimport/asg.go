@@ -119,17 +119,7 @@ func (g *Group) Scenario() string {
 	name := aws.ToString(a.AutoScalingGroupName)
 	var b strings.Builder
 	var notes []string
-	fmt.Fprintf(&b, "# Imported by capsim import asg from Auto Scaling group %q", name)
-	if g.Region != "" {
-		fmt.Fprintf(&b, " in %s", g.Region)
-	}
-	b.WriteString(".\n# Settings capsim cannot model yet are listed as \"# not modelled:\" comments.\n")
-	fmt.Fprintf(&b, "name: %s\n", yamlString(name))
-	b.WriteString("duration: 24h\n\n")
-	b.WriteString("traffic:                          # replace with your traffic, e.g. the trace of capsim import metrics\n")
-	b.WriteString("  synthetic: {shape: constant, rps: 100}\n")
-	b.WriteString("workload:                         # replace with your service time (capsim fit-workload fits one from an ALB log)\n")
-	b.WriteString("  service_time: {dist: lognormal, median: 40ms, p99: 250ms}\n\n")
+	writeHead(&b, fmt.Sprintf("import asg from Auto Scaling group %q", name), g.Region, name)
 
 	g.writeFleet(&b, fleetOptions{})
 
@@ -562,4 +552,21 @@ func yamlString(s string) string {
 		return s
 	}
 	return strconv.Quote(s)
+}
+
+// writeHead writes what every imported scenario begins with: where it
+// came from, its name, and the traffic and workload placeholders that the
+// user replaces (capsim import metrics and fit-workload give real ones).
+func writeHead(b *strings.Builder, from, region, name string) {
+	fmt.Fprintf(b, "# Imported by capsim %s", from)
+	if region != "" {
+		fmt.Fprintf(b, " in %s", region)
+	}
+	b.WriteString(".\n# Settings capsim cannot model yet are listed as \"# not modelled:\" comments.\n")
+	fmt.Fprintf(b, "name: %s\n", yamlString(name))
+	b.WriteString("duration: 24h\n\n")
+	b.WriteString("traffic:                          # replace with your traffic, e.g. the trace of capsim import metrics\n")
+	b.WriteString("  synthetic: {shape: constant, rps: 100}\n")
+	b.WriteString("workload:                         # replace with your service time (capsim fit-workload fits one from an ALB log)\n")
+	b.WriteString("  service_time: {dist: lognormal, median: 40ms, p99: 250ms}\n\n")
 }

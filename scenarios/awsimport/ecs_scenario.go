@@ -44,17 +44,7 @@ func (s *Service) Scenario() string {
 	sv := s.Service
 	name := aws.ToString(sv.ServiceName)
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Imported by capsim import ecs from ECS service %q in cluster %q", name, s.Cluster)
-	if s.Region != "" {
-		fmt.Fprintf(&b, " in %s", s.Region)
-	}
-	b.WriteString(".\n# Settings capsim cannot model yet are listed as \"# not modelled:\" comments.\n")
-	fmt.Fprintf(&b, "name: %s\n", yamlString(name))
-	b.WriteString("duration: 24h\n\n")
-	b.WriteString("traffic:                          # replace with your traffic, e.g. the trace of capsim import metrics\n")
-	b.WriteString("  synthetic: {shape: constant, rps: 100}\n")
-	b.WriteString("workload:                         # replace with your service time (capsim fit-workload fits one from an ALB log)\n")
-	b.WriteString("  service_time: {dist: lognormal, median: 40ms, p99: 250ms}\n\n")
+	writeHead(&b, fmt.Sprintf("import ecs from ECS service %q in cluster %q", name, s.Cluster), s.Region, name)
 
 	cpu, mem, sizeWhy := s.taskSize()
 	fargate := s.fargate()
