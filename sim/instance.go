@@ -62,10 +62,15 @@ type instance struct {
 	head int
 	n    int
 
-	// ECS tasks: cpuCap is the task's vCPUs (cpu ÷ 1024), ps says its
-	// requests share them (fewer vCPUs than slots; sim/ps.go).
+	// ECS tasks: cpuCap is the task's reserved vCPUs (cpu ÷ 1024), cpuNow
+	// the vCPUs its running requests share now — cpuCap under a task-level
+	// limit, its CPU share of the instance with cpu shares (sim/shares.go);
+	// ps says its requests share them (fewer vCPUs than slots; sim/ps.go),
+	// burst that the share depends on its instance's other tasks.
 	cpuCap float64
+	cpuNow float64
 	ps     bool
+	burst  bool
 
 	busyArea     Time // slot-nanoseconds of service so far
 	areaAt       Time // when busyArea was last brought up to date
