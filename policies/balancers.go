@@ -92,8 +92,11 @@ type Random struct{}
 func (Random) Pick(t *sim.Targets) int { return t.Rand().IntN(t.Len()) }
 
 // PowerOfTwo samples two distinct targets at random and picks the one with
-// fewer requests in flight: the "supermarket model" (Mitzenmacher), and
-// HAProxy's random(2).
+// fewer requests in flight: the "supermarket model" (Mitzenmacher) without
+// drawing the same target twice. Mitzenmacher's d choices and HAProxy's
+// random(2) are independent draws, which may coincide (HAProxyRandom); the
+// two agree as the fleet grows, and differ on a small one (one request in
+// four has a single choice among four targets).
 type PowerOfTwo struct{}
 
 func (PowerOfTwo) Pick(t *sim.Targets) int {

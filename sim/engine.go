@@ -74,7 +74,7 @@ func newEngine(cfg *Config) (*engine, error) {
 		meter:     newMeter(cfg),
 		asg: groupState{
 			desired:         cfg.Fleet.Desired,
-			lim:             groupLimits{Min: cfg.Fleet.Min, Max: cfg.Fleet.Max},
+			lim:             GroupLimits{Min: cfg.Fleet.Min, Max: cfg.Fleet.Max},
 			lastAction:      -1,
 			lastActivityEnd: -1,
 			lastReason:      map[string]string{},

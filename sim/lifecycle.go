@@ -141,7 +141,7 @@ func (e *engine) poolTarget() int {
 	}
 	top := wp.MaxPrepared
 	if top <= 0 {
-		top = e.asg.lim.effectiveMax()
+		top = e.asg.lim.EffectiveMax()
 	}
 	return max(top-e.asg.desired, wp.MinSize, 0)
 }

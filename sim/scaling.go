@@ -36,7 +36,7 @@ type ForecastPoint struct {
 // limits, when activities happened, and the last non-decision per policy.
 type groupState struct {
 	desired         int
-	lim             groupLimits
+	lim             GroupLimits
 	lastActivityEnd Time              // when the last activity finished (-1: none)
 	lastAction      Time              // when the last dynamic scaling action started (-1: none)
 	lastReason      map[string]string // per policy, the last non-decision recorded
@@ -62,9 +62,9 @@ func (e *engine) evaluate() {
 		return
 	}
 	g := e.group()
-	props := make([]proposed, 0, len(due))
+	props := make([]Proposed, 0, len(due))
 	for _, s := range due {
-		props = append(props, proposed{s.Name(), s.Evaluate(e.now, &g)})
+		props = append(props, Proposed{s.Name(), s.Evaluate(e.now, &g)})
 	}
 	// Instances still launching have their warm-up ahead of them. An ECS
 	// service has none: Application Auto Scaling does not hold scale-in for
@@ -73,18 +73,18 @@ func (e *engine) evaluate() {
 	if e.ecs != nil {
 		warming = 0
 	}
-	d := merge(mergeInput{Proposals: props, Limits: e.asg.lim, Desired: e.asg.desired, Warming: warming})
+	d := Merge(MergeInput{Proposals: props, Limits: e.asg.lim, Desired: e.asg.desired, Warming: warming})
 	for _, s := range d.Steps {
 		e.asg.lim = s.Limits
 		switch s.Kind {
-		case stepScheduled:
+		case StepScheduled:
 			e.record(s.Policy, s.To, s.Reason)
 			if s.To != e.asg.desired {
 				e.setDesired(s.To)
 			}
-		case stepNote:
+		case StepNote:
 			e.note(s.Policy, s.Reason)
-		case stepScale:
+		case StepScale:
 			e.activity(s.Policy, s.To, s.Reason)
 		}
 	}
@@ -140,7 +140,7 @@ func (e *engine) noteTransition() {
 func (e *engine) group() Group {
 	f := &e.fleet
 	g := Group{
-		Min: e.asg.lim.Min, Max: e.asg.lim.effectiveMax(), Desired: e.asg.desired,
+		Min: e.asg.lim.Min, Max: e.asg.lim.EffectiveMax(), Desired: e.asg.desired,
 		InService: f.count[inService], Period: e.cfg.MetricPeriod,
 		Pending: f.launching(), Draining: f.count[draining], Terminating: f.terminating(e.now),
 		CapacityChanged: f.capacityChanged,

@@ -349,59 +349,33 @@ func (a *Autoscaler) interval(s sim.Scaler) sim.Time {
 	return a.Eval
 }
 
-// evaluate asks the due policies and applies their merged answer.
-//
-// The merge is the dynamic part of the engine's (docs/aws-model.md §1.3,
-// §1.5): the largest scale-out wins; target tracking scales in only when
-// every target-tracking policy that may scale in agrees; among scale-ins
-// the largest resulting capacity wins; no scale-in while an instance is
-// launching or warming; min and max hold. Scheduled and predictive
-// policies and guards are refused before the run (LiveSupported). It is a
-// local copy until the engine's merge is a pure function of package sim.
+// evaluate asks the due policies and applies their merged answer, merged
+// by the engine's own code (sim.Merge: the largest scale-out wins; target
+// tracking scales in only when every target-tracking policy that may scale
+// in agrees; no scale-in while an instance is launching or warming; min
+// and max hold; docs/aws-model.md §1.3–§1.5). Scheduled and predictive
+// policies and guards are refused before the run (planLive), so only
+// dynamic steps come back; a decision not taken (a note) changes nothing
+// here, and the comparison reads capacity changes only.
 func (a *Autoscaler) evaluate(ctx context.Context, now sim.Time) error {
-	var props []sim.Proposal
-	var names []string
+	var props []sim.Proposed
 	g := a.group(now)
 	for _, s := range a.Scalers {
 		if now%a.interval(s) == 0 {
-			props = append(props, s.Evaluate(now, &g))
-			names = append(names, s.Name())
+			props = append(props, sim.Proposed{Name: s.Name(), Proposal: s.Evaluate(now, &g)})
 		}
 	}
 	if len(props) == 0 {
 		return nil
 	}
-	out, outBy := -1, ""
-	in, inBy := -1, ""
-	consensusIn, anyConsensusIn := true, false
-	for i, p := range props {
-		switch p.Want {
-		case sim.Out:
-			if p.Desired > out {
-				out, outBy = p.Desired, names[i]+": "+p.Reason
-			}
-		case sim.In:
-			anyConsensusIn = anyConsensusIn || p.Consensus
-		default:
-			if p.Consensus && !p.NoScaleIn {
-				consensusIn = false
-			}
+	d := sim.Merge(sim.MergeInput{Proposals: props, Limits: sim.GroupLimits{Min: a.Min, Max: a.Max},
+		Desired: a.desired, Warming: g.Warming + g.Pending})
+	for _, st := range d.Steps {
+		if st.Kind == sim.StepNote {
+			continue
 		}
-	}
-	for i, p := range props {
-		if p.Want == sim.In && (consensusIn || !anyConsensusIn || !p.Consensus) && p.Desired > in {
-			in, inBy = p.Desired, names[i]+": "+p.Reason
-		}
-	}
-	switch {
-	case out > a.desired:
-		return a.setDesired(ctx, now, min(out, a.Max), outBy)
-	case in >= 0 && in < a.desired:
-		if g.Warming+g.Pending > 0 {
-			return nil
-		}
-		if to := max(in, a.Min); to < a.desired {
-			return a.setDesired(ctx, now, to, inBy)
+		if err := a.setDesired(ctx, now, st.To, st.Reason); err != nil {
+			return err
 		}
 	}
 	return nil

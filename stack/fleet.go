@@ -70,7 +70,7 @@ func (f *Fleet) Register(b *backendProc) (string, error) {
 	srv := f.Backend + "/" + name
 	// Replies: "New server registered." to add server, nothing to set.
 	steps := []struct{ cmd, want string }{
-		{fmt.Sprintf("add server %s %s maxconn %d", srv, b.Addr, max(1, f.MaxConn)), "New server registered."},
+		{fmt.Sprintf("add server %s %s maxconn %d weight %d", srv, b.Addr, max(1, f.MaxConn), ServerWeight), "New server registered."},
 		{"set server " + srv + " state ready", ""},
 	}
 	for _, st := range steps {

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/capsim/capsim/policies"
+	"github.com/capsim/capsim/sim"
 )
 
 // Balance maps a scenario's load_balancer.algorithm to HAProxy's balance
@@ -12,11 +15,14 @@ import (
 //	round_robin, weighted_round_robin       → roundrobin (smooth weighted RR)
 //	least_outstanding_requests,
 //	least_connections                       → leastconn (fewest active connections)
-//	random, weighted_random                 → random (weighted random)
+//	random, weighted_random                 → random(1) (one weighted random draw)
 //	power_of_two                            → random(2) (best of two random draws)
 //
-// In a fixed fleet of one instance type every weight is equal, so the
-// weighted variants are their unweighted selves.
+// A bare "random" is random(2) in HAProxy (its number of draws defaults to
+// 2), hence random(1) for the scenario's random. In a fixed fleet of one
+// instance type every weight is equal, so the weighted variants are their
+// unweighted selves. HAProxy's random(2) is not quite the simulator's
+// power_of_two: SimBalancer says how the simulated side matches it.
 func Balance(algorithm string) (string, error) {
 	switch algorithm {
 	case "round_robin", "weighted_round_robin":
@@ -24,12 +30,37 @@ func Balance(algorithm string) (string, error) {
 	case "least_outstanding_requests", "least_connections":
 		return "leastconn", nil
 	case "random", "weighted_random":
-		return "random", nil
+		return "random(1)", nil
 	case "power_of_two":
 		return "random(2)", nil
 	}
 	return "", fmt.Errorf("load_balancer.algorithm %q has no HAProxy equivalent in validate", algorithm)
 }
+
+// SimBalancer is the balancer the simulated side of a validation on
+// HAProxy runs for algorithm, and a note for the plan; nil when it is the
+// scenario's own. HAProxy's random(2) draws its two servers independently,
+// so both may be the same one (src/backend.c, get_server_rnd, in 2.6), where
+// the scenario's power_of_two draws two distinct targets; with four
+// servers one request in four then has a single choice, which lengthens
+// the queues (docs/validation-scaling.md measures by how much). The
+// simulation of the validation makes HAProxy's choice, so that both sides
+// run the same algorithm and what differs is the stack.
+func SimBalancer(algorithm string) (sim.Balancer, string) {
+	if algorithm == "power_of_two" {
+		return policies.HAProxyRandom{Draws: 2}, "power_of_two simulated as HAProxy's random(2) makes it: two independent draws (the same server possible), the less busy wins"
+	}
+	return nil, ""
+}
+
+// ServerWeight is every server's weight: the largest HAProxy takes. Equal
+// weights route as no weights for roundrobin and leastconn; for random
+// they size the consistent-hash ring the draws land on (16 points per unit
+// of weight, src/lb_chash.c), and with 4,096 points each every server's
+// share of the ring is within about a percent of equal, where the default
+// weight of 1 (16 points) leaves shares uneven (TestHAProxyRandomShares
+// measures both).
+const ServerWeight = 256
 
 // Server is one backend as HAProxy sees it.
 type Server struct {
@@ -141,7 +172,7 @@ func (c HAProxyConfig) Render() (string, error) {
 			return "", fmt.Errorf("haproxy config: two servers are named %s", name)
 		}
 		seen[name] = true
-		w("    server %s %s maxconn %d", name, quote(s.Addr), s.MaxConn)
+		w("    server %s %s maxconn %d weight %d", name, quote(s.Addr), s.MaxConn, ServerWeight)
 	}
 	return b.String(), nil
 }

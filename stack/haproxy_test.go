@@ -17,8 +17,8 @@ func TestBalance(t *testing.T) {
 		"weighted_round_robin":       "roundrobin",
 		"least_outstanding_requests": "leastconn",
 		"least_connections":          "leastconn",
-		"random":                     "random",
-		"weighted_random":            "random",
+		"random":                     "random(1)",
+		"weighted_random":            "random(1)",
 		"power_of_two":               "random(2)",
 	}
 	for alg, want := range cases {
@@ -78,8 +78,8 @@ func TestRender(t *testing.T) {
 	for _, want := range []string{
 		"    balance random(2)\n",
 		"    timeout queue 1500ms\n",
-		"    server i_1 '127.0.0.1:9001' maxconn 2\n",
-		"    server i_2 '127.0.0.1:9002' maxconn 4\n",
+		"    server i_1 '127.0.0.1:9001' maxconn 2 weight 256\n",
+		"    server i_2 '127.0.0.1:9002' maxconn 4 weight 256\n",
 		"backend be_checkout_api_s__v2___HOME\n",
 		`    stats socket '/tmp/it'\''s a dir/$HOME/admin.sock' mode 600 level admin` + "\n",
 		"    bind '127.0.0.1:18080'\n",

@@ -60,6 +60,7 @@ type livePlan struct {
 	boot     sim.Time
 	register sim.Time
 	eval     sim.Time
+	balancer sim.Balancer // the simulated side's, when not the scenario's (SimBalancer)
 	notes    []string
 }
 
@@ -125,6 +126,10 @@ func planLive(sc *scenarios.Scenario, opt Options) (*livePlan, error) {
 	if _, ok := f.BootTime.(sim.Constant); !ok && p.scales() {
 		p.notes = append(p.notes, fmt.Sprintf("boot time %s → its mean, %v, on both sides", f.BootTime, p.boot))
 	}
+	if b, note := SimBalancer(sc.LoadBalancer.Algorithm); b != nil {
+		p.balancer = b
+		p.notes = append(p.notes, note)
+	}
 	p.register = sim.Time(cfg.HealthCheck.HealthyThreshold) * cfg.HealthCheck.Interval
 	p.eval = cfg.EvalInterval
 	if cfg.MetricPeriod < sim.Minute && p.scales() {
@@ -149,6 +154,9 @@ func (p *livePlan) apply(cfg *sim.Config, overheadMs float64) {
 	cfg.Fleet.MaxInstanceLifetime = 0
 	cfg.LBOverhead = sim.FromSeconds(overheadMs / 1000)
 	cfg.SlowStart = 0
+	if p.balancer != nil {
+		cfg.Balancer = p.balancer
+	}
 }
 
 // describe prints the plan: nothing is compressed, so it says what runs.
@@ -160,7 +168,7 @@ func (p *livePlan) describe() []string {
 		fmt.Sprintf("real time, no compression: %v of load, %d requests, mean %.4g req/s, peak %.4g req/s (5 s window)", c.Duration, len(p.reqs), mean, p.peak),
 	}
 	if !p.scales() {
-		return append(out, fmt.Sprintf("fixed fleet of %d × %d slots, no scaling", f.Desired, f.Type.VCPU))
+		return append(append(out, fmt.Sprintf("fixed fleet of %d × %d slots, no scaling", f.Desired, f.Type.VCPU)), p.notes...)
 	}
 	out = append(out,
 		fmt.Sprintf("fleet %d..%d (desired %d) × %d slots; boot %v + health checks %d × %v; warm-up %v; deregistration delay %v",

@@ -138,18 +138,32 @@ func TestValidateCancelled(t *testing.T) {
 }
 
 // TestValidateHAProxyFails: when HAProxy cannot start, the backends
-// already started are stopped, and the error is not blamed on the input.
+// already started are stopped, and the error is not blamed on the input;
+// in the scaled run and in the live one (the initial fleet starts first).
 func TestValidateHAProxyFails(t *testing.T) {
-	rep, err := Validate(context.Background(), parse(t, mdc), Options{
-		Duration: 5 * time.Second, Backend: testLauncher(t), HAProxy: "/nonexistent/haproxy",
-	})
-	if err == nil || errors.As(err, new(InputError)) {
-		t.Fatalf("err = %v, want a failure that is not an InputError", err)
+	live := parse(t, strings.Replace(mdc, "duration: 1h", "duration: 20s", 1))
+	if !IsLive(live) {
+		t.Fatal("the 20 s scenario should run live")
 	}
-	if rep == nil || len(rep.PIDs) != 2 {
-		t.Fatalf("want the 2 backends started before HAProxy failed, got %+v", rep)
+	for name, run := range map[string]struct {
+		sc  *scenarios.Scenario
+		opt Options
+	}{
+		"scaled": {parse(t, mdc), Options{Duration: 5 * time.Second}},
+		"live":   {live, Options{}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			run.opt.Backend, run.opt.HAProxy = testLauncher(t), "/nonexistent/haproxy"
+			rep, err := Validate(context.Background(), run.sc, run.opt)
+			if err == nil || errors.As(err, new(InputError)) {
+				t.Fatalf("err = %v, want a failure that is not an InputError", err)
+			}
+			if rep == nil || len(rep.PIDs) != 2 {
+				t.Fatalf("want the 2 backends started before HAProxy failed, got %+v", rep)
+			}
+			assertGone(t, rep.PIDs)
+		})
 	}
-	assertGone(t, rep.PIDs)
 }
 
 // TestValidateBadInput: a scenario validate cannot run is an InputError,

@@ -120,6 +120,10 @@ func Validate(ctx context.Context, sc *scenarios.Scenario, opt Options) (*Report
 	if u := plan.To.Utilisation(); u >= 0.95 {
 		plan.Notes = append(plan.Notes, fmt.Sprintf("warning: utilisation %.0f %% per slot: the queue grows for the whole run, so percentiles depend on its length", u*100))
 	}
+	simBalancer, note := SimBalancer(sc.LoadBalancer.Algorithm)
+	if simBalancer != nil {
+		plan.Notes = append(plan.Notes, note)
+	}
 	timeout := scaleDur(cfg.Timeout.Duration(), plan.TimeFactor)
 	svc := scaledDist{D: cfg.Service, K: plan.TimeFactor}
 	seed := cfg.Seed
@@ -167,6 +171,9 @@ func Validate(ctx context.Context, sc *scenarios.Scenario, opt Options) (*Report
 	simCfg.LBOverhead = sim.FromSeconds(rep.OverheadMs / 1000)
 	simCfg.CrossZoneOff = false
 	simCfg.SlowStart = 0
+	if simBalancer != nil {
+		simCfg.Balancer = simBalancer
+	}
 	if opt.Queue == "lb" {
 		// HAProxy queue: no per-instance queue limit applies.
 		simCfg.QueueLimit = max(simCfg.QueueLimit, len(reqs))

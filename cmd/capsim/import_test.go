@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,23 +26,9 @@ func TestImportASGCommand(t *testing.T) {
 		"DescribePolicies":             `<DescribePoliciesResult><ScalingPolicies/></DescribePoliciesResult>`,
 		"DescribeScheduledActions":     `<DescribeScheduledActionsResult><ScheduledUpdateGroupActions/></DescribeScheduledActionsResult>`,
 	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.ParseForm()
-		a := r.Form.Get("Action")
-		if !strings.Contains(r.Header.Get("Authorization"), "AKIDTEST/") {
-			t.Errorf("%s not signed with the environment's key", a)
-		}
-		fmt.Fprintf(w, `<%sResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/">%s<ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></%sResponse>`, a, replies[a], a)
-	}))
-	defer srv.Close()
+	srv := fakeAutoScaling(t, func(action string, _ url.Values) string { return replies[action] })
+	awsEnv(t, srv.URL)
 	dir := t.TempDir()
-	for k, v := range map[string]string{
-		"AWS_ENDPOINT_URL": srv.URL, "AWS_REGION": "eu-west-1", "AWS_ACCESS_KEY_ID": "AKIDTEST", "AWS_SECRET_ACCESS_KEY": "s3cr3t-value",
-		"AWS_CONFIG_FILE": filepath.Join(dir, "none"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "none"), "AWS_EC2_METADATA_DISABLED": "true",
-		"AWS_PROFILE": "", "AWS_SESSION_TOKEN": "",
-	} {
-		t.Setenv(k, v)
-	}
 	out := filepath.Join(dir, "api.yaml")
 	code, stdout, errs := capsim(t, "import", "asg", "api", "--out", out)
 	if code != 0 {
@@ -128,14 +115,8 @@ func TestImportECSCommand(t *testing.T) {
 		fmt.Fprintf(w, `<%sResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/">%s<ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></%sResponse>`, a, query[a], a)
 	}))
 	defer srv.Close()
+	awsEnv(t, srv.URL)
 	dir := t.TempDir()
-	for k, v := range map[string]string{
-		"AWS_ENDPOINT_URL": srv.URL, "AWS_REGION": "eu-west-1", "AWS_ACCESS_KEY_ID": "AKIDTEST", "AWS_SECRET_ACCESS_KEY": "s3cr3t-value",
-		"AWS_CONFIG_FILE": filepath.Join(dir, "none"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "none"), "AWS_EC2_METADATA_DISABLED": "true",
-		"AWS_PROFILE": "", "AWS_SESSION_TOKEN": "",
-	} {
-		t.Setenv(k, v)
-	}
 	out := filepath.Join(dir, "api.yaml")
 	code, stdout, errs := capsim(t, "import", "ecs", "--ecs-cluster", "prod", "--ecs-service", "api", "--out", out)
 	if code != 0 {
