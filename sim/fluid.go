@@ -167,6 +167,9 @@ type fluidState struct {
 	rng              *rand.Rand
 	perm             []int
 	groups           []fluidGroup
+	lastGroup        int     // the group add joined last
+	roundedLq        float64 // the last mean queue rounded (fluidServe) ...
+	queued           int32   // ... and its whole number of requests
 	// rounding residuals, so that expected counts become whole requests
 	// without drift
 	arrCarry, rejCarry, capCarry float64
@@ -297,9 +300,9 @@ func (e *engine) fluidRoute(ts *Targets, n int64, rate float64, t Time, dt float
 	for p, id := range ts.ids {
 		in := &inst[id]
 		full := float64(in.slots) * in.speed
-		w := ts.w[p] / full // the slow-start ramp
-		if f.split == SplitWeighted || f.split == SplitShortest {
-			w = ts.w[p]
+		w := ts.w[p] // the weight: capacity × the slow-start ramp
+		if f.split != SplitWeighted && f.split != SplitShortest {
+			w /= full // the ramp alone
 		}
 		// A target that entered service during the step had its share
 		// for part of it only.
@@ -352,17 +355,18 @@ func (e *engine) fluidRoute(ts *Targets, n int64, rate float64, t Time, dt float
 		}
 		e.meter.routedN(np)
 		in.routed += np
+		if f.split == SplitShortest {
+			e.fluidServe(in, np, dt, pool, poolOK)
+			continue
+		}
 		share := f.weights[p] / total
 		lam := rate * share
 		mu := in.speed / f.svc.mean
 		var shape queueShape
-		ok := poolOK
-		switch f.split {
-		case SplitShortest:
-			shape = pool
-		case SplitEven:
+		var ok bool
+		if f.split == SplitEven {
 			shape, ok = f.queue(lam, mu, int(in.slots), f.ca2/nt, float64(e.cfg.QueueLimit))
-		default:
+		} else {
 			shape, ok = f.queue(lam, mu, int(in.slots), share*f.ca2+(1-share), float64(e.cfg.QueueLimit))
 		}
 		e.fluidServe(in, np, dt, shape, ok)
@@ -375,11 +379,20 @@ func (e *engine) fluidServe(in *instance, n int64, dt float64, shape queueShape,
 	if in.outstanding == 0 && stable && shape.rho < fluidRhoMax {
 		// Keeping up: the stationary queue.
 		rej := min(n, roundCarry(&f.rejCarry, float64(n)*shape.overflow))
-		e.meter.outcome(rejected, rej, 0, 0)
-		busy := min(f.work(n)/in.speed/dt, float64(in.slots))
+		if rej > 0 {
+			e.meter.outcome(rejected, rej, 0, 0)
+		}
+		work := f.work(n)
+		if in.speed != 1 { // dividing by 1 is exact: skip a division on the step's longest chain
+			work /= in.speed
+		}
+		busy := min(work/dt, float64(in.slots))
 		e.fluidBusy(in, busy, dt)
 		e.meter.inSystemArea += (busy + shape.lq) * dt
-		in.fluidQueued = int32(math.Round(shape.lq))
+		if shape.lq != f.roundedLq { // most targets of a step share their shape
+			f.roundedLq, f.queued = shape.lq, int32(math.Round(shape.lq))
+		}
+		in.fluidQueued = f.queued
 		f.add(fluidGroup{pWait: shape.pWait, meanWait: shape.meanWait, speed: in.speed, n: n - rej})
 		return
 	}
@@ -431,6 +444,9 @@ func (e *engine) fluidBacklog(in *instance, n int64, dt float64) {
 // backlog is done finishes deregistration early, as in request mode
 // (docs/aws-model.md §4.1).
 func (e *engine) fluidDrain(t Time, dt float64) {
+	if e.fleet.count[draining] == 0 {
+		return // most steps: nothing to look for among the live instances
+	}
 	for i := 0; i < len(e.fleet.live); i++ {
 		id := e.fleet.live[i]
 		in := &e.fleet.inst[id]
@@ -455,13 +471,24 @@ func (f *fluidState) add(g fluidGroup) {
 	if g.n <= 0 {
 		return
 	}
-	for i := range f.groups {
-		h := &f.groups[i]
-		if h.delay == g.delay && h.pWait == g.pWait && h.meanWait == g.meanWait && h.speed == g.speed {
+	// The groups are distinct, so the group g joins is the same whichever
+	// is looked at first: the last one joined, most steps (every target of
+	// a pooled split is served alike).
+	if i := f.lastGroup; i < len(f.groups) {
+		if h := &f.groups[i]; h.delay == g.delay && h.pWait == g.pWait && h.meanWait == g.meanWait && h.speed == g.speed {
 			h.n += g.n
 			return
 		}
 	}
+	for i := range f.groups {
+		h := &f.groups[i]
+		if h.delay == g.delay && h.pWait == g.pWait && h.meanWait == g.meanWait && h.speed == g.speed {
+			h.n += g.n
+			f.lastGroup = i
+			return
+		}
+	}
+	f.lastGroup = len(f.groups)
 	f.groups = append(f.groups, g)
 }
 
@@ -496,7 +523,11 @@ func (e *engine) fluidRecord() {
 				e.meter.outcomeN(timedOut, c, wait, 0) // dropped from the queue
 				continue
 			}
-			sojourn := wait + FromSeconds(f.svc.at(u)/g.speed)
+			svc := f.svc.at(u)
+			if g.speed != 1 { // dividing by 1 is exact
+				svc /= g.speed
+			}
+			sojourn := wait + FromSeconds(svc)
 			e.meter.startedN(wait, c)
 			if lat := sojourn + overhead; lat > timeout {
 				e.meter.outcomeN(timedOut, c, sojourn, 0)

@@ -30,55 +30,55 @@ type queued struct {
 // instance is one EC2 instance. Requests are served FCFS on slots worker
 // slots (its vCPUs); the rest wait in a bounded ring buffer.
 type instance struct {
+	// The fields every request or fluid step reads come first, in the
+	// first two cache lines (docs/performance.md); the rest follow.
 	state       state
 	warming     bool
+	slowStart   bool // ramping up its share of requests
+	spot        bool // a spot instance
 	zone        int32
 	slots       int32
 	busy        int32 // slots in use
 	outstanding int32 // busy + queued
+	// fluidQueued is fluid mode's mean queue length over the last step
+	// (sim/fluid.go); 0 in request mode, where the ring buffer holds them.
+	fluidQueued int32
 	speed       float64
 	pos         int32 // position in the routable list, -1 when not routable (see router)
 	zpos        int32 // position in its zone's routable list (cross-zone off)
-	slowStart   bool  // ramping up its share of requests
-	spot        bool  // a spot instance
 	interrupted bool  // reclaimed by EC2 (spot)
 	throttled   bool  // out of CPU credits: running at the throttled speed
-	// fluidQueued is fluid mode's mean queue length over the last step
-	// (sim/fluid.go); 0 in request mode, where the ring buffer holds them.
-	// It sits here, in what was padding, to keep instance's size.
-	fluidQueued int32
-	credits     CreditMeter
-	protected   bool    // protected from scale-in
-	failed      bool    // failed: every request to it errors until replaced
-	fromPool    bool    // launched from the warm pool
-	hooked      bool    // its launch hook has run
-	hookAbandon bool    // its launch hook times out with ABANDON
-	routed      int64   // requests routed to it
-	routedAt    int64   // routed at the start of the current metric period
-	lastCPU     float64 // CPU % over the last metric period
+	protected   bool  // protected from scale-in
+	failed      bool  // failed: every request to it errors until replaced
+	fromPool    bool  // launched from the warm pool
+	hooked      bool  // its launch hook has run
+	hookAbandon bool  // its launch hook times out with ABANDON
+	ps          bool  // an ECS task whose requests share its cpuNow (sim/ps.go)
+	burst       bool  // an ECS task with CPU shares: cpuNow depends on its instance's other tasks (sim/shares.go)
+	routed      int64 // requests routed to it
+	busyArea    Time  // slot-nanoseconds of service so far
+
+	inServiceAt Time
+	areaAt      Time // when busyArea was last brought up to date
+	// cpuCap is an ECS task's reserved vCPUs (cpu ÷ 1024); cpuNow the
+	// vCPUs its running requests share now (ps when fewer than its slots):
+	// cpuCap under a task-level limit, its CPU share of the instance with
+	// CPU shares (sim/shares.go).
+	cpuCap float64
+	cpuNow float64
 
 	// ring buffer of waiting requests
 	q    []queued
 	head int
 	n    int
 
-	// ECS tasks: cpuCap is the task's reserved vCPUs (cpu ÷ 1024), cpuNow
-	// the vCPUs its running requests share now — cpuCap under a task-level
-	// limit, its CPU share of the instance with cpu shares (sim/shares.go);
-	// ps says its requests share them (fewer vCPUs than slots; sim/ps.go),
-	// burst that the share depends on its instance's other tasks.
-	cpuCap float64
-	cpuNow float64
-	ps     bool
-	burst  bool
-
-	busyArea     Time // slot-nanoseconds of service so far
-	areaAt       Time // when busyArea was last brought up to date
-	periodArea   Time // busyArea at the start of the current metric period
-	minuteArea   Time // busyArea at the start of the current minute
+	routedAt     int64   // routed at the start of the current metric period
+	lastCPU      float64 // CPU % over the last metric period
+	periodArea   Time    // busyArea at the start of the current metric period
+	minuteArea   Time    // busyArea at the start of the current minute
+	credits      CreditMeter
 	cpuByMinute  []float32
 	launch       Time
-	inServiceAt  Time
 	terminatedAt Time
 }
 

@@ -21,8 +21,10 @@ type meter struct {
 	// current minute began.
 	minuteInSystem, minuteInService float64
 
-	series [numMetrics][]Datapoint
-	period periodCounters
+	series      [numMetrics][]Datapoint
+	seriesArray [numMetrics][]Datapoint // the arrays the series move along (publish)
+	read        [numMetrics]bool        // the metrics a scaler may read (readMetrics)
+	period      periodCounters
 
 	minute  MinuteRow
 	minutes int // minutes closed
@@ -56,8 +58,13 @@ func newMeter(cfg *Config) meter {
 			Resolution: cfg.resolution(),
 			Latency:    newHistogram(),
 			Wait:       newHistogram(),
+			// One row per resolution, the last one partial: sized up front,
+			// a year's 525,600 minute rows are not copied and re-copied as
+			// they grow.
+			Minutes: make([]MinuteRow, 0, (cfg.Duration+cfg.resolution()-1)/cfg.resolution()),
 		},
 	}
+	m.read = readMetrics(cfg.Scalers)
 	if usesMetric(cfg.Scalers, MetricLatency) {
 		m.period.hist = newMinuteHistogram()
 	}

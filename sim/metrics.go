@@ -46,15 +46,13 @@ func (e *engine) closePeriod() {
 	pc := &e.meter.period
 	noRequests := pc.routed == 0 && pc.errors == 0
 	keep := int(retention(p) / p)
+	periods := int(e.end/p) + 1
 	put := func(m Metric, d Datapoint) {
-		d.Start = start
-		s := append(e.meter.series[m], d)
-		if len(s) >= keep+keep/4 {
-			// Past CloudWatch's retention the datapoints are gone: keep
-			// memory flat on long runs by dropping the oldest fifth.
-			s = append(s[:0], s[len(s)-keep:]...)
+		if !e.meter.read[m] {
+			return // no scaler reads it
 		}
-		e.meter.series[m] = s
+		d.Start = start
+		e.meter.publish(m, d, keep, periods)
 	}
 	put(MetricCPU, cpu.average())
 	put(MetricNetworkIn, netIn.average())
@@ -100,6 +98,35 @@ func (e *engine) closePeriod() {
 	if hist != nil {
 		hist.Reset()
 	}
+}
+
+// publish appends d to the series of m, which keeps the last keep to
+// keep+keep/4 datapoints. Past CloudWatch's retention the datapoints are
+// gone: memory stays flat on long runs by dropping the oldest fifth. The
+// series is a window that moves along its array, 2·keep long, and is
+// copied back to the array's front only when it reaches the end: one copy
+// of the window per 3/4·keep datapoints or more, where copying the kept
+// datapoints at every drop was one per keep/4 (docs/performance.md). The
+// array is sized at the first datapoint for the run's periods, at most
+// 2·keep, so that it does not grow by copies.
+func (m *meter) publish(k Metric, d Datapoint, keep, periods int) {
+	if m.series[k] == nil {
+		m.series[k] = make([]Datapoint, 0, max(1, min(2*keep, periods)))
+		m.seriesArray[k] = m.series[k]
+	}
+	s := append(m.series[k], d)
+	if len(s) >= keep+keep/4 {
+		s = s[len(s)-keep:]
+	}
+	if len(s) == cap(s) && len(s) >= keep {
+		b := m.seriesArray[k]
+		if cap(b) < 2*keep {
+			b = make([]Datapoint, 0, 2*keep)
+			m.seriesArray[k] = b
+		}
+		s = append(b[:0], s...)
+	}
+	m.series[k] = s
 }
 
 // retention is how long CloudWatch keeps datapoints of a period

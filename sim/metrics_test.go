@@ -13,8 +13,15 @@ type probe struct {
 }
 
 func (p *probe) Name() string { return "probe" }
+
+// Metrics names every metric the probe reads: the engine publishes only
+// the metrics its scalers name (sim.MetricUser).
 func (p *probe) Metrics() []sim.Metric {
-	return []sim.Metric{sim.MetricLatency}
+	var ms []sim.Metric
+	for m := sim.MetricCPU; m <= sim.MetricBacklogPerInstance; m++ {
+		ms = append(ms, m)
+	}
+	return ms
 }
 func (p *probe) Evaluate(now sim.Time, g *sim.Group) sim.Proposal {
 	for m := sim.MetricCPU; m <= sim.MetricBacklogPerInstance; m++ {
@@ -80,4 +87,44 @@ func TestMetricsMatchQueueingTheory(t *testing.T) {
 	if !(last.P50 < last.P90 && last.P90 < last.P99 && last.P99 <= last.Max) {
 		t.Errorf("latency percentiles out of order: %+v", last)
 	}
+}
+
+// cpuOnly names CPU alone among the metrics it reads.
+type cpuOnly struct{ probe }
+
+func (p *cpuOnly) Metrics() []sim.Metric { return []sim.Metric{sim.MetricCPU} }
+
+// TestPublishesReadMetrics: when every scaler names the metrics it reads
+// (sim.MetricUser), the engine publishes those alone; a scaler that does
+// not name them sees every metric.
+func TestPublishesReadMetrics(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		scaler func(p probe) sim.Scaler
+		count  bool // the request count is published
+	}{
+		{"names cpu", func(p probe) sim.Scaler { return &cpuOnly{p} }, false},
+		{"names nothing", func(p probe) sim.Scaler { return &unnamed{p} }, true},
+	} {
+		cfg := mmc(2, 0.5, 0.010, 20_000, 1)
+		p := probe{seen: map[sim.Metric][]sim.Datapoint{}}
+		cfg.Scalers = []sim.Scaler{c.scaler(p)}
+		if _, err := sim.Run(cfg); err != nil {
+			t.Fatal(err)
+		}
+		if len(p.seen[sim.MetricCPU]) == 0 {
+			t.Errorf("%s: no CPU datapoints", c.name)
+		}
+		if got := len(p.seen[sim.MetricRequestCount]) > 0; got != c.count {
+			t.Errorf("%s: request count published %v, want %v", c.name, got, c.count)
+		}
+	}
+}
+
+// unnamed reads every metric and does not say which.
+type unnamed struct{ p probe }
+
+func (u *unnamed) Name() string { return "unnamed" }
+func (u *unnamed) Evaluate(now sim.Time, g *sim.Group) sim.Proposal {
+	return u.p.Evaluate(now, g)
 }

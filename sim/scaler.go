@@ -108,9 +108,31 @@ func MetricNames() []string { return metricNames[:] }
 
 // MetricUser is implemented by scalers that say which metrics they read,
 // so the engine measures only what is needed (latency percentiles cost a
-// histogram per period).
+// histogram per period). A scaler that implements it reads only those
+// metrics: when every scaler does, the engine publishes datapoints for
+// the metrics they name alone (readMetrics).
 type MetricUser interface {
 	Metrics() []Metric
+}
+
+// readMetrics says which metrics the scalers may read: those they name
+// when every one of them is a MetricUser, otherwise all. Publishing a
+// year of one-minute datapoints for a metric nobody reads is 525,600
+// appends of it (docs/performance.md).
+func readMetrics(ss []Scaler) (read [numMetrics]bool) {
+	for _, s := range ss {
+		mu, ok := s.(MetricUser)
+		if !ok {
+			for m := range read {
+				read[m] = true
+			}
+			return read
+		}
+		for _, m := range mu.Metrics() {
+			read[m] = true
+		}
+	}
+	return read
 }
 
 func usesMetric(ss []Scaler, m Metric) bool {
@@ -160,7 +182,10 @@ type Group struct {
 	LastActivityEnd    Time
 	// Wall is the wall-clock time of now (scenario start + now), for
 	// schedules.
-	Wall      time.Time
+	Wall time.Time
+	// Instances are the group's launching and in-service instances. The
+	// slice is valid during one Evaluate only: the engine reuses it for
+	// the next evaluation, so a policy that keeps instances copies them.
 	Instances []InstanceView
 	// CapacityChanged is when in-service capacity last changed (an
 	// instance entered service or left it). Datapoints that start earlier

@@ -40,6 +40,13 @@ type groupState struct {
 	lastActivityEnd Time              // when the last activity finished (-1: none)
 	lastAction      Time              // when the last dynamic scaling action started (-1: none)
 	lastReason      map[string]string // per policy, the last non-decision recorded
+
+	// Buffers reused by every evaluation, so that evaluating the policies
+	// allocates nothing: a year evaluated every minute is 525,600
+	// evaluations (docs/performance.md).
+	due   []Scaler
+	props []Proposed
+	view  Group
 }
 
 func (e *engine) interval(s Scaler) Time {
@@ -52,20 +59,22 @@ func (e *engine) interval(s Scaler) Time {
 // evaluate asks the policies that are due, merges their answers (merge)
 // and applies the decision step by step.
 func (e *engine) evaluate() {
-	var due []Scaler
+	due := e.asg.due[:0]
 	for _, s := range e.cfg.Scalers {
 		if e.now%e.interval(s) == 0 {
 			due = append(due, s)
 		}
 	}
+	e.asg.due = due
 	if len(due) == 0 {
 		return
 	}
 	g := e.group()
-	props := make([]Proposed, 0, len(due))
+	props := e.asg.props[:0]
 	for _, s := range due {
-		props = append(props, Proposed{s.Name(), s.Evaluate(e.now, &g)})
+		props = append(props, Proposed{s.Name(), s.Evaluate(e.now, g)})
 	}
+	e.asg.props = props
 	// Instances still launching have their warm-up ahead of them. An ECS
 	// service has none: Application Auto Scaling does not hold scale-in for
 	// tasks still starting or waiting for capacity (docs/ecs.md).
@@ -136,10 +145,13 @@ func (e *engine) noteTransition() {
 	}
 }
 
-// group is the view of the group a policy reads.
-func (e *engine) group() Group {
+// group is the view of the group a policy reads. It is rebuilt in place
+// at every evaluation, its Instances in the same backing array (Group's
+// Instances says a policy must not keep them).
+func (e *engine) group() *Group {
 	f := &e.fleet
-	g := Group{
+	g := &e.asg.view
+	*g = Group{
 		Min: e.asg.lim.Min, Max: e.asg.lim.EffectiveMax(), Desired: e.asg.desired,
 		InService: f.count[inService], Period: e.cfg.MetricPeriod,
 		Pending: f.launching(), Draining: f.count[draining], Terminating: f.terminating(e.now),
@@ -147,6 +159,7 @@ func (e *engine) group() Group {
 		LastActivityEnd: e.asg.lastActivityEnd,
 		Wall:            e.cfg.Start.Add(e.now.Duration()),
 		series:          &e.meter.series, publishLag: e.cfg.PublishDelay,
+		Instances: g.Instances[:0],
 	}
 	for _, id := range f.live {
 		in := &f.inst[id]
