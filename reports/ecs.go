@@ -33,7 +33,8 @@ type RowECS struct {
 	ReservedMemoryMiB           int      `json:"reserved_memory_mib"`
 	RegisteredMemoryMiB         int      `json:"registered_memory_mib"`
 	// CapacityProviders is each provider's minute when the service has
-	// several (docs/ecs.md, "Several capacity providers"); JSON only.
+	// several (docs/ecs.md, "Several capacity providers"); the CSV has them
+	// as cp_<name>_… columns at the end (providerCSVHeader).
 	CapacityProviders []ProviderRow `json:"capacity_providers,omitempty"`
 }
 
@@ -51,6 +52,28 @@ type ProviderRow struct {
 // ecsCSVHeader are the columns an ECS run's CSV adds after CSVHeader.
 var ecsCSVHeader = []string{"tasks_running", "tasks_pending", "capacity_provider_reservation",
 	"reserved_cpu_units", "registered_cpu_units", "reserved_memory_mib", "registered_memory_mib"}
+
+// providerCSVColumns are the columns each capacity provider adds at the
+// end of the CSV of a run with several, as cp_<name>_<column>, in strategy
+// order; csv writes a provider's values in this order.
+var providerCSVColumns = []string{"reservation", "in_service", "pending", "desired", "tasks_running", "tasks_pending"}
+
+// providerCSVHeader names the columns of the providers in row.
+func providerCSVHeader(row *RowECS) []string {
+	var out []string
+	for _, p := range row.CapacityProviders {
+		for _, c := range providerCSVColumns {
+			out = append(out, "cp_"+p.Name+"_"+c)
+		}
+	}
+	return out
+}
+
+func (p *ProviderRow) csv() []string {
+	a := strconv.Itoa
+	return []string{strconv.FormatFloat(p.CapacityProviderReservation, 'f', -1, 64), a(p.InService), a(p.Pending), a(p.Desired),
+		a(p.TasksRunning), a(p.TasksPending)}
+}
 
 func buildTasks(in Input, r *sim.Result) *Tasks {
 	t := r.TaskSummary

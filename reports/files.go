@@ -50,6 +50,14 @@ func WriteCSV(w io.Writer, d *Document) error {
 	if long {
 		header = append(append([]string(nil), header...), longCSVHeader...)
 	}
+	// Several capacity providers: each one's columns at the very end, so
+	// every other column keeps its place (docs/outputs.md).
+	providers := 0
+	if ecs {
+		cp := providerCSVHeader(d.Timeseries[0].RowECS)
+		providers = len(d.Timeseries[0].RowECS.CapacityProviders)
+		header = append(append([]string(nil), header...), cp...)
+	}
 	if err := cw.Write(header); err != nil {
 		return err
 	}
@@ -70,6 +78,13 @@ func WriteCSV(w io.Writer, d *Document) error {
 		}
 		if long {
 			rec = append(rec, opt(r.InServiceMean), optInt(r.InServiceMax), optInt(r.DesiredMax), opt(r.CPUPercentMax))
+		}
+		for k := 0; k < providers; k++ {
+			if r.RowECS != nil && k < len(r.RowECS.CapacityProviders) {
+				rec = append(rec, r.RowECS.CapacityProviders[k].csv()...)
+			} else {
+				rec = append(rec, make([]string, len(providerCSVColumns))...)
+			}
 		}
 		if err := cw.Write(rec); err != nil {
 			return err

@@ -30,10 +30,20 @@ type Service struct {
 
 // Task is the task definition's task-level size and how it serves.
 type Task struct {
-	CPU       int      `yaml:"cpu" json:"cpu" jsonschema:"required" jsonschema_description:"CPU units (1024 = one vCPU), a hard limit"`
+	CPU       int      `yaml:"cpu" json:"cpu" jsonschema:"required" jsonschema_description:"CPU units (1024 = one vCPU): reserved for placement, and the task's limit or its share (cpu_limit)"`
+	CPULimit  string   `yaml:"cpu_limit,omitempty" json:"cpu_limit,omitempty" jsonschema:"enum=task,enum=shares" jsonschema_description:"task (default): cpu is a task-level hard limit; shares (launch_type ec2): container-level CPU shares that burst into the instance's idle CPU"`
 	MemoryMiB int      `yaml:"memory_mib" json:"memory_mib" jsonschema:"required"`
 	Workers   int      `yaml:"workers" json:"workers" jsonschema_description:"requests a task serves at once (default 1); more wait in its queue"`
 	StartTime DistSpec `yaml:"start_time" json:"start_time" jsonschema_description:"placed → RUNNING (default lognormal, median 20s, p99 60s)"`
+	// MemoryUsed models the memory a task uses, for the memory metric.
+	MemoryUsed *MemoryUsed `yaml:"memory_used,omitempty" json:"memory_used,omitempty" jsonschema_description:"memory a task uses: base_mib plus per_request_mib per request in flight, at most memory_mib; the service's memory metric (MemoryUtilization)"`
+}
+
+// MemoryUsed is a task's memory use: a base plus an amount per request in
+// flight on it (docs/ecs.md, "Memory utilisation").
+type MemoryUsed struct {
+	BaseMiB       float64 `yaml:"base_mib" json:"base_mib" jsonschema:"required"`
+	PerRequestMiB float64 `yaml:"per_request_mib" json:"per_request_mib"`
 }
 
 // Placement is one placement strategy.
@@ -89,7 +99,7 @@ var (
 		sim.Spread:  {"attribute:ecs.availability-zone", "instanceId", "host"},
 		sim.Random:  {""},
 	}
-	serviceMetrics = []string{"cpu", "request_count_per_target"}
+	serviceMetrics = []string{"cpu", "memory", "request_count_per_target"}
 )
 
 // fargateSizes are the task sizes Fargate accepts: CPU units → memory
@@ -192,6 +202,32 @@ func (c *checker) task(sv *Service, fargate bool) {
 	if t.Workers > 10000 {
 		c.bad("service.task.workers", "must be at most 10000, got %d", t.Workers)
 	}
+	// A task-level cpu is a hard limit; container-level cpu alone is a
+	// share that may burst into the instance's idle CPU, which Fargate
+	// does not have ("Best practices for Amazon ECS task sizes",
+	// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/capacity-tasksize.html;
+	// docs/ecs.md, "Service speed").
+	if c.has("service.task.cpu_limit") {
+		switch {
+		case !slices.Contains([]string{"task", "shares"}, t.CPULimit):
+			c.bad("service.task.cpu_limit", "unknown cpu_limit %q%s", t.CPULimit, choices(t.CPULimit, []string{"task", "shares"}))
+		case fargate && t.CPULimit == "shares":
+			c.bad("service.task.cpu_limit", "Fargate tasks cannot burst: a Fargate task's cpu is always a task-level limit (use cpu_limit: task, or launch_type ec2)")
+		}
+	}
+	if m := t.MemoryUsed; m != nil {
+		switch {
+		case !c.has("service.task.memory_used.base_mib"):
+			c.bad("service.task.memory_used", "needs base_mib, e.g. {base_mib: 600, per_request_mib: 20}")
+		case m.BaseMiB < 0:
+			c.bad("service.task.memory_used.base_mib", "must not be negative, got %g", m.BaseMiB)
+		case c.has("service.task.memory_mib") && m.BaseMiB > float64(t.MemoryMiB):
+			c.bad("service.task.memory_used.base_mib", "%g MiB is above the task's memory_mib (%d): ECS stops a container above its hard limit", m.BaseMiB, t.MemoryMiB)
+		}
+		if m.PerRequestMiB < 0 {
+			c.bad("service.task.memory_used.per_request_mib", "must not be negative, got %g", m.PerRequestMiB)
+		}
+	}
 	if !c.has("service.task.start_time") {
 		t.StartTime = defaultStartTime
 	} else {
@@ -268,7 +304,7 @@ func (c *checker) serviceScaling(sv *Service) {
 		}
 		c.policy(p, pol)
 		if pol.Type == "target_tracking" && pol.Metric != "" && !slices.Contains(serviceMetrics, pol.Metric) {
-			c.bad(p+".metric", "a service scales on %s (memory use is not modelled: memory bounds placement only), got %q", strings.Join(serviceMetrics, " or "), pol.Metric)
+			c.bad(p+".metric", "a service scales on %s, got %q", strings.Join(serviceMetrics, ", "), pol.Metric)
 		}
 		// Application Auto Scaling's scale-in alarm sits near 0.9 × target
 		// (docs/ecs.md, observed).
@@ -359,7 +395,10 @@ func (s *Scenario) buildService(cfg *sim.Config, it sim.InstanceType) error {
 		}
 		scalers = append(scalers, sc)
 	}
-	ecs := &sim.ECSConfig{Fargate: sv.LaunchType == "fargate", TaskCPU: t.CPU, TaskMemoryMiB: t.MemoryMiB}
+	ecs := &sim.ECSConfig{Fargate: sv.LaunchType == "fargate", TaskCPU: t.CPU, TaskMemoryMiB: t.MemoryMiB, CPUShares: t.CPULimit == "shares"}
+	if m := t.MemoryUsed; m != nil {
+		ecs.MemoryUse = &sim.MemoryUse{BaseMiB: m.BaseMiB, PerRequestMiB: m.PerRequestMiB}
+	}
 	speed := 1.0
 	zones := 3
 	if ecs.Fargate {

@@ -100,6 +100,23 @@ func TestECSErrors(t *testing.T) {
 				"launch_type: ec2\n", "launch_type: fargate\n  capacity_provider_strategy: [{capacity_provider: FARGATE, base: 1, weight: 1}, {capacity_provider: FARGATE_SPOT, base: 2, weight: 1}]\n", 1),
 			[]want{{"11:1", "capacity_provider", "launch_type fargate"},
 				{"15:122", "service.capacity_provider_strategy[1].base", "only one capacity provider"}}},
+		{"cpu shares on fargate",
+			strings.Replace(strings.Replace(strings.Replace(validECS, "capacity_provider:\n  target_capacity: 100\n", "", 1),
+				"  placement:\n    - {type: binpack, field: memory}\n", "", 1),
+				"launch_type: ec2\n  task: {cpu: 1024, memory_mib: 2048, workers: 2}", "launch_type: fargate\n  task: {cpu: 1024, memory_mib: 2048, workers: 2, cpu_limit: shares}", 1),
+			[]want{{"13:62", "service.task.cpu_limit", "Fargate tasks cannot burst"}}},
+		{"memory metric without a memory model",
+			editECS(t, "metric: cpu,", "metric: memory,"),
+			[]want{{"22:54", "service.scaling.policies[0].metric", "memory is published only for an ECS service whose service.task.memory_used"}}},
+		{"memory base above the task's memory",
+			editECS(t, "workers: 2}", "workers: 2, memory_used: {base_mib: 4096, per_request_mib: 10}}"),
+			[]want{{"15:75", "service.task.memory_used.base_mib", "above the task's memory_mib (2048)"}}},
+		{"memory target above 100",
+			strings.Replace(editECS(t, "workers: 2}", "workers: 2, memory_used: {base_mib: 600, per_request_mib: 20}}"), "metric: cpu, target: 50", "metric: memory, target: 120", 1),
+			[]want{{"22:70", "service.scaling.policies[0].target", "a memory target is a percentage"}}},
+		{"unknown cpu_limit",
+			editECS(t, "workers: 2}", "workers: 2, cpu_limit: share}"),
+			[]want{{"15:62", "service.task.cpu_limit", `unknown cpu_limit "share" (did you mean "shares"?`}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -229,5 +246,49 @@ service:
 	}
 	if got := bill.ByLine[pricing.LineFargateSpot]; got > 3*perTaskHour*4*0.3*1.1 {
 		t.Errorf("fargate_spot line $%.6f, want about 3 tasks × 4 h at 30 %%", got)
+	}
+}
+
+// TestECSCPUSharesBuilds: cpu_limit shares reaches the engine; the default
+// is the task-level limit.
+func TestECSCPUSharesBuilds(t *testing.T) {
+	for _, c := range []struct {
+		src  string
+		want bool
+	}{{validECS, false}, {editECS(t, "workers: 2}", "workers: 2, cpu_limit: task}"), false}, {editECS(t, "workers: 2}", "workers: 2, cpu_limit: shares}"), true}} {
+		s, err := Parse("ecs.yaml", []byte(c.src), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, closer, err := s.Build(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		closer.Close()
+		if cfg.ECS.CPUShares != c.want {
+			t.Errorf("CPUShares %v, want %v for:\n%s", cfg.ECS.CPUShares, c.want, c.src)
+		}
+	}
+}
+
+// TestECSMemoryModelBuilds: memory_used reaches the engine and target
+// tracking on memory reads the engine's memory metric.
+func TestECSMemoryModelBuilds(t *testing.T) {
+	src := strings.Replace(editECS(t, "workers: 2}", "workers: 2, memory_used: {base_mib: 600, per_request_mib: 20}}"), "metric: cpu,", "metric: memory,", 1)
+	s, err := Parse("ecs.yaml", []byte(src), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, closer, err := s.Build(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closer.Close()
+	if m := cfg.ECS.MemoryUse; m == nil || m.BaseMiB != 600 || m.PerRequestMiB != 20 {
+		t.Fatalf("memory use %+v, want base 600, 20 a request", m)
+	}
+	mu, ok := cfg.Scalers[0].(sim.MetricUser)
+	if !ok || len(mu.Metrics()) == 0 || mu.Metrics()[0] != sim.MetricMemory {
+		t.Errorf("the policy reads %v, want the memory metric", cfg.Scalers[0])
 	}
 }

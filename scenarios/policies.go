@@ -63,6 +63,10 @@ func (c *checker) metricName(path, name string) bool {
 		c.bad(path, "unknown metric %q%s", name, choices(name, sim.MetricNames()))
 		return false
 	}
+	if name == "memory" && (c.s.Service == nil || c.s.Service.Task.MemoryUsed == nil) {
+		c.bad(path, "memory is published only for an ECS service whose service.task.memory_used says how much memory its tasks use (docs/ecs.md)")
+		return false
+	}
 	return true
 }
 
@@ -90,8 +94,8 @@ func (c *checker) target(p string, pol *Policy) {
 		c.bad(p, "%s needs a target, e.g. target: 50", pol.Type)
 	case pol.Target <= 0:
 		c.bad(p+".target", "must be greater than 0, got %g", pol.Target)
-	case pol.Metric == "cpu" && pol.Target > 100:
-		c.bad(p+".target", "a cpu target is a percentage: at most 100, got %g", pol.Target)
+	case (pol.Metric == "cpu" || pol.Metric == "memory") && pol.Target > 100:
+		c.bad(p+".target", "a %s target is a percentage: at most 100, got %g", pol.Metric, pol.Target)
 	}
 }
 

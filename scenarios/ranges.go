@@ -126,6 +126,7 @@ var fieldRanges = []fieldRange{
 	// ECS (docs/ecs.md); the semantic checks say more below the ranges.
 	{paths: []string{"service.task.cpu"}, min: 0, max: 196608, unit: "CPU units"},
 	{paths: []string{"service.task.memory_mib"}, min: 0, max: 1e7, unit: "MiB"},
+	{paths: []string{"service.task.memory_used.base_mib", "service.task.memory_used.per_request_mib"}, min: 0, max: 1e7, unit: "MiB"},
 	{paths: []string{"service.task.workers"}, min: 0, max: 10000, unit: "requests"},
 	{paths: []string{"service.min", "service.desired", "service.capacity_provider_strategy[].base"}, min: 0, max: maxInstances, unit: "tasks"},
 	{paths: []string{"service.max"}, min: 1, max: maxInstances, unit: "tasks"},

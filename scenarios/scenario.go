@@ -252,7 +252,7 @@ type Policy struct {
 	Type string `yaml:"type" json:"type" jsonschema:"required"`
 
 	// target_tracking, predictive, hpa
-	Metric    string  `yaml:"metric,omitempty" json:"metric,omitempty" jsonschema_description:"cpu, request_count_per_target, request_count, network_in, network_out, latency, errors, backlog_per_instance"`
+	Metric    string  `yaml:"metric,omitempty" json:"metric,omitempty" jsonschema_description:"cpu, request_count_per_target, request_count, network_in, network_out, latency, errors, backlog_per_instance, memory (ECS with service.task.memory_used)"`
 	Target    float64 `yaml:"target,omitempty" json:"target,omitempty"`
 	Statistic string  `yaml:"statistic,omitempty" json:"statistic,omitempty" jsonschema_description:"target_tracking: Average (default), Sum, Minimum, Maximum, SampleCount, or p50/p90/p95/p99 for latency"`
 	// Expression is metric math tracked instead of metric (target_tracking).

@@ -18,6 +18,15 @@ type ECSConfig struct {
 	// The task definition's task-level reservation: CPU units (1024 = one
 	// vCPU) and memory in MiB. Placement never overcommits either.
 	TaskCPU, TaskMemoryMiB int
+	// CPUShares makes TaskCPU container-level CPU shares rather than a
+	// task-level limit (EC2 only): the task's requests may use its
+	// instance's idle CPU, shared with the other tasks there in
+	// proportion to their CPU units (sim/shares.go; docs/ecs.md, "Service
+	// speed").
+	CPUShares bool
+	// MemoryUse, when set, is how much memory a task uses: the service
+	// then publishes MetricMemory (sim/ecs_memory.go).
+	MemoryUse *MemoryUse
 	// Placement strategies, in order, and the distinctInstance constraint
 	// (EC2 only).
 	Placement        []PlacementStrategy
@@ -85,6 +94,7 @@ type host struct {
 	draining         bool // DRAINING: no new tasks are placed on it
 	launch, end      Time
 	busy             float64 // vCPU-seconds its tasks spent serving requests
+	members          []int32 // the tasks placed on it (CPU shares: who shares its vCPUs)
 }
 
 // usable says tasks can be placed on the instance.
@@ -115,11 +125,17 @@ type ecsState struct {
 	waiting  []int32         // tasks PENDING for lack of capacity, oldest first
 	waitFrom []Time          // by task id: when it began waiting
 	ps       []psTask        // by task id: processor sharing of its CPU (sim/ps.go)
+	// by task id: the memory samples of the current metric period
+	// (sim/ecs_memory.go)
+	memSum []float64
+	memN   []int32
 	// pendingSeconds is the task-seconds spent waiting for capacity.
 	pendingSeconds float64
 	rng            *rand.Rand
 	cands          []slot // scratch
-	counts         []int  // scratch: tasks per provider
+	// scratch for sharing an instance's vCPUs (sim/shares.go)
+	shareDemand, shareWeight, shareOut []float64
+	counts                             []int // scratch: tasks per provider
 }
 
 // validate checks what the ECS side of the engine relies on; scenario
@@ -130,6 +146,12 @@ func (c *ECSConfig) validate(cfg *Config) []error {
 	if c.Fargate {
 		if len(c.Providers) > 0 {
 			bad("ecs: Fargate has no Auto Scaling group capacity providers")
+		}
+		if c.MemoryUse != nil && (c.MemoryUse.BaseMiB < 0 || c.MemoryUse.PerRequestMiB < 0) {
+			bad("ecs: memory use must not be negative")
+		}
+		if c.CPUShares {
+			bad("ecs: Fargate has no CPU shares that burst: a Fargate task's cpu is always a task-level limit")
 		}
 		return errs
 	}
@@ -217,7 +239,12 @@ func (e *engine) track(id int32) {
 	s := e.ecs
 	in := &e.fleet.inst[id]
 	in.cpuCap = float64(s.cfg.TaskCPU) / 1024
+	in.cpuNow = in.cpuCap
 	in.ps = in.cpuCap < float64(in.slots)
+	// With no more workers than reserved vCPUs a task's requests always
+	// have a whole vCPU each, shares or not: its share of a busy instance
+	// is at least its reservation, as placement never overcommits.
+	in.burst = s.cfg.CPUShares && in.ps
 	s.grow(id)
 	s.taskProv[id] = -1 // not counted among the providers' tasks
 	p := 0
@@ -249,6 +276,8 @@ func (s *ecsState) grow(id int32) {
 		s.started = append(s.started, -1)
 		s.waitFrom = append(s.waitFrom, -1)
 		s.ps = append(s.ps, psTask{next: -1})
+		s.memSum = append(s.memSum, 0)
+		s.memN = append(s.memN, 0)
 	}
 }
 
@@ -298,6 +327,7 @@ func (e *engine) placeTask(id int32) bool {
 	hs.cpuFree -= s.cfg.TaskCPU
 	hs.memFree -= s.cfg.TaskMemoryMiB
 	hs.tasks++
+	hs.members = append(hs.members, id)
 	s.taskHost[id], s.ranOn[id] = h, h
 	gs.zoneTasks[hs.zone]++
 	// The task lives in its instance's zone and runs at its type's speed.
@@ -335,17 +365,25 @@ func (e *engine) ecsTaskGone(id int32) {
 		s.waitFrom[id] = -1
 		s.waiting = slices.DeleteFunc(s.waiting, func(t int32) bool { return t == id })
 	}
-	s.ps[id] = psTask{next: -1}
 	h := s.taskHost[id]
+	burst := h >= 0 && e.fleet.inst[id].burst
+	if burst {
+		e.hostSync(id) // its requests stop: the others' shares change
+	}
+	s.ps[id] = psTask{next: -1}
 	if h < 0 {
 		return
 	}
 	hs := &s.hosts[h]
+	hs.members = slices.DeleteFunc(hs.members, func(t int32) bool { return t == id })
 	hs.cpuFree += s.cfg.TaskCPU
 	hs.memFree += s.cfg.TaskMemoryMiB
 	hs.tasks--
 	s.groups[hs.group].zoneTasks[hs.zone]--
 	s.taskHost[id] = -1
+	if burst {
+		e.hostShare(h, -1)
+	}
 	if len(s.waiting) > 0 {
 		e.placeWaiting()
 	}

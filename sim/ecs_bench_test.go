@@ -10,8 +10,10 @@ import (
 // dayAt2000ECS is dayAt2000 as an ECS service: 4-vCPU tasks (one to an
 // m5.xlarge) on a capacity provider at target_capacity 100, the service
 // on target tracking at 50 % CPU. workers 4 runs each request on a whole
-// vCPU (the ordinary slots); workers 8 shares the task's CPU (sim/ps.go).
-func dayAt2000ECS(workers int) *sim.Config {
+// vCPU (the ordinary slots); workers 8 shares the task's CPU (sim/ps.go);
+// shares makes its cpu CPU shares of the instance (sim/shares.go; one
+// task to an instance, so the same service, through the shares' path).
+func dayAt2000ECS(workers int, shares bool) *sim.Config {
 	cfg := dayAt2000()
 	host := cfg.Fleet
 	cfg.Fleet.Type = sim.InstanceType{Name: "task", VCPU: workers, Speed: 1}
@@ -19,7 +21,7 @@ func dayAt2000ECS(workers int) *sim.Config {
 	cfg.Fleet.Warmup = 0
 	cfg.DeregistrationDelay = 30 * sim.Second
 	cfg.ECS = &sim.ECSConfig{
-		TaskCPU: 4096, TaskMemoryMiB: 8192,
+		TaskCPU: 4096, TaskMemoryMiB: 8192, CPUShares: shares,
 		Placement: []sim.PlacementStrategy{{Type: sim.Spread, Field: sim.FieldZone}, {Type: sim.Binpack, Field: sim.FieldMemory}},
 		Providers: []sim.CapacityProvider{{Hosts: sim.HostGroup{Type: host.Type, Min: 0, Max: 100, Desired: host.Desired, BootTime: host.BootTime, Zones: 3,
 			UnitsPerInstance: 4096, MiBPerInstance: 16384},
@@ -34,11 +36,12 @@ func BenchmarkDay2000ECS(b *testing.B) {
 	for _, w := range []struct {
 		name    string
 		workers int
-	}{{"slots", 4}, {"shared", 8}} {
+		shares  bool
+	}{{"slots", 4, false}, {"shared", 8, false}, {"shares", 8, true}} {
 		b.Run(w.name, func(b *testing.B) {
 			for range b.N {
 				start := time.Now()
-				res, err := sim.Run(dayAt2000ECS(w.workers))
+				res, err := sim.Run(dayAt2000ECS(w.workers, w.shares))
 				if err != nil {
 					b.Fatal(err)
 				}

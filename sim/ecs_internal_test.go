@@ -154,3 +154,38 @@ func TestStopChoice(t *testing.T) {
 		}
 	}
 }
+
+// TestShareCPU: an instance's vCPUs shared by CPU shares, the cases of the
+// ECS ContainerDefinition cpu parameter
+// (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html:
+// a container alone may use the instance's whole CPU; two copies of a
+// task are each guaranteed their units and may use what the other leaves
+// idle) and of cgroup cpu.shares (CPU in proportion to the shares among
+// the busy), with each request at most one vCPU; computed by hand.
+func TestShareCPU(t *testing.T) {
+	cases := []struct {
+		name           string
+		capacity       float64
+		demand, weight []float64
+		want           []float64
+	}{
+		{"one busy (2 requests), one idle: the busy one gets both vCPUs", 2, []float64{2, 0}, []float64{1024, 1024}, []float64{2, 0}},
+		{"one busy (5 requests), one idle: both vCPUs, no more", 2, []float64{5, 0}, []float64{1024, 1024}, []float64{2, 0}},
+		{"one request alone: one vCPU (a request runs on one)", 2, []float64{1, 0}, []float64{1024, 1024}, []float64{1, 0}},
+		{"both busy, equal shares: one vCPU each", 2, []float64{4, 3}, []float64{1024, 1024}, []float64{1, 1}},
+		{"both busy, shares 3:1: 1.5 and 0.5", 2, []float64{2, 2}, []float64{768, 256}, []float64{1.5, 0.5}},
+		{"shares 3:1, the larger wants less than its share: the rest to the other", 2, []float64{1, 4}, []float64{768, 256}, []float64{1, 1}},
+		{"demand within capacity: each its demand", 4, []float64{1, 2, 0}, []float64{512, 512, 512}, []float64{1, 2, 0}},
+		{"three busy, one light: water-filling", 3, []float64{0.5, 3, 3}, []float64{1, 1, 1}, []float64{0.5, 1.25, 1.25}},
+	}
+	for _, c := range cases {
+		out := make([]float64, len(c.demand))
+		shareCPU(c.capacity, c.demand, c.weight, out)
+		for i := range out {
+			if d := out[i] - c.want[i]; d > 1e-12 || d < -1e-12 {
+				t.Errorf("%s: got %v, want %v", c.name, out, c.want)
+				break
+			}
+		}
+	}
+}

@@ -83,7 +83,10 @@ func (e *engine) ecsRow(row *MinuteRow) {
 	}
 	row.CPUPercent = 0
 	if c := e.meter.capArea - e.meter.minuteCap; c > 0 {
-		row.CPUPercent = min(100, busy.Seconds()/c*100)
+		row.CPUPercent = busy.Seconds() / c * 100
+		if !s.cfg.CPUShares {
+			row.CPUPercent = min(100, row.CPUPercent) // a task-level limit: used never exceeds reserved
+		}
 	}
 }
 

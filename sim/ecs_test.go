@@ -382,3 +382,239 @@ func TestECSSpotInterruptions(t *testing.T) {
 	t.Logf("%d notices; rejected with draining %d, without %d; pending task-seconds %.0f / %.0f", notices,
 		on.Requests.Rejected, off.Requests.Rejected, on.TaskSummary.PendingTaskSeconds, off.TaskSummary.PendingTaskSeconds)
 }
+
+// oneHost is a fixed EC2 cluster of one instance of vcpu vCPUs running
+// the service's tasks of cpu units and w workers each (one to start
+// with), under rps requests/s of demand svc; shares makes the task's cpu
+// container-level CPU shares instead of a task-level limit.
+func oneHost(vcpu, cpu, w int, rps float64, svc sim.Dist, shares bool) *sim.Config {
+	cfg := stepLoad(1)
+	cfg.Duration = 20 * sim.Minute
+	cfg.Traffic = &sim.ConstantRate{RPS: rps}
+	cfg.Service = svc
+	cfg.LBOverhead = 0
+	cfg.Fleet.Type = sim.InstanceType{Name: "task", VCPU: w, Speed: 1}
+	cfg.Fleet.Min, cfg.Fleet.Desired, cfg.Fleet.Max = 1, 1, 1
+	cfg.Fleet.Warmup = 0
+	cfg.Fleet.BootTime = sim.Constant{Value: 60}
+	cfg.Scalers = nil
+	cfg.ECS = &sim.ECSConfig{TaskCPU: cpu, TaskMemoryMiB: 512, CPUShares: shares,
+		Placement: []sim.PlacementStrategy{{Type: sim.Binpack, Field: sim.FieldMemory}},
+		Providers: []sim.CapacityProvider{{Hosts: sim.HostGroup{Type: sim.InstanceType{Name: "h", VCPU: vcpu, MemoryGiB: 8, Speed: 1, USDPerHour: 0.1},
+			Min: 1, Max: 1, Desired: 1, BootTime: sim.Constant{Value: 90}, Zones: 1, UnitsPerInstance: vcpu * 1024, MiBPerInstance: 8192}}},
+	}
+	return cfg
+}
+
+// askFor is a service policy that asks for n tasks from time at on.
+type askFor struct {
+	at sim.Time
+	n  int
+}
+
+func (a askFor) Name() string { return "ask" }
+func (a askFor) Evaluate(now sim.Time, _ *sim.Group) sim.Proposal {
+	if now < a.at {
+		return sim.Proposal{Want: sim.Hold}
+	}
+	return sim.Proposal{Want: sim.Out, Desired: a.n, Reason: "the test asks"}
+}
+
+// TestECSSharesBurstIntoIdleCPU: a one-vCPU task alone on a two-vCPU
+// instance, saturated. With a task-level limit it serves one vCPU of work
+// a second at 100 % CPU; with CPU shares it uses the instance's idle vCPU
+// too and reports 200 % (ECS's service CPU utilisation is used ÷ reserved
+// and exceeds 100 % when a task bursts: the example of a 512-unit task
+// alone on a 2,048-unit instance reporting 400 %,
+// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service_utilization.html).
+func TestECSSharesBurstIntoIdleCPU(t *testing.T) {
+	for _, c := range []struct {
+		shares       bool
+		rate, cpuPct float64
+	}{{false, 20, 100}, {true, 40, 200}} {
+		cfg := oneHost(2, 1024, 16, 60, sim.Constant{Value: 0.05}, c.shares)
+		cfg.QueueLimit = 10 // every wait stays under the timeout: served = completed
+		res, err := sim.Run(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkInvariants(t, res)
+		done := float64(res.Requests.Completed) / res.Duration.Seconds()
+		if done < 0.97*c.rate || done > 1.02*c.rate {
+			t.Errorf("shares %v: served %.2f req/s, want ≈ %.0f (vCPUs ÷ 50 ms)", c.shares, done, c.rate)
+		}
+		if res.MeanCPU < 0.97*c.cpuPct || res.MeanCPU > 1.01*c.cpuPct {
+			t.Errorf("shares %v: CPU %.1f %%, want ≈ %.0f (used ÷ reserved)", c.shares, res.MeanCPU, c.cpuPct)
+		}
+		if m := res.Minutes[5]; m.CPUPercent < 0.97*c.cpuPct || m.CPUPercent > 1.01*c.cpuPct {
+			t.Errorf("shares %v: minute 5 CPU %.1f %%, want ≈ %.0f", c.shares, m.CPUPercent, c.cpuPct)
+		}
+	}
+}
+
+// TestECSSharesTwoTasks: two one-vCPU tasks with equal shares on one
+// two-vCPU instance, both saturated. While the second is placed but still
+// starting (idle), the first has both vCPUs; once both serve, one each
+// (the ContainerDefinition cpu example:
+// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html).
+func TestECSSharesTwoTasks(t *testing.T) {
+	cfg := oneHost(2, 1024, 16, 100, sim.Constant{Value: 0.05}, true)
+	cfg.Duration = 30 * sim.Minute
+	cfg.QueueLimit = 10
+	cfg.Fleet.Max = 2
+	cfg.Scalers = []sim.Scaler{askFor{at: 5 * sim.Minute, n: 2}}
+	res, err := sim.Run(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkInvariants(t, res)
+	if len(res.Tasks) != 2 || res.Tasks[0].Host != 0 || res.Tasks[1].Host != 0 {
+		t.Fatalf("want two tasks on instance 0, got %+v", res.Tasks)
+	}
+	end := res.Duration.Seconds()
+	first, second := res.Tasks[0], res.Tasks[1]
+	started := second.Started.Seconds()
+	// The instance is saturated throughout: two vCPUs of work a second,
+	// whoever has them.
+	if total := first.BusyVCPUSeconds + second.BusyVCPUSeconds; total < 0.99*2*end || total > 2*end+1 {
+		t.Errorf("busy vCPU-seconds %.0f, want ≈ %.0f (two vCPUs throughout)", total, 2*end)
+	}
+	// The second serves at one vCPU from its health checks (two at 10 s)
+	// to the end; before, the first had both.
+	if b := second.BusyVCPUSeconds; b < end-started-40 || b > end-started {
+		t.Errorf("second task: %.0f busy vCPU-seconds, want one vCPU from about %.0f s to %.0f s", b, started, end)
+	}
+	if started < 5*60 || started > 8*60 {
+		t.Errorf("second task RUNNING at %.0f s, want a minute after the 5-minute ask", started)
+	}
+	cpu := func(minute int) float64 { return res.Minutes[minute].CPUPercent }
+	if cpu(3) < 195 || cpu(3) > 201 || cpu(25) < 97 || cpu(25) > 101 {
+		t.Errorf("CPU: minute 3 %.1f %% (want 200: one task, two vCPUs), minute 25 %.1f %% (want 100: one each)", cpu(3), cpu(25))
+	}
+}
+
+// TestECSSharesTaskLeaves: when one of two saturated tasks sharing an
+// instance stops, the other has both vCPUs again at once: the instance
+// completes 40 req/s of 50 ms before (one vCPU each) and after (both on
+// one task), and the remaining task's CPU goes from 100 % to 200 %.
+func TestECSSharesTaskLeaves(t *testing.T) {
+	cfg := oneHost(2, 1024, 16, 100, sim.Constant{Value: 0.05}, true)
+	cfg.QueueLimit = 10
+	cfg.Fleet.Min, cfg.Fleet.Desired, cfg.Fleet.Max = 1, 2, 2
+	cfg.Scalers = []sim.Scaler{stopAt{at: 8 * sim.Minute}}
+	res, err := sim.Run(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkInvariants(t, res)
+	for _, m := range res.Minutes {
+		if (m.Start >= 2*sim.Minute && m.Start < 8*sim.Minute) || m.Start >= 12*sim.Minute {
+			if m.Completed < 2370 || m.Completed > 2410 {
+				t.Errorf("minute %v: %d completed, want ≈ 2,400 (two vCPUs ÷ 50 ms)", m.Start, m.Completed)
+			}
+		}
+	}
+	if a, b := res.Minutes[5].CPUPercent, res.Minutes[15].CPUPercent; a < 97 || a > 101 || b < 195 || b > 201 {
+		t.Errorf("CPU %.1f %% with two tasks (want 100), %.1f %% with one left (want 200)", a, b)
+	}
+}
+
+// stopAt is a service policy that asks for one task from time at on.
+type stopAt struct{ at sim.Time }
+
+func (s stopAt) Name() string { return "stop" }
+func (s stopAt) Evaluate(now sim.Time, _ *sim.Group) sim.Proposal {
+	if now < s.at {
+		return sim.Proposal{Want: sim.Hold}
+	}
+	return sim.Proposal{Want: sim.In, Desired: 1, Reason: "the test asks"}
+}
+
+// TestECSSharesProcessorSharing: a task with CPU shares alone on an
+// instance shares the instance's vCPUs among its requests, each at most
+// one. On one vCPU (a half-vCPU task, which under a limit would be
+// saturated at this load) it is an M/G/1 processor-sharing queue: mean
+// sojourn S ÷ (1 − ρ), 50 ms at ρ = 0.5 → 100 ms (Kleinrock, Queueing
+// Systems Vol. 2, 1976, §4.4). On two vCPUs with exponential demand the
+// number in the system is the M/M/2 queue's (departures at min(k, 2) μ),
+// so by Little's law the mean sojourn is M/M/2's, S + C(2, a) ÷ (2μ − λ):
+// at λ = 30/s, S = 50 ms, Erlang C(2, 1.5) = 9/14, 114.3 ms. Two tasks of
+// equal shares on those two vCPUs serve at min(K, 2) μ together with K
+// requests in flight on both (a busy task alone has both vCPUs, two busy
+// ones one each), so however the load balancer splits the requests the
+// total is the same M/M/2 chain and the mean sojourn the same 114.3 ms —
+// only if every share change reschedules the other task's departures.
+func TestECSSharesProcessorSharing(t *testing.T) {
+	for _, c := range []struct {
+		vcpu, cpu, tasks int
+		rps              float64
+		svc              sim.Dist
+		want             float64
+	}{
+		{1, 512, 1, 10, sim.Gamma{Alpha: 0.5, Beta: 10}, 100}, // mean 50 ms, coefficient of variation 1.4: PS is insensitive to it
+		{2, 1024, 1, 30, sim.Exponential{MeanSeconds: 0.05}, 50 + 9.0/14/(40-30)*1000},
+		{2, 1024, 2, 30, sim.Exponential{MeanSeconds: 0.05}, 50 + 9.0/14/(40-30)*1000},
+	} {
+		cfg := oneHost(c.vcpu, c.cpu, 10000, c.rps, c.svc, true)
+		cfg.Fleet.Min, cfg.Fleet.Desired, cfg.Fleet.Max = c.tasks, c.tasks, c.tasks
+		cfg.Duration = 4 * sim.Hour
+		res, err := sim.Run(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkInvariants(t, res)
+		want := c.want
+		if m := res.MeanLatencyMs(); m < 0.95*want || m > 1.05*want {
+			t.Errorf("%d vCPU, %d tasks: mean sojourn %.1f ms, want %.1f ± 5 %%", c.vcpu, c.tasks, m, want)
+		}
+	}
+}
+
+// TestECSTargetTrackingOnMemory: a service on target tracking of
+// MemoryUtilization (ECSServiceAverageMemoryUtilization, used ÷ reserved,
+// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service_utilization.html)
+// scales out when more requests in flight make its tasks use more memory.
+// Tasks of 4 vCPUs and 8,192 MiB using 1,024 MiB plus 1,024 per request in
+// flight: at 10 req/s of 200 ms on two tasks (ρ = 0.25, about one request
+// in flight each) they use about 25 %; at 30 req/s (ρ = 0.75, four or five
+// in flight) about 60–70 %, above the 50 % target, so the service scales
+// out. With no memory per request (flat 12.5 %) it never does.
+func TestECSTargetTrackingOnMemory(t *testing.T) {
+	for _, per := range []float64{1024, 0} {
+		cfg := fargateFixed(2, 100, 0, 0, false)
+		cfg.Duration = 90 * sim.Minute
+		cfg.Traffic = &sim.FuncRate{F: func(t sim.Time) float64 {
+			if t >= 30*sim.Minute {
+				return 30
+			}
+			return 10
+		}}
+		cfg.Service = sim.Exponential{MeanSeconds: 0.2}
+		cfg.Fleet.Max = 20
+		cfg.ECS.TaskCPU, cfg.ECS.TaskMemoryMiB = 4096, 8192
+		cfg.ECS.MemoryUse = &sim.MemoryUse{BaseMiB: 1024, PerRequestMiB: per}
+		cfg.Scalers = []sim.Scaler{policies.NewTargetTracking("memory50", sim.MetricMemory, 50)}
+		res, err := sim.Run(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkInvariants(t, res)
+		var outAt sim.Time = -1
+		for _, a := range res.Activities {
+			if a.To > a.From && outAt < 0 {
+				outAt = a.Time
+			}
+		}
+		switch {
+		case per == 0 && outAt >= 0:
+			t.Errorf("flat memory use: scaled out at %v, want never", outAt)
+		case per > 0 && (outAt < 30*sim.Minute || outAt > 40*sim.Minute):
+			t.Errorf("memory per request: first scale-out at %v, want within minutes after the step at 30m (activities %+v)", outAt, res.Activities)
+		}
+		last := res.Minutes[len(res.Minutes)-1]
+		if per > 0 && last.ECS.TasksRunning < 3 {
+			t.Errorf("memory per request: %d tasks at the end, want more than 2", last.ECS.TasksRunning)
+		}
+		t.Logf("%.0f MiB a request: first scale-out at %v, %d tasks at the end, CPU %.0f %%", per, outAt, last.ECS.TasksRunning, last.CPUPercent)
+	}
+}

@@ -292,6 +292,9 @@ func (e *engine) tick() {
 		e.closeMinute()
 		e.checkLifetime()
 	}
+	if e.ecs != nil && e.ecs.cfg.MemoryUse != nil {
+		e.sampleMemory()
+	}
 	if now%e.cfg.MetricPeriod == 0 {
 		e.closePeriod()
 	}

@@ -53,15 +53,19 @@ type instance struct {
 	fromPool    bool  // launched from the warm pool
 	hooked      bool  // its launch hook has run
 	hookAbandon bool  // its launch hook times out with ABANDON
-	ps          bool  // an ECS task whose requests share its cpuCap (sim/ps.go)
+	ps          bool  // an ECS task whose requests share its cpuNow (sim/ps.go)
+	burst       bool  // an ECS task with CPU shares: cpuNow depends on its instance's other tasks (sim/shares.go)
 	routed      int64 // requests routed to it
 	busyArea    Time  // slot-nanoseconds of service so far
 
 	inServiceAt Time
 	areaAt      Time // when busyArea was last brought up to date
-	// cpuCap is an ECS task's vCPUs (cpu ÷ 1024), shared by its requests
-	// when fewer than its slots (ps).
+	// cpuCap is an ECS task's reserved vCPUs (cpu ÷ 1024); cpuNow the
+	// vCPUs its running requests share now (ps when fewer than its slots):
+	// cpuCap under a task-level limit, its CPU share of the instance with
+	// CPU shares (sim/shares.go).
 	cpuCap float64
+	cpuNow float64
 
 	// ring buffer of waiting requests
 	q    []queued

@@ -89,6 +89,9 @@ func (e *engine) closePeriod() {
 		backlog = Datapoint{Value: v, Sum: float64(queued), Min: v, Max: v, Count: float64(n)}
 	}
 	put(MetricBacklogPerInstance, backlog)
+	if e.ecs != nil && e.ecs.cfg.MemoryUse != nil {
+		put(MetricMemory, e.memoryDatapoint())
+	}
 
 	hist := pc.hist
 	*pc = periodCounters{hist: hist}

@@ -3,14 +3,20 @@ package sim
 import "math"
 
 // Service speed of ECS tasks (docs/ecs.md, "Service speed"). A task's
-// task-level cpu is a hard limit: its running requests share cap vCPUs
-// (cpu ÷ 1024), each getting at most one vCPU — processor sharing at rate
-// min(1, cap ÷ k) per request when k run. With at least as many vCPUs as
-// worker slots a request always has a whole vCPU and the ordinary slots
-// apply; with fewer, the task's departures follow the shared rate here.
+// running requests share the vCPUs it has now, cpuNow, each getting at
+// most one vCPU — processor sharing at rate min(1, cpuNow ÷ k) per request
+// when k run. Under a task-level limit cpuNow is the task's cap (cpu ÷
+// 1024); with cpu shares it is the task's share of its instance's vCPUs
+// given what the other tasks there run (sim/shares.go), and changes
+// whenever one of them starts or ends a request. With at least as many
+// vCPUs as worker slots (and so at least as many as the task's share
+// when the instance is busy) a request always has a whole vCPU and the
+// ordinary slots apply; with fewer, the task's departures follow the
+// shared rate here.
 //
 // The task's CPU utilisation is the AWS one, CPU used ÷ CPU reserved:
-// accrueShared books min(k, cap) ÷ cap of the task's slots as busy.
+// accrueShared books min(k, cpuNow) ÷ cap of the task's slots as busy,
+// above all of them when a task bursts.
 
 // psReq is one request in service on a shared task: when its work is done
 // (in the task's virtual time) and when it arrived.
@@ -73,7 +79,7 @@ type psTask struct {
 }
 
 // rate is each request's share of a vCPU with k running.
-func (in *instance) rate(k int32) float64 { return min(1, in.cpuCap/float64(k)) }
+func (in *instance) rate(k int32) float64 { return min(1, in.cpuNow/float64(k)) }
 
 // advance brings v up to now at the rate of the k requests in service.
 func (p *psTask) advance(in *instance, now Time) {
@@ -83,9 +89,9 @@ func (p *psTask) advance(in *instance, now Time) {
 	p.vAt = now
 }
 
-// accrueShared books an ECS task's CPU: min(k, cap) ÷ cap of its slots.
+// accrueShared books an ECS task's CPU: min(k, cpuNow) ÷ cap of its slots.
 func (in *instance) accrueShared(now Time) {
-	used := min(float64(in.busy), in.cpuCap) / in.cpuCap * float64(in.slots)
+	used := min(float64(in.busy), in.cpuNow) / in.cpuCap * float64(in.slots)
 	in.busyArea += Time(used * float64(now-in.areaAt))
 	in.areaAt = now
 }
@@ -94,12 +100,26 @@ func (in *instance) accrueShared(now Time) {
 func (e *engine) psStart(in *instance, id int32, arr, svc Time) {
 	now := e.now
 	p := &e.ecs.ps[id]
-	p.advance(in, now)
-	in.accrue(now)
+	if in.burst {
+		e.hostSync(id)
+	} else {
+		p.advance(in, now)
+		in.accrue(now)
+	}
 	in.busy++
 	e.fleet.busy++
 	e.meter.started(now - arr)
 	p.reqs.push(psReq{finish: p.v + float64(svc), arr: arr})
+	e.psReschedule(in, id, p)
+}
+
+// psReschedule queues the task's next departure once its busy count has
+// changed; with cpu shares its instance's tasks are shared out anew
+// first, and each whose vCPUs change is rescheduled too.
+func (e *engine) psReschedule(in *instance, id int32, p *psTask) {
+	if in.burst {
+		e.hostShare(e.ecs.taskHost[id], id)
+	}
 	e.psSchedule(in, id, p)
 }
 
@@ -127,7 +147,11 @@ func (e *engine) psDepart(id int32, at, overhead, timeout Time) {
 		return
 	}
 	now := e.now
-	p.advance(in, now)
+	if in.burst {
+		e.hostSync(id)
+	} else {
+		p.advance(in, now)
+	}
 	for len(p.reqs) > 0 && p.reqs[0].finish-p.v <= 1 { // within a nanosecond of work
 		r := p.reqs.pop()
 		in.accrue(now)
@@ -155,8 +179,59 @@ func (e *engine) psDepart(id int32, at, overhead, timeout Time) {
 		e.meter.started(now - r.arr)
 		p.reqs.push(psReq{finish: p.v + float64(r.svc), arr: r.arr})
 	}
-	e.psSchedule(in, id, p)
+	e.psReschedule(in, id, p)
 	if in.state == draining && in.outstanding == 0 {
 		e.terminate(id)
+	}
+}
+
+// hostSync brings every task on task id's instance up to now at the
+// vCPUs each has had: their shares are about to change.
+func (e *engine) hostSync(id int32) {
+	s := e.ecs
+	for _, m := range s.hosts[s.taskHost[id]].members {
+		in := &e.fleet.inst[m]
+		s.ps[m].advance(in, e.now)
+		in.accrue(e.now)
+	}
+}
+
+// hostShare shares instance h's vCPUs among its tasks by their cpu shares
+// and running requests (sim/shares.go) and reschedules the departures of
+// each task, other than except, whose vCPUs changed.
+func (e *engine) hostShare(h, except int32) {
+	s := e.ecs
+	hs := &s.hosts[h]
+	n := len(hs.members)
+	capacity := float64(s.groups[hs.group].cfg.Hosts.UnitsPerInstance) / 1024
+	if n == 1 { // alone, the task has the instance: a vCPU a request, up to all of them
+		m := hs.members[0]
+		in := &e.fleet.inst[m]
+		if c := min(float64(in.busy), capacity); c != in.cpuNow {
+			in.cpuNow = c
+			if m != except {
+				e.psSchedule(in, m, &s.ps[m])
+			}
+		}
+		return
+	}
+	if cap(s.shareOut) < n {
+		s.shareDemand, s.shareWeight, s.shareOut = make([]float64, n), make([]float64, n), make([]float64, n)
+	}
+	demand, weight, out := s.shareDemand[:n], s.shareWeight[:n], s.shareOut[:n]
+	for i, m := range hs.members {
+		in := &e.fleet.inst[m]
+		demand[i], weight[i] = float64(in.busy), in.cpuCap
+	}
+	shareCPU(capacity, demand, weight, out)
+	for i, m := range hs.members {
+		in := &e.fleet.inst[m]
+		if out[i] == in.cpuNow {
+			continue
+		}
+		in.cpuNow = out[i]
+		if m != except {
+			e.psSchedule(in, m, &s.ps[m])
+		}
 	}
 }

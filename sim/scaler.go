@@ -79,11 +79,12 @@ const (
 	MetricLatency                             // ALB TargetResponseTime, in ms, of requests completed in the period
 	MetricErrors                              // requests rejected (503) or timed out in the period
 	MetricBacklogPerInstance                  // queued requests per in-service instance at the period's end
+	MetricMemory                              // ECSServiceAverageMemoryUtilization: % of reserved memory used per task (ECS with a memory model)
 	numMetrics
 )
 
 var metricNames = [numMetrics]string{"cpu", "request_count_per_target", "request_count", "network_in",
-	"network_out", "latency", "errors", "backlog_per_instance"}
+	"network_out", "latency", "errors", "backlog_per_instance", "memory"}
 
 func (m Metric) String() string {
 	if m < numMetrics {

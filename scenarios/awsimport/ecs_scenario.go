@@ -46,7 +46,7 @@ func (s *Service) Scenario() string {
 	var b strings.Builder
 	writeHead(&b, fmt.Sprintf("import ecs from ECS service %q in cluster %q", name, s.Cluster), s.Region, name)
 
-	cpu, mem, sizeWhy := s.taskSize()
+	cpu, mem, sizeWhy, shares := s.taskSize()
 	fargate := s.fargate()
 	switch {
 	case fargate:
@@ -55,7 +55,7 @@ func (s *Service) Scenario() string {
 	default:
 		s.writeCluster(&b, cpu, mem)
 	}
-	s.writeService(&b, fargate, cpu, mem, sizeWhy)
+	s.writeService(&b, fargate, cpu, mem, sizeWhy, shares)
 	return b.String()
 }
 
@@ -182,7 +182,7 @@ func (s *Service) writeProviders(b *strings.Builder) {
 }
 
 // writeService writes service:.
-func (s *Service) writeService(b *strings.Builder, fargate bool, cpu, mem int, sizeWhy string) {
+func (s *Service) writeService(b *strings.Builder, fargate bool, cpu, mem int, sizeWhy string, shares bool) {
 	sv := s.Service
 	td := s.TaskDef
 	var notes []string
@@ -195,6 +195,9 @@ func (s *Service) writeService(b *strings.Builder, fargate bool, cpu, mem int, s
 	}
 	fmt.Fprintf(b, "  task:                            # task definition %s:%d\n", aws.ToString(td.Family), td.Revision)
 	fmt.Fprintf(b, "    cpu: %d%s\n    memory_mib: %d%s\n", cpu, sizeWhy, mem, "")
+	if shares && !fargate {
+		b.WriteString("    cpu_limit: shares               # no task-level cpu: the containers' cpu are CPU shares that burst (docs/ecs.md, Service speed)\n")
+	}
 	workers := max(1, (cpu+1023)/1024)
 	fmt.Fprintf(b, "    workers: %d   # SET THIS: requests one task serves at once (threads, processes) is in no AWS API; here one per vCPU\n", workers)
 	b.WriteString("    # start_time: placed → RUNNING is in no AWS API; capsim's default is lognormal, median 20s, p99 60s\n")
@@ -558,13 +561,16 @@ func taskConstraints(td *ecstypes.TaskDefinition) []ecstypes.PlacementConstraint
 
 // taskSize is the task's CPU units and MiB: the task-level size, else the
 // sum of its containers' (memory: the hard limit, else the reservation),
-// else a placeholder; why is the comment that goes with cpu.
-func (s *Service) taskSize() (cpu, mem int, why string) {
+// else a placeholder; why is the comment that goes with cpu. shares says
+// the CPU units are the containers' alone, with no task-level cpu: CPU
+// shares that may burst ("Best practices for Amazon ECS task sizes",
+// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/capacity-tasksize.html).
+func (s *Service) taskSize() (cpu, mem int, why string, shares bool) {
 	td := s.TaskDef
 	cpu, okC := units(aws.ToString(td.Cpu), 1024, "vcpu")
 	mem, okM := units(aws.ToString(td.Memory), 1024, "gb")
 	if okC && okM {
-		return cpu, mem, "   # task-level size: a hard limit"
+		return cpu, mem, "   # task-level size: a hard limit", false
 	}
 	var cc, mm int
 	for _, c := range td.ContainerDefinitions {
@@ -575,21 +581,21 @@ func (s *Service) taskSize() (cpu, mem int, why string) {
 			mm += int(aws.ToInt32(c.MemoryReservation))
 		}
 	}
-	why = "   # the containers' sum (no task-level size; capsim treats it as a hard limit)"
+	why = "   # the containers' sum (no task-level size)"
 	if !okC {
-		cpu = cc
+		cpu, shares = cc, true
 	}
 	if !okM {
 		mem = mm
 	}
 	if cpu < 128 {
-		cpu, why = 1024, "   # SET THIS: the task definition reserves no CPU (containers share the instance's); 1024 = one vCPU"
+		cpu, why, shares = 1024, "   # SET THIS: the task definition reserves no CPU (containers share the instance's); 1024 = one vCPU", true
 	}
 	if mem < 6 {
 		mem = 2048
 		why += "; SET memory_mib: none reserved"
 	}
-	return cpu, mem, why
+	return cpu, mem, why, shares
 }
 
 // units reads a task definition's cpu or memory: a number of units (1024,

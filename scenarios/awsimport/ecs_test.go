@@ -410,7 +410,7 @@ func TestImportECSLaunchTypeEC2(t *testing.T) {
 	y := s.Scenario()
 	// m5.xlarge (4 vCPU, 16 GiB) holds one 3-vCPU task: five instances.
 	for _, w := range []string{"SET THIS: launch type EC2 names no Auto Scaling group", "  instance_type: m5.xlarge\n  min: 5\n  max: 5\n  desired: 5\n",
-		"    cpu: 3072   # the containers' sum", "    memory_mib: 10240\n", "    workers: 3 "} {
+		"    cpu: 3072   # the containers' sum", "    memory_mib: 10240\n", "    cpu_limit: shares ", "    workers: 3 "} {
 		if !strings.Contains(y, w) {
 			t.Errorf("the scenario lacks %q", w)
 		}
