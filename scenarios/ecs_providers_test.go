@@ -195,23 +195,7 @@ func TestProvidersErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := Parse("case.yaml", []byte(c.src), "")
-			if err == nil {
-				t.Fatalf("no error for:\n%s", c.src)
-			}
-			es, ok := AsErrors(err)
-			if !ok {
-				t.Fatalf("error is %T: %v", err, err)
-			}
-			if len(es) != len(c.want) {
-				t.Fatalf("got %d problems, want %d:\n%v", len(es), len(c.want), err)
-			}
-			for i, w := range c.want {
-				prefix := "case.yaml:" + w.at + ": " + w.field + ": "
-				if got := es[i].Error(); !strings.HasPrefix(got, prefix) || !strings.Contains(got, w.msg) {
-					t.Errorf("problem %d:\n got  %s\n want %s…%s", i, got, prefix, w.msg)
-				}
-			}
+			wantProblems(t, "", c.src, c.want)
 		})
 	}
 }

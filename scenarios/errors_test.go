@@ -32,6 +32,37 @@ type want struct {
 	at, field, msg string
 }
 
+// wantProblems parses src as case.yaml (relative paths from dir) and
+// checks that it fails with exactly the problems want lists, in order,
+// each on one line.
+func wantProblems(t *testing.T, dir, src string, want []want) {
+	t.Helper()
+	_, err := Parse("case.yaml", []byte(src), dir)
+	if err == nil {
+		t.Fatalf("no error for:\n%s", src)
+	}
+	es, ok := AsErrors(err)
+	if !ok {
+		t.Fatalf("error is %T, not Errors: %v", err, err)
+	}
+	if len(es) != len(want) {
+		t.Fatalf("got %d problems, want %d:\n%v", len(es), len(want), err)
+	}
+	for i, w := range want {
+		prefix := "case.yaml:" + w.at + ": "
+		if w.field != "" {
+			prefix += w.field + ": "
+		}
+		got := es[i].Error()
+		if !strings.HasPrefix(got, prefix) || !strings.Contains(got[len(prefix)-2:], w.msg) {
+			t.Errorf("problem %d:\n got  %s\n want %s…%s", i, got, prefix, w.msg)
+		}
+		if strings.Contains(got, "\n") {
+			t.Errorf("problem %d spans lines: %q", i, got)
+		}
+	}
+}
+
 // edit replaces old with new in the valid scenario (once, and it must be there).
 func edit(t *testing.T, old, new string) string {
 	t.Helper()
@@ -294,30 +325,7 @@ func TestErrors(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			src := c.yaml(t)
-			_, err := Parse("case.yaml", []byte(src), "testdata")
-			if err == nil {
-				t.Fatalf("no error for:\n%s", src)
-			}
-			es, ok := AsErrors(err)
-			if !ok {
-				t.Fatalf("error is %T, not Errors: %v", err, err)
-			}
-			if len(es) != len(c.want) {
-				t.Fatalf("got %d problems, want %d:\n%v", len(es), len(c.want), err)
-			}
-			for i, w := range c.want {
-				prefix := "case.yaml:" + w.at + ": "
-				if w.field != "" {
-					prefix += w.field + ": "
-				}
-				got := es[i].Error()
-				if !strings.HasPrefix(got, prefix) || !strings.Contains(got[len(prefix)-2:], w.msg) {
-					t.Errorf("problem %d:\n got  %s\n want %s…%s", i, got, prefix, w.msg)
-				}
-				if strings.Contains(got, "\n") {
-					t.Errorf("problem %d spans lines: %q", i, got)
-				}
-			}
+			wantProblems(t, "testdata", src, c.want)
 		})
 	}
 }

@@ -71,20 +71,7 @@ func TestPricingErrors(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			src := pricingBase + c.pricing + "\n"
-			_, err := Parse("case.yaml", []byte(src), "testdata")
-			es, ok := AsErrors(err)
-			if !ok {
-				t.Fatalf("error %v for:\n%s", err, src)
-			}
-			if len(es) != len(c.want) {
-				t.Fatalf("got %d problems, want %d:\n%v", len(es), len(c.want), err)
-			}
-			for i, w := range c.want {
-				prefix := "case.yaml:" + w.at + ": " + w.field + ": "
-				if got := es[i].Error(); !strings.HasPrefix(got, prefix) || !strings.Contains(got, w.msg) {
-					t.Errorf("problem %d:\n got  %s\n want %s…%s", i, got, prefix, w.msg)
-				}
-			}
+			wantProblems(t, "testdata", src, c.want)
 		})
 	}
 }
