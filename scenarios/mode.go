@@ -53,8 +53,8 @@ func (s *Scenario) applyMode(cfg *sim.Config, seed uint64) error {
 	}
 	switch s.Mode {
 	case "fluid":
-		if s.Service != nil {
-			return s.errorAt("mode", "fluid mode does not model an ECS service's tasks yet: use mode request (or auto, which keeps request mode here)")
+		if why := sim.FluidUnsupported(cfg); why != "" {
+			return s.errorAt("mode", "fluid mode does not run %s: use mode request (or auto, which keeps request mode here)", why)
 		}
 		cfg.Mode = sim.FluidMode
 	case "auto":

@@ -94,6 +94,9 @@ func (c *Config) validateFluid() []error {
 	if c.Requests != nil {
 		errs = append(errs, fmt.Errorf("fluid mode needs a request rate (synthetic traffic or a rate csv), not a request log: use request mode"))
 	}
+	if why := FluidUnsupported(c); why != "" {
+		errs = append(errs, fmt.Errorf("fluid mode does not run %s: use request mode", why))
+	}
 	return errs
 }
 
@@ -296,10 +299,11 @@ func (e *engine) fluidRoute(ts *Targets, n int64, rate float64, t Time, dt float
 	inst := e.fleet.inst
 	f.weights = f.weights[:0]
 	total := 0.0
-	poolSlots, poolCap := 0, 0.0
+	poolSlots, poolCap, poolExtra := 0, 0.0, 0
 	for p, id := range ts.ids {
 		in := &inst[id]
 		full := float64(in.slots) * in.speed
+		c, sp := in.fluidServers()
 		w := ts.w[p] // the weight: capacity × the slow-start ramp
 		if f.split != SplitWeighted && f.split != SplitShortest {
 			w /= full // the ramp alone
@@ -312,8 +316,9 @@ func (e *engine) fluidRoute(ts *Targets, n int64, rate float64, t Time, dt float
 		f.weights = append(f.weights, w)
 		total += w
 		if !in.failed {
-			poolSlots += int(in.slots)
-			poolCap += full / f.svc.mean
+			poolSlots += c
+			poolCap += float64(c) * sp / f.svc.mean
+			poolExtra += int(in.slots) - c
 		}
 	}
 	if total <= 0 {
@@ -332,7 +337,7 @@ func (e *engine) fluidRoute(ts *Targets, n int64, rate float64, t Time, dt float
 		}
 		lam := rate * okShare / total
 		mu := poolCap / float64(poolSlots)
-		pool, poolOK = f.queue(lam, mu, poolSlots, f.ca2, float64(e.cfg.QueueLimit*len(ts.ids)))
+		pool, poolOK = f.queue(lam, mu, poolSlots, f.ca2, float64(e.cfg.QueueLimit*len(ts.ids)+poolExtra))
 	}
 	f.splitOff = math.Mod(f.splitOff+0.6180339887498949, 1)
 	cum := 0.0
@@ -361,13 +366,15 @@ func (e *engine) fluidRoute(ts *Targets, n int64, rate float64, t Time, dt float
 		}
 		share := f.weights[p] / total
 		lam := rate * share
-		mu := in.speed / f.svc.mean
+		c, sp := in.fluidServers()
+		mu := sp / f.svc.mean
+		qlimit := float64(e.cfg.QueueLimit + int(in.slots) - c)
 		var shape queueShape
 		var ok bool
 		if f.split == SplitEven {
-			shape, ok = f.queue(lam, mu, int(in.slots), f.ca2/nt, float64(e.cfg.QueueLimit))
+			shape, ok = f.queue(lam, mu, c, f.ca2/nt, qlimit)
 		} else {
-			shape, ok = f.queue(lam, mu, int(in.slots), share*f.ca2+(1-share), float64(e.cfg.QueueLimit))
+			shape, ok = f.queue(lam, mu, c, share*f.ca2+(1-share), qlimit)
 		}
 		e.fluidServe(in, np, dt, shape, ok)
 	}
@@ -382,18 +389,19 @@ func (e *engine) fluidServe(in *instance, n int64, dt float64, shape queueShape,
 		if rej > 0 {
 			e.meter.outcome(rejected, rej, 0, 0)
 		}
+		c, sp := in.fluidServers()
 		work := f.work(n)
-		if in.speed != 1 { // dividing by 1 is exact: skip a division on the step's longest chain
-			work /= in.speed
+		if sp != 1 { // dividing by 1 is exact: skip a division on the step's longest chain
+			work /= sp
 		}
-		busy := min(work/dt, float64(in.slots))
-		e.fluidBusy(in, busy, dt)
+		busy := min(work/dt, float64(c))
+		e.fluidBusy(in, busy, c, dt)
 		e.meter.inSystemArea += (busy + shape.lq) * dt
 		if shape.lq != f.roundedLq { // most targets of a step share their shape
 			f.roundedLq, f.queued = shape.lq, int32(math.Round(shape.lq))
 		}
 		in.fluidQueued = f.queued
-		f.add(fluidGroup{pWait: shape.pWait, meanWait: shape.meanWait, speed: in.speed, n: n - rej})
+		f.add(fluidGroup{pWait: shape.pWait, meanWait: shape.meanWait, speed: sp, n: n - rej})
 		return
 	}
 	e.fluidBacklog(in, n, dt)
@@ -404,7 +412,8 @@ func (e *engine) fluidServe(in *instance, n int64, dt float64, shape queueShape,
 // target's outstanding count.
 func (e *engine) fluidBacklog(in *instance, n int64, dt float64) {
 	f := e.fluid
-	capRate := float64(in.slots) * in.speed / f.svc.mean
+	c, sp := in.fluidServers()
+	capRate := float64(c) * sp / f.svc.mean
 	b := int64(in.outstanding)
 	before := b
 	// In FIFO order the request served now waited while the queue ahead
@@ -422,22 +431,22 @@ func (e *engine) fluidBacklog(in *instance, n int64, dt float64) {
 	}
 	// Requests queued past their client's timeout are dropped unserved.
 	maxWait := (e.cfg.Timeout - e.cfg.LBOverhead).Seconds()
-	if keep := int64(join * max(maxWait, 0)); b > keep+int64(in.slots) {
-		drop := b - keep - int64(in.slots)
+	if keep := int64(join * max(maxWait, 0)); b > keep+int64(c) {
+		drop := b - keep - int64(c)
 		e.meter.outcomeN(timedOut, drop, FromSeconds(maxWait), 0)
 		b -= drop
 	}
-	delay := math.Max(0, float64(b-int64(in.slots))) / join
+	delay := math.Max(0, float64(b-int64(c))) / join
 	served := min(b+n, k)
 	left := b + n - served
 	if left > lim {
 		e.meter.outcome(rejected, left-lim, 0, 0) // refused on arrival: the queue is full
 		left = lim
 	}
-	e.fluidBusy(in, min(float64(served)/(capRate*dt), 1)*float64(in.slots), dt)
-	in.fluidQueued = int32(max(0, left-int64(in.slots)))
+	e.fluidBusy(in, min(float64(served)/(capRate*dt), 1)*float64(c), c, dt)
+	in.fluidQueued = int32(max(0, left-int64(c)))
 	e.lb.addOutstanding(in, int32(left-before))
-	f.add(fluidGroup{delay: delay, speed: in.speed, n: served})
+	f.add(fluidGroup{delay: delay, speed: sp, n: served})
 }
 
 // fluidDrain serves what is left on draining targets; a target whose
@@ -461,8 +470,29 @@ func (e *engine) fluidDrain(t Time, dt float64) {
 	}
 }
 
-// fluidBusy adds a target's busy slots over the step to the CPU integrals.
-func (e *engine) fluidBusy(in *instance, busy, dt float64) {
+// fluidServers is the G/G/c queue fluid mode serves a target's requests
+// on: c servers of speed sp. An instance, or a task with a vCPU for each
+// worker, has one server per slot at its speed. A task with more workers
+// than vCPUs shares its cpu among the requests in service (processor
+// sharing, sim/ps.go); fluid mode approximates it by ceil(vCPUs) FIFO
+// servers sharing the cpu evenly, the other workers as queue: the same
+// capacity, but a request alone is served at vCPUs ÷ c rather than at up
+// to one vCPU, and FIFO rather than shared (docs/fluid.md, "ECS services").
+func (in *instance) fluidServers() (c int, sp float64) {
+	if !in.ps {
+		return int(in.slots), in.speed
+	}
+	c = max(1, int(math.Ceil(in.cpuCap-1e-9)))
+	return c, in.speed * in.cpuCap / float64(c)
+}
+
+// fluidBusy adds a target's busy servers (of c) over the step to the CPU
+// integrals, in slots: a shared task's c servers stand for all its slots,
+// as accrueShared books its CPU (sim/ps.go).
+func (e *engine) fluidBusy(in *instance, busy float64, c int, dt float64) {
+	if c != int(in.slots) {
+		busy *= float64(in.slots) / float64(c)
+	}
 	in.busyArea += Time(busy * dt * float64(Second))
 	e.meter.busyArea += busy * dt
 }

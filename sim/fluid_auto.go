@@ -30,8 +30,8 @@ func ChooseMode(cfg *Config, expected float64) (Mode, string) {
 	switch {
 	case cfg.Requests != nil || expected < 0:
 		return RequestMode, "a replayed request log: fluid mode needs a rate"
-	case cfg.ECS != nil:
-		return RequestMode, "an ECS service: fluid mode does not model tasks yet (docs/fluid.md)"
+	case FluidUnsupported(cfg) != "":
+		return RequestMode, FluidUnsupported(cfg)
 	case expected <= AutoFluidThreshold:
 		return RequestMode, fmt.Sprintf("about %.3g requests, not above the %.0e threshold", expected, AutoFluidThreshold)
 	case cfg.Fleet.Credits != nil || cfg.Fleet.Type.Burstable:
@@ -43,4 +43,23 @@ func ChooseMode(cfg *Config, expected float64) (Mode, string) {
 		return RequestMode, fmt.Sprintf("about %.3g requests, but service times of squared cv %.2g are too heavy-tailed for fluid mode (docs/fluid.md)", expected, s.cs2)
 	}
 	return FluidMode, fmt.Sprintf("about %.3g requests, above the %.0e threshold", expected, AutoFluidThreshold)
+}
+
+// FluidUnsupported says what of cfg fluid mode does not model (empty: it
+// models all of it). An ECS service runs in fluid mode with a task-level
+// CPU limit and without a memory model (docs/fluid.md, "ECS services").
+func FluidUnsupported(cfg *Config) string {
+	switch {
+	case cfg.ECS == nil:
+		return ""
+	case cfg.ECS.CPUShares:
+		// A task's CPU then depends on its neighbours' requests at every
+		// instant (sim/shares.go), which a step's averages do not give.
+		return "an ECS service with cpu_limit: shares: fluid mode models task-level CPU limits only (docs/fluid.md)"
+	case cfg.ECS.MemoryUse != nil:
+		// Memory follows the requests in flight on each task, sampled at
+		// every tick; fluid mode does not keep them per task.
+		return "an ECS service with memory_used: fluid mode does not model task memory (docs/fluid.md)"
+	}
+	return ""
 }
