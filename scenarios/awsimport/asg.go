@@ -383,14 +383,8 @@ func (g *Group) targetTracking(p astypes.ScalingPolicy) (string, bool) {
 		return "", false
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "    - name: %s\n      type: target_tracking\n      metric: %s\n      target: %s\n",
-		yamlString(aws.ToString(p.PolicyName)), metric, strconv.FormatFloat(aws.ToFloat64(tt.TargetValue), 'f', -1, 64))
-	if aws.ToBool(tt.DisableScaleIn) {
-		b.WriteString("      disable_scale_in: true\n")
-	}
-	if l := aws.ToString(tt.PredefinedMetricSpecification.ResourceLabel); l != "" {
-		fmt.Fprintf(&b, "      # resource label %s\n", l)
-	}
+	writeTargetTracking(&b, "    ", aws.ToString(p.PolicyName), metric, aws.ToFloat64(tt.TargetValue),
+		aws.ToBool(tt.DisableScaleIn), aws.ToString(tt.PredefinedMetricSpecification.ResourceLabel))
 	if w := p.EstimatedInstanceWarmup; w != nil {
 		fmt.Fprintf(&b, "      # not modelled: EstimatedInstanceWarmup %ds per policy (capsim uses fleet.warmup)\n", aws.ToInt32(w))
 	}
@@ -569,4 +563,17 @@ func writeHead(b *strings.Builder, from, region, name string) {
 	b.WriteString("  synthetic: {shape: constant, rps: 100}\n")
 	b.WriteString("workload:                         # replace with your service time (capsim fit-workload fits one from an ALB log)\n")
 	b.WriteString("  service_time: {dist: lognormal, median: 40ms, p99: 250ms}\n\n")
+}
+
+// writeTargetTracking writes one target-tracking policy item at indent,
+// as import asg and import ecs both read them from AWS.
+func writeTargetTracking(b *strings.Builder, indent, name, metric string, target float64, disableScaleIn bool, label string) {
+	fmt.Fprintf(b, "%s- name: %s\n%s  type: target_tracking\n%s  metric: %s\n%s  target: %s\n",
+		indent, yamlString(name), indent, indent, metric, indent, strconv.FormatFloat(target, 'f', -1, 64))
+	if disableScaleIn {
+		fmt.Fprintf(b, "%s  disable_scale_in: true\n", indent)
+	}
+	if label != "" {
+		fmt.Fprintf(b, "%s  # resource label %s\n", indent, label)
+	}
 }

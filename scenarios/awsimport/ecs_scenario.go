@@ -398,14 +398,8 @@ func aasTargetTracking(p aastypes.ScalingPolicy) (string, bool) {
 		return "", false
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "      - name: %s\n        type: target_tracking\n        metric: %s\n        target: %s\n",
-		yamlString(aws.ToString(p.PolicyName)), metric, strconv.FormatFloat(aws.ToFloat64(tt.TargetValue), 'f', -1, 64))
-	if aws.ToBool(tt.DisableScaleIn) {
-		b.WriteString("        disable_scale_in: true\n")
-	}
-	if l := aws.ToString(tt.PredefinedMetricSpecification.ResourceLabel); l != "" {
-		fmt.Fprintf(&b, "        # resource label %s\n", l)
-	}
+	writeTargetTracking(&b, "      ", aws.ToString(p.PolicyName), metric, aws.ToFloat64(tt.TargetValue),
+		aws.ToBool(tt.DisableScaleIn), aws.ToString(tt.PredefinedMetricSpecification.ResourceLabel))
 	return b.String(), true
 }
 
