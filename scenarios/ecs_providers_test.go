@@ -41,22 +41,11 @@ service:
 
 func editProviders(t *testing.T, old, new string) string {
 	t.Helper()
-	if !strings.Contains(validProviders, old) {
-		t.Fatalf("edit: %q is not in the valid two-provider scenario", old)
-	}
-	return strings.Replace(validProviders, old, new, 1)
+	return editOnce(t, "the valid two-provider scenario", validProviders, old, new)
 }
 
 func TestProvidersParseAndBuild(t *testing.T) {
-	s, err := Parse("providers.yaml", []byte(validProviders), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, closer, err := s.Build(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer closer.Close()
+	_, cfg := mustBuild(t, "providers.yaml", validProviders)
 	ps := cfg.ECS.Providers
 	if len(ps) != 2 || ps[0].Name != "od" || ps[0].Base != 2 || ps[0].Weight != 1 || ps[1].Name != "spot" || ps[1].Base != 0 || ps[1].Weight != 3 {
 		t.Fatalf("providers %+v: want od (base 2, weight 1) then spot (weight 3)", ps)
@@ -95,15 +84,7 @@ func TestProvidersParseAndBuild(t *testing.T) {
 // TestProvidersCostLines: each provider's group is billed on the existing
 // lines, the on-demand group on on_demand and the spot group on spot.
 func TestProvidersCostLines(t *testing.T) {
-	s, err := Parse("providers.yaml", []byte(validProviders), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, closer, err := s.Build(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer closer.Close()
+	s, cfg := mustBuild(t, "providers.yaml", validProviders)
 	res, err := sim.Run(cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -37,22 +37,11 @@ service:
 
 func editECS(t *testing.T, old, new string) string {
 	t.Helper()
-	if !strings.Contains(validECS, old) {
-		t.Fatalf("edit: %q is not in the valid ECS scenario", old)
-	}
-	return strings.Replace(validECS, old, new, 1)
+	return editOnce(t, "the valid ECS scenario", validECS, old, new)
 }
 
 func TestECSParsesAndBuilds(t *testing.T) {
-	s, err := Parse("ecs.yaml", []byte(validECS), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, closer, err := s.Build(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer closer.Close()
+	s, cfg := mustBuild(t, "ecs.yaml", validECS)
 	e := cfg.ECS
 	if e == nil || e.Fargate || len(e.Providers) != 1 {
 		t.Fatalf("ECS config %+v: want one capacity provider", e)
@@ -140,15 +129,7 @@ service:
   min: 3
   max: 3
 `
-	s, err := Parse("fargate.yaml", []byte(src), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, closer, err := s.Build(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer closer.Close()
+	s, cfg := mustBuild(t, "fargate.yaml", src)
 	res, err := sim.Run(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -196,15 +177,7 @@ service:
     - {capacity_provider: FARGATE, base: 2, weight: 1}
     - {capacity_provider: FARGATE_SPOT, weight: 3}
 `
-	s, err := Parse("spot.yaml", []byte(src), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, closer, err := s.Build(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer closer.Close()
+	s, cfg := mustBuild(t, "spot.yaml", src)
 	res, err := sim.Run(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -259,15 +232,7 @@ func TestECSCPUSharesBuilds(t *testing.T) {
 // tracking on memory reads the engine's memory metric.
 func TestECSMemoryModelBuilds(t *testing.T) {
 	src := strings.Replace(editECS(t, "workers: 2}", "workers: 2, memory_used: {base_mib: 600, per_request_mib: 20}}"), "metric: cpu,", "metric: memory,", 1)
-	s, err := Parse("ecs.yaml", []byte(src), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, closer, err := s.Build(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer closer.Close()
+	_, cfg := mustBuild(t, "ecs.yaml", src)
 	if m := cfg.ECS.MemoryUse; m == nil || m.BaseMiB != 600 || m.PerRequestMiB != 20 {
 		t.Fatalf("memory use %+v, want base 600, 20 a request", m)
 	}

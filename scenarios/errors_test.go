@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"github.com/capsim/capsim/sim"
 	"os"
 	"path/filepath"
 	"strings"
@@ -66,10 +67,34 @@ func wantProblems(t *testing.T, dir, src string, want []want) {
 // edit replaces old with new in the valid scenario (once, and it must be there).
 func edit(t *testing.T, old, new string) string {
 	t.Helper()
-	if !strings.Contains(valid, old) {
-		t.Fatalf("edit: %q is not in the valid scenario", old)
+	return editOnce(t, "the valid scenario", valid, old, new)
+}
+
+// editOnce replaces old with new in src, once; old must be there (what
+// names src in the failure).
+func editOnce(t *testing.T, what, src, old, new string) string {
+	t.Helper()
+	if !strings.Contains(src, old) {
+		t.Fatalf("edit: %q is not in %s", old, what)
 	}
-	return strings.Replace(valid, old, new, 1)
+	return strings.Replace(src, old, new, 1)
+}
+
+// mustBuild parses src as file name and builds its simulation (both
+// returned), failing the
+// test on any error; the build's inputs close when the test ends.
+func mustBuild(t *testing.T, name, src string) (*Scenario, *sim.Config) {
+	t.Helper()
+	s, err := Parse(name, []byte(src), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, closer, err := s.Build(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { closer.Close() })
+	return s, cfg
 }
 
 func TestErrors(t *testing.T) {
