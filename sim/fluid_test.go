@@ -46,7 +46,7 @@ func TestFluidFeatureRuns(t *testing.T) {
 				t.Errorf("fluid saw %d requests, request mode %d", fl.Requests.Total, rq.Requests.Total)
 			}
 			e := sim.CompareFluid(fl, rq)
-			t.Logf("hours %+.3f mean %+.3f peak %+d activities %+.2f p50 %+.3f p99 %+.3f", e.InstanceHours, e.MeanInService, e.PeakInService, e.Activities, e.P50, e.P99)
+			t.Logf("%s: hours %+.3f mean %+.3f peak %+d activities %+.2f p50 %+.3f p99 %+.3f", name, e.InstanceHours, e.MeanInService, e.PeakInService, e.Activities, e.P50, e.P99)
 			if m, _ := sim.ChooseMode(cfg, 1e18); m != sim.FluidMode {
 				return // a documented miss: auto keeps request mode
 			}
