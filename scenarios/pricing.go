@@ -413,11 +413,7 @@ func (s *Scenario) PricingPlan() pricing.Plan {
 		}
 		plan.Reserved = append(plan.Reserved, res)
 	}
-	for _, sp := range p.SavingsPlans {
-		plan.SavingsPlans = append(plan.SavingsPlans, pricing.SavingsPlan{
-			Kind: sp.Kind, Family: sp.Family, USDPerHour: sp.USDPerHour, Discount: sp.Discount, Rates: sp.Rates,
-		})
-	}
+	plan.SavingsPlans = s.PricingPlanSavingsPlans()
 	return plan
 }
 
