@@ -122,10 +122,11 @@ func (b *Bill) warnFargate(p Plan, res *sim.Result) {
 		return
 	}
 	var missing []string
-	for _, sp := range p.SavingsPlans {
-		for _, d := range fargateDimensions {
-			if sp.Kind == ComputeSP && !sp.covers(d.key) && !strings.Contains(strings.Join(missing, ","), d.key) {
+	for _, d := range fargateDimensions {
+		for _, sp := range p.SavingsPlans {
+			if sp.Kind == ComputeSP && !sp.covers(d.key) {
 				missing = append(missing, d.key)
+				break
 			}
 		}
 	}

@@ -282,3 +282,14 @@ pricing:
 		t.Errorf("warnings %v", bill.Warnings)
 	}
 }
+
+// TestFargateRatesOnlyOnComputePlans: an EC2 Instance plan's rates may not
+// name Fargate usage, which only Compute plans cover
+// (https://docs.aws.amazon.com/savingsplans/latest/userguide/what-is-savings-plans.html).
+func TestFargateRatesOnlyOnComputePlans(t *testing.T) {
+	src := valid + `pricing:
+  savings_plans:
+    - {kind: ec2_instance, family: m5, usd_per_hour: 0.1, rates: {Fargate-GB-Hours: 0.003}}
+`
+	wantProblems(t, "", src, []want{{"12:85", "pricing.savings_plans[0].rates.Fargate-GB-Hours", "only compute plans cover Fargate"}})
+}

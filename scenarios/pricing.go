@@ -322,6 +322,9 @@ func (c *checker) savingsPlans() {
 			if r < 0 {
 				c.bad(strictyaml.JoinPath(at+".rates", t), "must not be negative, got %g", r)
 			}
+			if pricing.IsFargateUsage(t) && sp.Kind != pricing.ComputeSP {
+				c.bad(strictyaml.JoinPath(at+".rates", t), "only compute plans cover Fargate (docs/ecs.md, \"Fargate and Savings Plans\")")
+			}
 		}
 		fleetFam, _ := pricing.SplitType(c.s.Fleet.InstanceType)
 		if sp.Kind == pricing.EC2InstanceSP && sp.Family != "" && sp.Family != fleetFam {
