@@ -193,6 +193,9 @@ func (e *engine) ecsFinish() {
 	if e.meter.capArea > 0 {
 		r.MeanCPU = busy / e.meter.capArea * 100
 	}
+	if len(cfg.Deployments) > 0 {
+		e.deployFinish()
+	}
 	r.TaskSummary = summarizeTasks(r.Tasks, e.end)
 	r.TaskSummary.PendingTaskSeconds = s.pendingSeconds
 	// The instance summary counts container instances.

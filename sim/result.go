@@ -157,6 +157,8 @@ type Result struct {
 	// Instances are then the cluster's container instances.
 	Tasks       []TaskRecord
 	TaskSummary *TaskSummary
+	// Deployments are an ECS service's rolling updates (sim/ecs_deploy.go).
+	Deployments []DeploymentRecord
 }
 
 // RowSpan is the length of time-series row i: the resolution, or less for
