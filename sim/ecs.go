@@ -128,6 +128,7 @@ type ecsState struct {
 	taskProv []int32         // by task id: its capacity provider, -1 before it has one
 	placedAt []Time          // by task id: placed (Fargate: provisioned), -1 never
 	started  []Time          // by task id: RUNNING, -1 never
+	deregAt  []Time          // by task id: left the load balancer, -1 never
 	waiting  []int32         // tasks PENDING for lack of capacity, oldest first
 	waitFrom []Time          // by task id: when it began waiting
 	ps       []psTask        // by task id: processor sharing of its CPU (sim/ps.go)
@@ -297,6 +298,7 @@ func (s *ecsState) grow(id int32) {
 		s.taskRev = append(s.taskRev, 0)
 		s.placedAt = append(s.placedAt, -1)
 		s.started = append(s.started, -1)
+		s.deregAt = append(s.deregAt, -1)
 		s.waitFrom = append(s.waitFrom, -1)
 		s.ps = append(s.ps, psTask{next: -1})
 		s.memSum = append(s.memSum, 0)

@@ -145,6 +145,7 @@ func (e *engine) startDeployment(i int) {
 		s.deployHist = newMinuteHistogram()
 	}
 	s.deployHist.Reset()
+	e.fluidFlush() // the requests of earlier steps ended before it
 	e.meter.deploy = &deployMeter{hist: s.deployHist}
 	most, least := deployBounds(d, e.asg.desired)
 	r.Activities = append(r.Activities, Activity{Time: e.now, Policy: "deployment", From: e.asg.desired, To: e.asg.desired,
@@ -293,6 +294,7 @@ func (e *engine) endDeployment(outcome string) {
 	rec := &e.meter.res.Deployments[run.rec]
 	rec.End, rec.Outcome, rec.DesiredEnd = e.now, outcome, e.asg.desired
 	rec.DesiredTaskSeconds += float64(e.asg.desired) * (e.now - run.desiredFrom).Seconds()
+	e.fluidFlush()
 	m := e.meter.deploy
 	rec.Completed, rec.Rejected, rec.TimedOut = m.completed, m.rejected, m.timedOut
 	if m.hist.TotalCount() > 0 {
@@ -330,6 +332,16 @@ func (e *engine) deployFinish() {
 				d.TaskSeconds += (hi - lo).Seconds()
 			}
 		}
+	}
+}
+
+// fluidFlush records the latencies of fluid mode's steps so far (it
+// otherwise records them once a minute, sim/fluid.go), so that a
+// deployment counts the requests of the steps within it.
+func (e *engine) fluidFlush() {
+	if e.fluid != nil {
+		e.fluidRecord()
+		e.fluid.groups = e.fluid.groups[:0]
 	}
 }
 

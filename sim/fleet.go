@@ -205,6 +205,9 @@ func (e *engine) scaleIn(id int32) {
 // drain deregisters an in-service instance: it takes no new requests and
 // finishes those in flight.
 func (e *engine) drain(id int32) {
+	if e.ecs != nil {
+		e.ecs.deregAt[id] = e.now
+	}
 	e.lb.remove(e.fleet.inst, id)
 	e.fleet.setState(id, draining, e.now)
 	e.fleet.inst[id].warming = false
@@ -219,6 +222,9 @@ func (e *engine) terminate(id int32) {
 	}
 	if in.state == inService {
 		e.lb.remove(e.fleet.inst, id)
+		if e.ecs != nil {
+			e.ecs.deregAt[id] = e.now
+		}
 	}
 	e.dropInFlight(in)
 	e.fleet.setState(id, terminated, e.now)
