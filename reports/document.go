@@ -51,6 +51,9 @@ type Summary struct {
 	InSystem    InSystem    `json:"in_system"`
 	// Tasks is an ECS service's tasks (docs/ecs.md); absent otherwise.
 	Tasks *Tasks `json:"tasks,omitempty"`
+	// Deployments are an ECS service's rolling updates (docs/ecs.md,
+	// "Deployments"); absent without any.
+	Deployments []Deployment `json:"deployments,omitempty"`
 	// Elasticity is the SPEC RG elasticity metrics (docs/elasticity.md).
 	Elasticity *Elasticity `json:"elasticity,omitempty"`
 	// Months and SavingsPlanCommitment are the year report's figures, for
