@@ -91,7 +91,11 @@ func deploymentsLine(ds []Deployment) string {
 			took = "still in progress at the end"
 		}
 		at := humanize.Duration(time.Duration(d.AtS * float64(time.Second)))
-		s := fmt.Sprintf("at %s %s, peak %d tasks (%d desired), %s extra task-seconds", at, took, d.PeakTasks, d.Desired, humanize.Sig(d.ExtraTaskSeconds))
+		desired := fmt.Sprint(d.Desired)
+		if d.DesiredEnd != d.Desired {
+			desired += "→" + fmt.Sprint(d.DesiredEnd)
+		}
+		s := fmt.Sprintf("at %s %s, peak %d tasks (desired %s), %s extra task-seconds", at, took, d.PeakTasks, desired, humanize.Sig(d.ExtraTaskSeconds))
 		if d.InstancesLaunched != nil && *d.InstancesLaunched > 0 {
 			s += fmt.Sprintf(", %d instances launched", *d.InstancesLaunched)
 		}
