@@ -2,6 +2,8 @@ package reports
 
 import (
 	"fmt"
+	"html/template"
+	"strconv"
 	"strings"
 	"time"
 
@@ -106,4 +108,56 @@ func deploymentsLine(ds []Deployment) string {
 		parts = append(parts, s)
 	}
 	return strings.Join(parts, "; ")
+}
+
+// deploymentRow is one deployment's line of the report's deployment table.
+type deploymentRow struct {
+	Name, At, Outcome, Config, Tasks, Instances, Extra, P99, Errors string
+}
+
+// deploymentsView is the deployment table of the runs among docs (nil:
+// none has a deployment).
+func deploymentsView(docs []*Document) []deploymentRow {
+	var out []deploymentRow
+	for _, d := range docs {
+		for _, x := range d.Summary.Deployments {
+			outcome := humanize.Sig(x.DurationS) + " s"
+			switch x.Outcome {
+			case sim.DeploymentSuperseded:
+				outcome = "superseded after " + outcome
+			case sim.DeploymentInProgress:
+				outcome = "in progress at the end"
+			}
+			inst := "—"
+			if x.InstancesLaunched != nil {
+				inst = strconv.Itoa(*x.InstancesLaunched) + " launched, " + strconv.Itoa(*x.PeakInstances) + " at the peak"
+			}
+			out = append(out, deploymentRow{Name: pageTitle(d), At: humanize.Duration(time.Duration(x.AtS * float64(time.Second))), Outcome: outcome,
+				Config:    strconv.Itoa(x.MinHealthy) + " % / " + strconv.Itoa(x.MaxPercent) + " %",
+				Tasks:     strconv.Itoa(x.PeakTasks) + " / " + strconv.Itoa(x.MinHealthyTasks) + " (desired " + strconv.Itoa(x.Desired) + ")",
+				Instances: inst, Extra: humanize.Sig(x.ExtraTaskSeconds), P99: humanize.Millis(x.LatencyMs.P99),
+				Errors: humanize.Int(x.Requests.Rejected + x.Requests.TimedOut)})
+		}
+	}
+	return out
+}
+
+// The deployment table's template, under the task table; nothing without
+// a deployment.
+func init() {
+	template.Must(reportTemplates.New("deploy-templates").Parse(`
+{{- define "deployments" -}}
+{{- if . }}
+<h3>ECS deployments</h3>
+<table class="tasks">
+<thead><tr><th>run</th><th>at</th><th>took</th><th title="minimumHealthyPercent / maximumPercent">min healthy / max</th><th title="most tasks running or pending / fewest healthy">peak / fewest healthy tasks</th><th>instances</th><th title="task-seconds the tasks held above the desired count during it">extra task-s</th><th title="of the requests completed during it">p99</th><th title="requests rejected or timed out during it">errors</th></tr></thead>
+<tbody>
+{{- range .}}
+<tr><td class="name">{{.Name}}</td><td>{{.At}}</td><td>{{.Outcome}}</td><td>{{.Config}}</td><td>{{.Tasks}}</td><td>{{.Instances}}</td><td>{{.Extra}}</td><td>{{.P99}}</td><td>{{.Errors}}</td></tr>
+{{- end}}
+</tbody>
+</table>
+{{- end}}
+{{- end}}
+`))
 }
