@@ -351,3 +351,43 @@ func TestDeploymentFluid(t *testing.T) {
 		t.Errorf("fluid deployment saw %d requests completed, p99 %.1f ms", f.Completed, f.P99Ms)
 	}
 }
+
+// TestDeploymentTwoProviders: with an on-demand (base 2, weight 1) and a
+// spot (weight 3) capacity provider, the strategy splits the new
+// revision's tasks by themselves (docs/ecs.md, "Deployments"): 10 new
+// tasks go 4 on od and 6 on spot, as the 10 old ones did, and the split is
+// the same after the deployment; counted across revisions the base would
+// already be met and only 2 would land on od.
+func TestDeploymentTwoProviders(t *testing.T) {
+	cfg := ecsTwoProviders(2)
+	cfg.Duration = 60 * sim.Minute
+	cfg.Traffic = &sim.ConstantRate{RPS: 300}
+	cfg.Scalers = nil
+	cfg.Fleet.Min, cfg.Fleet.Desired, cfg.Fleet.Max = 10, 10, 10
+	cfg.ECS.Providers[0].Hosts.Desired, cfg.ECS.Providers[1].Hosts.Desired = 2, 3
+	cfg.ECS.Deployments = []sim.Deployment{{At: 20 * sim.Minute, MinHealthyPercent: 100, MaxPercent: 200}}
+	res, err := sim.Run(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := oneDeployment(t, res)
+	if d.Outcome != sim.DeploymentCompleted || d.PeakTasks != 20 {
+		t.Fatalf("deployment %+v: want completed with 20 tasks at the peak", d)
+	}
+	split := func(at sim.Time) (od, spot int) {
+		for _, m := range res.Minutes {
+			if m.Start == at {
+				p := m.ECS.Providers
+				return p[0].TasksRunning + p[0].TasksPending, p[1].TasksRunning + p[1].TasksPending
+			}
+		}
+		t.Fatalf("no minute at %v", at)
+		return
+	}
+	if od, spot := split(10 * sim.Minute); od != 4 || spot != 6 {
+		t.Errorf("before: %d on od, %d on spot; want 4 and 6", od, spot)
+	}
+	if od, spot := split(d.End/sim.Minute*sim.Minute + 10*sim.Minute); od != 4 || spot != 6 {
+		t.Errorf("after: %d on od, %d on spot; want 4 and 6", od, spot)
+	}
+}
