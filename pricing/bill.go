@@ -61,7 +61,14 @@ type Bill struct {
 	// FargateEquivalentUSD is what an ECS run's tasks cost, or would cost,
 	// on Fargate at Plan.Fargate's rates (0 without them).
 	FargateEquivalentUSD float64
-	Warnings             []string
+	// ByProvider is, for an ECS service on several capacity providers
+	// (sim.InstanceRecord.Provider), each provider's instance dollars: the
+	// on-demand and spot time of its instances and the Savings Plan
+	// dollars that covered it. Reserved Instance fees and unused Savings
+	// Plan commitment belong to the account, not a provider, and are in
+	// none (docs/result.md). Nil without providers.
+	ByProvider map[string]float64
+	Warnings   []string
 }
 
 // PriceFunc gives the on-demand USD per hour of an instance type.
@@ -82,6 +89,18 @@ func newBill(minutes int) Bill {
 		ByInstanceType:   map[string]float64{},
 		PerMinute:        make([]float64, minutes),
 	}
+}
+
+// byProvider books usd of an instance of the named capacity provider
+// ("": none).
+func (b *Bill) byProvider(name string, usd float64) {
+	if name == "" || usd == 0 {
+		return
+	}
+	if b.ByProvider == nil {
+		b.ByProvider = map[string]float64{}
+	}
+	b.ByProvider[name] += usd
 }
 
 // add books usd on a line, and on a purchase option and type when they

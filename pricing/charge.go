@@ -172,12 +172,14 @@ func walk(r sim.InstanceRecord, ck clock, scale, topUp float64, lastMinute func(
 
 // odUse is one on-demand instance's billed time, by clock-hour.
 type odUse struct {
-	typ   string
-	fam   string
-	nf    float64
-	rate  float64         // on-demand USD per hour
-	segs  func(func(seg)) // walks its billed time
-	hours map[int]*hourUse
+	typ  string
+	fam  string
+	nf   float64
+	rate float64 // on-demand USD per hour
+	// provider is the ECS capacity provider that launched it, if any.
+	provider string
+	segs     func(func(seg)) // walks its billed time
+	hours    map[int]*hourUse
 }
 
 type hourUse struct {
@@ -259,13 +261,14 @@ func Charge(p Plan, res *sim.Result) Bill {
 			segs(func(s seg) {
 				usd := s.secs * p.Spot.SpotPrice(r.Type, r.Zone, s.at) / 3600
 				b.add(LineSpot, OptionSpot, r.Type, usd)
+				b.byProvider(r.Provider, usd)
 				b.PerMinute[s.minute] += usd
 			})
 			continue
 		}
 		fam, _ := SplitType(r.Type)
 		nf, _ := NormalizationFactor(r.Type)
-		u := &odUse{typ: r.Type, fam: fam, nf: nf, rate: p.OnDemand(r.Type), segs: segs, hours: map[int]*hourUse{}}
+		u := &odUse{typ: r.Type, fam: fam, nf: nf, rate: p.OnDemand(r.Type), provider: r.Provider, segs: segs, hours: map[int]*hourUse{}}
 		segs(func(s seg) {
 			hu := u.hours[s.hour]
 			if hu == nil {
@@ -322,6 +325,7 @@ func Charge(p Plan, res *sim.Result) Bill {
 			left := max(0, hu.secs-hu.ri-hu.sp) / hu.secs
 			usd := s.secs * left * u.rate / 3600
 			b.add(LineOnDemand, OptionOnDemand, u.typ, usd)
+			b.byProvider(u.provider, usd)
 			b.PerMinute[s.minute] += usd
 		})
 	}
@@ -478,6 +482,7 @@ func (b *Bill) savingsPlan(sp SavingsPlan, items []*odUse, h int, f float64, ck 
 		hu.sp += use / rate
 		left -= use
 		b.ByInstanceType[u.typ] += use
+		b.byProvider(u.provider, use)
 		used += use
 	}
 	if left > 0 {

@@ -76,6 +76,7 @@ func Build(in Input) *Document {
 	s.SLO = checkSLO(in.SLO, d)
 	s.Tasks = buildTasks(in, r)
 	s.Deployments = buildDeployments(r, len(r.Instances) == 0)
+	s.CapacityProviders = buildProviders(r, in.Bill)
 	s.Elasticity = runElasticity(in)
 
 	d.ScalingActivities = make([]Activity, 0, len(r.Activities))

@@ -54,6 +54,9 @@ type Summary struct {
 	// Deployments are an ECS service's rolling updates (docs/ecs.md,
 	// "Deployments"); absent without any.
 	Deployments []Deployment `json:"deployments,omitempty"`
+	// CapacityProviders is each capacity provider's figures when an ECS
+	// service has several (reports/ecs_providers.go); absent otherwise.
+	CapacityProviders []CapacityProvider `json:"capacity_providers,omitempty"`
 	// Elasticity is the SPEC RG elasticity metrics (docs/elasticity.md).
 	Elasticity *Elasticity `json:"elasticity,omitempty"`
 	// Months and SavingsPlanCommitment are the year report's figures, for

@@ -82,10 +82,11 @@ func writeHTML(w io.Writer, bundle echartsBundle, docs []*Document) error {
 	}
 
 	data := map[string]any{
-		"top":     topView(docs),
-		"finance": financeSection(docs),
-		"year":    yearSection(docs),
-		"bottom":  bottomView(docs, bundle),
+		"top":       topView(docs),
+		"finance":   financeSection(docs),
+		"year":      yearSection(docs),
+		"providers": providersView(docs),
+		"bottom":    bottomView(docs, bundle),
 	}
 	section := func(names []string) ([]byte, error) {
 		var b bytes.Buffer

@@ -66,6 +66,7 @@ func addECSCharts(lay *pageLayout, docs []*Document, safe *scriptSafeOptions) {
 	for i, id := range ids {
 		lay.add(id, cs[i])
 	}
+	addProviderCharts(lay, docs, safe) // runs with several capacity providers (html_ecs_providers.go)
 }
 
 // twoGridChart is a time chart of two panes on one time axis, top over

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -177,11 +178,20 @@ func testECSInChromium(t *testing.T, dir string) {
 			"tasks":            {"ec2-capacity-provider: tasks running", "ec2-fixed: instances in service", "fargate: tasks pending", "ec2-od-and-spot: instances in service"},
 			"cluster_capacity": {"ec2-capacity-provider: vCPU reserved", "ec2-fixed: GiB registered"},
 			"pending_time":     {"ec2-capacity-provider: pending task-seconds", "ec2-capacity-provider: capacity provider reservation %", "fargate: pending task-seconds"},
+			"cp_instances_3":   {"od in service", "spot in service", "od desired", "spot desired"},
+			"cp_reservation_3": {"od reservation %", "spot reservation %"},
 		}},
 		{"ecs-one-run", docs[:1], map[string][]string{
 			"tasks":            {"tasks running", "tasks pending", "instances in service", "instances launching"},
 			"cluster_capacity": {"vCPU registered", "vCPU reserved", "vCPU used", "GiB reserved"},
 			"pending_time":     {"pending task-seconds", "capacity provider reservation %"},
+		}},
+		{"ecs-two-providers", docs[3:], map[string][]string{
+			"tasks":            {"tasks running", "instances in service"},
+			"cluster_capacity": {"vCPU reserved"},
+			"pending_time":     {"pending task-seconds", "capacity provider reservation %"},
+			"cp_instances_0":   {"od in service", "spot in service", "od desired", "spot desired"},
+			"cp_reservation_0": {"od reservation %", "spot reservation %"},
 		}},
 	} {
 		page := renderHTML(t, c.docs...)
@@ -189,8 +199,12 @@ func testECSInChromium(t *testing.T, dir string) {
 		// Once drawn, the page lists each ECS chart's series as ECharts
 		// holds them, with their point counts.
 		end := bytes.LastIndex(page, []byte("</body>"))
+		var probed []string
+		for _, id := range slices.Sorted(maps.Keys(c.want)) {
+			probed = append(probed, `["`+id+`", goecharts_`+id+`]`)
+		}
 		probe := `<script>(function () { var out = {};` +
-			`[["tasks", goecharts_tasks], ["pending_time", goecharts_pending_time]` + map[bool]string{true: `, ["cluster_capacity", goecharts_cluster_capacity]`}[c.want["cluster_capacity"] != nil] + `].forEach(function (p) {` +
+			`[` + strings.Join(probed, ", ") + `].forEach(function (p) {` +
 			`out[p[0]] = p[1].getOption().series.map(function (s) { return s.name + "=" + s.data.length; }); });` +
 			`var pre = document.createElement("pre"); pre.id = "ecs-probe"; pre.textContent = JSON.stringify(out); document.body.appendChild(pre); })();</script>`
 		page = slices.Concat(page[:end], []byte(probe), page[end:])

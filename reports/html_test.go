@@ -221,6 +221,11 @@ func wantChartIDs(docs []*Document) []string {
 			ids = append(ids, "cluster_capacity")
 		}
 		ids = append(ids, "pending_time")
+		for i, d := range docs {
+			if len(providerNames(d)) > 0 {
+				ids = append(ids, fmt.Sprintf("cp_instances_%d", i), fmt.Sprintf("cp_reservation_%d", i))
+			}
+		}
 	}
 	ids = append(ids, "latency_cdf")
 	lines, whatIf := false, false

@@ -223,9 +223,14 @@ func (e *engine) ecsFinish() {
 		if hs.spot {
 			opt = "spot"
 		}
+		provider := ""
+		if len(s.groups) > 1 {
+			provider = s.groups[hs.group].cfg.Name
+		}
 		r.Instances = append(r.Instances, InstanceRecord{
 			ID: i, Type: g.Type.Name, Zone: int(hs.zone), Launch: hs.launch, InService: hs.launch, Terminated: end,
 			Running: !hs.gone, PurchaseOption: opt, Interrupted: hs.interrupted && hs.gone, VCPU: g.Type.VCPU, BusySeconds: hs.busy,
+			Provider: provider,
 		})
 		events = append(events, struct {
 			at Time
@@ -237,6 +242,7 @@ func (e *engine) ecsFinish() {
 		r.MeanInService += (end - hs.launch).Seconds() / e.end.Seconds()
 	}
 	r.PeakInService = peakOf(len(events), func(i int) (Time, int) { return events[i].at, events[i].d })
+	r.Providers = e.providerSummaries()
 }
 
 // summarizeTasks is the peak and time-average of tasks RUNNING.

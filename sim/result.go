@@ -83,6 +83,9 @@ type InstanceRecord struct {
 	// of the run it was running, starting with the minute of its launch
 	// (for burstable-credit accounting).
 	CPUByMinute []float32
+	// Provider is the capacity provider whose group launched it, when an
+	// ECS service has several ("" otherwise).
+	Provider string
 }
 
 // MinuteRow is one row of the time series: a minute, or with
@@ -159,6 +162,9 @@ type Result struct {
 	TaskSummary *TaskSummary
 	// Deployments are an ECS service's rolling updates (sim/ecs_deploy.go).
 	Deployments []DeploymentRecord
+	// Providers is each capacity provider's summary when the service has
+	// several (nil otherwise), in strategy order.
+	Providers []ProviderSummary
 }
 
 // RowSpan is the length of time-series row i: the resolution, or less for

@@ -29,7 +29,11 @@ slo: {p99: 500ms}
 // and check share. Its runs are independent, so on c cores the batch
 // should take about 1/c of its one-core time:
 //
-//	go test -run '^$' -bench Replications16 -benchtime 1x -cpu 1,2 ./cmd/capsim
+//	go test -run '^$' -bench Replications16 -benchtime 2x -cpu 1,2 ./cmd/capsim
+//
+// Not -benchtime 1x with a -cpu list: Go's testing package then reports
+// the first -cpu entry from a run made at the GOMAXPROCS the test phase
+// left behind (the list's last value; docs/performance.md).
 func BenchmarkReplications16(b *testing.B) {
 	p := filepath.Join(b.TempDir(), "replicated.yaml")
 	if err := os.WriteFile(p, []byte(replicated), 0o644); err != nil {
