@@ -303,7 +303,8 @@ func TestDeploymentSupersededAndStuck(t *testing.T) {
 }
 
 // TestDeploymentValidate: the engine refuses bounds the
-// DeploymentConfiguration API refuses and starts outside the run.
+// DeploymentConfiguration API refuses, a start before the run and starts
+// out of order; a deployment at or after the run's end never starts.
 func TestDeploymentValidate(t *testing.T) {
 	for _, c := range []struct {
 		name string
@@ -313,7 +314,7 @@ func TestDeploymentValidate(t *testing.T) {
 		{"minimum above 100", []sim.Deployment{{At: sim.Minute, MinHealthyPercent: 101, MaxPercent: 200}}, "minimum healthy percent"},
 		{"maximum below 100", []sim.Deployment{{At: sim.Minute, MinHealthyPercent: 50, MaxPercent: 90}}, "maximum percent"},
 		{"maximum 100 with minimum 100", []sim.Deployment{{At: sim.Minute, MinHealthyPercent: 100, MaxPercent: 100}}, "maximum percent"},
-		{"after the run", []sim.Deployment{{At: sim.Hour, MinHealthyPercent: 100, MaxPercent: 200}}, "outside the run"},
+		{"before the run", []sim.Deployment{{At: -sim.Minute, MinHealthyPercent: 100, MaxPercent: 200}}, "before the run"},
 		{"out of order", []sim.Deployment{{At: 5 * sim.Minute, MinHealthyPercent: 100, MaxPercent: 200}, {At: sim.Minute, MinHealthyPercent: 100, MaxPercent: 200}}, "not after"},
 	} {
 		cfg := fargateDeploy(2, 100, 200)
@@ -321,6 +322,12 @@ func TestDeploymentValidate(t *testing.T) {
 		if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want one about %q", c.name, err, c.want)
 		}
+	}
+	cfg := fargateDeploy(2, 100, 200)
+	cfg.ECS.Deployments[0].At = cfg.Duration
+	res, err := sim.Run(cfg)
+	if err != nil || len(res.Deployments) != 0 {
+		t.Errorf("a deployment at the run's end: error %v, records %+v; want it never started", err, res.Deployments)
 	}
 }
 
