@@ -140,6 +140,7 @@ func (e *engine) startDeployment(i int) {
 	}
 	d := &s.cfg.Deployments[i]
 	s.rev++
+	delete(e.asg.lastReason, "deployment") // a stall of this one is news
 	f := &e.fleet
 	r := e.meter.res
 	r.Deployments = append(r.Deployments, DeploymentRecord{At: e.now, End: -1, MinHealthyPercent: d.MinHealthyPercent,
