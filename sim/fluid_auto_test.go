@@ -51,3 +51,22 @@ func TestAutoKeepsRequestModeForECSDeployments(t *testing.T) {
 		}
 	}
 }
+
+// TestAutoBurstable: auto keeps request mode for standard-mode CPU credits
+// (throttling: up to +6 % instance-hours with a t3.large account,
+// docs/fluid.md) and may pick fluid for unlimited mode, which does not
+// throttle and whose surplus fluid mode bills within the bounds.
+func TestAutoBurstable(t *testing.T) {
+	standard := stepLoad(1)
+	standard.Fleet.Type.Burstable = true
+	standard.Fleet.Credits = func() sim.CreditMeter { return &bucket{credits: 20} }
+	standard.Fleet.ThrottledSpeed = 0.4
+	if m, why := sim.ChooseMode(standard, 1e18); m != sim.RequestMode || !strings.Contains(why, "standard-mode CPU credits") {
+		t.Errorf("standard mode: auto picks %v (%s)", m, why)
+	}
+	unlimited := stepLoad(1)
+	unlimited.Fleet.Type = sim.InstanceType{Name: "t3.large", VCPU: 2, Speed: 1, USDPerHour: 0.0832, Burstable: true}
+	if m, why := sim.ChooseMode(unlimited, 1e18); m != sim.FluidMode {
+		t.Errorf("unlimited mode: auto picks %v (%s)", m, why)
+	}
+}
