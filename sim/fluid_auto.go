@@ -43,6 +43,8 @@ func ChooseMode(cfg *Config, expected float64) (Mode, string) {
 		// instance's CPU by the minute) is within the bounds and may go
 		// fluid.
 		return RequestMode, fmt.Sprintf("about %.3g requests, but standard-mode CPU credits (throttling to the baseline) are where fluid mode is inaccurate (docs/fluid.md)", expected)
+	case cfg.ECS != nil && len(cfg.ECS.Deployments) > 0:
+		return RequestMode, fmt.Sprintf("about %.3g requests, but an ECS deployment's latency is where fluid mode misses (its p99 12–43 %% low on ecs-deploy.yaml, docs/fluid.md)", expected)
 	case ecsSpotInterrupted(cfg):
 		return RequestMode, fmt.Sprintf("about %.3g requests, but spot interruptions of an ECS cluster's instances are where fluid mode misses on cost (up to 6.8 %%, docs/fluid.md)", expected)
 	case cfg.Arrivals.Kind == GammaRenewal && cfg.Arrivals.CV > autoMaxArrivalCV:

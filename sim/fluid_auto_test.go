@@ -35,6 +35,23 @@ func TestAutoKeepsRequestModeForECSSpot(t *testing.T) {
 	}
 }
 
+// TestAutoKeepsRequestModeForECSDeployments: fluid mode runs deployments,
+// but misses the latency users see during one (docs/fluid.md, ECS
+// services), so auto keeps request mode for a service with any.
+func TestAutoKeepsRequestModeForECSDeployments(t *testing.T) {
+	service, err := sim.LogNormalMedianP99(0.025, 0.150)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, deps := range [][]sim.Deployment{nil, {{At: sim.Hour, MinHealthyPercent: 100, MaxPercent: 200}}} {
+		cfg := &sim.Config{Service: service, ECS: &sim.ECSConfig{Fargate: true, Deployments: deps}}
+		mode, why := sim.ChooseMode(cfg, 1e18)
+		if want := len(deps) == 0; (mode == sim.FluidMode) != want || !want && !strings.Contains(why, "deployment") {
+			t.Errorf("%d deployments: auto chose %v (%q)", len(deps), mode, why)
+		}
+	}
+}
+
 // TestAutoBurstable: auto keeps request mode for standard-mode CPU credits
 // (throttling: up to +6 % instance-hours with a t3.large account,
 // docs/fluid.md) and may pick fluid for unlimited mode, which does not
