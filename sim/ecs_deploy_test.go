@@ -398,3 +398,24 @@ func TestDeploymentTwoProviders(t *testing.T) {
 		t.Errorf("after: %d on od, %d on spot; want 4 and 6", od, spot)
 	}
 }
+
+// TestDeploymentMinuteCPULevel: a fixed load on a fixed service keeps the
+// service's CPU level through a deployment. The minute in which the old
+// tasks stop still counts the CPU they used in it; before that was booked,
+// the row read about a sixth of its neighbours.
+func TestDeploymentMinuteCPULevel(t *testing.T) {
+	res, err := sim.Run(fargateDeploy(4, 100, 200))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := oneDeployment(t, res)
+	var steady float64
+	for _, m := range res.Minutes[2:10] {
+		steady += m.CPUPercent / 8
+	}
+	for i := int(d.At / sim.Minute); i <= int(d.End/sim.Minute)+1; i++ {
+		if got := res.Minutes[i].CPUPercent; got < 0.7*steady || got > 1.3*steady {
+			t.Errorf("minute %d: service CPU %.2f %%, want within 30 %% of the steady %.2f %%", i, got, steady)
+		}
+	}
+}

@@ -77,7 +77,9 @@ func (e *engine) ecsRow(row *MinuteRow) {
 	row.ECS = m
 	// CPU % is the service's: CPU used ÷ CPU reserved by its tasks in
 	// service (the engine's busy slots count requests, not CPU).
-	var busy Time
+	// Tasks that stopped during the minute count for the part they ran.
+	busy := f.goneMinuteBusy
+	f.goneMinuteBusy = 0
 	for _, id := range f.live {
 		in := &f.inst[id]
 		in.accrue(e.now)

@@ -26,6 +26,10 @@ type fleet struct {
 	// held holds when each terminated instance still in Terminating:Wait
 	// (a terminate lifecycle hook) ends; see terminating.
 	held []Time
+	// goneMinuteBusy is the busy time, since the current minute began, of
+	// the instances that terminated during it: an ECS minute row adds it
+	// to the live tasks' (ecsRow), which no longer holds them.
+	goneMinuteBusy Time
 
 	// The warm pool (docs/aws-model.md §1.8): poolReadyN instances
 	// prepared, poolFilling initialising, its time integral up to poolAt.
@@ -77,6 +81,7 @@ func (f *fleet) setState(id int32, s state, now Time) {
 		f.capacityChanged = now
 	}
 	if s == terminated {
+		f.goneMinuteBusy += in.busyAreaAt(now) - in.minuteArea
 		i, _ := slices.BinarySearch(f.live, id)
 		f.live = slices.Delete(f.live, i, i+1)
 	}
