@@ -79,7 +79,10 @@ func TestPricingUpdateShowRun(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if calls.Load() != 4 || !strings.Contains(stdout, "wrote 2 instance types to "+out+" and 1 spot prices to "+filepath.Join(dir, "eu-spot.csv")+
+	// Five calls: products, spot prices, and the Savings Plans offering
+	// rates twice (EC2 instances, then AWS Fargate: docs/ecs.md "Fargate and
+	// Savings Plans"; the fake has no Fargate rows, which is no error).
+	if calls.Load() != 5 || !strings.Contains(stdout, "wrote 2 instance types to "+out+" and 1 spot prices to "+filepath.Join(dir, "eu-spot.csv")+
 		" and 1 compute Savings Plan rates to "+filepath.Join(dir, "eu-savings-plans.csv")) {
 		t.Errorf("%d calls; stdout %q", calls.Load(), stdout)
 	}
