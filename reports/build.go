@@ -75,6 +75,7 @@ func Build(in Input) *Document {
 	s.Cost = buildCost(in, r)
 	s.SLO = checkSLO(in.SLO, d)
 	s.Tasks = buildTasks(in, r)
+	s.Deployments = buildDeployments(r, len(r.Instances) == 0)
 	s.CapacityProviders = buildProviders(r, in.Bill)
 	s.Elasticity = runElasticity(in)
 

@@ -51,6 +51,9 @@ type Summary struct {
 	InSystem    InSystem    `json:"in_system"`
 	// Tasks is an ECS service's tasks (docs/ecs.md); absent otherwise.
 	Tasks *Tasks `json:"tasks,omitempty"`
+	// Deployments are an ECS service's rolling updates (docs/ecs.md,
+	// "Deployments"); absent without any.
+	Deployments []Deployment `json:"deployments,omitempty"`
 	// CapacityProviders is each capacity provider's figures when an ECS
 	// service has several (reports/ecs_providers.go); absent otherwise.
 	CapacityProviders []CapacityProvider `json:"capacity_providers,omitempty"`

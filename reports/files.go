@@ -114,6 +114,9 @@ func WriteSummary(w io.Writer, d *Document) error {
 		rows = append(rows, [2]string{"tasks peak / mean", fmt.Sprintf("%d / %s running; %s task-seconds pending for capacity; on Fargate %s",
 			t.PeakRunning, humanize.Sig(t.MeanRunning), humanize.Sig(t.PendingTaskSeconds), humanize.USD(t.FargateEquivalentUSD))})
 	}
+	if len(s.Deployments) > 0 {
+		rows = append(rows, [2]string{"deployments", deploymentsLine(s.Deployments)})
+	}
 	rows = append(rows, [][2]string{
 		{"cost", humanize.USD(s.Cost.TotalUSD) + " (≈ " + humanize.USD(s.Cost.MonthlyProjectionUSD) + "/month, " +
 			humanize.USD(s.Cost.PerMillionRequestsUSD) + " per million requests)"},

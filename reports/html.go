@@ -243,7 +243,8 @@ type topData struct {
 	Meta               []string
 	Mode               string // the mode and its measured accuracy (ModeAccuracy)
 	Summary            []summaryRow
-	Tasks              []tasksRow // the ECS runs' task table (html_ecs.go)
+	Tasks              []tasksRow      // the ECS runs' task table (html_ecs.go)
+	Deployments        []deploymentRow // the ECS runs' deployments (ecs_deploy.go)
 	Multi              bool
 }
 
@@ -311,6 +312,7 @@ func topView(docs []*Document) topData {
 	}
 	markBest(t.Summary)
 	t.Tasks = tasksView(docs)
+	t.Deployments = deploymentsView(docs)
 	return t
 }
 
@@ -401,6 +403,7 @@ var reportTemplates = template.Must(template.New("report").Parse(`
 <p class="note"><strong>★</strong> marks the best (lowest) value of a column.</p>
 {{- end}}
 {{- template "tasks" .Tasks}}
+{{- template "deployments" .Deployments}}
 </section>
 <h2>Over time</h2>
 <p class="hint">Drag the slider under a chart, or scroll over it, to zoom; the other charts follow.</p>

@@ -26,6 +26,7 @@ type Service struct {
 	Scaling             ServiceScaling     `yaml:"scaling" json:"scaling"`
 	Fargate             *FargateSpec       `yaml:"fargate,omitempty" json:"fargate,omitempty"`
 	Strategy            []ProviderStrategy `yaml:"capacity_provider_strategy,omitempty" json:"capacity_provider_strategy,omitempty" jsonschema_description:"fargate: FARGATE and FARGATE_SPOT; ec2: the names of capacity_providers; each with base and weight"`
+	Deployments         []DeploymentSpec   `yaml:"deployments,omitempty" json:"deployments,omitempty" jsonschema_description:"rolling updates (the ECS deployment type), in time order; see docs/ecs.md, Deployments"`
 }
 
 // Task is the task definition's task-level size and how it serves.
@@ -162,6 +163,7 @@ func (c *checker) service() {
 		c.bad("service.deregistration_delay", "must not be negative, got %v", *sv.DeregistrationDelay)
 	}
 	c.serviceScaling(sv)
+	c.deployments(sv)
 	if fargate {
 		c.fargate(sv)
 	} else {
@@ -433,6 +435,9 @@ func (s *Scenario) buildService(cfg *sim.Config, it sim.InstanceType) error {
 	}
 	if ecs.Fargate {
 		s.buildFargateSpot(&cfg.Fleet)
+	}
+	if ecs.Deployments, err = s.buildDeployments(); err != nil {
+		return err
 	}
 	cfg.ECS = ecs
 	cfg.Scalers = scalers

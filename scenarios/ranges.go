@@ -45,7 +45,8 @@ const maxUSD = 1e6
 // distPaths are the places a duration distribution (DistSpec) sits.
 var distPaths = []string{"workload.service_time", "fleet.boot_time", "fleet.warm_pool.boot_time",
 	"fleet.lifecycle.launch_hook.duration", "fleet.lifecycle.terminate_hook.duration",
-	"service.task.start_time", "service.fargate.provisioning_time", "capacity_providers[].fleet.boot_time"}
+	"service.task.start_time", "service.fargate.provisioning_time", "capacity_providers[].fleet.boot_time",
+	"service.deployments[].start_time"}
 
 // andService adds, to scaling policy paths, the same paths under an ECS
 // service's scaling (docs/ecs.md): the policies take the same ranges.
@@ -134,6 +135,8 @@ var fieldRanges = []fieldRange{
 	{paths: []string{"service.fargate.spot_interruptions_per_hour"}, min: 0, max: 3600, unit: "per task-hour"},
 	{paths: []string{"service.fargate.usd_per_vcpu_hour", "service.fargate.usd_per_gb_hour"}, min: 0, max: maxUSD, unit: "USD/h"},
 	{paths: []string{"service.fargate.spot_discount"}, min: 0, max: 1, unit: "a fraction"},
+	{paths: []string{"service.deployments[].minimum_healthy_percent"}, min: 0, max: 100, unit: "%"},
+	{paths: []string{"service.deployments[].maximum_percent"}, min: 0, max: 1e6, unit: "%"},
 	{paths: []string{"capacity_provider.target_capacity"}, min: 0, max: 100, unit: "%"},
 	{paths: []string{"capacity_provider.minimum_scaling_step_size", "capacity_provider.maximum_scaling_step_size"}, min: 0, max: 10000, unit: "instances"},
 	{paths: []string{"capacity_providers[].fleet.min", "capacity_providers[].fleet.desired",

@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+
+	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
 )
 
 // ECSConfig makes the run an Amazon ECS service (docs/ecs.md): Config.Fleet
@@ -40,6 +42,10 @@ type ECSConfig struct {
 	// Fargate: the time Fargate takes to provision a task's capacity,
 	// before the task's own start time.
 	Provisioning Dist
+
+	// Deployments are the service's rolling updates, in time order
+	// (sim/ecs_deploy.go).
+	Deployments []Deployment
 }
 
 // CapacityProvider is one Auto Scaling group capacity provider: its
@@ -122,6 +128,7 @@ type ecsState struct {
 	taskProv []int32         // by task id: its capacity provider, -1 before it has one
 	placedAt []Time          // by task id: placed (Fargate: provisioned), -1 never
 	started  []Time          // by task id: RUNNING, -1 never
+	deregAt  []Time          // by task id: left the load balancer, -1 never
 	waiting  []int32         // tasks PENDING for lack of capacity, oldest first
 	waitFrom []Time          // by task id: when it began waiting
 	ps       []psTask        // by task id: processor sharing of its CPU (sim/ps.go)
@@ -136,6 +143,14 @@ type ecsState struct {
 	// scratch for sharing an instance's vCPUs (sim/shares.go)
 	shareDemand, shareWeight, shareOut []float64
 	counts                             []int // scratch: tasks per provider
+
+	// Deployments (sim/ecs_deploy.go): rev counts those started, taskRev
+	// is each task's revision (rev when it was launched), dep the one in
+	// progress (nil: none).
+	rev        int32
+	taskRev    []int32
+	dep        *deployRun
+	deployHist *hdrhistogram.Histogram // reused by each deployment's latencies
 }
 
 // validate checks what the ECS side of the engine relies on; scenario
@@ -153,8 +168,9 @@ func (c *ECSConfig) validate(cfg *Config) []error {
 		if c.CPUShares {
 			bad("ecs: Fargate has no CPU shares that burst: a Fargate task's cpu is always a task-level limit")
 		}
-		return errs
+		return append(errs, c.validateDeployments(cfg)...)
 	}
+	errs = append(errs, c.validateDeployments(cfg)...)
 	if len(c.Providers) == 0 {
 		bad("ecs: an EC2 service needs a capacity provider (its Auto Scaling group)")
 	}
@@ -246,21 +262,28 @@ func (e *engine) track(id int32) {
 	// is at least its reservation, as placement never overcommits.
 	in.burst = s.cfg.CPUShares && in.ps
 	s.grow(id)
+	s.taskRev[id] = s.rev
 	s.taskProv[id] = -1 // not counted among the providers' tasks
 	p := 0
 	if len(s.groups) > 1 {
-		p = nextProvider(s.items, e.providerTasks())
+		// In a deployment the strategy splits the new revision's tasks
+		// (each deployment places its own).
+		p = nextProvider(s.items, e.providerTasks(newTasks))
 	}
 	s.taskProv[id] = int32(p)
+	if s.dep != nil {
+		e.deployTaskStarted()
+	}
 }
 
-// providerTasks counts the service's tasks on each capacity provider that
-// make up its running count: pending or running, not stopping.
-func (e *engine) providerTasks() []int {
+// providerTasks counts the service's tasks that pass f on each capacity
+// provider that make up its running count: pending or running, not
+// stopping.
+func (e *engine) providerTasks(f revFilter) []int {
 	s := e.ecs
 	clear(s.counts)
 	for _, id := range e.fleet.live {
-		if p := s.taskProv[id]; p >= 0 && e.fleet.inst[id].state.active() {
+		if p := s.taskProv[id]; p >= 0 && e.fleet.inst[id].state.active() && s.is(id, f) {
 			s.counts[p]++
 		}
 	}
@@ -272,8 +295,10 @@ func (s *ecsState) grow(id int32) {
 		s.taskHost = append(s.taskHost, -1)
 		s.ranOn = append(s.ranOn, -1)
 		s.taskProv = append(s.taskProv, -1)
+		s.taskRev = append(s.taskRev, 0)
 		s.placedAt = append(s.placedAt, -1)
 		s.started = append(s.started, -1)
+		s.deregAt = append(s.deregAt, -1)
 		s.waitFrom = append(s.waitFrom, -1)
 		s.ps = append(s.ps, psTask{next: -1})
 		s.memSum = append(s.memSum, 0)
@@ -289,7 +314,7 @@ func (e *engine) ecsStart(id int32) {
 	if s.cfg.Fargate {
 		prov := FromSeconds(s.cfg.Provisioning.Sample(e.bootRng))
 		s.placedAt[id] = e.now + prov
-		e.q.push(event{at: e.now + prov + FromSeconds(e.cfg.Fleet.BootTime.Sample(e.bootRng)), kind: evBooted, inst: id})
+		e.q.push(event{at: e.now + prov + FromSeconds(e.taskStartTime(id).Sample(e.bootRng)), kind: evBooted, inst: id})
 		return
 	}
 	if e.placeTask(id) {
@@ -303,7 +328,7 @@ func (e *engine) ecsStart(id int32) {
 // startTask: a placed task pulls its image and starts.
 func (e *engine) startTask(id int32) {
 	e.ecs.placedAt[id] = e.now
-	e.q.push(event{at: e.now + FromSeconds(e.cfg.Fleet.BootTime.Sample(e.bootRng)), kind: evBooted, inst: id})
+	e.q.push(event{at: e.now + FromSeconds(e.taskStartTime(id).Sample(e.bootRng)), kind: evBooted, inst: id})
 }
 
 // placeTask places task id on an instance of its capacity provider's
@@ -360,6 +385,9 @@ func (e *engine) placeWaiting() {
 // ecsTaskGone frees what a stopping task held.
 func (e *engine) ecsTaskGone(id int32) {
 	s := e.ecs
+	if s.dep != nil {
+		e.deployTaskGone(id)
+	}
 	if s.waitFrom[id] >= 0 {
 		s.pendingSeconds += (e.now - s.waitFrom[id]).Seconds()
 		s.waitFrom[id] = -1
@@ -394,27 +422,32 @@ func (e *engine) ecsTaskGone(id int32) {
 // (sim/strategy.go); then, of that provider's tasks, one still waiting for
 // capacity (the newest), else one still starting, else the running task
 // the first placement strategy would stop.
-func (e *engine) ecsVictim() int32 {
+func (e *engine) ecsVictim() int32 { return e.ecsVictimOf(allTasks) }
+
+// ecsVictimOf is ecsVictim among the tasks that pass f (a deployment
+// stops the old revision's tasks, sim/ecs_deploy.go); -1 when none is
+// active.
+func (e *engine) ecsVictimOf(f revFilter) int32 {
 	s := e.ecs
 	prov := int32(0)
 	if len(s.groups) > 1 {
-		prov = int32(stopProvider(s.items, e.providerTasks()))
+		prov = int32(stopProvider(s.items, e.providerTasks(f)))
 	}
 	for i := len(s.waiting) - 1; i >= 0; i-- {
-		if id := s.waiting[i]; s.taskProv[id] == prov {
+		if id := s.waiting[i]; s.taskProv[id] == prov && s.is(id, f) {
 			return id
 		}
 	}
 	var ids []int32
 	var tasks []slot
 	for _, id := range e.fleet.live {
-		if in := &e.fleet.inst[id]; in.state == pending && !in.protected && s.taskProv[id] == prov {
+		if in := &e.fleet.inst[id]; in.state == pending && !in.protected && s.taskProv[id] == prov && s.is(id, f) {
 			return id
 		}
 	}
 	for _, id := range e.fleet.live {
 		in := &e.fleet.inst[id]
-		if !in.state.active() || in.protected || s.taskProv[id] != prov {
+		if !in.state.active() || in.protected || s.taskProv[id] != prov || !s.is(id, f) {
 			continue
 		}
 		sl := slot{id: id, zone: in.zone}
@@ -453,6 +486,9 @@ func (e *engine) launchHost(g int32, scaledOut bool) int32 {
 	e.meter.res.Launches++
 	h := int32(len(s.hosts) - 1)
 	e.chooseHostPurchase(h)
+	if s.dep != nil {
+		e.deployHostLaunched()
+	}
 	return h
 }
 

@@ -10,12 +10,15 @@ type TaskRecord struct {
 	ID              int
 	Launch          Time // the service asked for it
 	Placed, Started Time
-	Stopped         Time
-	Host            int // the instance it ran on; -1 on Fargate or never placed
-	CPU, MemoryMiB  int // its reservation: CPU units, MiB
-	Fargate         bool
-	Spot            bool // Fargate Spot
-	BusyVCPUSeconds float64
+	// InService is when it passed its health checks, Deregistered when it
+	// left the load balancer (drained, or stopped while in service).
+	InService, Deregistered Time
+	Stopped                 Time
+	Host                    int // the instance it ran on; -1 on Fargate or never placed
+	CPU, MemoryMiB          int // its reservation: CPU units, MiB
+	Fargate                 bool
+	Spot                    bool // Fargate Spot
+	BusyVCPUSeconds         float64
 }
 
 // TaskSummary is the run's tasks in three numbers (docs/ecs.md).
@@ -74,7 +77,9 @@ func (e *engine) ecsRow(row *MinuteRow) {
 	row.ECS = m
 	// CPU % is the service's: CPU used ÷ CPU reserved by its tasks in
 	// service (the engine's busy slots count requests, not CPU).
-	var busy Time
+	// Tasks that stopped during the minute count for the part they ran.
+	busy := f.goneMinuteBusy
+	f.goneMinuteBusy = 0
 	for _, id := range f.live {
 		in := &f.inst[id]
 		in.accrue(e.now)
@@ -176,7 +181,12 @@ func (e *engine) ecsFinish() {
 			stop = min(in.terminatedAt, e.end)
 		}
 		busy := in.busyArea.Seconds() * slotVCPU
-		rec := TaskRecord{ID: id, Launch: in.launch, Placed: s.placedAt[id], Started: s.started[id], Stopped: stop,
+		served := Time(-1)
+		if s.deregAt[id] >= 0 || in.state == inService {
+			served = in.inServiceAt
+		}
+		rec := TaskRecord{ID: id, Launch: in.launch, Placed: s.placedAt[id], Started: s.started[id], InService: served,
+			Deregistered: s.deregAt[id], Stopped: stop,
 			Host: int(s.ranOn[id]), CPU: cfg.TaskCPU, MemoryMiB: cfg.TaskMemoryMiB, Fargate: cfg.Fargate, Spot: in.spot, BusyVCPUSeconds: busy}
 		if rec.Placed > e.end {
 			rec.Placed = -1 // provisioning still under way at the end
@@ -192,6 +202,9 @@ func (e *engine) ecsFinish() {
 	}
 	if e.meter.capArea > 0 {
 		r.MeanCPU = busy / e.meter.capArea * 100
+	}
+	if len(cfg.Deployments) > 0 {
+		e.deployFinish()
 	}
 	r.TaskSummary = summarizeTasks(r.Tasks, e.end)
 	r.TaskSummary.PendingTaskSeconds = s.pendingSeconds

@@ -95,6 +95,7 @@ func newEngine(cfg *Config) (*engine, error) {
 	if cfg.ECS != nil {
 		e.ecs = newECS(cfg)
 		e.ecsInit()
+		e.scheduleDeployments()
 	} else {
 		for i := 0; i < cfg.Fleet.Desired; i++ {
 			id := e.launch()
@@ -168,6 +169,8 @@ func (e *engine) loop() {
 			e.hostReady(ev.inst)
 		case evFluidStep:
 			e.fluidStep()
+		case evDeploy:
+			e.startDeployment(int(ev.inst))
 		}
 		e.q.release()
 	}
@@ -299,6 +302,9 @@ func (e *engine) tick() {
 		e.closePeriod()
 	}
 	e.evaluate()
+	if e.ecs != nil && e.ecs.dep != nil {
+		e.deployTick()
+	}
 	if e.cfg.Progress != nil && now%Minute == 0 {
 		e.cfg.Progress(now, e.end)
 	}

@@ -26,6 +26,10 @@ type fleet struct {
 	// held holds when each terminated instance still in Terminating:Wait
 	// (a terminate lifecycle hook) ends; see terminating.
 	held []Time
+	// goneMinuteBusy is the busy time, since the current minute began, of
+	// the instances that terminated during it: an ECS minute row adds it
+	// to the live tasks' (ecsRow), which no longer holds them.
+	goneMinuteBusy Time
 
 	// The warm pool (docs/aws-model.md §1.8): poolReadyN instances
 	// prepared, poolFilling initialising, its time integral up to poolAt.
@@ -77,6 +81,7 @@ func (f *fleet) setState(id int32, s state, now Time) {
 		f.capacityChanged = now
 	}
 	if s == terminated {
+		f.goneMinuteBusy += in.busyAreaAt(now) - in.minuteArea
 		i, _ := slices.BinarySearch(f.live, id)
 		f.live = slices.Delete(f.live, i, i+1)
 	}
@@ -179,6 +184,11 @@ func (e *engine) enterService(id int32, warm bool) {
 	if warm {
 		e.q.push(event{at: e.now + e.cfg.Fleet.Warmup, kind: evWarm, inst: id})
 	}
+	if e.ecs != nil && e.ecs.dep != nil {
+		// A new task is healthy: the scheduler may stop an old one.
+		e.deployStep()
+		e.deployCheck()
+	}
 }
 
 // scaleIn takes one instance out: in-service ones drain for the
@@ -200,6 +210,9 @@ func (e *engine) scaleIn(id int32) {
 // drain deregisters an in-service instance: it takes no new requests and
 // finishes those in flight.
 func (e *engine) drain(id int32) {
+	if e.ecs != nil {
+		e.ecs.deregAt[id] = e.now
+	}
 	e.lb.remove(e.fleet.inst, id)
 	e.fleet.setState(id, draining, e.now)
 	e.fleet.inst[id].warming = false
@@ -214,6 +227,9 @@ func (e *engine) terminate(id int32) {
 	}
 	if in.state == inService {
 		e.lb.remove(e.fleet.inst, id)
+		if e.ecs != nil {
+			e.ecs.deregAt[id] = e.now
+		}
 	}
 	e.dropInFlight(in)
 	e.fleet.setState(id, terminated, e.now)
@@ -225,10 +241,17 @@ func (e *engine) terminate(id int32) {
 	in.q = nil
 	e.meter.res.Terminations++
 	e.noteTransition()
+	if e.ecs != nil && e.ecs.dep != nil {
+		e.deployCheck()
+	}
 }
 
 // setDesired changes desired capacity and launches or terminates to match.
 func (e *engine) setDesired(d int) {
+	if e.ecs != nil && e.ecs.dep != nil {
+		e.deploySetDesired(d) // the deployment starts and stops the tasks
+		return
+	}
 	e.asg.desired = d
 	for n := e.fleet.active(); n < d; n++ {
 		id := e.launch()

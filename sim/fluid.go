@@ -302,12 +302,8 @@ func (e *engine) fluidRoute(ts *Targets, n int64, rate float64, t Time, dt float
 	poolSlots, poolCap, poolExtra := 0, 0.0, 0
 	for p, id := range ts.ids {
 		in := &inst[id]
-		full := float64(in.slots) * in.speed
 		c, sp := in.fluidServers()
-		w := ts.w[p] // the weight: capacity × the slow-start ramp
-		if f.split != SplitWeighted && f.split != SplitShortest {
-			w /= full // the ramp alone
-		}
+		w := ts.fluidWeight(p, in, f.split)
 		// A target that entered service during the step had its share
 		// for part of it only.
 		if in.inServiceAt > f.last {

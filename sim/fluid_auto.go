@@ -34,8 +34,17 @@ func ChooseMode(cfg *Config, expected float64) (Mode, string) {
 		return RequestMode, FluidUnsupported(cfg)
 	case expected <= AutoFluidThreshold:
 		return RequestMode, fmt.Sprintf("about %.3g requests, not above the %.0e threshold", expected, AutoFluidThreshold)
-	case cfg.Fleet.Credits != nil || cfg.Fleet.Type.Burstable:
-		return RequestMode, fmt.Sprintf("about %.3g requests, but CPU credits on a burstable type are where fluid mode is inaccurate (docs/fluid.md)", expected)
+	case cfg.Fleet.Credits != nil:
+		// Standard mode: whether a throttled instance runs its next minute
+		// at full speed turns on whether it idled for an instant in this
+		// one, which a step's averages cannot follow (docs/fluid.md, "Where
+		// the approximation misses"). Unlimited mode (a burstable type
+		// without Credits: no throttling, surplus billed from each
+		// instance's CPU by the minute) is within the bounds and may go
+		// fluid.
+		return RequestMode, fmt.Sprintf("about %.3g requests, but standard-mode CPU credits (throttling to the baseline) are where fluid mode is inaccurate (docs/fluid.md)", expected)
+	case cfg.ECS != nil && len(cfg.ECS.Deployments) > 0:
+		return RequestMode, fmt.Sprintf("about %.3g requests, but an ECS deployment's latency is where fluid mode misses (its p99 12–43 %% low on ecs-deploy.yaml, docs/fluid.md)", expected)
 	case ecsSpotInterrupted(cfg):
 		return RequestMode, fmt.Sprintf("about %.3g requests, but spot interruptions of an ECS cluster's instances are where fluid mode misses on cost (up to 6.8 %%, docs/fluid.md)", expected)
 	case cfg.Arrivals.Kind == GammaRenewal && cfg.Arrivals.CV > autoMaxArrivalCV:

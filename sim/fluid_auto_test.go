@@ -34,3 +34,39 @@ func TestAutoKeepsRequestModeForECSSpot(t *testing.T) {
 		}
 	}
 }
+
+// TestAutoKeepsRequestModeForECSDeployments: fluid mode runs deployments,
+// but misses the latency users see during one (docs/fluid.md, ECS
+// services), so auto keeps request mode for a service with any.
+func TestAutoKeepsRequestModeForECSDeployments(t *testing.T) {
+	service, err := sim.LogNormalMedianP99(0.025, 0.150)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, deps := range [][]sim.Deployment{nil, {{At: sim.Hour, MinHealthyPercent: 100, MaxPercent: 200}}} {
+		cfg := &sim.Config{Service: service, ECS: &sim.ECSConfig{Fargate: true, Deployments: deps}}
+		mode, why := sim.ChooseMode(cfg, 1e18)
+		if want := len(deps) == 0; (mode == sim.FluidMode) != want || !want && !strings.Contains(why, "deployment") {
+			t.Errorf("%d deployments: auto chose %v (%q)", len(deps), mode, why)
+		}
+	}
+}
+
+// TestAutoBurstable: auto keeps request mode for standard-mode CPU credits
+// (throttling: up to +6 % instance-hours with a t3.large account,
+// docs/fluid.md) and may pick fluid for unlimited mode, which does not
+// throttle and whose surplus fluid mode bills within the bounds.
+func TestAutoBurstable(t *testing.T) {
+	standard := stepLoad(1)
+	standard.Fleet.Type.Burstable = true
+	standard.Fleet.Credits = func() sim.CreditMeter { return &bucket{credits: 20} }
+	standard.Fleet.ThrottledSpeed = 0.4
+	if m, why := sim.ChooseMode(standard, 1e18); m != sim.RequestMode || !strings.Contains(why, "standard-mode CPU credits") {
+		t.Errorf("standard mode: auto picks %v (%s)", m, why)
+	}
+	unlimited := stepLoad(1)
+	unlimited.Fleet.Type = sim.InstanceType{Name: "t3.large", VCPU: 2, Speed: 1, USDPerHour: 0.0832, Burstable: true}
+	if m, why := sim.ChooseMode(unlimited, 1e18); m != sim.FluidMode {
+		t.Errorf("unlimited mode: auto picks %v (%s)", m, why)
+	}
+}

@@ -19,6 +19,7 @@ const (
 	evSpotReclaim                      // inst (spot) is reclaimed
 	evHostReady                        // ECS: container instance inst registered with the cluster
 	evFluidStep                        // fluid mode: the queues advance one step (sim/fluid.go)
+	evDeploy                           // ECS: deployment inst of the service starts (sim/ecs_deploy.go)
 )
 
 // event is a small value: no pointers, no interfaces, so the heap is one

@@ -92,6 +92,15 @@ func (in *instance) accrue(now Time) {
 	in.areaAt = now
 }
 
+// busyAreaAt is what busyArea would be after accrue(now), without
+// bringing it up to date.
+func (in *instance) busyAreaAt(now Time) Time {
+	if in.cpuCap > 0 {
+		return in.busyArea + Time(in.sharedUse()*float64(now-in.areaAt))
+	}
+	return in.busyArea + Time(in.busy)*(now-in.areaAt)
+}
+
 func (in *instance) enqueue(r queued) {
 	if in.n == len(in.q) {
 		grown := make([]queued, max(16, 2*len(in.q)))

@@ -36,6 +36,9 @@ type meter struct {
 	// perMinute: every minute is a row; otherwise rows folds them.
 	perMinute bool
 	rows      seriesRow
+	// deploy collects the requests that end during an ECS deployment
+	// (sim/ecs_deploy.go); nil outside one.
+	deploy *deployMeter
 }
 
 // outcome is how a request ended (RequestCounts).
@@ -116,6 +119,9 @@ func (m *meter) outcome(k outcome, n int64, sojourn, lat Time) {
 		m.res.Requests.Rejected += n
 		m.minute.Rejected += n
 		m.period.errors += n
+	}
+	if m.deploy != nil {
+		m.deploy.add(k, n, lat)
 	}
 }
 

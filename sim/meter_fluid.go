@@ -52,6 +52,10 @@ func (m *meter) outcomeN(k outcome, n int64, sojourn, lat Time) {
 		m.period.errors += n
 	case rejected:
 		m.outcome(rejected, n, 0, 0)
+		return // outcome counted it for a deployment
+	}
+	if m.deploy != nil {
+		m.deploy.add(k, n, lat)
 	}
 }
 

@@ -15,6 +15,11 @@ import "math"
 // shared rate here.
 //
 // The task's CPU utilisation is the AWS one, CPU used ÷ CPU reserved:
+// sharedUse is the slots' worth of CPU a shared task is using now.
+func (in *instance) sharedUse() float64 {
+	return min(float64(in.busy), in.cpuNow) / in.cpuCap * float64(in.slots)
+}
+
 // accrueShared books min(k, cpuNow) ÷ cap of the task's slots as busy,
 // above all of them when a task bursts.
 
@@ -91,8 +96,7 @@ func (p *psTask) advance(in *instance, now Time) {
 
 // accrueShared books an ECS task's CPU: min(k, cpuNow) ÷ cap of its slots.
 func (in *instance) accrueShared(now Time) {
-	used := min(float64(in.busy), in.cpuNow) / in.cpuCap * float64(in.slots)
-	in.busyArea += Time(used * float64(now-in.areaAt))
+	in.busyArea += Time(in.sharedUse() * float64(now-in.areaAt))
 	in.areaAt = now
 }
 

@@ -160,6 +160,8 @@ type Result struct {
 	// Instances are then the cluster's container instances.
 	Tasks       []TaskRecord
 	TaskSummary *TaskSummary
+	// Deployments are an ECS service's rolling updates (sim/ecs_deploy.go).
+	Deployments []DeploymentRecord
 	// Providers is each capacity provider's summary when the service has
 	// several (nil otherwise), in strategy order.
 	Providers []ProviderSummary

@@ -102,6 +102,13 @@ func (e *engine) evaluate() {
 
 // activity applies a dynamic scaling decision, once the guards allow it.
 func (e *engine) activity(policy string, to int, reason string) {
+	if to < e.asg.desired && e.ecs != nil && e.ecs.dep != nil {
+		// Application Auto Scaling turns off scale-in while an ECS
+		// deployment is in progress; scale-out goes on (docs/ecs.md,
+		// "Deployments").
+		e.note(policy, "scale-in suspended while a deployment is in progress")
+		return
+	}
 	for _, g := range e.cfg.Guards {
 		allowed, why := g.Limit(e.now, e.asg.lastAction, e.asg.desired, to)
 		if why != "" {

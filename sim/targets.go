@@ -48,7 +48,7 @@ func (r *router) addOutstanding(in *instance, d int32) {
 // when a healthy target outside slow start already takes traffic
 // (docs/aws-model.md §4.1).
 func (r *router) add(in *instance, id int32) {
-	w := float64(in.slots) * in.speed
+	w := in.capacity()
 	if r.slowStart > 0 && len(r.all.ids) > r.slowStarting {
 		in.slowStart = true
 		r.slowStarting++
@@ -102,7 +102,7 @@ func (r *router) pickAmong(inst []instance) int32 {
 	// share then grows linearly with its weight.
 	for try := 0; try < 8; try++ {
 		in := &inst[r.all.ids[pos]]
-		if !in.slowStart || r.all.rng.Float64()*float64(in.slots)*in.speed < r.all.w[pos] {
+		if !in.slowStart || r.all.rng.Float64()*in.capacity() < r.all.w[pos] {
 			return r.all.ids[pos]
 		}
 		pos = r.balancer.Pick(&r.all)
@@ -147,7 +147,7 @@ func (r *router) ramp(inst []instance, now Time) {
 		if !in.slowStart {
 			continue
 		}
-		full := float64(in.slots) * in.speed
+		full := in.capacity()
 		f := float64(now-in.inServiceAt) / float64(r.slowStart)
 		if f >= 1 {
 			in.slowStart = false

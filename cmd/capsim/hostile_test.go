@@ -202,6 +202,10 @@ func hostileCases(silentAWS string) []hostileCase {
 			args: []string{"lint", "s.yaml"}, code: 2, want: []string{"s.yaml:7:80: service.task.cpu_limit: Fargate tasks cannot burst"}},
 		{name: "ECS base on two providers", files: map[string]string{"s.yaml": withECS("{capacity_provider: spot, weight: 3}", "{capacity_provider: spot, base: 2, weight: 3}")},
 			args: []string{"lint", "s.yaml"}, code: 2, want: []string{"s.yaml:15:", "service.capacity_provider_strategy[1].base: only one capacity provider of a strategy may have a base"}},
+		{name: "ECS deployment after the run", files: map[string]string{"s.yaml": ecsBase + "  deployments: [{at: 2m}]\n"},
+			args: []string{"run", "s.yaml"}, code: 2, want: []string{"s.yaml:16:22: service.deployments[0].at: 2m is not within the run (duration 1m)"}},
+		{name: "ECS deployment that cannot move", files: map[string]string{"s.yaml": ecsBase + "  deployments: [{at: 30s, maximum_percent: 100}]\n"},
+			args: []string{"lint", "s.yaml"}, code: 2, want: []string{"s.yaml:16:", "service.deployments[0].maximum_percent: must be above minimum_healthy_percent (100)"}},
 		{name: "ECS strategy names an unknown provider", files: map[string]string{"s.yaml": withECS("{capacity_provider: spot, weight: 3}", "{capacity_provider: sopt, weight: 3}")},
 			args: []string{"lint", "s.yaml"}, code: 2, want: []string{"s.yaml:15:", "service.capacity_provider_strategy[1].capacity_provider: unknown capacity provider \"sopt\" (did you mean \"spot\"?"}},
 

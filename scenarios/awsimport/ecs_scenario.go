@@ -301,7 +301,10 @@ func (s *Service) writeService(b *strings.Builder, fargate bool, cpu, mem int, s
 		note("health check grace period %ds", *g)
 	}
 	if d := sv.DeploymentConfiguration; d != nil {
-		note("deployment configuration: min healthy %d %%, max %d %% (capsim does not model deployments)", aws.ToInt32(d.MinimumHealthyPercent), aws.ToInt32(d.MaximumPercent))
+		// A deployment is an event the scenario places in time, not a
+		// setting of the service: the comment gives the entry to add.
+		note("deployment configuration: min healthy %d %%, max %d %%; to simulate a rolling deployment add service.deployments: [{at: 1h, minimum_healthy_percent: %d, maximum_percent: %d}] (docs/ecs.md, Deployments)",
+			aws.ToInt32(d.MinimumHealthyPercent), aws.ToInt32(d.MaximumPercent), aws.ToInt32(d.MinimumHealthyPercent), aws.ToInt32(d.MaximumPercent))
 	}
 	if len(sv.ServiceRegistries) > 0 {
 		note("%d service discovery registr(y/ies)", len(sv.ServiceRegistries))
