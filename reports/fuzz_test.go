@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The seeds are real capsim outputs of small scenarios; testdata/fuzzseed/
@@ -46,10 +47,20 @@ func checkBadJSON(t *testing.T, b []byte, err error) {
 	}
 }
 
+// hangGuard crashes the fuzz worker if an input runs for more than a few
+// seconds: go test -fuzz has no time limit per input, and a hang would
+// otherwise end as PASS at -fuzztime; a crash makes Go save the input
+// under testdata/fuzz. Use: defer hangGuard()().
+func hangGuard() func() {
+	t := time.AfterFunc(5*time.Second, func() { panic("fuzz input ran for more than 5 s") })
+	return func() { t.Stop() }
+}
+
 // FuzzParseBaseline: `capsim check --baseline FILE`'s reader.
 func FuzzParseBaseline(f *testing.F) {
 	fuzzSeeds(f, "result.json", "compare.json", "check.json")
 	f.Fuzz(func(t *testing.T, b []byte) {
+		defer hangGuard()()
 		base, err := ParseBaseline("fuzz.json", b)
 		if err != nil {
 			checkBadJSON(t, b, err)
@@ -76,6 +87,7 @@ func FuzzDocumentDecode(f *testing.F) {
 	fuzzSeeds(f, "result.json")
 	f.Add([]byte(`{"name": "n", "scenario": {"scaling": {"policies": [{"name": "a", "metric": "cpu"}, {"name": "a", "metric": 3}]}}}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
+		defer hangGuard()()
 		var d Document
 		if json.Unmarshal(b, &d) != nil {
 			return
@@ -105,6 +117,7 @@ func FuzzParseSweep(f *testing.F) {
 	f.Add([]byte(`{"schema_version": "1.0", "points": 9000000000000000000, "shard": {}, "comparison": [{"point": 3}]}`))
 	f.Add([]byte(`{"schema_version": "1.0", "points": 2, "shard": {}, "comparison": [{"point": -1}, {"point": 5}]}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
+		defer hangGuard()()
 		sw, err := ParseSweep("fuzz.json", b)
 		if err != nil {
 			checkBadJSON(t, b, err)
