@@ -73,6 +73,9 @@ func ParseBaseline(path string, b []byte) (*BaselineFile, error) {
 	default:
 		return nil, fmt.Errorf("%s: not a capsim result.json, compare.json or check --json output (no summary, runs or kind)", path)
 	}
+	if len(out.Runs) == 0 {
+		return nil, fmt.Errorf("%s: a %s file with no runs: nothing to compare with", path, out.Kind)
+	}
 	for i, r := range out.Runs {
 		if len(r.Replications) == 0 {
 			return nil, fmt.Errorf("%s: runs[%d] (%s) has no replications", path, i, safetext.Line(r.Name))

@@ -32,6 +32,7 @@ func TestBadJSONInputs(t *testing.T) {
 	}
 	truncated := write("sweep-0-of-2.json", string(shard[:len(shard)/2]))
 	array := write("array.json", "[1, 2]\n")
+	noRuns := write("no-runs.json", `{"schema_version": "1.0", "runs": []}`)
 	result := write("result.json", `{"schema_version": "1.0", "name": "short", "summary": {}}`)
 	farPoint := write("far.json", `{"schema_version": "1.0", "scenario": "short", "points": 2, "shard": {"index": 0, "count": 1}, "comparison": [{"point": 7}]}`)
 	huge := write("huge.json", `{"schema_version": "1.0", "scenario": "short", "points": 9000000000000000000, "shard": {"index": 0, "count": 1}, "comparison": [{"point": 0}]}`)
@@ -47,6 +48,7 @@ func TestBadJSONInputs(t *testing.T) {
 		{"baseline cut short", []string{"check", "--baseline", truncated, gate}, []string{truncated + ":", ": JSON syntax error: unexpected end of JSON input"}},
 		{"baseline a JSON array", []string{"check", "--baseline", array, gate}, []string{array + ":1:1: the file is a JSON array, not an object"}},
 		{"baseline a sweep shard", []string{"check", "--baseline", filepath.Join(shards, "sweep-0-of-2.json"), gate}, []string{"sweep-0-of-2.json: not a capsim result.json, compare.json or check --json output"}},
+		{"baseline with no runs", []string{"check", "--baseline", noRuns, gate}, []string{noRuns + ": a compare file with no runs"}},
 		{"baseline a directory", []string{"check", "--baseline", folder, gate}, []string{folder, "it is a directory, not a file"}},
 		{"baseline a device", []string{"check", "--baseline", os.DevNull, gate}, []string{os.DevNull, "it is a device"}},
 		{"merge a cut-short shard", []string{"merge", truncated}, []string{truncated + ":", ": JSON syntax error: unexpected end of JSON input"}},
