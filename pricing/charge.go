@@ -182,6 +182,15 @@ type odUse struct {
 	hours    map[int]*hourUse
 }
 
+// typeKey is where Bill.ByInstanceType books the usage's Savings Plan
+// dollars: its type, or the fargate line's name for Fargate usage.
+func (u *odUse) typeKey() string {
+	if IsFargateUsage(u.typ) {
+		return LineFargate
+	}
+	return u.typ
+}
+
 type hourUse struct {
 	secs, ri, sp float64
 }
@@ -291,6 +300,13 @@ func Charge(p Plan, res *sim.Result) Bill {
 		}
 		return cmp.Compare(c.Discount, a.Discount)
 	})
+	// On-demand Fargate usage, when a Compute plan or the what-if can
+	// price it (docs/ecs.md "Fargate and Savings Plans").
+	var fus []*odUse
+	whatIfFG := p.WhatIfDiscount > 0 && p.WhatIfDiscount < 1 && whatIfFargate(p.Fargate)
+	if p.Fargate != nil && (coversFargate(plans) || whatIfFG) {
+		fus = fargateUses(*p.Fargate, res, ck, minutes)
+	}
 	var riCap, riUsed, spCap, spUsed float64
 	whatIfUse := make([]float64, nHours) // on-demand USD after RIs, per hour
 	var allOnDemand float64              // the same usage with no RI and no Savings Plan
@@ -309,6 +325,11 @@ func Charge(p Plan, res *sim.Result) Bill {
 			hu := u.hours[h]
 			whatIfUse[h-h0] += (hu.secs - hu.ri) * u.rate / 3600
 			allOnDemand += hu.secs * u.rate / 3600
+		}
+		for _, u := range fus {
+			if u.hours[h] != nil {
+				items = append(items, u)
+			}
 		}
 		for _, sp := range plans {
 			c, used := b.savingsPlan(sp, items, h, f, ck)
@@ -355,7 +376,7 @@ func Charge(p Plan, res *sim.Result) Bill {
 			}
 		}
 	}
-	b.fargate(p, res, minutes)
+	b.fargate(p, res, minutes, ck, fus)
 	for _, l := range []string{LineOnDemand, LineSpot, LineReserved, LineSavingsPlans} {
 		b.InstancesUSD += b.ByLine[l]
 	}
@@ -364,8 +385,14 @@ func Charge(p Plan, res *sim.Result) Bill {
 		b.IdleUSD = paid * max(0, b.PaidVCPUSeconds-b.BusyVCPUSeconds) / b.PaidVCPUSeconds
 	}
 	b.warn(p, ods, dur.Seconds()/3600)
+	b.warnFargate(p, res)
 	if p.WhatIfDiscount > 0 && p.WhatIfDiscount < 1 {
-		b.WhatIf = whatIf(b, p, whatIfUse, allOnDemand, ck, h0)
+		var wfus []*odUse
+		if whatIfFG {
+			wfus = fus
+		}
+		b.WhatIf = whatIf(b, p, whatIfUse, allOnDemand, ck, h0, wfus)
+		b.WhatIf.Fargate = whatIfFargateNote(p, res, wfus)
 	}
 	return b
 }
@@ -481,7 +508,7 @@ func (b *Bill) savingsPlan(sp SavingsPlan, items []*odUse, h int, f float64, ck 
 		use := min(rem*rate, left)
 		hu.sp += use / rate
 		left -= use
-		b.ByInstanceType[u.typ] += use
+		b.ByInstanceType[u.typeKey()] += use
 		b.byProvider(u.provider, use)
 		used += use
 	}

@@ -47,7 +47,9 @@ const (
 )
 
 // SavingsPlan is an hourly dollar commitment. An EC2 Instance plan covers
-// one family; a Compute plan any type. Usage it covers costs the plan's
+// one family; a Compute plan any type, and on-demand Fargate usage when
+// Rates holds its rates (FargateVCPUHours, FargateGBHours: Discount never
+// applies to Fargate, whose plan rate is AWS's, not a guess). Usage it covers costs the plan's
 // rate — the on-demand price less Discount, or Rates[type] when given —
 // paid out of the commitment; the commitment is billed in full every
 // clock-hour, used or not.
@@ -60,6 +62,10 @@ type SavingsPlan struct {
 }
 
 func (p SavingsPlan) covers(t string) bool {
+	if IsFargateUsage(t) {
+		_, ok := p.Rates[t]
+		return p.Kind == ComputeSP && ok
+	}
 	if p.Kind == EC2InstanceSP {
 		fam, _ := SplitType(t)
 		return fam == p.Family

@@ -12,11 +12,16 @@ const (
 // USD per vCPU-hour and per GB-hour, billed per second with a one-minute
 // minimum from the start of the image pull to the task's stop
 // (https://aws.amazon.com/fargate/pricing/). SpotDiscount is Fargate Spot's
-// discount off them.
+// discount off them. SavingsPlanVCPUHour and SavingsPlanGBHour are a
+// Compute Savings Plan's rates for the same usage (0: not known), which
+// the Savings Plan what-if prices Fargate at (docs/ecs.md "Fargate and
+// Savings Plans").
 type FargateRates struct {
-	VCPUHour, GBHour float64
-	SpotDiscount     float64
-	Source           string
+	VCPUHour, GBHour                       float64
+	SpotDiscount                           float64
+	Source                                 string
+	SavingsPlanVCPUHour, SavingsPlanGBHour float64
+	SavingsPlanSource                      string
 }
 
 // FargateMinimumSeconds is Fargate's minimum charge per task.
@@ -61,8 +66,10 @@ func FargateTaskUSD(t sim.TaskRecord, r FargateRates, end sim.Time) float64 {
 
 // fargate books the Fargate tasks of res on their lines, minute by
 // minute, and sets FargateEquivalentUSD: what the run's tasks would have
-// cost on Fargate (for an EC2 run, the comparison a reader wants).
-func (b *Bill) fargate(p Plan, res *sim.Result, minutes int) {
+// cost on Fargate (for an EC2 run, the comparison a reader wants). fus,
+// when not nil, is the on-demand Fargate usage Savings Plans covered
+// (fargateUses): only the uncovered rest is billed on the fargate line.
+func (b *Bill) fargate(p Plan, res *sim.Result, minutes int, ck clock, fus []*odUse) {
 	if p.Fargate == nil || len(res.Tasks) == 0 {
 		return
 	}
@@ -77,21 +84,38 @@ func (b *Bill) fargate(p Plan, res *sim.Result, minutes int) {
 		if t.Spot {
 			line = LineFargateSpot
 		}
-		b.add(line, "", "", usd)
 		b.PaidVCPUSeconds += float64(t.CPU) / 1024 * FargateSeconds(t, res.Duration)
 		b.BusyVCPUSeconds += t.BusyVCPUSeconds
+		if fus != nil && !t.Spot {
+			b.fargateUncovered(t, r, res.Duration, minutes, ck, fus)
+			continue
+		}
+		b.add(line, "", "", usd)
 		// Spread over the minutes the task ran (the minimum charge falls
 		// in its last minute).
-		from, to := t.Placed, min(t.Stopped, res.Duration)
-		total := (to - from).Seconds()
-		for m := int(from / sim.Minute); m < minutes && sim.Time(m)*sim.Minute < to; m++ {
-			lo, hi := max(from, sim.Time(m)*sim.Minute), min(to, sim.Time(m+1)*sim.Minute)
-			if total > 0 {
-				b.PerMinute[m] += usd * (hi - lo).Seconds() / total
-			}
-		}
-		if total <= 0 && minutes > 0 {
-			b.PerMinute[min(minutes-1, int(from/sim.Minute))] += usd
-		}
+		taskPieces(t, res.Duration, minutes, func(m int, _ sim.Time, part, total float64) { b.PerMinute[m] += usd * part / total })
 	}
+}
+
+// fargateUncovered books the part of an on-demand task's charge that the
+// Savings Plans left uncovered in each clock-hour.
+func (b *Bill) fargateUncovered(t sim.TaskRecord, r FargateRates, end sim.Time, minutes int, ck clock, fus []*odUse) {
+	secs := FargateSeconds(t, end)
+	var usd float64
+	taskPieces(t, end, minutes, func(m int, at sim.Time, part, total float64) {
+		h := ck.hour(at)
+		var piece float64
+		for _, d := range fargateDimensions {
+			left := 1.0
+			for _, u := range fus {
+				if hu := u.hours[h]; u.typ == d.key && hu != nil && hu.secs > 0 {
+					left = max(0, hu.secs-hu.sp) / hu.secs
+				}
+			}
+			piece += secs * part / total / 3600 * d.units(t) * d.onDemand(r) * left
+		}
+		b.PerMinute[m] += piece
+		usd += piece
+	})
+	b.add(LineFargate, "", "", usd)
 }

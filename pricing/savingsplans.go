@@ -128,7 +128,58 @@ func FetchSavingsPlanRates(ctx context.Context, client *savingsplans.Client, kin
 			return nil, fmt.Errorf("no %s Savings Plan rate for %s in %s (%d year, %s)", kind, t, region, termYears, payment)
 		}
 	}
+	if kind == ComputeSP && osName == OSLinux {
+		if err := fetchFargateRates(ctx, client, out, po); err != nil {
+			return nil, err
+		}
+	}
 	return out, nil
+}
+
+// fetchFargateRates adds a Compute plan's Fargate rates to out: the
+// Fargate product of AmazonECS in the region, the Linux/x86 usage types
+// "<region code>-Fargate-vCPU-Hours:perCPU" and "…-Fargate-GB-Hours"
+// (docs/ecs.md "Fargate and Savings Plans"). None found is no error: the
+// plan then covers no Fargate usage, and the bill says so.
+func fetchFargateRates(ctx context.Context, client *savingsplans.Client, out *SavingsPlanRates, po sptypes.SavingsPlanPaymentOption) error {
+	in := &savingsplans.DescribeSavingsPlansOfferingRatesInput{
+		SavingsPlanTypes:          []sptypes.SavingsPlanType{sptypes.SavingsPlanTypeCompute},
+		SavingsPlanPaymentOptions: []sptypes.SavingsPlanPaymentOption{po},
+		Products:                  []sptypes.SavingsPlanProductType{sptypes.SavingsPlanProductTypeFargate},
+		ServiceCodes:              []sptypes.SavingsPlanRateServiceCode{sptypes.SavingsPlanRateServiceCodeFargate},
+		Filters:                   []sptypes.SavingsPlanOfferingRateFilterElement{{Name: sptypes.SavingsPlanRateFilterAttributeRegion, Values: []string{out.Region}}},
+		MaxResults:                1000,
+	}
+	for page := 0; ; page++ {
+		if page > 10000 {
+			return fmt.Errorf("DescribeSavingsPlansOfferingRates (Fargate): more than 10000 pages")
+		}
+		res, err := client.DescribeSavingsPlansOfferingRates(ctx, in)
+		if err != nil {
+			return fmt.Errorf("DescribeSavingsPlansOfferingRates (Fargate): %w", err)
+		}
+		for _, r := range res.SearchResults {
+			if o := r.SavingsPlanOffering; o == nil || o.DurationSeconds != int64(out.TermYears)*365*24*3600 {
+				continue
+			}
+			usage := aws.ToString(r.UsageType)
+			for _, key := range []string{FargateVCPUHours, FargateGBHours} {
+				// "USE1-Fargate-GB-Hours", not "…-Fargate-ARM-…" nor "…-SpotUsage-…".
+				if prefix, ok := strings.CutSuffix(usage, "-"+key); !ok || strings.Contains(prefix, "-") {
+					continue
+				}
+				v, err := strconv.ParseFloat(aws.ToString(r.Rate), 64)
+				if err != nil || v < 0 {
+					return fmt.Errorf("%s: bad rate %s", usage, bounded.Quote(aws.ToString(r.Rate)))
+				}
+				out.Rates[key] = v
+			}
+		}
+		if aws.ToString(res.NextToken) == "" {
+			return nil
+		}
+		in.NextToken = res.NextToken
+	}
 }
 
 // WriteSavingsPlanRates writes a rates file that LoadSavingsPlanRates reads.

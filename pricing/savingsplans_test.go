@@ -34,6 +34,19 @@ func TestFetchSavingsPlanRates(t *testing.T) {
 				`"},{"name":"region","value":"eu-west-1"},{"name":"tenancy","value":"shared"}]}`
 		}
 		w.Header().Set("Content-Type", "application/json")
+		if fmt.Sprint(in["products"]) == "[Fargate]" {
+			// The Compute plan's Fargate rows: Linux/x86 vCPU and GB kept;
+			// ARM, Spot and the 3-year rate not.
+			fg := func(usage, years, usd string) string {
+				return `{"savingsPlanOffering":{"offeringId":"f","paymentOption":"No Upfront","planType":"Compute","durationSeconds":` + years +
+					`,"currency":"USD"},"rate":"` + usd + `","unit":"Hrs","productType":"Fargate","serviceCode":"AmazonECS","usageType":"` + usage +
+					`","operation":"","properties":[{"name":"region","value":"eu-west-1"}]}`
+			}
+			fmt.Fprint(w, `{"searchResults":[`+fg("EU-Fargate-vCPU-Hours:perCPU", "31536000", "0.0301")+","+fg("EU-Fargate-GB-Hours", "31536000", "0.0033")+","+
+				fg("EU-Fargate-ARM-vCPU-Hours:perCPU", "31536000", "0.02")+","+fg("EU-SpotUsage-Fargate-GB-Hours", "31536000", "0.001")+","+
+				fg("EU-Fargate-GB-Hours", "94608000", "0.0020")+`]}`)
+			return
+		}
 		if in["nextToken"] == nil {
 			fmt.Fprint(w, `{"searchResults":[`+rate("m5.large", "EU-BoxUsage:m5.large", "31536000", "0.0750")+","+
 				rate("m5.large", "EU-BoxUsage:m5.large", "94608000", "0.0500")+","+rate("m5.large", "EU-HostBoxUsage:m5.large", "31536000", "0.01")+
@@ -48,8 +61,14 @@ func TestFetchSavingsPlanRates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 2 || fmt.Sprint(r.Rates) != "map[c5.large:0.067 m5.large:0.075]" {
+	// The Fargate rows as the Compute Savings Plans price list names them
+	// (https://aws.amazon.com/savingsplans/compute-pricing/: Fargate vCPU
+	// and memory, by region).
+	if len(got) != 3 || fmt.Sprint(r.Rates) != "map[Fargate-GB-Hours:0.0033 Fargate-vCPU-Hours:perCPU:0.0301 c5.large:0.067 m5.large:0.075]" {
 		t.Fatalf("%d requests, rates %v", len(got), r.Rates)
+	}
+	if fg := fmt.Sprint(got[2]); !strings.Contains(fg, "serviceCodes:[AmazonECS]") || !strings.Contains(fg, "map[name:region values:[eu-west-1]]") {
+		t.Errorf("Fargate request %s", fg)
 	}
 	req := fmt.Sprint(got[0])
 	for _, w := range []string{"savingsPlanTypes:[Compute]", "savingsPlanPaymentOptions:[No Upfront]", "products:[EC2]", "serviceCodes:[AmazonEC2]",
@@ -70,7 +89,7 @@ func TestFetchSavingsPlanRates(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "sp.csv")
 	os.WriteFile(p, buf.Bytes(), 0o644)
 	back, err := LoadSavingsPlanRates(p)
-	if err != nil || back.Kind != ComputeSP || back.TermYears != 1 || back.Rates["c5.large"] != 0.067 || back.Region != "eu-west-1" {
+	if err != nil || back.Kind != ComputeSP || back.TermYears != 1 || back.Rates["c5.large"] != 0.067 || back.Region != "eu-west-1" || back.Rates[FargateGBHours] != 0.0033 {
 		t.Errorf("read back %+v, %v", back, err)
 	}
 	os.WriteFile(p, []byte("kind,term_years\n"), 0o644)

@@ -1,6 +1,7 @@
 package pricing
 
 import (
+	"cmp"
 	"slices"
 )
 
@@ -32,9 +33,44 @@ type WhatIf struct {
 	BreakEvenUSDPerHour float64       `json:"break_even_usd_per_hour"`
 	Points              []WhatIfPoint `json:"points"`
 
+	// Fargate says whether on-demand Fargate usage is in the what-if
+	// (at Compute Savings Plan rates, then U_h holds it too) or why not;
+	// empty for a run without such usage.
+	Fargate string `json:"fargate,omitempty"`
+
 	// The hourly usage the what-if was computed over (UsedShare); not in
 	// the JSON.
-	use, covered []float64
+	use     [][]spUse
+	covered []float64
+}
+
+// spUse is usage of one discount in a clock-hour: USD on demand, and paid,
+// the plan's dollars per on-demand dollar (1 − discount). A plan covers an
+// hour's usages highest discount first (docs/aws-model.md §5.3).
+type spUse struct{ usd, paid float64 }
+
+// overflow is what an hour's usage costs beyond plan dollars r: the
+// on-demand dollars the plan could not cover.
+func overflow(us []spUse, r float64) float64 {
+	var t float64
+	for _, u := range us {
+		if x := r / u.paid; x < u.usd {
+			t += u.usd - x
+			r = 0
+		} else {
+			r -= u.paid * u.usd
+		}
+	}
+	return t
+}
+
+// planDollars is what covering all of an hour's usage takes.
+func planDollars(us []spUse) float64 {
+	var t float64
+	for _, u := range us {
+		t += u.paid * u.usd
+	}
+	return t
 }
 
 // WhatIfPoint is the bill at one hourly commitment.
@@ -47,9 +83,35 @@ type WhatIfPoint struct {
 // (besides the best one).
 const whatIfSteps = 10
 
-func whatIf(b Bill, p Plan, use []float64, allOnDemand float64, ck clock, h0 int) *WhatIf {
+// whatIf computes the what-if over ec2 (on-demand USD after RIs per
+// clock-hour, at the what-if's discount) and fus, the on-demand Fargate
+// usage to include at its Compute Savings Plan rates (nil: none).
+func whatIf(b Bill, p Plan, ec2 []float64, allOnDemand float64, ck clock, h0 int, fus []*odUse) *WhatIf {
 	d := p.WhatIfDiscount
 	rest := b.TotalUSD - b.ByLine[LineOnDemand] - b.ByLine[LineSavingsPlans]
+	use := make([][]spUse, len(ec2))
+	for i, u := range ec2 {
+		use[i] = []spUse{{u, 1 - d}}
+	}
+	if fus != nil {
+		rest -= b.ByLine[LineFargate]
+		for _, u := range fus {
+			paid := p.Fargate.SavingsPlanGBHour / u.rate
+			if u.typ == FargateVCPUHours {
+				paid = p.Fargate.SavingsPlanVCPUHour / u.rate
+			}
+			for i := range use {
+				if hu := u.hours[h0+i]; hu != nil {
+					usd := hu.secs * u.rate / 3600
+					use[i] = append(use[i], spUse{usd, paid})
+					allOnDemand += usd
+				}
+			}
+		}
+		for _, us := range use {
+			slices.SortStableFunc(us, func(a, c spUse) int { return cmp.Compare(a.paid, c.paid) })
+		}
+	}
 	fs := make([]float64, len(use))
 	var sumF float64
 	for i := range use {
@@ -58,15 +120,19 @@ func whatIf(b Bill, p Plan, use []float64, allOnDemand float64, ck clock, h0 int
 	}
 	bill := func(c float64) float64 {
 		t := rest
-		for i, u := range use {
-			t += fs[i]*c + max(0, u-fs[i]*c/(1-d))
+		for i, us := range use {
+			t += fs[i]*c + overflow(us, fs[i]*c)
 		}
 		return t
 	}
 	cands := []float64{0}
-	for i, u := range use {
-		if fs[i] > 0 && u > 0 {
-			cands = append(cands, (1-d)*u/fs[i])
+	for i, us := range use {
+		var cum float64
+		for _, u := range us {
+			if fs[i] > 0 && u.usd > 0 {
+				cum += u.paid * u.usd
+				cands = append(cands, cum/fs[i])
+			}
 		}
 	}
 	slices.Sort(cands)

@@ -19,9 +19,9 @@ func (w *WhatIf) UsedShare(c float64) float64 {
 		return math.NaN()
 	}
 	var used, paid float64
-	for i, u := range w.use {
+	for i, us := range w.use {
 		f := w.covered[i]
-		used += min(f*c, (1-w.Discount)*u)
+		used += min(f*c, planDollars(us))
 		paid += f * c
 	}
 	if paid <= 0 {
@@ -37,9 +37,13 @@ func (w *WhatIf) Bill(c float64) float64 {
 		return math.NaN()
 	}
 	t := w.NoPlanUSD
-	for i, u := range w.use {
+	for i, us := range w.use {
 		f := w.covered[i]
-		t += f*c + max(0, u-f*c/(1-w.Discount)) - u
+		var u float64
+		for _, x := range us {
+			u += x.usd
+		}
+		t += f*c + overflow(us, f*c) - u
 	}
 	return t
 }

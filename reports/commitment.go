@@ -32,6 +32,9 @@ type SavingsPlanCommitment struct {
 	// Points is the bill and the used share at evenly spaced commitments
 	// from 0 to 1.25 × the break-even, and at the best one.
 	Points []CommitmentPoint `json:"points"`
+	// Fargate is the what-if's note on Fargate usage: included at Compute
+	// Savings Plan rates, or not and why (pricing.WhatIf.Fargate).
+	Fargate string `json:"fargate,omitempty"`
 }
 
 // CommitmentPoint is one hourly commitment: the run's bill with it, and
@@ -57,6 +60,7 @@ func buildCommitment(in Input) *SavingsPlanCommitment {
 		YearCommitmentUSD:   round(w.BestUSDPerHour*8760, 6),
 		BreakEvenUSDPerHour: round(w.BreakEvenUSDPerHour, 6),
 		BreakEvenUsedShare:  round(w.UsedShare(w.BreakEvenUSDPerHour), 6),
+		Fargate:             w.Fargate,
 	}
 	if u := w.UsedShare(w.BestUSDPerHour); !math.IsNaN(u) {
 		c.BestUsedShare = round(u, 6)

@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -73,6 +74,11 @@ type FargateSpec struct {
 	USDPerVCPUHour           float64  `yaml:"usd_per_vcpu_hour,omitempty" json:"usd_per_vcpu_hour,omitempty" jsonschema_description:"default: us-east-1 Linux rate of the architecture"`
 	USDPerGBHour             float64  `yaml:"usd_per_gb_hour,omitempty" json:"usd_per_gb_hour,omitempty"`
 	SpotDiscount             *float64 `yaml:"spot_discount,omitempty" json:"spot_discount,omitempty" jsonschema_description:"Fargate Spot discount, 0–1 (default 0.7)"`
+	// Compute Savings Plan rates for this service's Fargate usage
+	// (docs/ecs.md "Fargate and Savings Plans"): override a compute plan's
+	// rates_file rows; no default (AWS's rate is not guessed).
+	SavingsPlanUSDPerVCPUHour float64 `yaml:"savings_plan_usd_per_vcpu_hour,omitempty" json:"savings_plan_usd_per_vcpu_hour,omitempty" jsonschema_description:"Compute Savings Plan rate per Fargate vCPU-hour (default: the compute plan's rates_file; none: Fargate is not covered)"`
+	SavingsPlanUSDPerGBHour   float64 `yaml:"savings_plan_usd_per_gb_hour,omitempty" json:"savings_plan_usd_per_gb_hour,omitempty" jsonschema_description:"Compute Savings Plan rate per Fargate GB-hour (default: the compute plan's rates_file; none: Fargate is not covered)"`
 }
 
 // ProviderStrategy is one capacity provider strategy item.
@@ -347,7 +353,7 @@ func (c *checker) fargate(sv *Service) {
 	if f.SpotInterruptionsPerHour < 0 {
 		c.bad("service.fargate.spot_interruptions_per_hour", "must not be negative, got %g", f.SpotInterruptionsPerHour)
 	}
-	if f.USDPerVCPUHour < 0 || f.USDPerGBHour < 0 {
+	if f.USDPerVCPUHour < 0 || f.USDPerGBHour < 0 || f.SavingsPlanUSDPerVCPUHour < 0 || f.SavingsPlanUSDPerGBHour < 0 {
 		c.bad("service.fargate", "prices must not be negative")
 	}
 	if d := f.SpotDiscount; d != nil && (*d < 0 || *d >= 1) {
@@ -503,5 +509,55 @@ func (s *Scenario) FargateRates() *pricing.FargateRates {
 			r.SpotDiscount = *f.SpotDiscount
 		}
 	}
+	// The Compute Savings Plan rates the what-if prices Fargate at: the
+	// service's own, else the first compute plan's.
+	for _, sp := range s.PricingPlanSavingsPlans() {
+		if sp.Kind == pricing.ComputeSP {
+			r.SavingsPlanVCPUHour, r.SavingsPlanGBHour = sp.Rates[pricing.FargateVCPUHours], sp.Rates[pricing.FargateGBHours]
+			r.SavingsPlanSource = "the scenario's compute Savings Plan"
+			if f != nil && (f.SavingsPlanUSDPerVCPUHour > 0 || f.SavingsPlanUSDPerGBHour > 0) {
+				r.SavingsPlanSource = "service.fargate"
+			}
+			return &r
+		}
+	}
+	if f != nil {
+		r.SavingsPlanVCPUHour, r.SavingsPlanGBHour, r.SavingsPlanSource = f.SavingsPlanUSDPerVCPUHour, f.SavingsPlanUSDPerGBHour, "service.fargate"
+	}
 	return &r
+}
+
+// PricingPlanSavingsPlans are the scenario's Savings Plans as billing sees
+// them. A compute plan's Fargate rates (pricing.FargateVCPUHours,
+// FargateGBHours) come from its rates or rates_file, whose Fargate rows
+// are AWS's Linux/x86 ones and so are dropped for an arm64 service, and
+// service.fargate's savings_plan_usd_per_* override them.
+func (s *Scenario) PricingPlanSavingsPlans() []pricing.SavingsPlan {
+	var f *FargateSpec
+	if s.Service != nil {
+		f = s.Service.Fargate
+	}
+	var out []pricing.SavingsPlan
+	for _, sp := range s.Pricing.SavingsPlans {
+		rates := sp.Rates
+		if sp.Kind == pricing.ComputeSP && f != nil {
+			over := map[string]float64{pricing.FargateVCPUHours: f.SavingsPlanUSDPerVCPUHour, pricing.FargateGBHours: f.SavingsPlanUSDPerGBHour}
+			for k, v := range over {
+				_, had := rates[k]
+				if v <= 0 && (!had || f.Architecture != "arm64") {
+					continue
+				}
+				rates = maps.Clone(rates)
+				if rates == nil {
+					rates = map[string]float64{}
+				}
+				delete(rates, k)
+				if v > 0 {
+					rates[k] = v
+				}
+			}
+		}
+		out = append(out, pricing.SavingsPlan{Kind: sp.Kind, Family: sp.Family, USDPerHour: sp.USDPerHour, Discount: sp.Discount, Rates: rates})
+	}
+	return out
 }

@@ -241,3 +241,55 @@ func TestECSMemoryModelBuilds(t *testing.T) {
 		t.Errorf("the policy reads %v, want the memory metric", cfg.Scalers[0])
 	}
 }
+
+// TestFargateComputeSavingsPlan: service.fargate's Compute Savings Plan
+// rates reach the scenario's compute plan, which covers the service's
+// Fargate usage, vCPU first (the higher savings percentage:
+// https://docs.aws.amazon.com/savingsplans/latest/userguide/sp-applying.html);
+// the rates here are synthetic (no AWS page read states them).
+func TestFargateComputeSavingsPlan(t *testing.T) {
+	src := `duration: 2h
+traffic:
+  synthetic: {shape: constant, rps: 50}
+workload:
+  service_time: {dist: exponential, mean: 20ms}
+service:
+  launch_type: fargate
+  task: {cpu: 512, memory_mib: 2048, workers: 1}
+  min: 3
+  max: 3
+  fargate: {savings_plan_usd_per_vcpu_hour: 0.03, savings_plan_usd_per_gb_hour: 0.0033}
+pricing:
+  savings_plans:
+    - {kind: compute, usd_per_hour: 0.02, discount: 0.2}
+`
+	s, cfg := mustBuild(t, "fargate-sp.yaml", src)
+	res, err := sim.Run(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bill := pricing.Charge(s.PricingPlan(), res)
+	r := pricing.DefaultFargateRates["x86_64"]
+	// Per hour: 1.5 vCPU-hours and 6 GB-hours; $0.02 covers 2/3 vCPU-hour.
+	want := 2 * ((1.5-0.02/0.03)*r.VCPUHour + 6*r.GBHour)
+	if got := bill.ByLine[pricing.LineFargate]; math.Abs(got-want) > 1e-9 || math.Abs(bill.ByLine[pricing.LineSavingsPlans]-0.04) > 1e-12 {
+		t.Errorf("fargate line $%.6f (want $%.6f), savings_plans $%g (want $0.04)", got, want, bill.ByLine[pricing.LineSavingsPlans])
+	}
+	if w := bill.WhatIf; w == nil || !strings.HasPrefix(w.Fargate, "included") || math.Abs(w.BestUSDPerHour-(1.5*0.03+6*0.0033)) > 1e-9 {
+		t.Errorf("what-if %+v", w)
+	}
+	if len(bill.Warnings) != 0 {
+		t.Errorf("warnings %v", bill.Warnings)
+	}
+}
+
+// TestFargateRatesOnlyOnComputePlans: an EC2 Instance plan's rates may not
+// name Fargate usage, which only Compute plans cover
+// (https://docs.aws.amazon.com/savingsplans/latest/userguide/what-is-savings-plans.html).
+func TestFargateRatesOnlyOnComputePlans(t *testing.T) {
+	src := valid + `pricing:
+  savings_plans:
+    - {kind: ec2_instance, family: m5, usd_per_hour: 0.1, rates: {Fargate-GB-Hours: 0.003}}
+`
+	wantProblems(t, "", src, []want{{"12:85", "pricing.savings_plans[0].rates.Fargate-GB-Hours", "only compute plans cover Fargate"}})
+}

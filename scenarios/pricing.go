@@ -322,6 +322,9 @@ func (c *checker) savingsPlans() {
 			if r < 0 {
 				c.bad(strictyaml.JoinPath(at+".rates", t), "must not be negative, got %g", r)
 			}
+			if pricing.IsFargateUsage(t) && sp.Kind != pricing.ComputeSP {
+				c.bad(strictyaml.JoinPath(at+".rates", t), "only compute plans cover Fargate (docs/ecs.md, \"Fargate and Savings Plans\")")
+			}
 		}
 		fleetFam, _ := pricing.SplitType(c.s.Fleet.InstanceType)
 		if sp.Kind == pricing.EC2InstanceSP && sp.Family != "" && sp.Family != fleetFam {
@@ -413,11 +416,7 @@ func (s *Scenario) PricingPlan() pricing.Plan {
 		}
 		plan.Reserved = append(plan.Reserved, res)
 	}
-	for _, sp := range p.SavingsPlans {
-		plan.SavingsPlans = append(plan.SavingsPlans, pricing.SavingsPlan{
-			Kind: sp.Kind, Family: sp.Family, USDPerHour: sp.USDPerHour, Discount: sp.Discount, Rates: sp.Rates,
-		})
-	}
+	plan.SavingsPlans = s.PricingPlanSavingsPlans()
 	return plan
 }
 
