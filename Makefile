@@ -63,12 +63,6 @@ bench: assets
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem ./...
 
 # fuzz: go test -fuzz takes one package and one target at a time, so run every
-# Fuzz* function of every package for FUZZTIME each.
+# Fuzz* function of every package for FUZZTIME each (scripts/fuzz-all.sh).
 fuzz: assets
-	@set -e; \
-	for pkg in $$($(GO) list ./...); do \
-		for fn in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
-			echo "fuzz: $$pkg $$fn ($(FUZZTIME))"; \
-			$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) $$pkg; \
-		done; \
-	done
+	scripts/fuzz-all.sh $(FUZZTIME)

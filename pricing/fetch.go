@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -155,7 +156,8 @@ func parsePriceListItem(doc, currency string) (sim.InstanceType, bool, error) {
 				continue
 			}
 			v, err := strconv.ParseFloat(s, 64)
-			if err != nil || v < 0 {
+			// ParseFloat reads "Inf" and "NaN" too: neither is a price.
+			if err != nil || v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
 				return sim.InstanceType{}, false, fmt.Errorf("%s: bad price %q", name, s)
 			}
 			if v > 0 && usd == 0 {
@@ -172,7 +174,7 @@ func parsePriceListItem(doc, currency string) (sim.InstanceType, bool, error) {
 	}
 	memText := strings.ReplaceAll(strings.TrimSpace(strings.TrimSuffix(a["memory"], "GiB")), ",", "")
 	mem, err := strconv.ParseFloat(strings.TrimSpace(memText), 64)
-	if err != nil {
+	if err != nil || mem < 0 || math.IsNaN(mem) || math.IsInf(mem, 0) {
 		return sim.InstanceType{}, false, fmt.Errorf("%s: bad memory %q", name, a["memory"])
 	}
 	arch := "amd64"

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -210,7 +211,13 @@ func LoadSavingsPlanRates(path string) (*SavingsPlanRates, error) {
 		return nil, err
 	}
 	defer f.Close()
-	cr := newCSV(f)
+	return ReadSavingsPlanRates(f, path)
+}
+
+// ReadSavingsPlanRates reads a Savings Plan rates file from r; path is its
+// name in messages.
+func ReadSavingsPlanRates(r io.Reader, path string) (*SavingsPlanRates, error) {
+	cr := newCSV(r)
 	cr.FieldsPerRecord = 0 // every row as long as the header
 	rows, err := cr.ReadAll()
 	if err != nil {
@@ -219,22 +226,28 @@ func LoadSavingsPlanRates(path string) (*SavingsPlanRates, error) {
 	if len(rows) < 2 || !slices.Equal(rows[0], SavingsPlanHeader) {
 		return nil, fmt.Errorf("%s: want the header %s and at least one row", path, strings.Join(SavingsPlanHeader, ","))
 	}
-	r := &SavingsPlanRates{Rates: map[string]float64{}}
+	out := &SavingsPlanRates{Rates: map[string]float64{}}
 	for i, row := range rows[1:] {
 		years, err := strconv.Atoi(row[1])
-		v, err2 := strconv.ParseFloat(row[5], 64)
-		if err != nil || err2 != nil || v < 0 || v != v {
-			return nil, fmt.Errorf("%s: line %d: bad term_years %s or usd_per_hour %s", path, i+2, bounded.Quote(row[1]), bounded.Quote(row[5]))
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: term_years %s is not a whole number", path, i+2, bounded.Quote(row[1]))
+		}
+		v, err := strconv.ParseFloat(row[5], 64)
+		if err != nil || v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("%s:%d: usd_per_hour %s is not a price (a number ≥ 0)", path, i+2, bounded.Quote(row[5]))
 		}
 		if i == 0 {
-			r.Kind, r.TermYears, r.Payment, r.Region, r.Date, r.Source = row[0], years, row[2], row[3], row[6], row[7]
-		} else if row[0] != r.Kind || years != r.TermYears || row[2] != r.Payment || row[3] != r.Region {
-			return nil, fmt.Errorf("%s: line %d: one file holds one kind, term, payment option and region", path, i+2)
+			out.Kind, out.TermYears, out.Payment, out.Region, out.Date, out.Source = row[0], years, row[2], row[3], row[6], row[7]
+		} else if row[0] != out.Kind || years != out.TermYears || row[2] != out.Payment || row[3] != out.Region {
+			return nil, fmt.Errorf("%s:%d: one file holds one kind, term, payment option and region", path, i+2)
 		}
-		r.Rates[row[4]] = v
+		if _, twice := out.Rates[row[4]]; twice {
+			return nil, fmt.Errorf("%s:%d: instance_type %s has a rate already", path, i+2, bounded.Quote(row[4]))
+		}
+		out.Rates[row[4]] = v
 	}
-	if _, ok := spKind[r.Kind]; !ok {
-		return nil, fmt.Errorf("%s: unknown kind %s", path, bounded.Quote(r.Kind))
+	if _, ok := spKind[out.Kind]; !ok {
+		return nil, fmt.Errorf("%s:2: unknown kind %s", path, bounded.Quote(out.Kind))
 	}
-	return r, nil
+	return out, nil
 }

@@ -1,11 +1,8 @@
 package reports
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/capsim/capsim/internal/safetext"
@@ -24,10 +21,16 @@ type BaselineFile struct {
 // names the file, line and column; a file of none of the three kinds says
 // what it expected.
 func LoadBaseline(path string) (*BaselineFile, error) {
-	b, err := os.ReadFile(path)
+	b, err := ReadJSONFile(path)
 	if err != nil {
 		return nil, err
 	}
+	return ParseBaseline(path, b)
+}
+
+// ParseBaseline recognises the contents b of the baseline file path (the
+// name in its messages).
+func ParseBaseline(path string, b []byte) (*BaselineFile, error) {
 	var probe struct {
 		SchemaVersion string            `json:"schema_version"`
 		Kind          string            `json:"kind"`
@@ -70,6 +73,9 @@ func LoadBaseline(path string) (*BaselineFile, error) {
 	default:
 		return nil, fmt.Errorf("%s: not a capsim result.json, compare.json or check --json output (no summary, runs or kind)", path)
 	}
+	if len(out.Runs) == 0 {
+		return nil, fmt.Errorf("%s: a %s file with no runs: nothing to compare with", path, out.Kind)
+	}
 	for i, r := range out.Runs {
 		if len(r.Replications) == 0 {
 			return nil, fmt.Errorf("%s: runs[%d] (%s) has no replications", path, i, safetext.Line(r.Name))
@@ -86,39 +92,12 @@ func (b *BaselineFile) Find(name string) (GateRun, error) {
 		if r.Name == name {
 			return r, nil
 		}
-		names = append(names, safetext.Line(r.Name))
+		if r.Name == "" {
+			names = append(names, "(a run with no name)")
+		} else {
+			names = append(names, safetext.Line(r.Name))
+		}
 	}
 	return GateRun{}, fmt.Errorf("%s holds %s, not %q: a baseline of another scenario (name the run to compare with --baseline-variant)",
 		b.File, strings.Join(names, ", "), safetext.Line(name))
-}
-
-// jsonError names the file, line and column of a JSON syntax or type
-// error: the offending character of a syntax error, the last character of
-// a value of the wrong type (encoding/json reports where it stopped
-// reading).
-func jsonError(path string, b []byte, err error) error {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		line, col := lineCol(b, syn.Offset)
-		return fmt.Errorf("%s:%d:%d: JSON syntax error: %v", path, line, col, syn)
-	case errors.As(err, &typ):
-		line, col := lineCol(b, typ.Offset)
-		return fmt.Errorf("%s:%d:%d: field %s: %s where a %s belongs", path, line, col, typ.Field, typ.Value, typ.Type)
-	}
-	return fmt.Errorf("%s: %w", path, err)
-}
-
-// lineCol turns a byte offset (just past the offending byte, as
-// encoding/json reports it) into a 1-based line and column.
-func lineCol(b []byte, off int64) (line, col int) {
-	if len(b) == 0 {
-		return 1, 1
-	}
-	off = min(max(off, 1), int64(len(b)))
-	before := b[:off-1]
-	line = bytes.Count(before, []byte("\n")) + 1
-	col = int(off) - bytes.LastIndexByte(before, '\n') - 1
-	return line, col
 }

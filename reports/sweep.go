@@ -1,8 +1,12 @@
 package reports
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
+
+	"github.com/capsim/capsim/internal/safetext"
 )
 
 // Sweep is `capsim sweep`'s JSON: one row per grid point of one shard (or
@@ -41,6 +45,9 @@ func MergeSweeps(parts []*Sweep) (*Sweep, error) {
 		return nil, fmt.Errorf("merge: no sweep files")
 	}
 	first := parts[0]
+	if first.Points < 1 {
+		return nil, fmt.Errorf("merge: file 0 says the sweep has %d grid points", first.Points)
+	}
 	out := &Sweep{SchemaVersion: SchemaVersion, CapsimVersion: first.CapsimVersion, Scenario: first.Scenario,
 		Points: first.Points, Shard: Shard{Index: 0, Count: 1}}
 	seen := map[int]bool{}
@@ -60,6 +67,9 @@ func MergeSweeps(parts []*Sweep) (*Sweep, error) {
 			return nil, fmt.Errorf("merge: file %d has %d full runs for %d grid points", i, len(p.Runs), len(p.Table))
 		}
 		for k, r := range p.Table {
+			if r.Point < 0 || r.Point >= first.Points {
+				return nil, fmt.Errorf("merge: file %d has grid point %d, outside the sweep's 0 to %d", i, r.Point, first.Points-1)
+			}
 			if seen[r.Point] {
 				return nil, fmt.Errorf("merge: grid point %d appears twice", r.Point)
 			}
@@ -70,14 +80,16 @@ func MergeSweeps(parts []*Sweep) (*Sweep, error) {
 			}
 		}
 	}
+	// Counted from the points seen, never by walking 0..Points: a file's
+	// points field is input, and 9e18 must not be a loop of 9e18 steps.
 	var missing []int
-	for i := range first.Points {
+	for i := 0; i < first.Points && len(missing) < 10; i++ {
 		if !seen[i] {
 			missing = append(missing, i)
 		}
 	}
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("merge: %d of %d grid points missing (first: %v): a shard did not run or its file is absent", len(missing), first.Points, missing[:min(len(missing), 10)])
+		return nil, fmt.Errorf("merge: %d of %d grid points missing (first: %v): a shard did not run or its file is absent", first.Points-len(seen), first.Points, missing)
 	}
 	sort.Slice(out.Table, func(a, b int) bool { return out.Table[a].Point < out.Table[b].Point })
 	// Full runs follow the table's (grid) order, as in a one-machine
@@ -91,6 +103,33 @@ func MergeSweeps(parts []*Sweep) (*Sweep, error) {
 		}
 	}
 	return out, nil
+}
+
+// ParseSweep reads a sweep file (a shard, or a whole sweep), the contents
+// b of the file name: a syntax or type error names the file, line and
+// column; a JSON file of another kind says so.
+func ParseSweep(name string, b []byte) (*Sweep, error) {
+	// The kind first: a result.json given by mistake should say so, not
+	// fail on its first field of another type.
+	var probe struct {
+		SchemaVersion string          `json:"schema_version"`
+		Shard         json.RawMessage `json:"shard"`
+		Table         json.RawMessage `json:"comparison"`
+	}
+	if err := DecodeJSON(name, b, &probe); err != nil {
+		return nil, err
+	}
+	if probe.SchemaVersion == "" || probe.Shard == nil || probe.Table == nil {
+		return nil, fmt.Errorf("%s: not a capsim sweep file (no schema_version, shard or comparison)", name)
+	}
+	if major, _, _ := strings.Cut(probe.SchemaVersion, "."); major != strings.SplitN(SchemaVersion, ".", 2)[0] {
+		return nil, fmt.Errorf("%s: schema_version %q: this capsim reads %s.x", name, safetext.Line(probe.SchemaVersion), strings.SplitN(SchemaVersion, ".", 2)[0])
+	}
+	var sw Sweep
+	if err := DecodeJSON(name, b, &sw); err != nil {
+		return nil, err
+	}
+	return &sw, nil
 }
 
 // Comparison views the sweep's rows as a comparison table.

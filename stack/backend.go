@@ -262,8 +262,21 @@ func (b *backendProc) stats(ctx context.Context, c *http.Client) (BackendStats, 
 		return st, fmt.Errorf("backend %s stats: %w", b.Addr, err)
 	}
 	defer resp.Body.Close()
-	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
+	if st, err = decodeStats(resp.Body); err != nil {
 		return st, fmt.Errorf("backend %s stats: %w", b.Addr, err)
 	}
 	return st, nil
+}
+
+// maxStatsReply bounds what stats reads of a backend's reply: the JSON is
+// six numbers (under 200 bytes); a backend streaming without end must not
+// cost the autoscaler its memory.
+const maxStatsReply = 64 << 10
+
+// decodeStats reads a backend's /stats reply (the first JSON value in
+// it, as json.Decoder does), within maxStatsReply bytes.
+func decodeStats(r io.Reader) (BackendStats, error) {
+	var st BackendStats
+	err := json.NewDecoder(io.LimitReader(r, maxStatsReply)).Decode(&st)
+	return st, err
 }

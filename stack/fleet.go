@@ -192,6 +192,14 @@ func (f *Fleet) Stat() ([]map[string]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	return parseShowStat(out)
+}
+
+// parseShowStat reads `show stat`'s CSV reply: a header line "# pxname,
+// svname,…", then one row per frontend, backend and server. A row shorter
+// than the header leaves the missing columns out of its map; extra fields
+// are dropped.
+func parseShowStat(out string) ([]map[string]string, error) {
 	r := csv.NewReader(strings.NewReader(strings.TrimPrefix(out, "# ")))
 	r.FieldsPerRecord = -1
 	recs, err := r.ReadAll()

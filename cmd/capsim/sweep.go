@@ -210,11 +210,11 @@ func mergeCommand() *cli.Command {
 			}
 			var parts []*reports.Sweep
 			for _, src := range srcs {
-				var sw reports.Sweep
-				if err := json.Unmarshal(src.data, &sw); err != nil {
-					return badInput(fmt.Errorf("%s: not a sweep file: %w", src.name, err))
+				sw, err := reports.ParseSweep(src.name, src.data)
+				if err != nil {
+					return badInput(err)
 				}
-				parts = append(parts, &sw)
+				parts = append(parts, sw)
 			}
 			merged, err := reports.MergeSweeps(parts)
 			if err != nil {

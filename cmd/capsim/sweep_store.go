@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
+
 	"path"
 	"path/filepath"
 	"regexp"
@@ -16,6 +16,7 @@ import (
 
 	"github.com/capsim/capsim/internal/output"
 	"github.com/capsim/capsim/internal/s3store"
+	"github.com/capsim/capsim/reports"
 )
 
 // endpointFlag points the S3 client at an S3-compatible store.
@@ -115,7 +116,7 @@ func readShards(c *cli.Context, args []string) ([]shardSource, error) {
 	var out []shardSource
 	for _, a := range args {
 		if !s3store.IsURL(a) {
-			b, err := os.ReadFile(a)
+			b, err := reports.ReadJSONFile(a)
 			if err != nil {
 				return nil, badInput(err)
 			}
