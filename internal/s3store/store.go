@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"strings"
 	"time"
 
@@ -54,17 +53,28 @@ func (u URL) Join(name string) URL {
 // IsURL says whether s names an S3 location rather than a local path.
 func IsURL(s string) bool { return strings.HasPrefix(s, "s3://") }
 
-// Parse reads s3://bucket/key. The bucket must be a plain name; the key
-// may be empty.
+// Parse reads s3://bucket/key as the AWS CLI does: the key is everything
+// after the bucket's slash, literally (no percent-decoding: s3://b/a%41 is
+// the key "a%41", and '?' or '#' are part of the key, as S3 allows them,
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html).
+// The bucket must be a plain name (letters, digits, '.', '-', '_': no
+// user, port or query); the key may be empty (the bucket's root).
 func Parse(s string) (URL, error) {
 	if !IsURL(s) {
 		return URL{}, fmt.Errorf("%q: not an s3:// URL", s)
 	}
-	u, err := url.Parse(s)
-	if err != nil || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Port() != "" {
+	bucket, key, _ := strings.Cut(strings.TrimPrefix(s, "s3://"), "/")
+	if bucket == "" || strings.IndexFunc(bucket, notBucketRune) >= 0 {
 		return URL{}, fmt.Errorf("%q: want s3://bucket/prefix", s)
 	}
-	return URL{Bucket: u.Host, Key: strings.TrimPrefix(u.Path, "/")}, nil
+	return URL{Bucket: bucket, Key: key}, nil
+}
+
+// notBucketRune is true of a character no bucket name holds
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html;
+// upper case and '_' only in legacy us-east-1 names).
+func notBucketRune(r rune) bool {
+	return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_')
 }
 
 // Options configure a Store.

@@ -41,13 +41,19 @@ func TestParse(t *testing.T) {
 		"s3://bucket/a/b":         {Bucket: "bucket", Key: "a/b"},
 		"s3://bucket/a/b/":        {Bucket: "bucket", Key: "a/b/"},
 		"s3://my.bucket-1/x.json": {Bucket: "my.bucket-1", Key: "x.json"},
+		// Keys are literal, as the AWS CLI takes them: no percent-decoding,
+		// and '?' and '#' belong to the key.
+		"s3://bucket/a%41":   {Bucket: "bucket", Key: "a%41"},
+		"s3://bucket/a?x=1":  {Bucket: "bucket", Key: "a?x=1"},
+		"s3://bucket/a#f":    {Bucket: "bucket", Key: "a#f"},
+		"s3://bucket/a//b c": {Bucket: "bucket", Key: "a//b c"},
 	} {
 		got, err := Parse(in)
 		if err != nil || got != want {
 			t.Errorf("Parse(%q) = %+v, %v; want %+v", in, got, err, want)
 		}
 	}
-	for _, bad := range []string{"bucket/a", "s3:///a", "s3://user@bucket/a", "s3://bucket/a?x=1", "s3://bucket:9000/a", "S3://bucket/a"} {
+	for _, bad := range []string{"bucket/a", "s3:///a", "s3://user@bucket/a", "s3://bucket?x=1", "s3://bucket:9000/a", "S3://bucket/a", "s3://bu cket/a"} {
 		if _, err := Parse(bad); err == nil {
 			t.Errorf("Parse(%q): no error", bad)
 		}
