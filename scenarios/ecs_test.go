@@ -114,11 +114,9 @@ func TestECSErrors(t *testing.T) {
 	}
 }
 
-// TestFargateCostFixedService: on a fixed Fargate service the bill's
-// fargate line is tasks × (vCPU rate × vCPUs + GB rate × GB) × time
-// (https://aws.amazon.com/fargate/pricing/).
-func TestFargateCostFixedService(t *testing.T) {
-	src := `duration: 2h
+// fixedFargate is a service of 3 Fargate tasks (0.5 vCPU, 2 GB) for 2 hours;
+// its service mapping is last, so a test may add keys to it.
+const fixedFargate = `duration: 2h
 traffic:
   synthetic: {shape: constant, rps: 50}
 workload:
@@ -129,7 +127,12 @@ service:
   min: 3
   max: 3
 `
-	s, cfg := mustBuild(t, "fargate.yaml", src)
+
+// TestFargateCostFixedService: on a fixed Fargate service the bill's
+// fargate line is tasks × (vCPU rate × vCPUs + GB rate × GB) × time
+// (https://aws.amazon.com/fargate/pricing/).
+func TestFargateCostFixedService(t *testing.T) {
+	s, cfg := mustBuild(t, "fargate.yaml", fixedFargate)
 	res, err := sim.Run(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -248,17 +251,7 @@ func TestECSMemoryModelBuilds(t *testing.T) {
 // https://docs.aws.amazon.com/savingsplans/latest/userguide/sp-applying.html);
 // the rates here are synthetic (no AWS page read states them).
 func TestFargateComputeSavingsPlan(t *testing.T) {
-	src := `duration: 2h
-traffic:
-  synthetic: {shape: constant, rps: 50}
-workload:
-  service_time: {dist: exponential, mean: 20ms}
-service:
-  launch_type: fargate
-  task: {cpu: 512, memory_mib: 2048, workers: 1}
-  min: 3
-  max: 3
-  fargate: {savings_plan_usd_per_vcpu_hour: 0.03, savings_plan_usd_per_gb_hour: 0.0033}
+	src := fixedFargate + `  fargate: {savings_plan_usd_per_vcpu_hour: 0.03, savings_plan_usd_per_gb_hour: 0.0033}
 pricing:
   savings_plans:
     - {kind: compute, usd_per_hour: 0.02, discount: 0.2}

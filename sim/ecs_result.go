@@ -59,7 +59,7 @@ type ProviderMinute struct {
 }
 
 // slotVCPU is the vCPUs behind one slot-second of a task's busyArea:
-// accrueShared books the CPU used as a share of the task's slots.
+// accrue books the CPU used (sharedUse) as a share of the task's slots.
 func (c *ECSConfig) slotVCPU(workers int) float64 {
 	return float64(c.TaskCPU) / 1024 / float64(workers)
 }

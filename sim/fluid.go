@@ -484,7 +484,7 @@ func (in *instance) fluidServers() (c int, sp float64) {
 
 // fluidBusy adds a target's busy servers (of c) over the step to the CPU
 // integrals, in slots: a shared task's c servers stand for all its slots,
-// as accrueShared books its CPU (sim/ps.go).
+// as accrue books it (sharedUse) (sim/ps.go).
 func (e *engine) fluidBusy(in *instance, busy float64, c int, dt float64) {
 	if c != int(in.slots) {
 		busy *= float64(in.slots) / float64(c)

@@ -84,16 +84,13 @@ type instance struct {
 
 // accrue brings the busy-slot integral up to now; call before busy changes.
 func (in *instance) accrue(now Time) {
-	if in.cpuCap > 0 {
-		in.accrueShared(now)
-		return
-	}
-	in.busyArea += Time(in.busy) * (now - in.areaAt)
+	in.busyArea = in.busyAreaAt(now)
 	in.areaAt = now
 }
 
-// busyAreaAt is what busyArea would be after accrue(now), without
-// bringing it up to date.
+// busyAreaAt is busyArea brought up to now without storing it: busy slots
+// over the time since areaAt, or for a task sharing its CPU
+// (sim/ps.go) the slots' worth of CPU it is using.
 func (in *instance) busyAreaAt(now Time) Time {
 	if in.cpuCap > 0 {
 		return in.busyArea + Time(in.sharedUse()*float64(now-in.areaAt))

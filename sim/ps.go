@@ -15,12 +15,7 @@ import "math"
 // shared rate here.
 //
 // The task's CPU utilisation is the AWS one, CPU used ÷ CPU reserved:
-// sharedUse is the slots' worth of CPU a shared task is using now.
-func (in *instance) sharedUse() float64 {
-	return min(float64(in.busy), in.cpuNow) / in.cpuCap * float64(in.slots)
-}
-
-// accrueShared books min(k, cpuNow) ÷ cap of the task's slots as busy,
+// accrue (through sharedUse) books min(k, cpuNow) ÷ cap of the task's slots as busy,
 // above all of them when a task bursts.
 
 // psReq is one request in service on a shared task: when its work is done
@@ -94,10 +89,10 @@ func (p *psTask) advance(in *instance, now Time) {
 	p.vAt = now
 }
 
-// accrueShared books an ECS task's CPU: min(k, cpuNow) ÷ cap of its slots.
-func (in *instance) accrueShared(now Time) {
-	in.busyArea += Time(in.sharedUse() * float64(now-in.areaAt))
-	in.areaAt = now
+// sharedUse is the slots' worth of CPU a shared task is using now:
+// min(k, cpuNow) ÷ cap of its slots.
+func (in *instance) sharedUse() float64 {
+	return min(float64(in.busy), in.cpuNow) / in.cpuCap * float64(in.slots)
 }
 
 // psStart puts a request in service on a shared task.
